@@ -1,0 +1,43 @@
+/** Who is acting, re-read from the database on every request. Client-safe type only. */
+export type Role = 'sysadmin' | 'manager' | 'viewer' | 'teacher' | 'institution';
+export type Tier = 'central' | 'province' | 'city' | 'county' | 'school';
+export type UnitKind = 'authority' | 'school' | 'institution';
+
+export interface Actor {
+  accountId: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  isDemo: boolean;
+  mustChangePassword: boolean;
+  unitId: number;
+  unitCode: string;
+  unitName: string;
+  unitKind: UnitKind;
+  unitTier: Tier;
+  unitPath: string;
+  unitParentId: number | null;
+  stage: string | null;
+  /** The client's address, for the audit log. */
+  ip: string | null;
+}
+
+export const roleNames: Record<Role, string> = {
+  sysadmin: '系统管理员',
+  manager: '信息管理员',
+  viewer: '信息查询员',
+  teacher: '教师',
+  institution: '培训机构',
+};
+
+export const tierNames: Record<Tier, string> = {
+  central: '中央',
+  province: '省级',
+  city: '市级',
+  county: '县级',
+  school: '校级',
+};
+
+export function isStaffRole(role: Role): boolean {
+  return role === 'sysadmin' || role === 'manager' || role === 'viewer';
+}

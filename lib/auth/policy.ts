@@ -1,0 +1,31 @@
+import { ForbiddenError } from '@/lib/errors';
+import type { Actor } from './actor';
+
+export type Permission =
+  | 'unit.browse'
+  | 'account.manage'
+  | 'credential.issue'
+  | 'account.addUniversityManager'
+  | 'school.import'
+  | 'audit.read';
+
+/** What each role may do; jurisdiction (which rows) is decided separately in scope.ts. */
+export function can(actor: Actor, permission: Permission): boolean {
+  const staff = actor.role === 'sysadmin' || actor.role === 'manager' || actor.role === 'viewer';
+  switch (permission) {
+    case 'unit.browse':
+      return staff;
+    case 'account.manage':
+    case 'audit.read':
+      return actor.role === 'sysadmin';
+    case 'credential.issue':
+      return actor.role === 'sysadmin' && actor.unitKind === 'authority';
+    case 'account.addUniversityManager':
+    case 'school.import':
+      return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');
+  }
+}
+
+export function assertCan(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) throw new ForbiddenError();
+}

@@ -1,0 +1,21 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Actor } from './actor';
+
+/**
+ * The one place that turns an actor into a jurisdiction filter on unit paths.
+ * Staff see their own unit and everything below it; teachers and institutions only their own unit.
+ * Rows outside the filter are simply not found.
+ */
+export function inJurisdiction(actor: Actor, pathColumn: AnyPgColumn | SQL): SQL {
+  if (actor.role === 'teacher' || actor.role === 'institution') {
+    return sql`${pathColumn} = ${actor.unitPath}::ltree`;
+  }
+  return sql`${pathColumn} <@ ${actor.unitPath}::ltree`;
+}
+
+/** True when the given unit path lies inside the actor's jurisdiction (for paths already loaded). */
+export function pathInJurisdiction(actor: Actor, path: string): boolean {
+  if (actor.role === 'teacher' || actor.role === 'institution') return path === actor.unitPath;
+  return path === actor.unitPath || path.startsWith(`${actor.unitPath}.`);
+}

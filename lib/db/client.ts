@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Database = PostgresJsDatabase<typeof schema>;
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** A database handle or an open transaction: services accept either. */
+export type Executor = Database | Transaction;
+
+export const migrationsFolder = path.join(process.cwd(), 'drizzle');
+
+interface Connection {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function defaultPgliteDir(): string {
+  return process.env.PGLITE_DIR ?? path.join(process.cwd(), '.data', 'pglite');
+}
+
+async function openPostgres(url: string): Promise<Connection> {
+  const client = postgres(url, {
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres(client, { schema });
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+      await migrate(db, { migrationsFolder });
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Connection> {
+  const [{ PGlite }, { ltree }, { pg_trgm }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/ltree'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('drizzle-orm/pglite'),
+  ]);
+  if (!dataDir.startsWith('memory://')) {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dataDir, { recursive: true });
+  }
+  // The object form is the only one that keeps the extensions option.
+  const client = new PGlite({ dataDir, extensions: { ltree, pg_trgm } });
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    async migrate() {
+      const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await migrate(drizzlePglite(client, { schema }), { migrationsFolder });
+    },
+    close: () => client.close(),
+  };
+}
+
+/** DATABASE_URL selects PostgreSQL; without it the embedded PGlite under .data/ is used. */
+export function openConnection(): Promise<Connection> {
+  const url = process.env.DATABASE_URL;
+  return url ? openPostgres(url) : openPglite(defaultPgliteDir());
+}
+
+const globalForDb = globalThis as unknown as { tmisConnection?: Promise<Connection> };
+
+export function getConnection(): Promise<Connection> {
+  globalForDb.tmisConnection ??= openConnection();
+  return globalForDb.tmisConnection;
+}
+
+export async function closeConnection(): Promise<void> {
+  const pending = globalForDb.tmisConnection;
+  globalForDb.tmisConnection = undefined;
+  if (pending) await (await pending).close();
+}

@@ -1,0 +1,4 @@
+export * from './units';
+export * from './accounts';
+export * from './audit';
+export * from './rollups';

@@ -1,0 +1,8 @@
+import { customType } from 'drizzle-orm/pg-core';
+
+/** PostgreSQL ltree: the materialised path of a unit ("1.4.120"), indexed with GiST. */
+export const ltree = customType<{ data: string }>({
+  dataType() {
+    return 'ltree';
+  },
+});

@@ -1,0 +1,155 @@
+import 'server-only';
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { getDb, type Executor } from '@/lib/db';
+import { unitRollups, units } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/policy';
+import { inJurisdiction } from '@/lib/auth/scope';
+import { NotFoundError } from '@/lib/errors';
+import { schoolTypes } from '@/lib/reference/school-types';
+
+export interface UnitSummary {
+  id: number;
+  code: string;
+  name: string;
+  kind: 'authority' | 'school' | 'institution';
+  tier: 'central' | 'province' | 'city' | 'county' | 'school';
+  status: 'active' | 'closed';
+  schoolTypeName: string | null;
+  stageName: string | null;
+  ownership: 'public' | 'private' | null;
+  divisionCode: string | null;
+}
+
+const summaryColumns = {
+  id: units.id,
+  code: units.code,
+  name: units.name,
+  kind: units.kind,
+  tier: units.tier,
+  status: units.status,
+  schoolTypeCode: units.schoolTypeCode,
+  ownership: units.ownership,
+  divisionCode: units.divisionCode,
+};
+
+function toSummary(row: { schoolTypeCode: string | null } & Omit<UnitSummary, 'schoolTypeName' | 'stageName'>): UnitSummary {
+  const { schoolTypeCode, ...rest } = row;
+  const type = schoolTypeCode ? schoolTypes.get(schoolTypeCode) : undefined;
+  return { ...rest, schoolTypeName: type?.name ?? null, stageName: type?.stageName ?? null };
+}
+
+export interface UnitCursor {
+  kind: UnitSummary['kind'];
+  code: string;
+}
+
+/** Direct children of a unit, keyset-paginated by (kind, code). Uses the (parent_id, kind, code) index. */
+export async function listChildUnits(
+  executor: Executor,
+  options: { parentId: number; kind?: UnitSummary['kind']; after?: UnitCursor; limit: number },
+): Promise<UnitSummary[]> {
+  const conditions: SQL[] = [eq(units.parentId, options.parentId)];
+  if (options.kind) conditions.push(eq(units.kind, options.kind));
+  if (options.after) conditions.push(sql`(${units.kind}, ${units.code}) > (${options.after.kind}::unit_kind, ${options.after.code})`);
+  const rows = await executor
+    .select(summaryColumns)
+    .from(units)
+    .where(and(...conditions))
+    .orderBy(asc(units.kind), asc(units.code))
+    .limit(options.limit);
+  return rows.map(toSummary);
+}
+
+/** Schools anywhere below the unit at `path`: one GiST index scan on the materialised path. */
+export async function countSubtreeSchools(executor: Executor, path: string): Promise<number> {
+  const [row] = await executor
+    .select({ count: sql<number>`count(*)::int` })
+    .from(units)
+    .where(and(sql`${units.path} <@ ${path}::ltree`, eq(units.kind, 'school')));
+  return row.count;
+}
+
+export interface UnitDetail extends UnitSummary {
+  path: string;
+  parentId: number | null;
+  breadcrumb: { id: number; name: string; inScope: boolean }[];
+  counts: { authorities: number; schools: number; institutions: number; accounts: number; closedSchools: number };
+  updatedAt: Date;
+}
+
+/** One unit in the actor's jurisdiction, with its breadcrumb and subtree counts; otherwise not found. */
+export async function getUnitDetail(actor: Actor, unitId: number): Promise<UnitDetail> {
+  assertCan(actor, 'unit.browse');
+  const db = await getDb();
+  const [unit] = await db
+    .select({ ...summaryColumns, path: units.path, parentId: units.parentId, updatedAt: units.updatedAt })
+    .from(units)
+    .where(and(eq(units.id, unitId), inJurisdiction(actor, units.path)));
+  if (!unit) throw new NotFoundError('单位不存在或不在您的管辖范围内');
+
+  const ancestorIds = unit.path.split('.').map(Number);
+  const [ancestors, [rollup]] = await Promise.all([
+    db.select({ id: units.id, name: units.name, path: units.path }).from(units).where(inArray(units.id, ancestorIds)),
+    db.select().from(unitRollups).where(eq(unitRollups.unitId, unit.id)),
+  ]);
+  const byId = new Map(ancestors.map((a) => [a.id, a]));
+  const breadcrumb = ancestorIds.map((id) => {
+    const ancestor = byId.get(id)!;
+    return { id, name: ancestor.name, inScope: ancestor.path.length >= actor.unitPath.length };
+  });
+  const self = unit.kind === 'authority' ? 1 : 0;
+  const counts = {
+    authorities: (rollup?.authorities ?? self) - self,
+    schools: rollup?.schools ?? 0,
+    closedSchools: rollup?.closedSchools ?? 0,
+    institutions: rollup?.institutions ?? 0,
+    accounts: rollup?.accounts ?? 0,
+  };
+  return { ...toSummary(unit), path: unit.path, parentId: unit.parentId, updatedAt: unit.updatedAt, breadcrumb, counts };
+}
+
+export interface ChildUnitRow extends UnitSummary {
+  schoolCount: number;
+  authorityCount: number;
+  accountCount: number;
+}
+
+/** A page of a unit's direct children, each with the totals below it. */
+export async function listChildrenWithCounts(
+  actor: Actor,
+  parentId: number,
+  options: { kind?: UnitSummary['kind']; after?: UnitCursor; limit: number },
+): Promise<ChildUnitRow[]> {
+  const parent = await getUnitDetail(actor, parentId);
+  const db = await getDb();
+  const children = await listChildUnits(db, { parentId: parent.id, kind: options.kind, after: options.after, limit: options.limit });
+  if (children.length === 0) return [];
+  const rollups = await db.select().from(unitRollups).where(inArray(unitRollups.unitId, children.map((c) => c.id)));
+  const byId = new Map(rollups.map((r) => [r.unitId, r]));
+  return children.map((c) => {
+    const rollup = byId.get(c.id);
+    return {
+      ...c,
+      schoolCount: rollup?.schools ?? 0,
+      authorityCount: Math.max(0, (rollup?.authorities ?? 0) - (c.kind === 'authority' ? 1 : 0)),
+      accountCount: rollup?.accounts ?? 0,
+    };
+  });
+}
+
+/** Search the actor's jurisdiction by unit name (substring, trigram-indexed) or code prefix. */
+export async function searchUnits(actor: Actor, query: string, limit = 50): Promise<UnitSummary[]> {
+  assertCan(actor, 'unit.browse');
+  const db = await getDb();
+  const term = query.trim();
+  if (!term) return [];
+  const escaped = term.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const rows = await db
+    .select(summaryColumns)
+    .from(units)
+    .where(and(inJurisdiction(actor, units.path), or(ilike(units.name, `%${escaped}%`), ilike(units.code, `${escaped}%`))))
+    .orderBy(asc(units.kind), asc(units.code))
+    .limit(limit);
+  return rows.map(toSummary);
+}
