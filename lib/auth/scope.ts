@@ -19,3 +19,15 @@ export function pathInJurisdiction(actor: Actor, path: string): boolean {
   if (actor.role === 'teacher' || actor.role === 'institution') return path === actor.unitPath;
   return path === actor.unitPath || path.startsWith(`${actor.unitPath}.`);
 }
+
+/**
+ * Accounts a sysadmin manages (seed 四(二)): every account of its own unit, and the sysadmin
+ * accounts of the units directly below it. Needs `units` joined on the account's unit.
+ */
+export function accountsManagedBy(
+  actor: Actor,
+  columns: { accountUnitId: AnyPgColumn | SQL; accountRole: AnyPgColumn | SQL; unitParentId: AnyPgColumn | SQL },
+): SQL {
+  if (actor.role !== 'sysadmin') return sql`false`;
+  return sql`(${columns.accountUnitId} = ${actor.unitId} or (${columns.accountRole} = 'sysadmin' and ${columns.unitParentId} = ${actor.unitId}))`;
+}

@@ -6,6 +6,13 @@ export const defaultAccountSlots = [
   { suffix: 'query2', role: 'viewer', label: '信息查询员2' },
 ] as const;
 
+/** Training institutions only submit training results: one account of their own role. */
+export const institutionAccountSlots = [{ suffix: 'submit', role: 'institution', label: '培训结果报送员' }] as const;
+
+export function defaultAccountSlotsFor(kind: 'authority' | 'school' | 'institution') {
+  return kind === 'institution' ? institutionAccountSlots : defaultAccountSlots;
+}
+
 export function defaultUsername(unitCode: string, suffix: string): string {
   return `${unitCode}.${suffix}`;
 }

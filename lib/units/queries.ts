@@ -153,3 +153,12 @@ export async function searchUnits(actor: Actor, query: string, limit = 50): Prom
     .limit(limit);
   return rows.map(toSummary);
 }
+
+/** Names along the actor's own path, from the ministry down, for the header breadcrumb. */
+export async function getOwnUnitTrail(actor: Actor): Promise<string[]> {
+  const db = await getDb();
+  const ids = actor.unitPath.split('.').map(Number);
+  const rows = await db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r.name]));
+  return ids.map((id) => byId.get(id) ?? '');
+}

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db';
 import { accounts, unitRollups, units } from '@/lib/db/schema';
 import { divisions } from '@/lib/reference/divisions';
-import { centralUnitCode, centralUnitName, defaultAccountSlots, defaultUsername } from './defaults';
+import { centralUnitCode, centralUnitName, defaultAccountSlotsFor, defaultUsername } from './defaults';
 
 type UnitInsert = typeof units.$inferInsert;
 
@@ -69,8 +69,8 @@ export async function insertUnitsWithDefaultAccounts(executor: Executor, newUnit
       }),
     );
   }
-  const accountRows = created.flatMap((unit) =>
-    defaultAccountSlots.map((slot) => ({
+  const accountRows = created.flatMap((unit, i) =>
+    defaultAccountSlotsFor(newUnits[i].kind).map((slot) => ({
       username: defaultUsername(unit.code, slot.suffix),
       unitId: unit.id,
       role: slot.role,
@@ -87,7 +87,7 @@ export async function insertUnitsWithDefaultAccounts(executor: Executor, newUnit
       authorities: unit.kind === 'authority' ? 1 : 0,
       schools: unit.kind === 'school' ? 1 : 0,
       institutions: unit.kind === 'institution' ? 1 : 0,
-      accounts: defaultAccountSlots.length,
+      accounts: defaultAccountSlotsFor(unit.kind).length,
     })),
   );
   return created;

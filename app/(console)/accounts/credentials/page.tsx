@@ -1,0 +1,33 @@
+import type { Metadata } from 'next';
+import { CredentialIssuer } from '@/components/accounts/credential-issuer';
+import { formatDateTime } from '@/components/ui/format';
+import { PageTitle } from '@/components/ui/stat-card';
+import { listIssuableUnits } from '@/lib/accounts/queries';
+import { requirePermission } from '@/lib/auth/session';
+import { unitKindNames } from '@/lib/units/defaults';
+
+export const metadata: Metadata = { title: '下级账号分发' };
+
+export default async function CredentialsPage() {
+  const actor = await requirePermission('credential.issue');
+  const units = await listIssuableUnits(actor);
+  return (
+    <div className="space-y-4">
+      <PageTitle
+        title="下级账号分发"
+        description="为直属下级单位的系统管理员批量生成初始密码，下载账号分发表后逐级分发。初始密码仅显示一次，首次登录须修改。"
+      />
+      <CredentialIssuer
+        units={units.map((u) => ({
+          unitId: u.unitId,
+          code: u.code,
+          name: u.name,
+          kindLabel: u.kind === 'authority' ? '' : unitKindNames[u.kind],
+          username: u.username,
+          issuedAt: u.passwordIssuedAt ? formatDateTime(u.passwordIssuedAt) : '未发放',
+          lastLoginAt: formatDateTime(u.lastLoginAt),
+        }))}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { AccountRowActions } from '@/components/accounts/account-row-actions';
+import { formatDateTime } from '@/components/ui/format';
+import { PageTitle } from '@/components/ui/stat-card';
+import { accountPageSize, listManagedAccounts } from '@/lib/accounts/queries';
+import { roleNames } from '@/lib/auth/actor';
+import { requirePermission } from '@/lib/auth/session';
+
+export const metadata: Metadata = { title: '账号管理' };
+
+export default async function AccountsPage({ searchParams }: { searchParams: Promise<{ q?: string; after?: string }> }) {
+  const actor = await requirePermission('account.manage');
+  const { q, after } = await searchParams;
+  const rows = await listManagedAccounts(actor, { q: q?.trim() || undefined, after });
+  const last = rows.at(-1);
+  return (
+    <div className="space-y-4">
+      <PageTitle title="账号管理" description="本单位的全部账号，以及直属下级单位的系统管理员账号。" />
+      <form className="flex gap-2" role="search">
+        <label htmlFor="account-search" className="sr-only">搜索账号</label>
+        <input id="account-search" name="q" defaultValue={q} placeholder="账号、单位名称或使用人" className="input max-w-xs" />
+        <button type="submit" className="btn-secondary">搜索</button>
+      </form>
+      <div className="card overflow-x-auto">
+        <table className="w-full min-w-[52rem] text-sm">
+          <thead className="table-head">
+            <tr>
+              <th className="px-3 py-2">账号</th>
+              <th className="px-3 py-2">单位</th>
+              <th className="px-3 py-2">角色</th>
+              <th className="px-3 py-2">状态</th>
+              <th className="px-3 py-2">最近登录</th>
+              <th className="px-3 py-2">操作</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((row) => (
+              <tr key={row.id} data-testid={`account-row-${row.username}`}>
+                <td className="px-3 py-2">
+                  <p className="font-mono text-xs">{row.username}</p>
+                  <p className="text-xs text-slate-500">{row.displayName}</p>
+                </td>
+                <td className="px-3 py-2 text-slate-700">{row.isOwnUnit ? '本单位' : row.unitName}</td>
+                <td className="px-3 py-2">{roleNames[row.role]}</td>
+                <td className="px-3 py-2 text-xs">
+                  {row.status === 'disabled' ? (
+                    <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-700">已停用</span>
+                  ) : row.lockedUntil ? (
+                    <span className="rounded bg-red-100 px-1.5 py-0.5 text-red-700">锁定至 {formatDateTime(row.lockedUntil).slice(11)}</span>
+                  ) : !row.hasPassword ? (
+                    <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">未发放密码</span>
+                  ) : row.mustChangePassword && !row.isDemo ? (
+                    <span className="rounded bg-amber-100 px-1.5 py-0.5 text-amber-800">待首次登录改密</span>
+                  ) : (
+                    <span className="rounded bg-green-100 px-1.5 py-0.5 text-green-800">正常</span>
+                  )}
+                  {row.isDemo && <span className="ml-1 rounded bg-amber-50 px-1.5 py-0.5 text-amber-700">演示</span>}
+                </td>
+                <td className="px-3 py-2 text-xs text-slate-600">{formatDateTime(row.lastLoginAt)}</td>
+                <td className="px-3 py-2">
+                  <AccountRowActions accountId={row.id} username={row.username} locked={!!row.lockedUntil} status={row.status} isSelf={row.id === actor.accountId} />
+                </td>
+              </tr>
+            ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-slate-500">没有符合条件的账号</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex justify-between text-sm">
+        {after ? <Link href={`/accounts${q ? `?q=${encodeURIComponent(q)}` : ''}`} className="text-brand-600 hover:underline">回到第一页</Link> : <span />}
+        {rows.length === accountPageSize && last && (
+          <Link href={`/accounts?${new URLSearchParams({ ...(q ? { q } : {}), after: last.username })}`} className="text-brand-600 hover:underline">下一页</Link>
+        )}
+      </div>
+    </div>
+  );
+}

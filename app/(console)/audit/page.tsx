@@ -1,0 +1,103 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { formatDateTime } from '@/components/ui/format';
+import { PageTitle } from '@/components/ui/stat-card';
+import { auditActionNames } from '@/lib/audit/labels';
+import { auditPageSize, listAuditLog } from '@/lib/audit/queries';
+import { requirePermission } from '@/lib/auth/session';
+
+export const metadata: Metadata = { title: '审计日志' };
+
+function parseDate(value: string | undefined, endOfDay = false): Date | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const date = new Date(`${value}T00:00:00+08:00`);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return endOfDay ? new Date(date.getTime() + 86_400_000) : date;
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const actor = await requirePermission('audit.read');
+  const params = await searchParams;
+  const action = params.action && (params.action in auditActionNames || /^[a-z]+\.$/.test(params.action)) ? params.action : undefined;
+  const beforeId = params.before && /^\d+$/.test(params.before) ? Number(params.before) : undefined;
+  const rows = await listAuditLog(actor, {
+    action,
+    username: params.username?.trim() || undefined,
+    from: parseDate(params.from),
+    to: parseDate(params.to, true),
+    beforeId,
+  });
+  const last = rows.at(-1);
+  const keep = new URLSearchParams(Object.entries({ action, username: params.username, from: params.from, to: params.to }).filter((e): e is [string, string] => !!e[1]));
+  return (
+    <div className="space-y-4">
+      <PageTitle title="审计日志" description="本单位及下级单位的登录、账号、数据变更和导出记录。" />
+      <form className="card grid grid-cols-1 gap-3 p-3 sm:grid-cols-5 sm:items-end">
+        <label className="text-xs text-slate-600">
+          操作类型
+          <select name="action" defaultValue={action ?? ''} className="input mt-1">
+            <option value="">全部</option>
+            <option value="auth.">登录相关</option>
+            <option value="account.">账号相关</option>
+            <option value="school.">学校名单</option>
+            {Object.entries(auditActionNames).map(([key, label]) => (
+              <option key={key} value={key}>{label}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-xs text-slate-600">
+          操作账号
+          <input name="username" defaultValue={params.username} className="input mt-1" />
+        </label>
+        <label className="text-xs text-slate-600">
+          起始日期
+          <input type="date" name="from" defaultValue={params.from} className="input mt-1" />
+        </label>
+        <label className="text-xs text-slate-600">
+          截止日期
+          <input type="date" name="to" defaultValue={params.to} className="input mt-1" />
+        </label>
+        <button type="submit" className="btn-primary">查询</button>
+      </form>
+      <div className="card overflow-x-auto">
+        <table className="w-full min-w-[52rem] text-sm">
+          <thead className="table-head">
+            <tr>
+              <th className="px-3 py-2">时间</th>
+              <th className="px-3 py-2">操作账号</th>
+              <th className="px-3 py-2">操作</th>
+              <th className="px-3 py-2">对象</th>
+              <th className="px-3 py-2">详情</th>
+              <th className="px-3 py-2">IP</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100" data-testid="audit-rows">
+            {rows.map((row) => (
+              <tr key={row.id}>
+                <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">{formatDateTime(row.occurredAt)}</td>
+                <td className="px-3 py-2 font-mono text-xs">{row.actorUsername ?? '—'}</td>
+                <td className="px-3 py-2">{auditActionNames[row.action] ?? row.action}</td>
+                <td className="px-3 py-2 text-xs text-slate-600">{row.targetType ? `${row.targetType} ${row.targetId ?? ''}` : '—'}</td>
+                <td className="max-w-xs truncate px-3 py-2 font-mono text-xs text-slate-500" title={row.detail ? JSON.stringify(row.detail) : ''}>
+                  {row.detail ? JSON.stringify(row.detail) : ''}
+                </td>
+                <td className="px-3 py-2 text-xs text-slate-500">{row.ip ?? '—'}</td>
+              </tr>
+            ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={6} className="px-3 py-6 text-center text-slate-500">没有符合条件的记录</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex justify-between text-sm">
+        {beforeId ? <Link href={`/audit?${keep}`} className="text-brand-600 hover:underline">回到最新</Link> : <span />}
+        {rows.length === auditPageSize && last && (
+          <Link href={`/audit?${new URLSearchParams([...keep, ['before', String(last.id)]])}`} className="text-brand-600 hover:underline">更早的记录</Link>
+        )}
+      </div>
+    </div>
+  );
+}

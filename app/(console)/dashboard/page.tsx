@@ -1,0 +1,44 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { navItemsFor } from '@/components/console/nav-items';
+import { PageTitle, StatCard } from '@/components/ui/stat-card';
+import { roleNames } from '@/lib/auth/actor';
+import { can } from '@/lib/auth/policy';
+import { requireStaff } from '@/lib/auth/session';
+import { getUnitDetail } from '@/lib/units/queries';
+
+export const metadata: Metadata = { title: '工作台' };
+
+export default async function DashboardPage() {
+  const actor = await requireStaff();
+  const detail = can(actor, 'unit.browse') ? await getUnitDetail(actor, actor.unitId) : null;
+  const links = navItemsFor(actor).filter((item) => item.href !== '/dashboard');
+  return (
+    <div className="space-y-6">
+      <PageTitle title="工作台" description={`${actor.unitName} · ${roleNames[actor.role]}`} />
+      {detail && (
+        <section aria-label="管辖范围概况" className="grid grid-cols-2 gap-3 md:grid-cols-4">
+          <StatCard label="下级教育行政部门" value={detail.counts.authorities} testId="count-authorities" />
+          <StatCard label="学校" value={detail.counts.schools - detail.counts.closedSchools} testId="count-schools" />
+          <StatCard label="培训机构" value={detail.counts.institutions} />
+          <StatCard label="用户账号" value={detail.counts.accounts} testId="count-accounts" />
+        </section>
+      )}
+      {actor.role === 'institution' && (
+        <div className="card p-4 text-sm text-slate-700">培训机构账号用于提交培训考核结果。培训项目由教育行政部门登记后，将在此处显示。</div>
+      )}
+      {links.length > 0 && (
+        <section className="card p-4">
+          <h2 className="mb-3 text-sm font-semibold text-slate-700">常用功能</h2>
+          <div className="grid grid-cols-2 gap-2 sm:grid-cols-3 md:grid-cols-4">
+            {links.map((item) => (
+              <Link key={item.href} href={item.href} className="rounded-md border border-slate-200 px-3 py-3 text-center text-sm text-brand-700 hover:border-brand-600 hover:bg-brand-50">
+                {item.label}
+              </Link>
+            ))}
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

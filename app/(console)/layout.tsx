@@ -1,0 +1,59 @@
+import Link from 'next/link';
+import { MobileNav } from '@/components/console/mobile-nav';
+import { navItemsFor } from '@/components/console/nav-items';
+import { NavLinks } from '@/components/console/nav-links';
+import { roleNames, tierNames } from '@/lib/auth/actor';
+import { requireStaff } from '@/lib/auth/session';
+import { signOutAction } from '@/lib/auth/sign-out-action';
+import { getOwnUnitTrail } from '@/lib/units/queries';
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const actor = await requireStaff();
+  const [trail, items] = [await getOwnUnitTrail(actor), navItemsFor(actor)];
+  return (
+    <div className="min-h-screen lg:pl-60">
+      <aside className="fixed inset-y-0 left-0 hidden w-60 flex-col bg-brand-900 p-4 lg:flex">
+        <Link href="/dashboard" className="mb-6 block text-white">
+          <span className="text-xl font-bold">师管</span>
+          <span className="ml-2 text-xs text-slate-300">教师管理信息系统</span>
+        </Link>
+        <NavLinks items={items} />
+      </aside>
+      <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur">
+        <div className="flex items-center gap-2 px-3 py-2 sm:px-6">
+          <MobileNav items={items} unitName={actor.unitName} />
+          <div className="min-w-0 flex-1">
+            <p className="truncate text-sm font-semibold text-slate-900" data-testid="header-unit">
+              {actor.unitName}
+              <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600">
+                {tierNames[actor.unitTier]}·{roleNames[actor.role]}
+              </span>
+              {actor.isDemo && <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-normal text-amber-800">演示账号</span>}
+            </p>
+            <nav aria-label="单位路径" className="hidden truncate text-xs text-slate-500 sm:block" data-testid="header-breadcrumb">
+              {trail.join(' / ')}
+            </nav>
+          </div>
+          <details className="relative">
+            <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100">
+              <span className="hidden sm:inline">{actor.username}</span>
+              <span className="sm:hidden" aria-label="账号菜单">账号 ▾</span>
+            </summary>
+            <div className="absolute right-0 mt-1 w-48 rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg">
+              <p className="truncate px-3 py-1 text-xs text-slate-500">{actor.displayName}</p>
+              <Link href="/change-password" className="block px-3 py-2 hover:bg-slate-50">
+                修改密码
+              </Link>
+              <form action={signOutAction}>
+                <button type="submit" className="w-full px-3 py-2 text-left text-red-700 hover:bg-slate-50">
+                  退出登录
+                </button>
+              </form>
+            </div>
+          </details>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-3 py-4 sm:px-6 sm:py-6">{children}</main>
+    </div>
+  );
+}

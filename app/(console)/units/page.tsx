@@ -1,0 +1,7 @@
+import { redirect } from 'next/navigation';
+import { requireStaff } from '@/lib/auth/session';
+
+export default async function UnitsIndex() {
+  const actor = await requireStaff();
+  redirect(`/units/${actor.unitId}`);
+}

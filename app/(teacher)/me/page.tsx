@@ -1,0 +1,50 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { formatDateTime } from '@/components/ui/format';
+import { requireActor } from '@/lib/auth/session';
+import { signOutAction } from '@/lib/auth/sign-out-action';
+import { getOwnUnitTrail } from '@/lib/units/queries';
+
+export const metadata: Metadata = { title: '我的账号' };
+
+/** The teacher's own page, mobile first. The record itself arrives with the teacher-records work. */
+export default async function TeacherHome() {
+  const actor = await requireActor();
+  if (actor.role !== 'teacher') redirect('/dashboard');
+  const trail = await getOwnUnitTrail(actor);
+  return (
+    <main className="mx-auto max-w-md px-4 py-5">
+      <header className="mb-4 flex items-center justify-between">
+        <p className="text-lg font-bold text-brand-700">师管</p>
+        <form action={signOutAction}>
+          <button type="submit" className="text-sm text-slate-600 underline">退出</button>
+        </form>
+      </header>
+      <section className="card p-4">
+        <h1 className="text-lg font-semibold">{actor.displayName}</h1>
+        <p className="mt-1 text-sm text-slate-600">{actor.unitName}</p>
+        {actor.isDemo && <span className="mt-2 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">演示账号</span>}
+        <dl className="mt-4 space-y-3 text-sm">
+          <div>
+            <dt className="text-xs text-slate-500">登录账号（身份证件号码）</dt>
+            <dd className="font-mono" data-testid="teacher-username">{actor.username.replace(/^(.{4}).*(.{4})$/, '$1**********$2')}</dd>
+          </div>
+          <div>
+            <dt className="text-xs text-slate-500">所在单位</dt>
+            <dd>{trail.slice(1).join(' / ')}</dd>
+          </div>
+          <div>
+            <dt className="text-xs text-slate-500">本次登录时间</dt>
+            <dd>{formatDateTime(new Date())}</dd>
+          </div>
+        </dl>
+      </section>
+      <section className="card mt-4 p-4 text-sm text-slate-700">
+        <h2 className="mb-1 font-semibold">个人信息</h2>
+        <p>学校开始采集教师信息后，您可在这里查看本人信息，并填报本省允许教师本人填报的项目。</p>
+      </section>
+      <Link href="/change-password" className="btn-secondary mt-4 w-full py-3">修改密码</Link>
+    </main>
+  );
+}

@@ -1,0 +1,114 @@
+import 'server-only';
+import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { accounts, units } from '@/lib/db/schema';
+import type { Actor, Role } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/policy';
+import { accountsManagedBy, inJurisdiction } from '@/lib/auth/scope';
+
+export interface ManagedAccount {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  status: 'active' | 'disabled';
+  isDemo: boolean;
+  mustChangePassword: boolean;
+  hasPassword: boolean;
+  lockedUntil: Date | null;
+  lastLoginAt: Date | null;
+  passwordIssuedAt: Date | null;
+  unitId: number;
+  unitCode: string;
+  unitName: string;
+  isOwnUnit: boolean;
+}
+
+export const accountPageSize = 50;
+
+/** The accounts a sysadmin manages: its own unit's, then the sysadmins of the units directly below. */
+export async function listManagedAccounts(actor: Actor, filters: { q?: string; after?: string }): Promise<ManagedAccount[]> {
+  assertCan(actor, 'account.manage');
+  const db = await getDb();
+  const conditions: SQL[] = [accountsManagedBy(actor, { accountUnitId: accounts.unitId, accountRole: accounts.role, unitParentId: units.parentId })];
+  if (filters.q) {
+    const term = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(or(ilike(accounts.username, term), ilike(units.name, term), ilike(accounts.displayName, term))!);
+  }
+  if (filters.after) conditions.push(gt(accounts.username, filters.after));
+  const rows = await db
+    .select({
+      id: accounts.id,
+      username: accounts.username,
+      displayName: accounts.displayName,
+      role: accounts.role,
+      status: accounts.status,
+      isDemo: accounts.isDemo,
+      mustChangePassword: accounts.mustChangePassword,
+      hasPassword: sql<boolean>`${accounts.passwordHash} is not null`,
+      lockedUntil: accounts.lockedUntil,
+      lastLoginAt: accounts.lastLoginAt,
+      passwordIssuedAt: accounts.passwordIssuedAt,
+      unitId: units.id,
+      unitCode: units.code,
+      unitName: units.name,
+    })
+    .from(accounts)
+    .innerJoin(units, eq(units.id, accounts.unitId))
+    .where(and(...conditions))
+    .orderBy(asc(accounts.username))
+    .limit(accountPageSize);
+  const now = Date.now();
+  return rows.map((row) => ({
+    ...row,
+    lockedUntil: row.lockedUntil && row.lockedUntil.getTime() > now ? row.lockedUntil : null,
+    isOwnUnit: row.unitId === actor.unitId,
+  }));
+}
+
+export interface IssuableUnit {
+  unitId: number;
+  code: string;
+  name: string;
+  kind: 'authority' | 'school' | 'institution';
+  username: string;
+  passwordIssuedAt: Date | null;
+  lastLoginAt: Date | null;
+}
+
+/** Active units directly below the actor's, with their sysadmin account, for distributing credentials. */
+export async function listIssuableUnits(actor: Actor): Promise<IssuableUnit[]> {
+  assertCan(actor, 'credential.issue');
+  const db = await getDb();
+  return db
+    .select({
+      unitId: units.id,
+      code: units.code,
+      name: units.name,
+      kind: units.kind,
+      username: accounts.username,
+      passwordIssuedAt: accounts.passwordIssuedAt,
+      lastLoginAt: accounts.lastLoginAt,
+    })
+    .from(units)
+    .innerJoin(accounts, and(eq(accounts.unitId, units.id), eq(accounts.role, 'sysadmin')))
+    .where(and(eq(units.parentId, actor.unitId), eq(units.status, 'active')))
+    .orderBy(asc(units.kind), asc(units.code), asc(accounts.username));
+}
+
+/** Higher-education institutions in the province, for adding manager accounts. */
+export async function listUniversities(actor: Actor): Promise<{ id: number; code: string; name: string; managers: number }[]> {
+  assertCan(actor, 'account.addUniversityManager');
+  const db = await getDb();
+  return db
+    .select({
+      id: units.id,
+      code: units.code,
+      name: units.name,
+      managers: sql<number>`(select count(*)::int from accounts a where a.unit_id = ${units.id} and a.role = 'manager')`,
+    })
+    .from(units)
+    .where(and(eq(units.kind, 'school'), eq(units.stage, 'higher_education'), eq(units.status, 'active'), inJurisdiction(actor, units.path)))
+    .orderBy(asc(units.code))
+    .limit(500);
+}

@@ -1,0 +1,20 @@
+/** Chinese names of audit actions, for the log page and its filter. Client-safe. */
+export const auditActionNames: Record<string, string> = {
+  'auth.signin': '登录成功',
+  'auth.signin.failed': '登录失败',
+  'auth.lockout': '账号锁定',
+  'auth.signout': '退出登录',
+  'account.password.change': '修改密码',
+  'account.password.reset': '重置密码',
+  'account.credentials.issue': '生成初始密码',
+  'account.credentials.export': '下载账号分发表',
+  'account.unlock': '解锁账号',
+  'account.disable': '停用账号',
+  'account.enable': '启用账号',
+  'account.create': '新增账号',
+  'school.import': '导入学校名单',
+  'school.create': '新增学校',
+  'school.update': '变更学校信息',
+  'school.close': '撤销学校',
+  'school.reopen': '恢复学校',
+};

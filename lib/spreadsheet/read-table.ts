@@ -1,0 +1,95 @@
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { ValidationError } from '@/lib/errors';
+
+export interface TableRow {
+  /** The row number as the user sees it in the spreadsheet (the header is row 1). */
+  rowNumber: number;
+  cells: Record<string, string>;
+}
+
+export interface Table {
+  headers: string[];
+  rows: TableRow[];
+}
+
+export const maxUploadBytes = 30 * 1024 * 1024;
+
+/** Reads the first sheet of an xlsx, or a csv (UTF-8 or GB18030, as Excel saves it in China), into trimmed strings. */
+export async function readTable(file: { name: string; bytes: Uint8Array }, options: { maxRows: number }): Promise<Table> {
+  if (file.bytes.byteLength === 0) throw new ValidationError('上传的文件是空的');
+  if (file.bytes.byteLength > maxUploadBytes) throw new ValidationError('文件超过 30 MB，请按地区拆分后分批导入');
+  const lower = file.name.toLowerCase();
+  let grid: string[][];
+  if (lower.endsWith('.xlsx')) grid = await readXlsx(file.bytes);
+  else if (lower.endsWith('.csv')) grid = readCsv(file.bytes);
+  else throw new ValidationError('文件类型不支持：请上传 .xlsx 或 .csv 文件（旧版 .xls 请先另存为 .xlsx）');
+
+  const headerIndex = grid.findIndex((row) => row.some((cell) => cell !== ''));
+  if (headerIndex < 0) throw new ValidationError('文件中没有数据');
+  const headers = grid[headerIndex].map((h) => h.replace(/\s+/g, ''));
+  const rows: TableRow[] = [];
+  for (let i = headerIndex + 1; i < grid.length; i++) {
+    const line = grid[i];
+    if (line.every((cell) => cell === '')) continue;
+    if (rows.length >= options.maxRows) {
+      throw new ValidationError(`数据超过 ${options.maxRows.toLocaleString('zh-CN')} 行的单次导入上限，请拆分后分批导入`);
+    }
+    const cells: Record<string, string> = {};
+    headers.forEach((header, col) => {
+      if (header) cells[header] = line[col] ?? '';
+    });
+    rows.push({ rowNumber: i + 1, cells });
+  }
+  if (rows.length === 0) throw new ValidationError('文件中只有表头，没有数据行');
+  return { headers, rows };
+}
+
+async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  } catch {
+    throw new ValidationError('无法读取该 xlsx 文件：文件可能已损坏、被加密或并非真正的 Excel 文件');
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new ValidationError('工作簿中没有工作表');
+  const grid: string[][] = [];
+  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    const values: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      values[col - 1] = cellText(cell.value);
+    });
+    grid[rowNumber - 1] = Array.from(values, (v) => v ?? '');
+  });
+  return Array.from(grid, (row) => row ?? []);
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((part) => part.text).join('').trim();
+    if ('text' in value && typeof value.text === 'string') return value.text.trim();
+    if ('result' in value) return cellText((value.result ?? null) as ExcelJS.CellValue);
+    if ('error' in value) return '';
+  }
+  return String(value).trim();
+}
+
+function readCsv(bytes: Uint8Array): string[][] {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = new TextDecoder('gb18030').decode(bytes);
+  }
+  try {
+    const records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: false }) as string[][];
+    return records.map((row) => row.map((cell) => cell.trim()));
+  } catch (error) {
+    throw new ValidationError(`CSV 格式有误：${(error as Error).message.slice(0, 120)}`);
+  }
+}
