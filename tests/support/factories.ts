@@ -1,0 +1,68 @@
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { accounts, units } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { hashPassword } from '@/lib/auth/password';
+import { loadSessionAccount } from '@/lib/auth/queries';
+import { schoolTypes } from '@/lib/reference/school-types';
+import { insertUnitsWithDefaultAccounts } from '@/lib/units/service';
+
+let sequence = 100000 + Math.floor(Math.random() * 800000);
+
+/** A fresh school code in the given province, unique within this run. */
+export function nextSchoolCode(provincePrefix: string, typeClass = '21'): string {
+  sequence += 1;
+  return `${typeClass}${provincePrefix}${String(sequence).padStart(6, '0')}`;
+}
+
+export async function getUnitByCode(code: string) {
+  const db = await getDb();
+  const [unit] = await db.select().from(units).where(eq(units.code, code));
+  if (!unit) throw new Error(`no unit ${code}`);
+  return unit;
+}
+
+/** A school under the authority with the given code, with its default accounts. */
+export async function seedSchool(options: { authorityCode: string; divisionCode?: string; typeCode?: string; name?: string }) {
+  const db = await getDb();
+  const authority = await getUnitByCode(options.authorityCode);
+  const typeCode = options.typeCode ?? '211';
+  const divisionCode = options.divisionCode ?? authority.divisionCode!;
+  const code = nextSchoolCode(divisionCode.slice(0, 2), typeCode.slice(0, 2));
+  const [created] = await db.transaction((tx) =>
+    insertUnitsWithDefaultAccounts(tx, [
+      {
+        code,
+        name: options.name ?? `测试学校${code}`,
+        kind: 'school',
+        tier: 'school',
+        parentId: authority.id,
+        parentPath: authority.path,
+        divisionCode,
+        schoolTypeCode: typeCode,
+        stage: schoolTypes.get(typeCode)!.stage,
+        ownership: 'public',
+      },
+    ]),
+  );
+  return created;
+}
+
+/** Gives an account a known password (no forced change) and answers it as an actor. */
+export async function actorFor(username: string, password = 'Test@2026pw'): Promise<Actor> {
+  const db = await getDb();
+  const [account] = await db
+    .update(accounts)
+    .set({ passwordHash: await hashPassword(password), mustChangePassword: false, failedLoginCount: 0, lockedUntil: null, status: 'active' })
+    .where(eq(accounts.username, username))
+    .returning({ id: accounts.id });
+  if (!account) throw new Error(`no account ${username}`);
+  const session = await loadSessionAccount(account.id, '127.0.0.1');
+  return session!.actor;
+}
+
+export async function getAccount(username: string) {
+  const db = await getDb();
+  const [account] = await db.select().from(accounts).where(eq(accounts.username, username));
+  return account;
+}

@@ -1,0 +1,13 @@
+import { afterAll, beforeAll } from 'vitest';
+import { closeConnection, getConnection } from '@/lib/db/client';
+import { initializeReferenceData } from '@/lib/db/seed';
+
+beforeAll(async () => {
+  const connection = await getConnection();
+  await connection.migrate();
+  await initializeReferenceData(connection.db);
+});
+
+afterAll(async () => {
+  await closeConnection();
+});
