@@ -176,7 +176,7 @@ export async function importSchoolList(actor: Actor, file: { name: string; bytes
       const [updated] = await tx
         .update(units)
         .set({ ...next, path, updatedAt: new Date() })
-        .where(and(eq(units.id, current.id), eq(units.updatedAt, current.updatedAt), inJurisdiction(actor, units.path)))
+        .where(and(eq(units.id, current.id), sql`date_trunc('milliseconds', ${units.updatedAt}) = ${current.updatedAt.toISOString()}::timestamptz`, inJurisdiction(actor, units.path)))
         .returning({ id: units.id });
       if (!updated) throw new ValidationError(`第 ${row.rowNumber} 行的学校在导入期间被其他操作修改，请重新导入`);
       if (path !== current.path) {
