@@ -1,0 +1,61 @@
+import { expect, type Page } from '@playwright/test';
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const demoPassword = 'Demo@2026';
+
+export function centralAdmin(): { username: string; password: string } {
+  return JSON.parse(readFileSync(path.join(process.cwd(), 'e2e', '.state', 'central-admin.json'), 'utf8'));
+}
+
+export async function signIn(page: Page, username: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('账号').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+export async function signOut(page: Page) {
+  await page.context().clearCookies();
+}
+
+/** Signs in with an initial password, is forced to change it, and signs in again with the new one. */
+export async function signInForcingChange(page: Page, username: string, initialPassword: string, newPassword: string) {
+  await signIn(page, username, initialPassword);
+  await expect(page).toHaveURL(/\/change-password$/);
+  await expect(page.getByTestId('forced-change-notice')).toBeVisible();
+  // The console is out of reach until the password is changed.
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/change-password$/);
+  await page.getByLabel('当前密码').fill(initialPassword);
+  await page.getByLabel('新密码', { exact: true }).fill(newPassword);
+  await page.getByLabel('确认新密码').fill(newPassword);
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await expect(page).toHaveURL(/\/login\?notice=password-changed/);
+  await signIn(page, username, newPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** Issues credentials for one subordinate unit on the distribution page; answers the sheet's rows. */
+export async function issueCredentialsFor(page: Page, unitName: string): Promise<{ unitCode: string; unitName: string; username: string; password: string }[]> {
+  await page.goto('/accounts/credentials');
+  await page.getByLabel('筛选单位').fill(unitName);
+  await page.getByRole('checkbox', { name: `选择${unitName}` }).check();
+  page.once('dialog', (dialog) => dialog.accept());
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByRole('button', { name: /生成初始密码并下载分发表/ }).click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toMatch(/^账号分发表-.*\.xlsx$/);
+  await expect(page.getByTestId('form-success')).toContainText('分发表已下载');
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(await download.path());
+  const sheet = workbook.getWorksheet('账号分发表')!;
+  expect(sheet.getRow(1).values).toEqual([undefined, '单位代码', '单位名称', '账号', '初始密码']);
+  const rows: { unitCode: string; unitName: string; username: string; password: string }[] = [];
+  sheet.eachRow((row, n) => {
+    const [, unitCode, name, username, password] = row.values as string[];
+    if (n > 1 && username && password) rows.push({ unitCode, unitName: name, username, password });
+  });
+  return rows;
+}
