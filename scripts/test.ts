@@ -21,12 +21,7 @@ async function main() {
   let databaseName: string | undefined;
   if (baseUrl) {
     databaseName = `tmis_test_${Date.now()}_${process.pid}`;
-    const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${databaseName}`);
-    await admin.end();
-    const url = new URL(baseUrl);
-    url.pathname = `/${databaseName}`;
-    testUrl = url.toString();
+    testUrl = await createDatabase(baseUrl, databaseName);
     console.log(`test database: ${databaseName}`);
   }
   const env: NodeJS.ProcessEnv = { ...process.env, ...(testUrl ? { DATABASE_URL: testUrl } : {}) };
@@ -38,18 +33,23 @@ async function main() {
     let e2eDatabase: string | undefined;
     if (baseUrl) {
       e2eDatabase = `${databaseName}_e2e`;
-      const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`create database ${e2eDatabase}`);
-      await admin.end();
-      const url = new URL(baseUrl);
-      url.pathname = `/${e2eDatabase}`;
-      e2eEnv = { ...env, DATABASE_URL: url.toString() };
+      e2eEnv = { ...env, DATABASE_URL: await createDatabase(baseUrl, e2eDatabase) };
     }
     status = run(bin('playwright'), ['test'], e2eEnv);
     if (e2eDatabase) await dropDatabase(baseUrl!, e2eDatabase);
   }
   if (databaseName) await dropDatabase(baseUrl!, databaseName);
   process.exit(status);
+}
+
+/** Creates a database on the server of `baseUrl` and answers its URL. */
+async function createDatabase(baseUrl: string, name: string): Promise<string> {
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 async function dropDatabase(baseUrl: string, name: string) {
