@@ -25,7 +25,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <div className="min-w-0 flex-1">
             <p className="truncate text-sm font-semibold text-slate-900" data-testid="header-unit">
               {actor.unitName}
-              <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600">
+              <span className="ml-2 hidden rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600 sm:inline">
                 {tierNames[actor.unitTier]}·{roleNames[actor.role]}
               </span>
               {actor.isDemo && <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-normal text-amber-800">演示账号</span>}

@@ -26,6 +26,13 @@ function refusalCode(outcome: Exclude<SignInOutcome, { ok: true }>): string {
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
+  logger: {
+    // A refused sign-in is an expected outcome, already audited; anything else is worth a log line.
+    error(error) {
+      if (error.name === 'CredentialsSignin' || (error as { type?: string }).type === 'CredentialsSignin') return;
+      console.error('[auth]', error);
+    },
+  },
   providers: [
     Credentials({
       credentials: { username: {}, password: {} },
