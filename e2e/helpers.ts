@@ -17,6 +17,8 @@ export async function signIn(page: Page, username: string, password: string) {
 }
 
 export async function signOut(page: Page) {
+  // Leave the app first: an in-flight request would otherwise re-set the sliding session cookie.
+  await page.goto('about:blank');
   await page.context().clearCookies();
 }
 
