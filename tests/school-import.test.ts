@@ -1,10 +1,13 @@
 import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
 import { accounts, auditLog, units } from '@/lib/db/schema';
 import { schoolListColumns } from '@/lib/schools/schemas';
 import { importSchoolList } from '@/lib/schools/service';
+import { authenticate } from '@/lib/accounts/service';
 import { ForbiddenError, ValidationError } from '@/lib/errors';
 import { actorFor, getUnitByCode, nextSchoolCode } from './support/factories';
 
@@ -152,6 +155,29 @@ describe('school-list import', () => {
     expect(await counts()).toEqual(before);
     const city = await actorFor('320100.admin');
     await expect(importSchoolList(city, await xlsxFile([]))).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('csv encodings', () => {
+  it('reads a GB18030 csv as Excel saves it on Chinese Windows', async () => {
+    const ministry = await actorFor('000000.admin');
+    const bytes = new Uint8Array(readFileSync(path.join(__dirname, 'fixtures', 'school-list-gb18030.csv')));
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
+    const outcome = await importSchoolList(ministry, { name: '学校名单.csv', bytes });
+    expect(outcome.ok).toBe(true);
+    expect((await getUnitByCode('2132990001')).name).toBe('玄武区国标编码测试小学');
+  });
+});
+
+describe('closing a school', () => {
+  it('stops its accounts from signing in', async () => {
+    const ministry = await actorFor('000000.admin');
+    const code = nextSchoolCode('32');
+    await importSchoolList(ministry, await xlsxFile([[code, '将撤销小学', '211', '320102', '320102', '公办', '']]));
+    await actorFor(`${code}.admin`, 'School@2026x');
+    expect((await authenticate({ username: `${code}.admin`, password: 'School@2026x', ip: null })).ok).toBe(true);
+    await importSchoolList(ministry, await xlsxFile([[code, '将撤销小学', '211', '320102', '320102', '公办', '撤销']]));
+    expect(await authenticate({ username: `${code}.admin`, password: 'School@2026x', ip: null })).toEqual({ ok: false, reason: 'disabled' });
   });
 });
 

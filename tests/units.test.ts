@@ -75,6 +75,15 @@ describe('unit browsing is scoped to the jurisdiction', () => {
     await expect(getUnitDetail(manager, (await getUnitByCode('000000')).id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it.each(['admin', 'manager', 'query1'])('gives a city %s its county, but not its province or a neighbouring city', async (suffix) => {
+    const actor = await actorFor(`320100.${suffix}`);
+    expect((await getUnitDetail(actor, (await getUnitByCode('320102')).id)).code).toBe('320102');
+    expect((await getUnitDetail(actor, actor.unitId)).code).toBe('320100');
+    for (const code of ['320000', '320200', '320205']) {
+      await expect(getUnitDetail(actor, (await getUnitByCode(code)).id)).rejects.toBeInstanceOf(NotFoundError);
+    }
+  });
+
   it('searches by name and code only inside the jurisdiction', async () => {
     const viewer = await actorFor('320100.query1');
     const found = await searchUnits(viewer, '区');
