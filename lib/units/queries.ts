@@ -115,13 +115,11 @@ export interface ChildUnitRow extends UnitSummary {
   accountCount: number;
 }
 
-/** A page of a unit's direct children, each with the totals below it. */
+/** A page of a unit's direct children, each with the totals below it. The parent comes from the scoped getUnitDetail. */
 export async function listChildrenWithCounts(
-  actor: Actor,
-  parentId: number,
+  parent: UnitDetail,
   options: { kind?: UnitSummary['kind']; after?: UnitCursor; limit: number },
 ): Promise<ChildUnitRow[]> {
-  const parent = await getUnitDetail(actor, parentId);
   const db = await getDb();
   const children = await listChildUnits(db, { parentId: parent.id, kind: options.kind, after: options.after, limit: options.limit });
   if (children.length === 0) return [];

@@ -31,7 +31,7 @@ export default async function UnitPage({ params, searchParams }: { params: Promi
   }
   const query = q?.trim() ?? '';
   const searchResults = query ? await searchUnits(actor, query) : null;
-  const children = searchResults ? [] : await listChildrenWithCounts(actor, unitId, { after: parseCursor(after), limit: pageSize + 1 });
+  const children = searchResults ? [] : await listChildrenWithCounts(detail, { after: parseCursor(after), limit: pageSize + 1 });
   const hasMore = children.length > pageSize;
   const pageRows = children.slice(0, pageSize);
   const last = pageRows.at(-1);
