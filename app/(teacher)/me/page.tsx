@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { formatDateTime } from '@/components/ui/format';
+import { maskIdNumber } from '@/lib/reference/id-number';
 import { requireActor } from '@/lib/auth/session';
 import { signOutAction } from '@/lib/auth/sign-out-action';
 import { getOwnUnitTrail } from '@/lib/units/queries';
@@ -28,7 +29,7 @@ export default async function TeacherHome() {
         <dl className="mt-4 space-y-3 text-sm">
           <div>
             <dt className="text-xs text-slate-500">登录账号（身份证件号码）</dt>
-            <dd className="font-mono" data-testid="teacher-username">{actor.username.replace(/^(.{4}).*(.{4})$/, '$1**********$2')}</dd>
+            <dd className="font-mono" data-testid="teacher-username">{maskIdNumber(actor.username)}</dd>
           </div>
           <div>
             <dt className="text-xs text-slate-500">所在单位</dt>
