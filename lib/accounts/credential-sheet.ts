@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { format } from 'date-fns';
+import { formatDateTime } from '@/lib/format';
 import type { IssuedCredential } from './service';
 
 /** The credential sheet handed down the tiers: unit code, unit name, account, initial password. */
@@ -17,7 +17,7 @@ export async function buildCredentialSheet(rows: IssuedCredential[], issuedBy: s
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) sheet.addRow(row);
   sheet.addRow([]);
-  sheet.addRow([`由 ${issuedBy} 于 ${format(issuedAt, 'yyyy-MM-dd HH:mm')} 生成。初始密码仅此一次显示，首次登录须修改；请妥善保管并通过安全渠道分发。`]);
+  sheet.addRow([`由 ${issuedBy} 于 ${formatDateTime(issuedAt)} 生成。初始密码仅此一次显示，首次登录须修改；请妥善保管并通过安全渠道分发。`]);
   const buffer = await workbook.xlsx.writeBuffer();
   return Buffer.from(buffer);
 }

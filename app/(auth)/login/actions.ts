@@ -1,7 +1,7 @@
 'use server';
 
 import { AuthError, CredentialsSignin } from 'next-auth';
-import { format } from 'date-fns';
+import { formatTime } from '@/lib/format';
 import { signIn } from '@/lib/auth/auth';
 import { signInSchema } from '@/lib/accounts/schemas';
 import { invalidInput, type ActionResult } from '@/lib/result';
@@ -10,7 +10,7 @@ function refusalMessage(code: string): string {
   const [kind, detail] = code.split(/:(.*)/s);
   if (kind === 'locked') {
     const until = detail ? new Date(detail) : null;
-    return `连续 5 次密码错误，账号已被锁定${until ? `至 ${format(until, 'HH:mm')}` : ' 15 分钟'}。请稍后再试，或联系上级系统管理员解锁。`;
+    return `连续 5 次密码错误，账号已被锁定${until ? `至 ${formatTime(until)}` : ' 15 分钟'}。请稍后再试，或联系上级系统管理员解锁。`;
   }
   if (kind === 'disabled') return '该账号已停用或所属单位已撤销，请联系系统管理员。';
   const left = Number(detail);

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AccountRowActions } from '@/components/accounts/account-row-actions';
-import { formatDateTime } from '@/components/ui/format';
+import { formatDateTime, formatTime } from '@/lib/format';
 import { PageTitle } from '@/components/ui/stat-card';
 import { accountPageSize, listManagedAccounts } from '@/lib/accounts/queries';
 import { roleNames } from '@/lib/auth/actor';
@@ -47,7 +47,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   {row.status === 'disabled' ? (
                     <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-700">已停用</span>
                   ) : row.lockedUntil ? (
-                    <span className="rounded bg-red-100 px-1.5 py-0.5 text-red-700">锁定至 {formatDateTime(row.lockedUntil).slice(11)}</span>
+                    <span className="rounded bg-red-100 px-1.5 py-0.5 text-red-700">锁定至 {formatTime(row.lockedUntil)}</span>
                   ) : !row.hasPassword ? (
                     <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">未发放密码</span>
                   ) : row.mustChangePassword && !row.isDemo ? (

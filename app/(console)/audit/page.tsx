@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { formatDateTime } from '@/components/ui/format';
+import { formatDateTime } from '@/lib/format';
 import { PageTitle } from '@/components/ui/stat-card';
 import { auditActionNames } from '@/lib/audit/labels';
 import { auditPageSize, listAuditLog } from '@/lib/audit/queries';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { formatDateTime } from '@/components/ui/format';
+import { formatDateTime } from '@/lib/format';
 import { maskIdNumber } from '@/lib/reference/id-number';
 import { requireActor } from '@/lib/auth/session';
 import { signOutAction } from '@/lib/auth/sign-out-action';

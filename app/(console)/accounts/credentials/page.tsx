@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { CredentialIssuer } from '@/components/accounts/credential-issuer';
-import { formatDateTime } from '@/components/ui/format';
+import { formatDateTime } from '@/lib/format';
 import { PageTitle } from '@/components/ui/stat-card';
 import { listIssuableUnits } from '@/lib/accounts/queries';
 import { requirePermission } from '@/lib/auth/session';

@@ -121,12 +121,12 @@ function UnitTable({ rows, withCounts }: { rows: (UnitSummary & { schoolCount?: 
   if (rows.length === 0) return <p className="p-6 text-center text-sm text-slate-500">没有符合条件的单位</p>;
   return (
     <div className="overflow-x-auto">
-      <table className="w-full min-w-[36rem] text-sm">
+      <table className="w-full text-sm sm:min-w-[36rem]">
         <thead className="table-head">
           <tr>
             <th className="px-3 py-2">代码</th>
             <th className="px-3 py-2">名称</th>
-            <th className="px-3 py-2">类别</th>
+            <th className="hidden px-3 py-2 sm:table-cell">类别</th>
             {withCounts && <th className="px-3 py-2 text-right">下级部门</th>}
             {withCounts && <th className="px-3 py-2 text-right">学校</th>}
             {withCounts && <th className="px-3 py-2 text-right">账号</th>}
@@ -141,8 +141,9 @@ function UnitTable({ rows, withCounts }: { rows: (UnitSummary & { schoolCount?: 
                   {row.name}
                 </Link>
                 {row.status === 'closed' && <span className="ml-1 text-xs">（已撤销）</span>}
+                <span className="block text-xs text-slate-500 sm:hidden">{row.kind === 'school' ? (row.schoolTypeName ?? '学校') : unitKindNames[row.kind]}</span>
               </td>
-              <td className="px-3 py-2 text-slate-600">{row.kind === 'school' ? (row.schoolTypeName ?? '学校') : unitKindNames[row.kind]}</td>
+              <td className="hidden px-3 py-2 text-slate-600 sm:table-cell">{row.kind === 'school' ? (row.schoolTypeName ?? '学校') : unitKindNames[row.kind]}</td>
               {withCounts && <td className="px-3 py-2 text-right tabular-nums">{row.authorityCount ?? 0}</td>}
               {withCounts && <td className="px-3 py-2 text-right tabular-nums">{row.schoolCount ?? 0}</td>}
               {withCounts && <td className="px-3 py-2 text-right tabular-nums">{row.accountCount ?? 0}</td>}
