@@ -7,8 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { closeConnection, getConnection } from '@/lib/db/client';
-import { units } from '@/lib/db/schema';
-import { countSubtreeSchools, listChildUnits } from '@/lib/units/queries';
+import { accounts, units } from '@/lib/db/schema';
+import { loadSessionAccount } from '@/lib/auth/queries';
+import { countSubtreeSchools, listChildUnits, searchUnits } from '@/lib/units/queries';
 import { initializeNationalTree, insertUnitsWithDefaultAccounts, type NewUnit } from '@/lib/units/service';
 
 const { values } = parseArgs({ options: { schools: { type: 'string', default: '500000' }, runs: { type: 'string', default: '50' } } });
@@ -85,6 +86,11 @@ async function main() {
       .orderBy(units.code),
   );
   await time('count the schools under one province', (i) => countSubtreeSchools(db, provinces[i % provinces.length].path));
+  const [ministryAdmin] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.username, '000000.query1'));
+  const ministry = (await loadSessionAccount(ministryAdmin.id, null))!.actor;
+  await time('search the nation by school name (3+ characters, trigram)', (i) => searchUnits(ministry, `压测学校${500100 + i * 37}`));
+  await time('search the nation by school name (2 characters, no trigram)', () => searchUnits(ministry, '西湖'));
+  await time('search the nation by code prefix', (i) => searchUnits(ministry, `2133${String(i).padStart(2, '0')}`));
   await closeConnection();
 }
 

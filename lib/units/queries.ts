@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, ilike, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Executor } from '@/lib/db';
 import { unitRollups, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
@@ -136,17 +136,32 @@ export async function listChildrenWithCounts(
   });
 }
 
-/** Search the actor's jurisdiction by unit name (substring, trigram-indexed) or code prefix. */
+/** The smallest code of the same length after every code starting with `digits` ("3309" -> "3310"); null past "999…". */
+function nextDigitPrefix(digits: string): string | null {
+  const next = (BigInt(digits) + BigInt(1)).toString().padStart(digits.length, '0');
+  return next.length > digits.length ? null : next;
+}
+
+/**
+ * Search the actor's jurisdiction: a number is a code prefix (a range on the unique code index),
+ * anything else a substring of the name (trigram-indexed from 3 characters on).
+ */
 export async function searchUnits(actor: Actor, query: string, limit = 50): Promise<UnitSummary[]> {
   assertCan(actor, 'unit.browse');
   const db = await getDb();
   const term = query.trim();
   if (!term) return [];
-  const escaped = term.replace(/[\\%_]/g, (c) => `\\${c}`);
+  let match: SQL;
+  if (/^\d{1,16}$/.test(term)) {
+    const upper = nextDigitPrefix(term);
+    match = upper ? and(gte(units.code, term), lt(units.code, upper))! : gte(units.code, term);
+  } else {
+    match = ilike(units.name, `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
   const rows = await db
     .select(summaryColumns)
     .from(units)
-    .where(and(inJurisdiction(actor, units.path), or(ilike(units.name, `%${escaped}%`), ilike(units.code, `${escaped}%`))))
+    .where(and(inJurisdiction(actor, units.path), match))
     .orderBy(asc(units.kind), asc(units.code))
     .limit(limit);
   return rows.map(toSummary);
