@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
+import { containsPattern } from '@/lib/db/like';
 import { accounts, units } from '@/lib/db/schema';
 import type { Actor, Role } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
@@ -32,7 +33,7 @@ export async function listManagedAccounts(actor: Actor, filters: { q?: string; a
   const db = await getDb();
   const conditions: SQL[] = [accountsManagedBy(actor, { accountUnitId: accounts.unitId, accountRole: accounts.role, unitParentId: units.parentId })];
   if (filters.q) {
-    const term = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const term = containsPattern(filters.q);
     conditions.push(or(ilike(accounts.username, term), ilike(units.name, term), ilike(accounts.displayName, term))!);
   }
   if (filters.after) conditions.push(gt(accounts.username, filters.after));

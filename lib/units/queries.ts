@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, eq, gte, ilike, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Executor } from '@/lib/db';
+import { containsPattern } from '@/lib/db/like';
 import { unitRollups, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
@@ -156,7 +157,7 @@ export async function searchUnits(actor: Actor, query: string, limit = 50): Prom
     const upper = nextDigitPrefix(term);
     match = upper ? and(gte(units.code, term), lt(units.code, upper))! : gte(units.code, term);
   } else {
-    match = ilike(units.name, `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    match = ilike(units.name, containsPattern(term));
   }
   const rows = await db
     .select(summaryColumns)
