@@ -42,13 +42,9 @@ async function prepareDatabase(): Promise<DemoAccount[]> {
   const empty = await isDatabaseEmpty(connection.db);
   const created = await initializeReferenceData(connection.db);
   if (created) console.log(`已初始化全国教育行政部门 ${created} 个`);
-  let demo: DemoAccount[] = [];
-  if (process.env.SEED_DEMO !== 'false' && empty) {
-    demo = await seedDemoData(connection.db);
-    console.log('已写入演示数据');
-  } else {
-    demo = await listDemoAccounts(connection.db);
-  }
+  const seedDemo = process.env.SEED_DEMO !== 'false' && empty;
+  const demo = seedDemo ? await seedDemoData(connection.db) : await listDemoAccounts(connection.db);
+  if (seedDemo) console.log('已写入演示数据');
   const bootstrap = await issueBootstrapPassword(connection.db);
   if (bootstrap) {
     console.log(`\n教育部系统管理员 ${bootstrap.username} 尚无密码，已生成初始密码：${bootstrap.password}`);
