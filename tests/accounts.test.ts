@@ -162,3 +162,23 @@ describe('audit log', () => {
     expect(one.ip).toBe('10.1.1.1');
   });
 });
+
+describe('training institutions', () => {
+  it('get their submitting account issued and managed by the registering authority', async () => {
+    const { insertUnitsWithDefaultAccounts } = await import('@/lib/units/service');
+    const province = await getUnitByCode('450000');
+    const db = await getDb();
+    const [institution] = await db.transaction((tx) =>
+      insertUnitsWithDefaultAccounts(tx, [
+        { code: 'PX45000099', name: '广西测试培训机构', kind: 'institution', tier: 'school', parentId: province.id, parentPath: province.path, divisionCode: '450102' },
+      ]),
+    );
+    const provinceAdmin = await actorFor('450000.admin');
+    const [issued] = await issueSubordinateCredentials(provinceAdmin, { unitIds: [institution.id] });
+    expect(issued.username).toBe('PX45000099.submit');
+    expect((await authenticate({ username: issued.username, password: issued.password, ip: null })).ok).toBe(true);
+    expect((await listManagedAccounts(provinceAdmin, { q: 'PX45000099' })).map((a) => a.username)).toEqual(['PX45000099.submit']);
+    const neighbour = await actorFor('440000.admin');
+    await expect(issueSubordinateCredentials(neighbour, { unitIds: [institution.id] })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

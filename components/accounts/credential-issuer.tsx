@@ -82,7 +82,7 @@ export function CredentialIssuer({ units }: { units: IssuableUnitRow[] }) {
               </th>
               <th className="px-3 py-2">单位代码</th>
               <th className="px-3 py-2">单位名称</th>
-              <th className="px-3 py-2">系统管理员账号</th>
+              <th className="px-3 py-2">分发账号</th>
               <th className="px-3 py-2">上次发放</th>
               <th className="px-3 py-2">最近登录</th>
             </tr>

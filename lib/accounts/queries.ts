@@ -1,11 +1,11 @@
 import 'server-only';
-import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { containsPattern } from '@/lib/db/like';
 import { accounts, units } from '@/lib/db/schema';
 import type { Actor, Role } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
-import { accountsManagedBy, inJurisdiction } from '@/lib/auth/scope';
+import { accountsManagedBy, inJurisdiction, subordinateHeadRoles } from '@/lib/auth/scope';
 
 export interface ManagedAccount {
   id: number;
@@ -92,7 +92,7 @@ export async function listIssuableUnits(actor: Actor): Promise<IssuableUnit[]> {
       lastLoginAt: accounts.lastLoginAt,
     })
     .from(units)
-    .innerJoin(accounts, and(eq(accounts.unitId, units.id), eq(accounts.role, 'sysadmin')))
+    .innerJoin(accounts, and(eq(accounts.unitId, units.id), inArray(accounts.role, [...subordinateHeadRoles])))
     .where(and(eq(units.parentId, actor.unitId), eq(units.status, 'active')))
     .orderBy(asc(units.kind), asc(units.code), asc(accounts.username));
 }

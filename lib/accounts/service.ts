@@ -6,7 +6,7 @@ import { accounts, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { generateInitialPassword, hashPassword, verifyPassword } from '@/lib/auth/password';
 import { assertCan } from '@/lib/auth/policy';
-import { accountsManagedBy, inJurisdiction } from '@/lib/auth/scope';
+import { accountsManagedBy, inJurisdiction, subordinateHeadRoles } from '@/lib/auth/scope';
 import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { applyRollupDeltas } from '@/lib/units/service';
@@ -127,7 +127,7 @@ export async function issueSubordinateCredentials(actor: Actor, input: IssueCred
     .select({ accountId: accounts.id, username: accounts.username, displayName: accounts.displayName, unitId: units.id, unitCode: units.code, unitName: units.name, unitPath: units.path })
     .from(accounts)
     .innerJoin(units, eq(units.id, accounts.unitId))
-    .where(and(inArray(units.id, unitIds), eq(units.parentId, actor.unitId), eq(units.status, 'active'), eq(accounts.role, 'sysadmin')))
+    .where(and(inArray(units.id, unitIds), eq(units.parentId, actor.unitId), eq(units.status, 'active'), inArray(accounts.role, [...subordinateHeadRoles])))
     .orderBy(units.code, accounts.username);
   const foundUnits = new Set(targets.map((t) => t.unitId));
   if (foundUnits.size !== unitIds.length) throw new NotFoundError('所选单位中有不存在、已撤销或不是本单位直接下级的单位，请刷新后重试');

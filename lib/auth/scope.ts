@@ -21,13 +21,19 @@ export function pathInJurisdiction(actor: Actor, path: string): boolean {
 }
 
 /**
- * Accounts a sysadmin manages (seed 四(二)): every account of its own unit, and the sysadmin
- * accounts of the units directly below it. Needs `units` joined on the account's unit.
+ * The role of the account that represents a subordinate unit to the unit above it: its sysadmin,
+ * or for a training institution (which has no sysadmin) its one submitting account.
+ */
+export const subordinateHeadRoles = ['sysadmin', 'institution'] as const;
+
+/**
+ * Accounts a sysadmin manages (seed 四(二)): every account of its own unit, and the head accounts
+ * (sysadmin or institution) of the units directly below it. Needs `units` joined on the account's unit.
  */
 export function accountsManagedBy(
   actor: Actor,
   columns: { accountUnitId: AnyPgColumn | SQL; accountRole: AnyPgColumn | SQL; unitParentId: AnyPgColumn | SQL },
 ): SQL {
   if (actor.role !== 'sysadmin') return sql`false`;
-  return sql`(${columns.accountUnitId} = ${actor.unitId} or (${columns.accountRole} = 'sysadmin' and ${columns.unitParentId} = ${actor.unitId}))`;
+  return sql`(${columns.accountUnitId} = ${actor.unitId} or (${columns.accountRole} in ('sysadmin', 'institution') and ${columns.unitParentId} = ${actor.unitId}))`;
 }

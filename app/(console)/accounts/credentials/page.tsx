@@ -15,7 +15,7 @@ export default async function CredentialsPage() {
     <div className="space-y-4">
       <PageTitle
         title="下级账号分发"
-        description="为直属下级单位的系统管理员批量生成初始密码，下载账号分发表后逐级分发。初始密码仅显示一次，首次登录须修改。"
+        description="为直属下级单位的系统管理员（培训机构为其报送账号）批量生成初始密码，下载账号分发表后逐级分发。初始密码仅显示一次，首次登录须修改。"
       />
       <CredentialIssuer
         units={units.map((u) => ({
