@@ -1,3 +1,6 @@
+import { stageNames } from '@/lib/reference/school-types';
+import { ownershipNames, unitStatusNames } from '@/lib/units/defaults';
+
 /** Chinese names of audit actions, for the log page and its filter. Client-safe. */
 export const auditActionNames: Record<string, string> = {
   'auth.signin': '登录成功',
@@ -18,3 +21,48 @@ export const auditActionNames: Record<string, string> = {
   'school.close': '撤销学校',
   'school.reopen': '恢复学校',
 };
+
+const signInFailureReasons: Record<string, string> = {
+  unknown_account: '账号不存在',
+  bad_password: '密码错误',
+  locked: '账号锁定期间尝试登录',
+  disabled: '账号已停用或单位已撤销',
+};
+
+const unitFieldNames: Record<string, string> = {
+  name: '名称',
+  schoolTypeCode: '办学类型',
+  stage: '学段',
+  divisionCode: '所在地',
+  ownership: '办学性质',
+  status: '状态',
+  parentId: '主管部门',
+};
+
+const valueNames: Record<string, string> = { ...unitStatusNames, ...ownershipNames, ...stageNames };
+
+/** A short Chinese reading of an audit row's detail; the raw JSON stays available as a tooltip. */
+export function describeAuditDetail(detail: Record<string, unknown> | null, formatTime: (d: Date) => string): string {
+  if (!detail) return '';
+  const parts: string[] = [];
+  if (typeof detail.reason === 'string') parts.push(signInFailureReasons[detail.reason] ?? detail.reason);
+  if (typeof detail.failures === 'number') parts.push(`连续第 ${detail.failures} 次`);
+  if (typeof detail.lockedUntil === 'string') parts.push(`锁定至 ${formatTime(new Date(detail.lockedUntil))}`);
+  if (typeof detail.username === 'string') parts.push(`账号 ${detail.username}`);
+  if (typeof detail.code === 'string') parts.push(`代码 ${detail.code}${typeof detail.name === 'string' ? ` ${detail.name}` : ''}`);
+  if (detail.changes && typeof detail.changes === 'object') {
+    for (const [field, change] of Object.entries(detail.changes as Record<string, { from: unknown; to: unknown }>)) {
+      if (field === 'parentId') {
+        parts.push('主管部门变更');
+        continue;
+      }
+      const show = (value: unknown) => (value === null || value === undefined ? '空' : (valueNames[String(value)] ?? String(value)));
+      parts.push(`${unitFieldNames[field] ?? field}：${show(change.from)} → ${show(change.to)}`);
+    }
+  }
+  if (typeof detail.created === 'number') {
+    parts.push(`共 ${detail.rows} 行，新增 ${detail.created}，变更 ${detail.updated}，撤销 ${detail.closed}，恢复 ${detail.reopened}`);
+  }
+  if (typeof detail.accounts === 'number' && typeof detail.units === 'number') parts.push(`${detail.units} 个单位 ${detail.accounts} 个账号`);
+  return parts.join('；');
+}
