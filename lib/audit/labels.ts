@@ -22,6 +22,8 @@ export const auditActionNames: Record<string, string> = {
   'school.reopen': '恢复学校',
 };
 
+export const auditTargetNames: Record<string, string> = { account: '账号', unit: '单位', file: '文件' };
+
 const signInFailureReasons: Record<string, string> = {
   unknown_account: '账号不存在',
   bad_password: '密码错误',

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatDateTime } from '@/lib/format';
 import { PageTitle } from '@/components/ui/stat-card';
-import { auditActionNames, describeAuditDetail } from '@/lib/audit/labels';
+import { auditActionNames, auditTargetNames, describeAuditDetail } from '@/lib/audit/labels';
 import { auditPageSize, listAuditLog } from '@/lib/audit/queries';
 import { requirePermission } from '@/lib/auth/session';
 
@@ -77,7 +77,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">{formatDateTime(row.occurredAt)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{row.actorUsername ?? '—'}</td>
                 <td className="px-3 py-2">{auditActionNames[row.action] ?? row.action}</td>
-                <td className="px-3 py-2 text-xs text-slate-600">{row.targetType ? `${row.targetType} ${row.targetId ?? ''}` : '—'}</td>
+                <td className="px-3 py-2 text-xs text-slate-600">{row.targetType ? `${auditTargetNames[row.targetType] ?? row.targetType} ${row.targetId ?? ''}` : '—'}</td>
                 <td className="max-w-sm px-3 py-2 text-xs text-slate-600" title={row.detail ? JSON.stringify(row.detail) : ''}>
                   {describeAuditDetail(row.detail, formatDateTime)}
                 </td>
