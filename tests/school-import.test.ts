@@ -143,6 +143,7 @@ describe('school-list import', () => {
     const trail = await db.select({ action: auditLog.action, detail: auditLog.detail }).from(auditLog).where(sql`${auditLog.targetType} = 'unit' and ${auditLog.targetId} = ${String(school.id)}`).orderBy(auditLog.id);
     expect(trail.map((t) => t.action)).toEqual(['school.create', 'school.update', 'school.close', 'school.reopen']);
     expect((trail[1].detail as { changes: Record<string, unknown> }).changes).toMatchObject({ name: { from: '原名小学', to: '新名小学' }, ownership: { from: 'public', to: 'private' } });
+    expect((trail[3].detail as { changes: Record<string, unknown> }).changes).toMatchObject({ authorityCode: { from: '320102', to: '320104' }, divisionCode: { from: '320102', to: '320104' } });
   });
 
   it('lets a province import only within its province, and nobody below a province', async () => {

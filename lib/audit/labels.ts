@@ -38,7 +38,7 @@ const unitFieldNames: Record<string, string> = {
   divisionCode: '所在地',
   ownership: '办学性质',
   status: '状态',
-  parentId: '主管部门',
+  authorityCode: '主管部门',
 };
 
 const valueNames: Record<string, string> = { ...unitStatusNames, ...ownershipNames, ...stageNames };
@@ -54,10 +54,6 @@ export function describeAuditDetail(detail: Record<string, unknown> | null, form
   if (typeof detail.code === 'string') parts.push(`代码 ${detail.code}${typeof detail.name === 'string' ? ` ${detail.name}` : ''}`);
   if (detail.changes && typeof detail.changes === 'object') {
     for (const [field, change] of Object.entries(detail.changes as Record<string, { from: unknown; to: unknown }>)) {
-      if (field === 'parentId') {
-        parts.push('主管部门变更');
-        continue;
-      }
       const show = (value: unknown) => (value === null || value === undefined ? '空' : (valueNames[String(value)] ?? String(value)));
       parts.push(`${unitFieldNames[field] ?? field}：${show(change.from)} → ${show(change.to)}`);
     }

@@ -53,6 +53,7 @@ export async function importSchoolList(actor: Actor, file: { name: string; bytes
     .from(units)
     .where(eq(units.kind, 'authority'));
   const authorityByCode = new Map(authorities.map((a) => [a.code, a]));
+  const authorityCodeById = new Map(authorities.map((a) => [a.id, a.code]));
 
   const errors: ImportRowError[] = [];
   let totalErrors = 0;
@@ -162,10 +163,15 @@ export async function importSchoolList(actor: Actor, file: { name: string; bytes
         status: row.status,
         parentId: row.authority.id,
       };
+      // The audit trail names the authority by its code, not by an internal id.
       const changes = Object.fromEntries(
         Object.entries(next)
           .filter(([key, value]) => current[key as keyof typeof next] !== value)
-          .map(([key, value]) => [key, { from: current[key as keyof typeof next], to: value }]),
+          .map(([key, value]) =>
+            key === 'parentId'
+              ? ['authorityCode', { from: authorityCodeById.get(current.parentId ?? 0) ?? null, to: authorityCodeById.get(value as number) ?? null }]
+              : [key, { from: current[key as keyof typeof next], to: value }],
+          ),
       );
       if (Object.keys(changes).length === 0) {
         summary.unchanged++;
