@@ -65,6 +65,7 @@ describe('sign-in', () => {
     const sysadmin = await actorFor('450200.admin');
     const target = await getAccount('450200.manager');
     await setAccountStatus(sysadmin, { accountId: target.id, status: 'disabled' });
+    expect((await getAccount('450200.manager')).sessionVersion).toBe(target.sessionVersion + 1);
     expect(await authenticate({ username: '450200.manager', password: 'Right@pass1', ip: null })).toEqual({ ok: false, reason: 'disabled' });
     await setAccountStatus(sysadmin, { accountId: target.id, status: 'active' });
     expect((await authenticate({ username: '450200.manager', password: 'Right@pass1', ip: null })).ok).toBe(true);

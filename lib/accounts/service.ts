@@ -230,7 +230,8 @@ export async function setAccountStatus(actor: Actor, input: SetAccountStatusInpu
     const target = await getManagedAccount(tx, actor, input.accountId);
     const [row] = await tx
       .update(accounts)
-      .set({ status: input.status, updatedAt: new Date() })
+      // Disabling also ends every session for good: enabling again requires a fresh sign-in.
+      .set({ status: input.status, updatedAt: new Date(), ...(input.status === 'disabled' ? { sessionVersion: sql`${accounts.sessionVersion} + 1` } : {}) })
       .where(and(eq(accounts.id, target.id), ne(accounts.status, input.status)))
       .returning({ id: accounts.id });
     if (!row) throw new ConflictError(input.status === 'disabled' ? '该账号已是停用状态' : '该账号已是启用状态');
