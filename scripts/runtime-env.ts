@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,4 +14,12 @@ export function ensureAuthSecret(): string {
   const secret = readFileSync(file, 'utf8').trim();
   process.env.AUTH_SECRET = secret;
   return secret;
+}
+
+/** Serves the production build with `next start`, passing on stop signals; exits with it. */
+export function serveBuiltApp(port: string): void {
+  process.env.AUTH_TRUST_HOST ??= 'true';
+  const child = spawn(path.join(process.cwd(), 'node_modules', '.bin', 'next'), ['start', '-p', port], { stdio: 'inherit', env: process.env });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -2,12 +2,12 @@
  * `npm start`: build if needed, migrate, initialise the national tree, seed the demo into an empty
  * database, then serve. Works with no .env: the embedded PGlite and a local AUTH_SECRET are used.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { demoPassword, initializeReferenceData, isDatabaseEmpty, issueBootstrapPassword, listDemoAccounts, seedDemoData, type DemoAccount } from '@/lib/db/seed';
-import { ensureAuthSecret } from './runtime-env';
+import { ensureAuthSecret, serveBuiltApp } from './runtime-env';
 
 const root = process.cwd();
 const port = process.env.PORT ?? '3000';
@@ -21,7 +21,7 @@ function newestMtime(target: string): number {
 
 function buildIfNeeded() {
   const buildId = path.join(root, '.next', 'BUILD_ID');
-  const sources = ['app', 'components', 'lib', 'proxy.ts', 'next.config.js', 'package.json', 'app/globals.css'];
+  const sources = ['app', 'components', 'lib', 'proxy.ts', 'next.config.js', 'package.json'];
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   if (built && sources.every((s) => newestMtime(path.join(root, s)) <= built)) return;
   console.log('正在构建应用（首次启动约需 1 分钟）…');
@@ -56,15 +56,12 @@ async function prepareDatabase(): Promise<DemoAccount[]> {
 
 async function main() {
   ensureAuthSecret();
-  process.env.AUTH_TRUST_HOST ??= 'true';
   buildIfNeeded();
   const demo = await prepareDatabase();
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', port], { stdio: 'inherit', env: process.env });
+  serveBuiltApp(port);
   console.log(`\n师管 教师管理信息系统：http://localhost:${port}`);
   if (demo.length) printAccounts(demo);
   console.log('');
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code) => process.exit(code ?? 0));
 }
 
 main().catch((error) => {

@@ -58,7 +58,7 @@ export async function listManagedAccounts(actor: Actor, filters: { q?: string; a
     .innerJoin(units, eq(units.id, accounts.unitId))
     .where(and(...conditions))
     .orderBy(asc(accounts.username))
-    .limit(accountPageSize);
+    .limit(accountPageSize + 1); // one extra row tells the page whether there is a next one
   const now = Date.now();
   return rows.map((row) => ({
     ...row,

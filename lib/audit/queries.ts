@@ -53,5 +53,5 @@ export async function listAuditLog(actor: Actor, filters: AuditListFilters): Pro
     .from(auditLog)
     .where(and(...conditions))
     .orderBy(desc(auditLog.id))
-    .limit(auditPageSize);
+    .limit(auditPageSize + 1); // one extra row tells the page whether there is a next one
 }

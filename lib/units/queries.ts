@@ -75,7 +75,7 @@ export interface UnitDetail extends UnitSummary {
   path: string;
   parentId: number | null;
   breadcrumb: { id: number; name: string; inScope: boolean }[];
-  counts: { authorities: number; schools: number; institutions: number; accounts: number; closedSchools: number };
+  counts: { authorities: number; schools: number; activeSchools: number; institutions: number; accounts: number; closedSchools: number };
   updatedAt: Date;
 }
 
@@ -103,6 +103,7 @@ export async function getUnitDetail(actor: Actor, unitId: number): Promise<UnitD
   const counts = {
     authorities: (rollup?.authorities ?? self) - self,
     schools: rollup?.schools ?? 0,
+    activeSchools: (rollup?.schools ?? 0) - (rollup?.closedSchools ?? 0),
     closedSchools: rollup?.closedSchools ?? 0,
     institutions: rollup?.institutions ?? 0,
     accounts: rollup?.accounts ?? 0,

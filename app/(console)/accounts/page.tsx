@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { KeysetPager } from '@/components/ui/keyset-pager';
 import { AccountRowActions } from '@/components/accounts/account-row-actions';
 import { formatDateTime, formatTime } from '@/lib/format';
 import { PageTitle } from '@/components/ui/stat-card';
@@ -12,7 +12,9 @@ export const metadata: Metadata = { title: '账号管理' };
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<{ q?: string; after?: string }> }) {
   const actor = await requirePermission('account.manage');
   const { q, after } = await searchParams;
-  const rows = await listManagedAccounts(actor, { q: q?.trim() || undefined, after });
+  const fetched = await listManagedAccounts(actor, { q: q?.trim() || undefined, after });
+  const hasMore = fetched.length > accountPageSize;
+  const rows = fetched.slice(0, accountPageSize);
   const last = rows.at(-1);
   return (
     <div className="space-y-4">
@@ -71,12 +73,10 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
           </tbody>
         </table>
       </div>
-      <div className="flex justify-between text-sm">
-        {after ? <Link href={`/accounts${q ? `?q=${encodeURIComponent(q)}` : ''}`} className="text-brand-600 hover:underline">回到第一页</Link> : <span />}
-        {rows.length === accountPageSize && last && (
-          <Link href={`/accounts?${new URLSearchParams({ ...(q ? { q } : {}), after: last.username })}`} className="text-brand-600 hover:underline">下一页</Link>
-        )}
-      </div>
+      <KeysetPager
+        firstHref={after ? `/accounts${q ? `?${new URLSearchParams({ q })}` : ''}` : null}
+        nextHref={hasMore && last ? `/accounts?${new URLSearchParams({ ...(q ? { q } : {}), after: last.username })}` : null}
+      />
     </div>
   );
 }

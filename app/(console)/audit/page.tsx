@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { KeysetPager } from '@/components/ui/keyset-pager';
 import { formatDateTime } from '@/lib/format';
 import { PageTitle } from '@/components/ui/stat-card';
 import { auditActionNames, auditTargetNames, describeAuditDetail } from '@/lib/audit/labels';
@@ -20,13 +20,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const action = params.action && (params.action in auditActionNames || /^[a-z]+\.$/.test(params.action)) ? params.action : undefined;
   const beforeId = params.before && /^\d+$/.test(params.before) ? Number(params.before) : undefined;
-  const rows = await listAuditLog(actor, {
+  const fetched = await listAuditLog(actor, {
     action,
     username: params.username?.trim() || undefined,
     from: parseDate(params.from),
     to: parseDate(params.to, true),
     beforeId,
   });
+  const hasMore = fetched.length > auditPageSize;
+  const rows = fetched.slice(0, auditPageSize);
   const last = rows.at(-1);
   const keep = new URLSearchParams(Object.entries({ action, username: params.username, from: params.from, to: params.to }).filter((e): e is [string, string] => !!e[1]));
   return (
@@ -92,12 +94,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </tbody>
         </table>
       </div>
-      <div className="flex justify-between text-sm">
-        {beforeId ? <Link href={`/audit?${keep}`} className="text-brand-600 hover:underline">回到最新</Link> : <span />}
-        {rows.length === auditPageSize && last && (
-          <Link href={`/audit?${new URLSearchParams([...keep, ['before', String(last.id)]])}`} className="text-brand-600 hover:underline">更早的记录</Link>
-        )}
-      </div>
+      <KeysetPager
+        firstHref={beforeId ? `/audit?${keep}` : null}
+        nextHref={hasMore && last ? `/audit?${new URLSearchParams([...keep, ['before', String(last.id)]])}` : null}
+        firstLabel="回到最新"
+        nextLabel="更早的记录"
+      />
     </div>
   );
 }

@@ -19,7 +19,7 @@ export default async function DashboardPage() {
       {detail && (
         <section aria-label="管辖范围概况" className="grid grid-cols-2 gap-3 md:grid-cols-4">
           <StatCard label="下级教育行政部门" value={detail.counts.authorities} testId="count-authorities" />
-          <StatCard label="学校" value={detail.counts.schools - detail.counts.closedSchools} testId="count-schools" />
+          <StatCard label="学校" value={detail.counts.activeSchools} testId="count-schools" />
           <StatCard label="培训机构" value={detail.counts.institutions} />
           <StatCard label="用户账号" value={detail.counts.accounts} testId="count-accounts" />
         </section>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { KeysetPager } from '@/components/ui/keyset-pager';
 import { PageTitle, StatCard } from '@/components/ui/stat-card';
 import { requireStaff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
@@ -66,7 +67,7 @@ export default async function UnitPage({ params, searchParams }: { params: Promi
       ) : (
         <section aria-label="下级统计" className="grid grid-cols-2 gap-3 md:grid-cols-4">
           <StatCard label="下级教育行政部门" value={detail.counts.authorities} testId="unit-count-authorities" />
-          <StatCard label="学校（在办）" value={detail.counts.schools - detail.counts.closedSchools} testId="unit-count-schools" />
+          <StatCard label="学校（在办）" value={detail.counts.activeSchools} testId="unit-count-schools" />
           <StatCard label="已撤销学校" value={detail.counts.closedSchools} />
           <StatCard label="用户账号" value={detail.counts.accounts} testId="unit-count-accounts" />
         </section>
@@ -92,14 +93,12 @@ export default async function UnitPage({ params, searchParams }: { params: Promi
             </form>
           </div>
           <UnitTable rows={searchResults ?? pageRows} withCounts={!searchResults} />
-          {!searchResults && (hasMore || after) && (
-            <div className="flex justify-between border-t border-slate-200 p-3 text-sm">
-              {after ? <Link href={`/units/${detail.id}`} className="text-brand-600 hover:underline">回到第一页</Link> : <span />}
-              {hasMore && last && (
-                <Link href={`/units/${detail.id}?after=${last.kind}:${last.code}`} className="text-brand-600 hover:underline">
-                  下一页
-                </Link>
-              )}
+          {!searchResults && (
+            <div className="border-t border-slate-200 p-3 empty:hidden">
+              <KeysetPager
+                firstHref={after ? `/units/${detail.id}` : null}
+                nextHref={hasMore && last ? `/units/${detail.id}?after=${last.kind}:${last.code}` : null}
+              />
             </div>
           )}
         </section>
