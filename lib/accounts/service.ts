@@ -163,7 +163,7 @@ export async function issueSubordinateCredentials(actor: Actor, input: IssueCred
 }
 
 /** Sets freshly issued password hashes on managed accounts only; fails whole if any row is out of reach. */
-async function setIssuedPasswords(executor: Executor, actor: Actor, rows: { accountId: number; passwordHash: string }[]): Promise<void> {
+export async function setIssuedPasswords(executor: Executor, actor: Actor, rows: { accountId: number; passwordHash: string }[]): Promise<void> {
   const chunk = 1000;
   for (let start = 0; start < rows.length; start += chunk) {
     const slice = rows.slice(start, start + chunk);

@@ -7,7 +7,12 @@ export type Permission =
   | 'credential.issue'
   | 'account.addUniversityManager'
   | 'school.import'
-  | 'audit.read';
+  | 'audit.read'
+  | 'teacher.list'
+  | 'teacher.create'
+  | 'teacher.edit'
+  | 'teacher.import'
+  | 'indicator.configure';
 
 /** What each role may do; jurisdiction (which rows) is decided separately in scope.ts. */
 export function can(actor: Actor, permission: Permission): boolean {
@@ -20,6 +25,18 @@ export function can(actor: Actor, permission: Permission): boolean {
       return actor.role === 'sysadmin';
     case 'credential.issue':
       return actor.role === 'sysadmin' && actor.unitKind === 'authority';
+    case 'teacher.list':
+      return staff;
+    case 'teacher.create':
+      // Seed 六(一): the school's sysadmin generates teacher accounts.
+      return actor.role === 'sysadmin' && actor.unitKind === 'school';
+    case 'teacher.edit':
+      // Seed 四(二): information managers enter data for their own unit and those below.
+      return actor.role === 'manager';
+    case 'teacher.import':
+      return actor.role === 'manager' && actor.unitKind === 'school';
+    case 'indicator.configure':
+      return actor.role === 'sysadmin' && actor.unitTier === 'province';
     case 'account.addUniversityManager':
     case 'school.import':
       return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');

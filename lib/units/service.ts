@@ -101,9 +101,10 @@ export interface RollupDelta {
   closedSchools?: number;
   institutions?: number;
   accounts?: number;
+  teachers?: number;
 }
 
-const rollupFields = ['authorities', 'schools', 'closedSchools', 'institutions', 'accounts'] as const;
+const rollupFields = ['authorities', 'schools', 'closedSchools', 'institutions', 'accounts', 'teachers'] as const;
 
 /** Adds the deltas to the subtree totals of every unit on each path, in one statement per chunk. */
 export async function applyRollupDeltas(executor: Executor, deltas: RollupDelta[]): Promise<void> {
@@ -112,7 +113,7 @@ export async function applyRollupDeltas(executor: Executor, deltas: RollupDelta[
     for (const label of delta.path.split('.')) {
       const unitId = Number(label);
       let totals = byUnit.get(unitId);
-      if (!totals) byUnit.set(unitId, (totals = { authorities: 0, schools: 0, closedSchools: 0, institutions: 0, accounts: 0 }));
+      if (!totals) byUnit.set(unitId, (totals = { authorities: 0, schools: 0, closedSchools: 0, institutions: 0, accounts: 0, teachers: 0 }));
       for (const field of rollupFields) totals[field] += delta[field] ?? 0;
     }
   }
@@ -138,17 +139,19 @@ function toColumn(field: string): string {
 export async function rebuildRollups(executor: Executor): Promise<void> {
   await executor.execute(sql`delete from unit_rollups`);
   await executor.execute(sql`
-    insert into unit_rollups (unit_id, authorities, schools, closed_schools, institutions, accounts)
+    insert into unit_rollups (unit_id, authorities, schools, closed_schools, institutions, accounts, teachers)
     select a.id,
       count(*) filter (where u.kind = 'authority'),
       count(*) filter (where u.kind = 'school'),
       count(*) filter (where u.kind = 'school' and u.status = 'closed'),
       count(*) filter (where u.kind = 'institution'),
-      coalesce(sum(ac.n), 0)
+      coalesce(sum(ac.n), 0),
+      coalesce(sum(te.n), 0)
     from units u
     cross join lateral unnest(string_to_array(u.path::text, '.')::int[]) as anc(id)
     join units a on a.id = anc.id
     left join (select unit_id, count(*) as n from accounts group by unit_id) ac on ac.unit_id = u.id
+    left join (select unit_id, count(*) as n from teachers group by unit_id) te on te.unit_id = u.id
     group by a.id
   `);
 }

@@ -5,6 +5,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { schoolTypes } from '@/lib/reference/school-types';
+import { idCheckCharacter } from '@/lib/reference/id-number';
+import type { CreateTeacherInput } from '@/lib/teachers/schemas';
 import { insertUnitsWithDefaultAccounts } from '@/lib/units/service';
 
 let sequence = 100000 + Math.floor(Math.random() * 800000);
@@ -65,4 +67,40 @@ export async function getAccount(username: string) {
   const db = await getDb();
   const [account] = await db.select().from(accounts).where(eq(accounts.username, username));
   return account;
+}
+
+let idSequence = Math.floor(Math.random() * 400);
+
+/** A valid resident ID number (GB 11643) for the region, birth date and gender, unique within this run. */
+export function makeIdNumber(options: { region?: string; birthDate?: string; gender?: '1' | '2' } = {}): string {
+  const region = options.region ?? '330106';
+  const birth = (options.birthDate ?? '1985-03-15').replaceAll('-', '');
+  idSequence += 1;
+  // Third sequence digit: odd for men, even for women.
+  const base = (idSequence % 500) * 2 + (options.gender === '1' ? 1 : 0);
+  const first17 = `${region}${birth}${String(base % 1000).padStart(3, '0')}`;
+  return first17 + idCheckCharacter(first17);
+}
+
+export function registration(overrides: Partial<CreateTeacherInput> = {}): CreateTeacherInput {
+  const gender = overrides.gender ?? '2';
+  const birthDate = overrides.birthDate ?? randomBirthDate();
+  return {
+    name: '测试教师',
+    gender,
+    birthDate,
+    idType: '1',
+    idNumber: makeIdNumber({ gender, birthDate }),
+    onEstablishment: '1',
+    contractOneYearOrMore: '',
+    postCategory: '1',
+    ...overrides,
+  };
+}
+
+function randomBirthDate(): string {
+  const year = 1965 + Math.floor(Math.random() * 35);
+  const month = 1 + Math.floor(Math.random() * 12);
+  const day = 1 + Math.floor(Math.random() * 28);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

@@ -15,4 +15,6 @@ export const unitRollups = pgTable('unit_rollups', {
   closedSchools: integer('closed_schools').notNull().default(0),
   institutions: integer('institutions').notNull().default(0),
   accounts: integer('accounts').notNull().default(0),
+  /** Registered teachers, whatever their record state. */
+  teachers: integer('teachers').notNull().default(0),
 });

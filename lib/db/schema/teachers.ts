@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, customType, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { accounts } from './accounts';
+import { ltree } from './types';
+import { units } from './units';
+
+const bytea = customType<{ data: Buffer }>({
+  dataType() {
+    return 'bytea';
+  },
+});
+
+export type StoredValue = string | string[];
+/** Single-entry subsets (基本信息, 联系方式), keyed by subset then field. */
+export type StoredRecord = Record<string, Record<string, StoredValue>>;
+
+export const recordState = pgEnum('record_state', ['draft', 'submitted', 'effective']);
+
+/**
+ * One row per teacher nationally (one ID number, one teacher). Columns the lists and statistics
+ * filter on are copied out of the record; everything else lives in `record` and `teacher_entries`.
+ */
+export const teachers = pgTable(
+  'teachers',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id),
+    unitPath: ltree('unit_path').notNull(),
+    /** Whose indicator settings apply; null for schools under the ministry (national defaults). */
+    provinceUnitId: integer('province_unit_id').references(() => units.id),
+    stage: text('stage').notNull(),
+    idType: varchar('id_type', { length: 2 }).notNull(),
+    idNumber: varchar('id_number', { length: 32 }).notNull(),
+    name: text('name').notNull(),
+    gender: varchar('gender', { length: 1 }).notNull(),
+    birthDate: date('birth_date').notNull(),
+    staffNumber: varchar('staff_number', { length: 32 }),
+    onEstablishment: boolean('on_establishment').notNull(),
+    postCategory: varchar('post_category', { length: 2 }),
+    personnelStatus: varchar('personnel_status', { length: 2 }),
+    highestEducation: varchar('highest_education', { length: 2 }),
+    highestDegree: varchar('highest_degree', { length: 2 }),
+    ethnicGroup: varchar('ethnic_group', { length: 2 }),
+    recordState: recordState('record_state').notNull().default('draft'),
+    record: jsonb('record').$type<StoredRecord>().notNull().default({}),
+    accountId: integer('account_id').references(() => accounts.id),
+    /** Bumped by every edit, so that two people saving the same form cannot overwrite each other. */
+    revision: integer('revision').notNull().default(0),
+    createdBy: integer('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    unique('teachers_id_number_key').on(table.idNumber),
+    uniqueIndex('teachers_account_idx').on(table.accountId),
+    index('teachers_unit_path_gist').using('gist', table.unitPath),
+    index('teachers_unit_idx').on(table.unitId, table.id),
+    index('teachers_name_idx').using('btree', sql`${table.name} text_pattern_ops`, table.id),
+    index('teachers_staff_number_idx').on(table.staffNumber),
+  ],
+);
+
+export const teacherEntries = pgTable(
+  'teacher_entries',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    teacherId: integer('teacher_id')
+      .notNull()
+      .references(() => teachers.id, { onDelete: 'cascade' }),
+    subset: varchar('subset', { length: 32 }).notNull(),
+    values: jsonb('values').$type<Record<string, StoredValue>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('teacher_entries_teacher_idx').on(table.teacherId, table.subset)],
+);
+
+/** Field-level history: who changed which indicator, from what to what, and when. */
+export const teacherFieldChanges = pgTable(
+  'teacher_field_changes',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    teacherId: integer('teacher_id')
+      .notNull()
+      .references(() => teachers.id, { onDelete: 'cascade' }),
+    subset: varchar('subset', { length: 32 }).notNull(),
+    entryId: integer('entry_id'),
+    field: varchar('field', { length: 64 }).notNull(),
+    oldValue: jsonb('old_value').$type<StoredValue | null>(),
+    newValue: jsonb('new_value').$type<StoredValue | null>(),
+    accountId: integer('account_id'),
+    accountName: text('account_name'),
+    /** form, self (the teacher), import or system. */
+    source: varchar('source', { length: 16 }).notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('teacher_field_changes_teacher_idx').on(table.teacherId, table.id)],
+);
+
+export const teacherPhotos = pgTable('teacher_photos', {
+  teacherId: integer('teacher_id')
+    .primaryKey()
+    .references(() => teachers.id, { onDelete: 'cascade' }),
+  content: bytea('content').notNull(),
+  byteSize: integer('byte_size').notNull(),
+  updatedBy: integer('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Each save of a province's indicator settings is a new version; the highest one is in force. */
+export const indicatorSettings = pgTable(
+  'indicator_settings',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    provinceUnitId: integer('province_unit_id')
+      .notNull()
+      .references(() => units.id),
+    version: integer('version').notNull(),
+    settings: jsonb('settings').notNull(),
+    note: text('note'),
+    createdBy: integer('created_by'),
+    createdByName: text('created_by_name'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique('indicator_settings_version_key').on(table.provinceUnitId, table.version)],
+);
+
+export const importJobStatus = pgEnum('import_job_status', ['validating', 'invalid', 'valid', 'importing', 'done', 'failed']);
+
+/** A teacher spreadsheet import: kept so the page can be left and the result (and error file) fetched later. */
+export const importJobs = pgTable(
+  'import_jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: integer('account_id').notNull(),
+    unitId: integer('unit_id').notNull(),
+    kind: varchar('kind', { length: 16 }).notNull(),
+    fileName: text('file_name').notNull(),
+    file: bytea('file'),
+    status: importJobStatus('status').notNull(),
+    totalRows: integer('total_rows').notNull().default(0),
+    message: text('message'),
+    summary: jsonb('summary').$type<Record<string, unknown>>(),
+    errorFile: bytea('error_file'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [index('import_jobs_account_idx').on(table.accountId, table.createdAt)],
+);
+
+export type Teacher = typeof teachers.$inferSelect;

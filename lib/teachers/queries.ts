@@ -1,0 +1,244 @@
+import 'server-only';
+import { and, asc, desc, eq, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { accounts, teacherEntries, teacherFieldChanges, teacherPhotos, teachers, units, type StoredRecord, type StoredValue } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan, can } from '@/lib/auth/policy';
+import { inJurisdiction } from '@/lib/auth/scope';
+import { NotFoundError } from '@/lib/errors';
+import { basicSubsetKey } from '@/lib/indicators/catalogue';
+import { getProvinceSettings } from '@/lib/indicators/queries';
+import { resolveCatalogue, type EffectiveCatalogue } from '@/lib/indicators/settings';
+import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
+import { stageNames, type Stage } from '@/lib/reference/school-types';
+import { editableFields, getScopedTeacher, mayRevealIdNumber } from './service';
+import type { RecordState } from './schemas';
+
+export const teacherPageSize = 50;
+
+export interface TeacherListFilters {
+  q?: string;
+  unitId?: number;
+  stage?: string;
+  gender?: string;
+  personnelStatus?: string;
+  state?: string;
+  after?: number;
+}
+
+export interface TeacherListRow {
+  id: number;
+  name: string;
+  gender: string;
+  birthDate: string;
+  idNumberMasked: string;
+  staffNumber: string | null;
+  unitName: string;
+  stageName: string;
+  onEstablishment: boolean;
+  personnelStatus: string | null;
+  recordState: RecordState;
+  hasPassword: boolean;
+}
+
+/** How a search box entry is read: an ID number, a staff number, or the start of a name. */
+export function searchCondition(raw: string): SQL | null {
+  const q = raw.trim();
+  if (!q) return null;
+  if (/^[0-9]{15,17}[0-9Xx]$/.test(q) || /^[A-Za-z][0-9A-Za-z]{7,}$/.test(q)) {
+    const id = normalizeIdNumber(q).toUpperCase();
+    return sql`(${teachers.idNumber} = ${id} or ${teachers.staffNumber} = ${q})`;
+  }
+  if (/^[0-9A-Za-z-]+$/.test(q)) return eq(teachers.staffNumber, q);
+  // Prefix match: Chinese names are 2–4 characters, too short for trigrams; the text_pattern_ops index serves it.
+  return like(teachers.name, `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+}
+
+/** The teacher list (seed 六(六)): jurisdiction first, filters in SQL, keyset pages of 50 by id, newest first. */
+export async function listTeachers(actor: Actor, filters: TeacherListFilters): Promise<{ rows: TeacherListRow[]; hasMore: boolean }> {
+  assertCan(actor, 'teacher.list');
+  const db = await getDb();
+  const conditions: (SQL | undefined)[] = [inJurisdiction(actor, teachers.unitPath)];
+  if (filters.unitId) {
+    const [unit] = await db.select({ path: units.path }).from(units).where(and(eq(units.id, filters.unitId), inJurisdiction(actor, units.path)));
+    if (!unit) return { rows: [], hasMore: false };
+    conditions.push(unit.path === actor.unitPath ? undefined : sql`${teachers.unitPath} <@ ${unit.path}::ltree`);
+  }
+  if (filters.q) conditions.push(searchCondition(filters.q) ?? undefined);
+  if (filters.stage) conditions.push(eq(teachers.stage, filters.stage));
+  if (filters.gender) conditions.push(eq(teachers.gender, filters.gender));
+  if (filters.personnelStatus) conditions.push(eq(teachers.personnelStatus, filters.personnelStatus));
+  if (filters.state === 'draft' || filters.state === 'submitted' || filters.state === 'effective') conditions.push(eq(teachers.recordState, filters.state));
+  if (filters.after) conditions.push(lt(teachers.id, filters.after));
+  const rows = await db
+    .select({
+      id: teachers.id,
+      name: teachers.name,
+      gender: teachers.gender,
+      birthDate: teachers.birthDate,
+      idNumber: teachers.idNumber,
+      staffNumber: teachers.staffNumber,
+      unitName: units.name,
+      stage: teachers.stage,
+      onEstablishment: teachers.onEstablishment,
+      personnelStatus: teachers.personnelStatus,
+      recordState: teachers.recordState,
+      hasPassword: sql<boolean>`${accounts.passwordHash} is not null`,
+    })
+    .from(teachers)
+    .innerJoin(units, eq(units.id, teachers.unitId))
+    .leftJoin(accounts, eq(accounts.id, teachers.accountId))
+    .where(and(...conditions))
+    .orderBy(desc(teachers.id))
+    .limit(teacherPageSize + 1);
+  return {
+    hasMore: rows.length > teacherPageSize,
+    rows: rows.slice(0, teacherPageSize).map(({ idNumber, stage, ...row }) => ({ ...row, idNumberMasked: maskIdNumber(idNumber), stageName: stageNames[stage as Stage] ?? stage })),
+  };
+}
+
+export interface EntryView {
+  id: number;
+  values: Record<string, StoredValue>;
+}
+
+export interface TeacherRecordView {
+  id: number;
+  name: string;
+  idNumberMasked: string;
+  /** The full number for the teacher themself; staff reveal it through an audited action. */
+  idNumberFull: string | null;
+  mayReveal: boolean;
+  unitName: string;
+  unitCode: string;
+  stage: Stage;
+  stageName: string;
+  recordState: RecordState;
+  revision: number;
+  record: StoredRecord;
+  entries: Record<string, EntryView[]>;
+  hasPhoto: boolean;
+  catalogue: EffectiveCatalogue;
+  /** Per subset: the field keys this actor may write now. */
+  editable: Record<string, string[]>;
+  updatedAt: Date;
+}
+
+export async function getTeacherRecord(actor: Actor, teacherId: number): Promise<TeacherRecordView> {
+  const db = await getDb();
+  const teacher = await getScopedTeacher(db, actor, teacherId);
+  const [meta] = await db
+    .select({ name: teachers.name, idNumber: teachers.idNumber, unitName: units.name, unitCode: units.code, updatedAt: teachers.updatedAt })
+    .from(teachers)
+    .innerJoin(units, eq(units.id, teachers.unitId))
+    .where(eq(teachers.id, teacher.id));
+  const { settings } = await getProvinceSettings(teacher.provinceUnitId, db);
+  const catalogue = resolveCatalogue(settings, teacher.stage);
+  const entryRows = await db
+    .select({ id: teacherEntries.id, subset: teacherEntries.subset, values: teacherEntries.values })
+    .from(teacherEntries)
+    .where(eq(teacherEntries.teacherId, teacher.id))
+    .orderBy(asc(teacherEntries.id));
+  const entries: Record<string, EntryView[]> = {};
+  for (const row of entryRows) (entries[row.subset] ??= []).push({ id: row.id, values: row.values });
+  for (const subset of catalogue.subsets) {
+    const list = entries[subset.key];
+    if (list && subset.sortField) list.sort((a, b) => String(b.values[subset.sortField!] ?? '').localeCompare(String(a.values[subset.sortField!] ?? '')));
+  }
+  const [photo] = await db.select({ size: teacherPhotos.byteSize }).from(teacherPhotos).where(eq(teacherPhotos.teacherId, teacher.id));
+  const editable: Record<string, string[]> = {};
+  for (const subset of catalogue.subsets) editable[subset.key] = [...editableFields(actor, teacher, subset, catalogue)];
+  const own = actor.role === 'teacher';
+  return {
+    id: teacher.id,
+    name: meta.name,
+    idNumberMasked: maskIdNumber(meta.idNumber),
+    idNumberFull: own ? meta.idNumber : null,
+    mayReveal: !own && mayRevealIdNumber(actor, teacher),
+    unitName: meta.unitName,
+    unitCode: meta.unitCode,
+    stage: teacher.stage,
+    stageName: stageNames[teacher.stage] ?? teacher.stage,
+    recordState: teacher.recordState,
+    revision: teacher.revision,
+    record: maskRecord(teacher.record, own),
+    entries,
+    hasPhoto: Boolean(photo),
+    catalogue,
+    editable,
+    updatedAt: meta.updatedAt,
+  };
+}
+
+/** The record carries the ID number in 基本信息; it leaves the server masked unless it is the teacher's own. */
+function maskRecord(record: StoredRecord, own: boolean): StoredRecord {
+  const basic = record[basicSubsetKey];
+  if (own || !basic || typeof basic.idNumber !== 'string') return record;
+  return { ...record, [basicSubsetKey]: { ...basic, idNumber: maskIdNumber(basic.idNumber) } };
+}
+
+export interface FieldChangeRow {
+  id: number;
+  subset: string;
+  entryId: number | null;
+  field: string;
+  oldValue: StoredValue | null;
+  newValue: StoredValue | null;
+  accountName: string | null;
+  source: string;
+  changedAt: Date;
+}
+
+export async function listFieldChanges(actor: Actor, teacherId: number, limit = 100): Promise<FieldChangeRow[]> {
+  const db = await getDb();
+  const teacher = await getScopedTeacher(db, actor, teacherId);
+  const rows = await db
+    .select({
+      id: teacherFieldChanges.id,
+      subset: teacherFieldChanges.subset,
+      entryId: teacherFieldChanges.entryId,
+      field: teacherFieldChanges.field,
+      oldValue: teacherFieldChanges.oldValue,
+      newValue: teacherFieldChanges.newValue,
+      accountName: teacherFieldChanges.accountName,
+      source: teacherFieldChanges.source,
+      changedAt: teacherFieldChanges.changedAt,
+    })
+    .from(teacherFieldChanges)
+    .where(eq(teacherFieldChanges.teacherId, teacher.id))
+    .orderBy(desc(teacherFieldChanges.id))
+    .limit(limit);
+  return rows.map((row) => (row.field === 'idNumber' ? { ...row, oldValue: maskValue(row.oldValue), newValue: maskValue(row.newValue) } : row));
+}
+
+function maskValue(value: StoredValue | null): StoredValue | null {
+  return typeof value === 'string' ? maskIdNumber(value) : value;
+}
+
+export async function readPhoto(actor: Actor, teacherId: number): Promise<Buffer | null> {
+  const db = await getDb();
+  const teacher = await getScopedTeacher(db, actor, teacherId);
+  const [photo] = await db.select({ content: teacherPhotos.content }).from(teacherPhotos).where(eq(teacherPhotos.teacherId, teacher.id));
+  return photo?.content ?? null;
+}
+
+/** The teacher's own record id, for /me. */
+export async function getOwnTeacherId(actor: Actor): Promise<number | null> {
+  if (actor.role !== 'teacher') return null;
+  const db = await getDb();
+  const [row] = await db.select({ id: teachers.id }).from(teachers).where(eq(teachers.accountId, actor.accountId));
+  return row?.id ?? null;
+}
+
+/** Units the list can be narrowed to: the actor's own and its direct subordinates. */
+export async function listFilterUnits(actor: Actor): Promise<{ id: number; name: string }[]> {
+  if (!can(actor, 'teacher.list')) throw new NotFoundError();
+  const db = await getDb();
+  const rows = await db
+    .select({ id: units.id, name: units.name, code: units.code })
+    .from(units)
+    .where(and(eq(units.parentId, actor.unitId), inArray(units.kind, ['authority', 'school'])))
+    .orderBy(asc(units.kind), asc(units.code))
+    .limit(500);
+  return [{ id: actor.unitId, name: `${actor.unitName}（全部）` }, ...rows.map((row) => ({ id: row.id, name: row.name }))];
+}

@@ -1,0 +1,512 @@
+import 'server-only';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { getDb, type Executor } from '@/lib/db';
+import { accounts, teacherEntries, teacherFieldChanges, teacherPhotos, teachers, units, type StoredRecord, type StoredValue } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan, can } from '@/lib/auth/policy';
+import { inJurisdiction } from '@/lib/auth/scope';
+import { generateInitialPassword, hashPassword } from '@/lib/auth/password';
+import { recordAudit, type AuditEntry } from '@/lib/audit/service';
+import { setIssuedPasswords, type IssuedCredential } from '@/lib/accounts/service';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { basicSubsetKey } from '@/lib/indicators/catalogue';
+import { buildSubsetSchema, compactValues, type RecordValues } from '@/lib/indicators/form-schema';
+import { getProvinceSettings } from '@/lib/indicators/queries';
+import { resolveCatalogue, type EffectiveCatalogue, type EffectiveSubset } from '@/lib/indicators/settings';
+import { maskIdNumber } from '@/lib/reference/id-number';
+import type { Stage } from '@/lib/reference/school-types';
+import { applyRollupDeltas } from '@/lib/units/service';
+import { birthDateFromId, deriveHighest } from './derive';
+import { maxPhotoBytes, type CreateTeacherInput, type DeleteEntryInput, type SaveEntryInput, type SaveSectionInput, type TeacherIdInput } from './schemas';
+
+export type ChangeSource = 'form' | 'self' | 'import' | 'system';
+
+export interface SchoolTarget {
+  id: number;
+  code: string;
+  name: string;
+  path: string;
+  stage: Stage;
+  provinceUnitId: number | null;
+}
+
+/** The actor's own school, active, for the school-level verbs (create, import). */
+export async function getActorSchool(executor: Executor, actor: Actor): Promise<SchoolTarget> {
+  const [school] = await executor
+    .select({ id: units.id, code: units.code, name: units.name, path: units.path, stage: units.stage, kind: units.kind, status: units.status })
+    .from(units)
+    .where(eq(units.id, actor.unitId));
+  if (!school || school.kind !== 'school' || school.status !== 'active' || !school.stage) throw new ForbiddenError('只有学校账号可以登记本校教师');
+  return { id: school.id, code: school.code, name: school.name, path: school.path, stage: school.stage as Stage, provinceUnitId: await provinceOf(executor, school.path) };
+}
+
+async function provinceOf(executor: Executor, path: string): Promise<number | null> {
+  const ids = path.split('.').map(Number);
+  const [row] = await executor.select({ id: units.id }).from(units).where(and(inArray(units.id, ids), eq(units.tier, 'province')));
+  return row?.id ?? null;
+}
+
+export interface Registration {
+  registration: CreateTeacherInput;
+  /** Further single-subset values (the import fills the whole 基本信息). */
+  record?: StoredRecord;
+  passwordHash?: string | null;
+}
+
+export interface RegisteredTeacher {
+  teacherId: number;
+  accountId: number;
+  idNumber: string;
+}
+
+/**
+ * Inserts teachers with their accounts (login = ID number). The unique ID number decides races: a
+ * number already held anywhere makes the whole call fail with a ConflictError naming the holder.
+ */
+export async function insertTeachers(tx: Executor, actor: Actor, school: SchoolTarget, rows: Registration[], source: ChangeSource): Promise<RegisteredTeacher[]> {
+  if (rows.length === 0) return [];
+  const created: RegisteredTeacher[] = [];
+  const chunk = 1000;
+  for (let start = 0; start < rows.length; start += chunk) {
+    const slice = rows.slice(start, start + chunk);
+    const inserted = await tx
+      .insert(teachers)
+      .values(
+        slice.map(({ registration: r, record }) => {
+          const basic = { ...(record?.[basicSubsetKey] ?? {}), ...registrationValues(r) };
+          return {
+            unitId: school.id,
+            unitPath: school.path,
+            provinceUnitId: school.provinceUnitId,
+            stage: school.stage,
+            createdBy: actor.accountId,
+            ...extractedColumns(basic),
+            record: { ...(record ?? {}), [basicSubsetKey]: basic },
+          };
+        }),
+      )
+      .onConflictDoNothing({ target: teachers.idNumber })
+      .returning({ id: teachers.id, idNumber: teachers.idNumber });
+    if (inserted.length !== slice.length) {
+      const taken = new Set(inserted.map((row) => row.idNumber));
+      const clash = slice.find((row) => !taken.has(row.registration.idNumber))!;
+      throw await duplicateRegistrationError(tx, actor, clash.registration.idNumber);
+    }
+    const idOf = new Map(inserted.map((row) => [row.idNumber, row.id]));
+    const insertedAccounts = await tx
+      .insert(accounts)
+      .values(
+        slice.map(({ registration: r, passwordHash }) => ({
+          username: r.idNumber,
+          unitId: school.id,
+          role: 'teacher' as const,
+          displayName: r.name,
+          passwordHash: passwordHash ?? null,
+          mustChangePassword: true,
+          passwordIssuedAt: passwordHash ? new Date() : null,
+        })),
+      )
+      .onConflictDoNothing({ target: accounts.username })
+      .returning({ id: accounts.id, username: accounts.username });
+    if (insertedAccounts.length !== slice.length) throw new ConflictError('该证件号码已被其他账号用作登录名，请联系系统管理员');
+    const values = sql.join(insertedAccounts.map((a) => sql`(${idOf.get(a.username)!}::int, ${a.id}::int)`), sql`, `);
+    await tx.execute(sql`update teachers t set account_id = v.account_id from (values ${values}) as v(teacher_id, account_id) where t.id = v.teacher_id`);
+    await tx.insert(teacherFieldChanges).values(
+      slice.map(({ registration: r }) => ({
+        teacherId: idOf.get(r.idNumber)!,
+        subset: basicSubsetKey,
+        field: '*',
+        oldValue: null,
+        newValue: 'created',
+        accountId: actor.accountId,
+        accountName: actor.displayName,
+        source,
+      })),
+    );
+    for (const account of insertedAccounts) created.push({ teacherId: idOf.get(account.username)!, accountId: account.id, idNumber: account.username });
+  }
+  await applyRollupDeltas(tx, [{ path: school.path, teachers: rows.length, accounts: rows.length }]);
+  return created;
+}
+
+function registrationValues(r: CreateTeacherInput): Record<string, StoredValue> {
+  return compactValues({
+    name: r.name,
+    gender: r.gender,
+    birthDate: r.birthDate,
+    idType: r.idType,
+    idNumber: r.idNumber,
+    onEstablishment: r.onEstablishment,
+    contractOneYearOrMore: r.contractOneYearOrMore,
+    postCategory: r.postCategory,
+  });
+}
+
+/** The columns lists and statistics filter on, copied from 基本信息. */
+function extractedColumns(basic: Record<string, StoredValue>) {
+  const text = (key: string) => (typeof basic[key] === 'string' && basic[key] !== '' ? (basic[key] as string) : null);
+  return {
+    idType: text('idType')!,
+    idNumber: text('idNumber')!,
+    name: text('name')!,
+    gender: text('gender')!,
+    birthDate: text('birthDate')!,
+    staffNumber: text('staffNumber'),
+    onEstablishment: basic.onEstablishment === '1',
+    postCategory: text('postCategory'),
+    personnelStatus: text('personnelStatus'),
+    ethnicGroup: text('ethnicGroup'),
+    highestEducation: text('highestEducation'),
+    highestDegree: text('highestDegree'),
+  };
+}
+
+/**
+ * "Already registered" names the holding unit, but only within the actor's own province: beyond it
+ * the user learns the province alone (personal data stays where it belongs).
+ */
+export async function duplicateRegistrationError(executor: Executor, actor: Actor, idNumber: string): Promise<ConflictError> {
+  const [holder] = await executor
+    .select({ unitName: units.name, unitPath: units.path })
+    .from(teachers)
+    .innerJoin(units, eq(units.id, teachers.unitId))
+    .where(eq(teachers.idNumber, idNumber));
+  const masked = maskIdNumber(idNumber);
+  if (!holder) return new ConflictError(`证件号码 ${masked} 正在被其他单位登记，请稍后重试`);
+  const holderTop = holder.unitPath.split('.')[1];
+  const actorTop = actor.unitPath.split('.')[1];
+  let where = holder.unitName;
+  if (holderTop !== actorTop) {
+    const [top] = await executor.select({ name: units.name, kind: units.kind }).from(units).where(eq(units.id, Number(holderTop)));
+    where = top?.kind === 'authority' ? `${top.name}所辖的一所学校` : '一所中央部门所属高校';
+  }
+  return new ConflictError(`证件号码 ${masked} 的教师已在“${where}”登记，全国只能登记一次。如该教师调入本校，请通过“教师调动”办理。`, {
+    idNumber: ['该证件号码已登记'],
+  });
+}
+
+export interface CreatedTeacher {
+  teacherId: number;
+  credential: IssuedCredential;
+}
+
+/** Seed 六(一): the school sysadmin registers a teacher and hands over the login with an initial password. */
+export async function createTeacher(actor: Actor, input: CreateTeacherInput): Promise<CreatedTeacher> {
+  assertCan(actor, 'teacher.create');
+  const db = await getDb();
+  const password = generateInitialPassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const school = await getActorSchool(tx, actor);
+    const [created] = await insertTeachers(tx, actor, school, [{ registration: input, passwordHash }], 'form');
+    await recordAudit(tx, actor, {
+      action: 'teacher.create',
+      targetType: 'teacher',
+      targetId: created.teacherId,
+      detail: { name: input.name, idNumber: maskIdNumber(input.idNumber) },
+    });
+    return {
+      teacherId: created.teacherId,
+      credential: { unitCode: school.code, unitName: school.name, username: input.idNumber, displayName: input.name, password },
+    };
+  });
+}
+
+/** Bulk registration from the 4-item sheet: all or nothing, initial passwords returned once. */
+export async function createTeachers(actor: Actor, rows: CreateTeacherInput[]): Promise<IssuedCredential[]> {
+  assertCan(actor, 'teacher.create');
+  const db = await getDb();
+  const passwords = rows.map(() => generateInitialPassword());
+  const hashes = await hashInBatches(passwords);
+  return db.transaction(async (tx) => {
+    const school = await getActorSchool(tx, actor);
+    const created = await insertTeachers(tx, actor, school, rows.map((registration, i) => ({ registration, passwordHash: hashes[i] })), 'import');
+    await recordAudit(
+      tx,
+      actor,
+      ...created.map((row, i): AuditEntry => ({ action: 'teacher.create', targetType: 'teacher', targetId: row.teacherId, detail: { name: rows[i].name, idNumber: maskIdNumber(row.idNumber), bulk: true } })),
+    );
+    return rows.map((row, i) => ({ unitCode: school.code, unitName: school.name, username: row.idNumber, displayName: row.name, password: passwords[i] }));
+  });
+}
+
+async function hashInBatches(passwords: string[]): Promise<string[]> {
+  const hashes: string[] = [];
+  for (let start = 0; start < passwords.length; start += 8) hashes.push(...(await Promise.all(passwords.slice(start, start + 8).map(hashPassword))));
+  return hashes;
+}
+
+/** Initial passwords for the school's teachers who have none yet (created by import), or for chosen ones. */
+export async function issueTeacherCredentials(actor: Actor, input: { teacherIds?: number[]; limit: number }): Promise<IssuedCredential[]> {
+  assertCan(actor, 'teacher.create');
+  const db = await getDb();
+  const school = await getActorSchool(db, actor);
+  const targets = await db
+    .select({ accountId: accounts.id, username: accounts.username, displayName: accounts.displayName })
+    .from(teachers)
+    .innerJoin(accounts, eq(accounts.id, teachers.accountId))
+    .where(and(eq(teachers.unitId, school.id), input.teacherIds ? inArray(teachers.id, input.teacherIds) : isNull(accounts.passwordHash)))
+    .orderBy(teachers.id)
+    .limit(input.limit);
+  if (input.teacherIds && targets.length !== new Set(input.teacherIds).size) throw new NotFoundError('所选教师不存在或不在本校');
+  const passwords = targets.map(() => generateInitialPassword());
+  const hashes = await hashInBatches(passwords);
+  await db.transaction(async (tx) => {
+    await setIssuedPasswords(tx, actor, targets.map((t, i) => ({ accountId: t.accountId, passwordHash: hashes[i] })));
+    await recordAudit(
+      tx,
+      actor,
+      ...targets.map((t): AuditEntry => ({ action: 'account.credentials.issue', targetType: 'account', targetId: t.accountId, detail: { username: maskIdNumber(t.username) } })),
+      { action: 'account.credentials.export', targetType: 'unit', targetId: actor.unitId, detail: { accounts: targets.length } },
+    );
+  });
+  return targets.map((t, i) => ({ unitCode: school.code, unitName: school.name, username: t.username, displayName: t.displayName, password: passwords[i] }));
+}
+
+export interface ScopedTeacher {
+  id: number;
+  unitId: number;
+  unitPath: string;
+  unitParentId: number | null;
+  provinceUnitId: number | null;
+  stage: Stage;
+  accountId: number | null;
+  recordState: 'draft' | 'submitted' | 'effective';
+  revision: number;
+  record: StoredRecord;
+}
+
+/** A teacher the actor may see: staff within their jurisdiction, a teacher only their own record. */
+export async function getScopedTeacher(executor: Executor, actor: Actor, teacherId: number): Promise<ScopedTeacher> {
+  const scope = actor.role === 'teacher' ? eq(teachers.accountId, actor.accountId) : inJurisdiction(actor, teachers.unitPath);
+  if (actor.role === 'institution') throw new NotFoundError();
+  const [row] = await executor
+    .select({
+      id: teachers.id,
+      unitId: teachers.unitId,
+      unitPath: teachers.unitPath,
+      unitParentId: units.parentId,
+      provinceUnitId: teachers.provinceUnitId,
+      stage: teachers.stage,
+      accountId: teachers.accountId,
+      recordState: teachers.recordState,
+      revision: teachers.revision,
+      record: teachers.record,
+    })
+    .from(teachers)
+    .innerJoin(units, eq(units.id, teachers.unitId))
+    .where(and(eq(teachers.id, teacherId), scope));
+  if (!row) throw new NotFoundError('教师不存在或不在您的管辖范围内');
+  return { ...row, stage: row.stage as Stage };
+}
+
+export async function catalogueFor(teacher: Pick<ScopedTeacher, 'provinceUnitId' | 'stage'>, executor?: Executor): Promise<EffectiveCatalogue> {
+  const { settings } = await getProvinceSettings(teacher.provinceUnitId, executor);
+  return resolveCatalogue(settings, teacher.stage);
+}
+
+/** Which fields of a subset this actor may write on this record; an empty set means read-only. */
+export function editableFields(actor: Actor, teacher: ScopedTeacher, subset: EffectiveSubset, catalogue: EffectiveCatalogue): Set<string> {
+  if (teacher.recordState !== 'draft') return new Set();
+  const inputFields = subset.fields.filter((field) => field.type !== 'photo' && !field.derived && !field.identity);
+  if (actor.role === 'teacher' && teacher.accountId === actor.accountId) {
+    const self = new Set(catalogue.selfFillable);
+    return new Set(inputFields.filter((field) => self.has(field.id)).map((field) => field.key));
+  }
+  if (can(actor, 'teacher.edit')) return new Set(inputFields.map((field) => field.key));
+  return new Set();
+}
+
+function subsetOf(catalogue: EffectiveCatalogue, key: string): EffectiveSubset {
+  const subset = catalogue.subsets.find((s) => s.key === key);
+  if (!subset) throw new NotFoundError('信息集不存在或未被本省选用');
+  return subset;
+}
+
+function validate(subset: EffectiveSubset, values: RecordValues, enforceRequired: boolean): RecordValues {
+  const parsed = buildSubsetSchema(subset, { enforceRequired }).safeParse(values);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[issue.path.join('.')] ??= []).push(issue.message);
+    throw new ValidationError('请检查标出的内容', fieldErrors);
+  }
+  return compactValues(parsed.data);
+}
+
+function changedFields(before: Record<string, StoredValue>, after: Record<string, StoredValue>): { field: string; oldValue: StoredValue | null; newValue: StoredValue | null }[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const changes = [];
+  for (const key of keys) {
+    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) changes.push({ field: key, oldValue: before[key] ?? null, newValue: after[key] ?? null });
+  }
+  return changes;
+}
+
+function sourceOf(actor: Actor): ChangeSource {
+  return actor.role === 'teacher' ? 'self' : 'form';
+}
+
+/**
+ * Saves a single-entry subset (基本信息, 联系方式). Fields the actor may not write keep their stored
+ * value; the merged record is validated whole, so cross-field rules see the real neighbours.
+ */
+export async function saveSection(actor: Actor, input: SaveSectionInput): Promise<{ revision: number }> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const teacher = await getScopedTeacher(tx, actor, input.teacherId);
+    const catalogue = await catalogueFor(teacher, tx);
+    const subset = subsetOf(catalogue, input.subset);
+    if (subset.multi) throw new ValidationError('该信息集为多条记录，请逐条维护');
+    const editable = editableFields(actor, teacher, subset, catalogue);
+    if (editable.size === 0) throw new ForbiddenError(teacher.recordState === 'draft' ? '您不能修改该信息集' : '记录已报送或已生效，不能直接修改');
+    const before = teacher.record[subset.key] ?? {};
+    const merged: RecordValues = { ...before };
+    for (const key of editable) merged[key] = input.values[key] ?? '';
+    if (subset.key === basicSubsetKey) merged.birthDate = birthDateFromId(before.idType, before.idNumber) ?? before.birthDate ?? '';
+    const after = { ...before, ...validate(subset, merged, false) };
+    for (const key of editable) if (!(key in after) || after[key] === '') delete after[key];
+    for (const [key, value] of Object.entries(before)) if (!editable.has(key) && !(key in after)) after[key] = value;
+    const changes = changedFields(before, after);
+    if (changes.length === 0) return { revision: teacher.revision };
+    const record = { ...teacher.record, [subset.key]: after };
+    const [updated] = await tx
+      .update(teachers)
+      .set({ record, ...(subset.key === basicSubsetKey ? extractedColumns(after) : {}), revision: sql`${teachers.revision} + 1`, updatedAt: new Date() })
+      .where(and(eq(teachers.id, teacher.id), eq(teachers.revision, input.revision), eq(teachers.recordState, 'draft')))
+      .returning({ revision: teachers.revision });
+    if (!updated) throw new ConflictError('该记录已被他人修改或已报送，请刷新页面后重试');
+    await writeChanges(tx, actor, teacher.id, subset.key, null, changes);
+    return { revision: updated.revision };
+  });
+}
+
+async function writeChanges(tx: Executor, actor: Actor, teacherId: number, subset: string, entryId: number | null, changes: ReturnType<typeof changedFields>): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.insert(teacherFieldChanges).values(
+    changes.map((change) => ({ teacherId, subset, entryId, field: change.field, oldValue: change.oldValue, newValue: change.newValue, accountId: actor.accountId, accountName: actor.displayName, source: sourceOf(actor) })),
+  );
+}
+
+/** Marks the record as edited (a draft, still) and returns it; a race with a submit loses here. */
+async function touchDraft(tx: Executor, teacherId: number, extra: Partial<typeof teachers.$inferInsert> = {}): Promise<void> {
+  const [row] = await tx
+    .update(teachers)
+    .set({ ...extra, revision: sql`${teachers.revision} + 1`, updatedAt: new Date() })
+    .where(and(eq(teachers.id, teacherId), eq(teachers.recordState, 'draft')))
+    .returning({ id: teachers.id });
+  if (!row) throw new ConflictError('记录已报送或已生效，不能直接修改');
+}
+
+async function refreshDerivedEducation(tx: Executor, teacher: ScopedTeacher): Promise<Partial<typeof teachers.$inferInsert>> {
+  const entries = await tx.select({ values: teacherEntries.values }).from(teacherEntries).where(and(eq(teacherEntries.teacherId, teacher.id), eq(teacherEntries.subset, 'education')));
+  const highest = deriveHighest(entries.map((e) => e.values));
+  const basic = { ...(teacher.record[basicSubsetKey] ?? {}) };
+  for (const [key, value] of Object.entries(highest)) {
+    if (value) basic[key] = value;
+    else delete basic[key];
+  }
+  return { record: { ...teacher.record, [basicSubsetKey]: basic }, highestEducation: highest.highestEducation || null, highestDegree: highest.highestDegree || null };
+}
+
+/** Adds or edits one entry of a list subset (学习经历, 培训研修 …). */
+export async function saveEntry(actor: Actor, input: SaveEntryInput): Promise<{ entryId: number }> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const teacher = await getScopedTeacher(tx, actor, input.teacherId);
+    const catalogue = await catalogueFor(teacher, tx);
+    const subset = subsetOf(catalogue, input.subset);
+    if (!subset.multi) throw new ValidationError('该信息集只有一条记录');
+    const editable = editableFields(actor, teacher, subset, catalogue);
+    if (editable.size === 0) throw new ForbiddenError(subset.schoolOnly && actor.role === 'teacher' ? `“${subset.label}”由学校或教育行政部门填报` : '您不能修改该信息集');
+    let before: Record<string, StoredValue> = {};
+    if (input.entryId) {
+      const [entry] = await tx
+        .select({ values: teacherEntries.values })
+        .from(teacherEntries)
+        .where(and(eq(teacherEntries.id, input.entryId), eq(teacherEntries.teacherId, teacher.id), eq(teacherEntries.subset, subset.key)));
+      if (!entry) throw new NotFoundError('该条记录不存在，可能已被删除');
+      before = entry.values;
+    }
+    const merged: RecordValues = { ...before };
+    for (const key of editable) merged[key] = input.values[key] ?? '';
+    const after = validate(subset, merged, true);
+    for (const [key, value] of Object.entries(before)) if (!editable.has(key) && !(key in after)) after[key] = value;
+    let entryId = input.entryId;
+    if (entryId) {
+      await tx.update(teacherEntries).set({ values: after, updatedAt: new Date() }).where(eq(teacherEntries.id, entryId));
+    } else {
+      const [row] = await tx.insert(teacherEntries).values({ teacherId: teacher.id, subset: subset.key, values: after }).returning({ id: teacherEntries.id });
+      entryId = row.id;
+    }
+    await writeChanges(tx, actor, teacher.id, subset.key, entryId, changedFields(before, after));
+    await touchDraft(tx, teacher.id, subset.key === 'education' ? await refreshDerivedEducation(tx, teacher) : {});
+    return { entryId };
+  });
+}
+
+export async function deleteEntry(actor: Actor, input: DeleteEntryInput): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const teacher = await getScopedTeacher(tx, actor, input.teacherId);
+    const catalogue = await catalogueFor(teacher, tx);
+    const [entry] = await tx
+      .select({ subset: teacherEntries.subset, values: teacherEntries.values })
+      .from(teacherEntries)
+      .where(and(eq(teacherEntries.id, input.entryId), eq(teacherEntries.teacherId, teacher.id)));
+    if (!entry) throw new NotFoundError('该条记录不存在，可能已被删除');
+    const subset = subsetOf(catalogue, entry.subset);
+    const editable = editableFields(actor, teacher, subset, catalogue);
+    // Deleting takes the right to write every field the entry holds.
+    if (editable.size === 0 || Object.keys(entry.values).some((key) => !editable.has(key))) throw new ForbiddenError('您不能删除该条记录');
+    await tx.delete(teacherEntries).where(eq(teacherEntries.id, input.entryId));
+    await writeChanges(tx, actor, teacher.id, subset.key, input.entryId, changedFields(entry.values, {}));
+    await touchDraft(tx, teacher.id, subset.key === 'education' ? await refreshDerivedEducation(tx, teacher) : {});
+  });
+}
+
+const jpegMagic = [0xff, 0xd8, 0xff];
+
+/** Seed photo rule: a JPEG of at most 60 KB, kept in the database (never under public/). */
+export async function savePhoto(actor: Actor, input: TeacherIdInput & { bytes: Uint8Array; fileName: string }): Promise<void> {
+  if (input.bytes.byteLength === 0) throw new ValidationError('请选择照片文件', { photo: ['请选择照片文件'] });
+  if (input.bytes.byteLength > maxPhotoBytes) throw new ValidationError('照片不能超过 60 KB', { photo: [`照片为 ${Math.ceil(input.bytes.byteLength / 1024)} KB，不能超过 60 KB`] });
+  if (!jpegMagic.every((byte, i) => input.bytes[i] === byte)) throw new ValidationError('照片须为 JPG 格式', { photo: ['照片须为 JPG 格式'] });
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const teacher = await getScopedTeacher(tx, actor, input.teacherId);
+    const catalogue = await catalogueFor(teacher, tx);
+    const basic = subsetOf(catalogue, basicSubsetKey);
+    const photoField = basic.fields.find((field) => field.type === 'photo');
+    if (!photoField) throw new ValidationError('本省未选用照片指标');
+    const allowed = teacher.recordState === 'draft' && (actor.role === 'teacher' ? catalogue.selfFillable.includes(photoField.id) : can(actor, 'teacher.edit'));
+    if (!allowed) throw new ForbiddenError('您不能修改该教师的照片');
+    const content = Buffer.from(input.bytes);
+    await tx
+      .insert(teacherPhotos)
+      .values({ teacherId: teacher.id, content, byteSize: content.byteLength, updatedBy: actor.accountId })
+      .onConflictDoUpdate({ target: teacherPhotos.teacherId, set: { content, byteSize: content.byteLength, updatedBy: actor.accountId, updatedAt: new Date() } });
+    await writeChanges(tx, actor, teacher.id, basicSubsetKey, null, [{ field: 'photo', oldValue: null, newValue: `${content.byteLength} bytes` }]);
+    await touchDraft(tx, teacher.id);
+  });
+}
+
+/**
+ * The full ID number, for managers of the teacher's own school or of its competent authority only.
+ * Every reveal is audited.
+ */
+export async function revealIdNumber(actor: Actor, input: TeacherIdInput): Promise<string> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const teacher = await getScopedTeacher(tx, actor, input.teacherId);
+    if (!mayRevealIdNumber(actor, teacher)) throw new ForbiddenError('只有本校或其主管教育行政部门的管理员可以查看完整证件号码');
+    const idNumber = String(teacher.record[basicSubsetKey]?.idNumber ?? '');
+    await recordAudit(tx, actor, { action: 'teacher.idNumber.view', unitPath: teacher.unitPath, targetType: 'teacher', targetId: teacher.id, detail: { idNumber: maskIdNumber(idNumber) } });
+    return idNumber;
+  });
+}
+
+export function mayRevealIdNumber(actor: Actor, teacher: Pick<ScopedTeacher, 'unitId' | 'unitParentId' | 'accountId'>): boolean {
+  if (actor.role === 'teacher') return teacher.accountId === actor.accountId;
+  if (actor.role !== 'manager' && actor.role !== 'sysadmin') return false;
+  return actor.unitId === teacher.unitId || actor.unitId === teacher.unitParentId;
+}
