@@ -4,9 +4,10 @@ import { generateInitialPassword, hashPassword } from '@/lib/auth/password';
 import { centralUnitCode } from '@/lib/units/defaults';
 import { idCheckCharacter } from '@/lib/reference/id-number';
 import { schoolTypes } from '@/lib/reference/school-types';
-import { applyRollupDeltas, initializeNationalTree, insertUnitsWithDefaultAccounts } from '@/lib/units/service';
+import { initializeNationalTree, insertUnitsWithDefaultAccounts } from '@/lib/units/service';
 import type { Database, Executor } from './client';
-import { accounts, units } from './schema';
+import { accounts, teacherEntries, units } from './schema';
+import { getSchoolTarget, insertTeachers } from '@/lib/teachers/service';
 
 /** The one password of every demo account; printed by `npm start`. */
 export const demoPassword = 'Demo@2026';
@@ -92,9 +93,7 @@ export async function seedDemoData(db: Database): Promise<DemoAccount[]> {
       await insertUnitsWithDefaultAccounts(tx, [
         { code: 'PX33000001', name: '浙江省中小学教师培训示范中心', kind: 'institution', tier: 'school', parentId: province.id, parentPath: province.path, divisionCode: '330106' },
       ]);
-      const [school] = await tx.select({ id: units.id, path: units.path }).from(units).where(eq(units.code, '2133060001'));
-      await tx.insert(accounts).values({ username: demoTeacherId, unitId: school.id, role: 'teacher', displayName: '王芳' });
-      await applyRollupDeltas(tx, [{ path: school.path, accounts: 1 }]);
+      await seedDemoTeachers(tx);
     }
     const usernames = [...demoLogins.flatMap((l) => l.suffixes.map((s) => `${l.unitCode}.${s}`)), demoTeacherId];
     await tx
@@ -157,4 +156,56 @@ export async function issuePasswordFromConsole(db: Database, username: string): 
     await recordAudit(tx, { accountId: null, username: 'console', unitId: null, ip: null }, { action: 'account.password.reset', targetType: 'account', targetId: row.id, detail: { username, via: 'console' } });
   });
   return password;
+}
+
+const demoSurnames = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+const demoGivenNames = ['芳', '伟', '娜', '敏', '静', '丽', '强', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '建华', '文博'];
+
+function demoId(region: string, birth: string, sequence: number, gender: '1' | '2'): string {
+  const seq = sequence * 2 + (gender === '1' ? 1 : 0);
+  const first17 = `${region}${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
+  return first17 + idCheckCharacter(first17);
+}
+
+/** 王芳 (the demo teacher login) and colleagues in the demo primary and junior schools, with part of their records filled. */
+async function seedDemoTeachers(tx: Executor): Promise<void> {
+  const author = { accountId: null, displayName: '系统初始化', unitPath: '1' };
+  for (const [code, count] of [['2133060001', 24], ['3133060001', 12]] as const) {
+    const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.code, code));
+    const school = await getSchoolTarget(tx, unit.id);
+    const rows = Array.from({ length: count }, (_, i) => {
+      const isWangFang = code === '2133060001' && i === 0;
+      const gender: '1' | '2' = isWangFang || i % 3 !== 1 ? '2' : '1';
+      const birthDate = isWangFang ? '1985-03-15' : `${1968 + ((i * 7) % 30)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 5) % 28)).padStart(2, '0')}`;
+      const idNumber = isWangFang ? demoTeacherId : demoId('330106', birthDate, 100 + i + (code === '3133060001' ? 200 : 0), gender);
+      const name = isWangFang ? '王芳' : demoSurnames[(i * 3 + code.length) % demoSurnames.length] + demoGivenNames[(i * 5) % demoGivenNames.length];
+      const year = Number(birthDate.slice(0, 4));
+      return {
+        registration: { name, gender, birthDate, idType: '1', idNumber, onEstablishment: i % 8 === 7 ? ('0' as const) : ('1' as const), contractOneYearOrMore: i % 8 === 7 ? ('1' as const) : ('' as const), postCategory: '1' },
+        record: {
+          basic: {
+            nationality: '156',
+            ethnicGroup: i % 10 === 4 ? '04' : '01',
+            politicalStatus: [i % 4 === 0 ? '01' : '13'],
+            staffNumber: `${code.slice(-4)}${String(i + 1).padStart(3, '0')}`,
+            workStartDate: `${year + 22}-08`,
+            joinSchoolDate: `${Math.max(year + 22, 2005 + (i % 15))}-09`,
+            staffSource: '02',
+            staffCategory: '01',
+            contractStatus: '02',
+            personnelStatus: '01',
+            ...(i % 8 === 7 ? { employmentForm: '01' } : {}),
+          },
+        },
+      };
+    });
+    const created = await insertTeachers(tx, author, school, rows, 'system');
+    await tx.insert(teacherEntries).values(
+      created.map((teacher, i) => {
+        const year = Number(rows[i].registration.birthDate.slice(0, 4));
+        return { teacherId: teacher.teacherId, subset: 'education', values: { educationLevel: '21', country: '156', institution: '浙江师范大学', major: '小学教育', teacherTrainingMajor: '1', entryMonth: `${year + 18}-09`, graduationMonth: `${year + 22}-07`, degreeLevel: '4', studyMode: '01' } };
+      }),
+    );
+    await tx.execute(sql`update teachers set highest_education = '21', highest_degree = '4', record = jsonb_set(jsonb_set(record, '{basic,highestEducation}', '"21"'), '{basic,highestDegree}', '"4"') where unit_id = ${school.id}`);
+  }
 }

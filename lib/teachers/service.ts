@@ -21,6 +21,13 @@ import { maxPhotoBytes, type CreateTeacherInput, type DeleteEntryInput, type Sav
 
 export type ChangeSource = 'form' | 'self' | 'import' | 'system';
 
+/** Who a change is recorded against: an actor, or the system itself (seeding) with a null account. */
+export interface ChangeAuthor {
+  accountId: number | null;
+  displayName: string;
+  unitPath: string;
+}
+
 export interface SchoolTarget {
   id: number;
   code: string;
@@ -32,10 +39,14 @@ export interface SchoolTarget {
 
 /** The actor's own school, active, for the school-level verbs (create, import). */
 export async function getActorSchool(executor: Executor, actor: Actor): Promise<SchoolTarget> {
+  return getSchoolTarget(executor, actor.unitId);
+}
+
+export async function getSchoolTarget(executor: Executor, unitId: number): Promise<SchoolTarget> {
   const [school] = await executor
     .select({ id: units.id, code: units.code, name: units.name, path: units.path, stage: units.stage, kind: units.kind, status: units.status })
     .from(units)
-    .where(eq(units.id, actor.unitId));
+    .where(eq(units.id, unitId));
   if (!school || school.kind !== 'school' || school.status !== 'active' || !school.stage) throw new ForbiddenError('只有学校账号可以登记本校教师');
   return { id: school.id, code: school.code, name: school.name, path: school.path, stage: school.stage as Stage, provinceUnitId: await provinceOf(executor, school.path) };
 }
@@ -63,7 +74,7 @@ export interface RegisteredTeacher {
  * Inserts teachers with their accounts (login = ID number). The unique ID number decides races: a
  * number already held anywhere makes the whole call fail with a ConflictError naming the holder.
  */
-export async function insertTeachers(tx: Executor, actor: Actor, school: SchoolTarget, rows: Registration[], source: ChangeSource): Promise<RegisteredTeacher[]> {
+export async function insertTeachers(tx: Executor, actor: ChangeAuthor, school: SchoolTarget, rows: Registration[], source: ChangeSource): Promise<RegisteredTeacher[]> {
   if (rows.length === 0) return [];
   const created: RegisteredTeacher[] = [];
   const chunk = 1000;
@@ -165,7 +176,7 @@ function extractedColumns(basic: Record<string, StoredValue>) {
  * "Already registered" names the holding unit, but only within the actor's own province: beyond it
  * the user learns the province alone (personal data stays where it belongs).
  */
-export async function duplicateRegistrationError(executor: Executor, actor: Actor, idNumber: string): Promise<ConflictError> {
+export async function duplicateRegistrationError(executor: Executor, actor: ChangeAuthor, idNumber: string): Promise<ConflictError> {
   const [holder] = await executor
     .select({ unitName: units.name, unitPath: units.path })
     .from(teachers)

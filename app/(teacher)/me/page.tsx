@@ -6,16 +6,19 @@ import { maskIdNumber } from '@/lib/reference/id-number';
 import { requireActor } from '@/lib/auth/session';
 import { signOutAction } from '@/lib/auth/sign-out-action';
 import { getOwnUnitTrail } from '@/lib/units/queries';
+import { TeacherRecord } from '@/components/teachers/teacher-record';
+import { getOwnTeacherId, getTeacherRecord } from '@/lib/teachers/queries';
 
 export const metadata: Metadata = { title: '我的账号' };
 
-/** The teacher's own page, mobile first. The record itself arrives with the teacher-records work. */
+/** The teacher's own page, mobile first: the account, then the whole record with the self-fillable fields open. */
 export default async function TeacherHome() {
   const actor = await requireActor();
   if (actor.role !== 'teacher') redirect('/dashboard');
-  const trail = await getOwnUnitTrail(actor);
+  const [trail, teacherId] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor)]);
+  const view = teacherId ? await getTeacherRecord(actor, teacherId) : null;
   return (
-    <main className="mx-auto max-w-md px-4 py-5">
+    <main className="mx-auto max-w-3xl px-3 py-4 sm:px-4">
       <header className="mb-4 flex items-center justify-between">
         <p className="text-lg font-bold text-brand-700">师管</p>
         <form action={signOutAction}>
@@ -41,11 +44,14 @@ export default async function TeacherHome() {
           </div>
         </dl>
       </section>
-      <section className="card mt-4 p-4 text-sm text-slate-700">
-        <h2 className="mb-1 font-semibold">个人信息</h2>
-        <p>学校开始采集教师信息后，您可在这里查看本人信息，并填报本省允许教师本人填报的项目。</p>
-      </section>
-      <Link href="/change-password" className="btn-secondary mt-4 w-full py-3">修改密码</Link>
+      <Link href="/change-password" className="btn-secondary mt-3 w-full py-2.5">修改密码</Link>
+      <div className="mt-4">
+        {view ? (
+          <TeacherRecord view={view} audience="teacher" />
+        ) : (
+          <p className="card p-4 text-sm text-slate-600">学校尚未为您建立教师信息记录。</p>
+        )}
+      </div>
     </main>
   );
 }

@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { TeacherRecord } from '@/components/teachers/teacher-record';
+import { PageTitle } from '@/components/ui/stat-card';
+import { requirePermission } from '@/lib/auth/session';
+import { NotFoundError } from '@/lib/errors';
+import { getTeacherRecord } from '@/lib/teachers/queries';
+
+export const metadata: Metadata = { title: '教师信息' };
+
+export default async function TeacherRecordPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePermission('teacher.list');
+  const { id } = await params;
+  if (!/^\d{1,10}$/.test(id)) notFound();
+  const view = await getTeacherRecord(actor, Number(id)).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  return (
+    <div>
+      <PageTitle title="教师信息" description="按本省选定的指标填报；带 * 的为必填项，报送前须填写完整。">
+        <div className="flex gap-2">
+          <Link href={`/teachers/${view.id}/history`} className="btn-secondary">修改记录</Link>
+          <Link href="/teachers" className="btn-secondary">返回列表</Link>
+        </div>
+      </PageTitle>
+      <TeacherRecord view={view} audience="staff" />
+    </div>
+  );
+}
