@@ -45,15 +45,19 @@ export async function readTable(file: { name: string; bytes: Uint8Array }, optio
   return { headers, rows };
 }
 
-async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
+/** Loads an xlsx, turning every way it can be unreadable into one clear message. */
+export async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch {
     throw new ValidationError('无法读取该 xlsx 文件：文件可能已损坏、被加密或并非真正的 Excel 文件');
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new ValidationError('工作簿中没有工作表');
+  return workbook;
+}
+
+/** The sheet as a grid of trimmed strings, row i at index i - 1. */
+export function sheetGrid(sheet: ExcelJS.Worksheet): string[][] {
   const grid: string[][] = [];
   sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
     const values: string[] = [];
@@ -65,7 +69,13 @@ async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
   return Array.from(grid, (row) => row ?? []);
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
+  const sheet = (await loadWorkbook(bytes)).worksheets[0];
+  if (!sheet) throw new ValidationError('工作簿中没有工作表');
+  return sheetGrid(sheet);
+}
+
+export function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

@@ -1,0 +1,426 @@
+import 'server-only';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { getDb, rowsOf, type Executor } from '@/lib/db';
+import { importJobs, teacherEntries, teacherFieldChanges, teachers, type StoredRecord, type StoredValue } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/policy';
+import { recordAudit, type AuditEntry } from '@/lib/audit/service';
+import { ConflictError, DomainError, NotFoundError } from '@/lib/errors';
+import { basicSubsetKey } from '@/lib/indicators/catalogue';
+import { buildSubsetSchema, compactValues, type RecordValues } from '@/lib/indicators/form-schema';
+import type { EffectiveSubset } from '@/lib/indicators/settings';
+import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
+import { createTeacherSchema, type CreateTeacherInput } from '@/lib/teachers/schemas';
+import { birthDateFromId, deriveHighest } from '@/lib/teachers/derive';
+import { catalogueFor, duplicateRegistrationError, getActorSchool, insertTeachers, type SchoolTarget } from '@/lib/teachers/service';
+import { workbookLayout } from './layout';
+import type { ImportIssue, ImportProgress, ImportSummary } from './schemas';
+import { buildErrorWorkbook, cellToValue, readImportWorkbook, type ParsedSheet } from './workbook';
+
+const maxStoredIssues = 500;
+
+/** Progress lives in the server process (a job's final state lives in the database). */
+const progressStore: Map<string, ImportProgress> = ((globalThis as { __teacherImportProgress?: Map<string, ImportProgress> }).__teacherImportProgress ??= new Map());
+
+export function importProgress(jobId: string): ImportProgress | null {
+  return progressStore.get(jobId) ?? null;
+}
+
+interface ExistingTeacher {
+  id: number;
+  unitId: number;
+  recordState: 'draft' | 'submitted' | 'effective';
+  revision: number;
+  record: StoredRecord;
+}
+
+interface TeacherPlan {
+  idNumber: string;
+  name: string;
+  existing: ExistingTeacher | null;
+  registration: CreateTeacherInput | null;
+  singles: Record<string, Record<string, StoredValue>>;
+  entries: Map<string, Record<string, StoredValue>[]>;
+}
+
+interface ImportPlan {
+  school: SchoolTarget;
+  teachers: Map<string, TeacherPlan>;
+  summary: ImportSummary;
+  issues: ImportIssue[];
+  sheets: ParsedSheet[];
+}
+
+/** Validates every row of every sheet with the same generated schemas as the forms, plus file and database duplicates. */
+async function planImport(executor: Executor, actor: Actor, file: { name: string; bytes: Uint8Array }, onProgress: (p: ImportProgress) => void): Promise<ImportPlan> {
+  const school = await getActorSchool(executor, actor);
+  const catalogue = await catalogueFor({ provinceUnitId: school.provinceUnitId, stage: school.stage }, executor);
+  const layout = workbookLayout(catalogue);
+  onProgress({ phase: '读取文件', done: 0, total: 1 });
+  const { sheets, issues } = await readImportWorkbook(file, layout);
+  const totalRows = sheets.reduce((n, s) => n + s.rows.length, 0);
+  let done = 0;
+  const tick = () => {
+    done += 1;
+    if (done % 500 === 0) onProgress({ phase: '逐行校验', done, total: totalRows });
+  };
+  const fail = (sheet: string, rowNumber: number, column: string, value: string, message: string) => issues.push({ sheet, rowNumber, column, value, message });
+
+  // Everyone named in any sheet, looked up once.
+  const ids = new Set<string>();
+  for (const sheet of sheets) {
+    const key = sheet.layout.columns.find((c) => c.role === 'key')!.header;
+    for (const row of sheet.rows) if (row.cells[key]) ids.add(normalizeIdNumber(row.cells[key]).toUpperCase());
+  }
+  const existing = new Map<string, ExistingTeacher>();
+  const idList = [...ids];
+  for (let start = 0; start < idList.length; start += 5000) {
+    const rows = await executor
+      .select({ id: teachers.id, idNumber: teachers.idNumber, unitId: teachers.unitId, recordState: teachers.recordState, revision: teachers.revision, record: teachers.record })
+      .from(teachers)
+      .where(inArray(teachers.idNumber, idList.slice(start, start + 5000)));
+    for (const row of rows) existing.set(row.idNumber, row);
+  }
+
+  const plans = new Map<string, TeacherPlan>();
+  const holderMessages = new Map<string, string>();
+  const reachable = async (idNumber: string): Promise<string | null> => {
+    const found = existing.get(idNumber);
+    if (!found) return null;
+    if (found.unitId !== school.id) {
+      if (!holderMessages.has(idNumber)) holderMessages.set(idNumber, (await duplicateRegistrationError(executor, actor, idNumber)).message);
+      return holderMessages.get(idNumber)!;
+    }
+    if (found.recordState !== 'draft') return '该教师记录已报送或已生效，不能通过导入覆盖，请通过变更申请修改';
+    return null;
+  };
+
+  const subsetIssues = (sheetName: string, rowNumber: number, subset: EffectiveSubset, values: RecordValues, cells: Record<string, string>, enforceRequired: boolean): RecordValues | null => {
+    const parsed = buildSubsetSchema(subset, { enforceRequired }).safeParse(values);
+    if (parsed.success) return compactValues(parsed.data);
+    for (const issue of parsed.error.issues) {
+      const field = subset.fields.find((f) => f.key === issue.path[0]);
+      const column = field?.label ?? String(issue.path[0] ?? '');
+      fail(sheetName, rowNumber, column, cells[column] ?? '', issue.message);
+    }
+    return null;
+  };
+
+  const readCells = (parsed: ParsedSheet, cells: Record<string, string>, rowNumber: number): RecordValues | null => {
+    const values: RecordValues = {};
+    let ok = true;
+    for (const column of parsed.layout.columns) {
+      if (!column.field || !parsed.headers.includes(column.header)) continue;
+      const converted = cellToValue(column.field, cells[column.header] ?? '');
+      if ('error' in converted) {
+        fail(parsed.layout.sheetName, rowNumber, column.header, cells[column.header] ?? '', converted.error);
+        ok = false;
+      } else if (Array.isArray(converted.value) ? converted.value.length : converted.value !== '') {
+        values[column.field.key] = converted.value;
+      }
+    }
+    return ok ? values : null;
+  };
+
+  // 基本信息 first: it decides who is created and who is updated.
+  const basicSheet = sheets.find((s) => s.layout.subset.key === basicSubsetKey)!;
+  const basic = basicSheet.layout.subset;
+  const idHeader = basicSheet.layout.columns.find((c) => c.role === 'key')!.header;
+  const firstRow = new Map<string, number>();
+  for (const row of basicSheet.rows) {
+    tick();
+    const sheetName = basicSheet.layout.sheetName;
+    const idNumber = normalizeIdNumber(row.cells[idHeader] ?? '').toUpperCase();
+    if (!idNumber) {
+      fail(sheetName, row.rowNumber, idHeader, '', '请填写身份证件号码');
+      continue;
+    }
+    if (firstRow.has(idNumber)) {
+      fail(sheetName, row.rowNumber, idHeader, idNumber, `与第 ${firstRow.get(idNumber)} 行的证件号码重复`);
+      continue;
+    }
+    firstRow.set(idNumber, row.rowNumber);
+    const blocked = await reachable(idNumber);
+    if (blocked) {
+      fail(sheetName, row.rowNumber, idHeader, maskIdNumber(idNumber), blocked);
+      continue;
+    }
+    const cellValues = readCells(basicSheet, row.cells, row.rowNumber);
+    if (!cellValues) continue;
+    const current = existing.get(idNumber) ?? null;
+    let registration: CreateTeacherInput | null = null;
+    if (current) {
+      const stored = current.record[basicSubsetKey] ?? {};
+      for (const key of ['idType', 'name', 'gender', 'birthDate'] as const) {
+        const field = basic.fields.find((f) => f.key === key)!;
+        if (cellValues[key] !== undefined && cellValues[key] !== stored[key]) {
+          fail(sheetName, row.rowNumber, field.label, row.cells[field.label] ?? '', `与系统登记信息不一致（系统中为“${String(stored[key] ?? '')}”），登记信息不能通过导入修改`);
+        }
+      }
+    } else {
+      const input = {
+        name: String(cellValues.name ?? ''),
+        gender: String(cellValues.gender ?? ''),
+        birthDate: String(cellValues.birthDate ?? ''),
+        idType: String(cellValues.idType ?? ''),
+        idNumber,
+        onEstablishment: String(cellValues.onEstablishment ?? ''),
+        contractOneYearOrMore: String(cellValues.contractOneYearOrMore ?? ''),
+        postCategory: String(cellValues.postCategory ?? ''),
+      };
+      const parsed = createTeacherSchema.safeParse(input);
+      if (parsed.success) registration = parsed.data;
+      else {
+        for (const issue of parsed.error.issues) {
+          const column = basic.fields.find((f) => f.key === issue.path[0])?.label ?? idHeader;
+          fail(sheetName, row.rowNumber, column, row.cells[column] ?? '', issue.message);
+        }
+        continue;
+      }
+    }
+    const merged: RecordValues = { ...(current?.record[basicSubsetKey] ?? {}), ...cellValues, idNumber };
+    merged.birthDate = birthDateFromId(merged.idType, idNumber) ?? String(merged.birthDate ?? '');
+    const values = subsetIssues(sheetName, row.rowNumber, basic, merged, row.cells, false);
+    if (!values) continue;
+    plans.set(idNumber, { idNumber, name: String(values.name ?? ''), existing: current, registration, singles: { [basicSubsetKey]: values }, entries: new Map() });
+  }
+  const inBasicSheet = new Set(firstRow.keys());
+
+  let entryCount = 0;
+  for (const parsed of sheets) {
+    if (parsed === basicSheet) continue;
+    const subset = parsed.layout.subset;
+    const sheetName = parsed.layout.sheetName;
+    const seenSingle = new Map<string, number>();
+    for (const row of parsed.rows) {
+      tick();
+      const idNumber = normalizeIdNumber(row.cells[parsed.layout.columns[0].header] ?? '').toUpperCase();
+      const keyHeader = parsed.layout.columns[0].header;
+      if (!idNumber) {
+        fail(sheetName, row.rowNumber, keyHeader, '', '请填写身份证件号码');
+        continue;
+      }
+      let plan = plans.get(idNumber);
+      if (!plan) {
+        if (inBasicSheet.has(idNumber)) continue; // its 基本信息 row already failed
+        const current = existing.get(idNumber);
+        const blocked = current ? await reachable(idNumber) : '该证件号码的教师不在本校，也不在本文件的“基本信息”表中';
+        if (blocked || !current) {
+          fail(sheetName, row.rowNumber, keyHeader, maskIdNumber(idNumber), blocked ?? '教师不存在');
+          continue;
+        }
+        plan = { idNumber, name: String(current.record[basicSubsetKey]?.name ?? ''), existing: current, registration: null, singles: {}, entries: new Map() };
+        plans.set(idNumber, plan);
+      }
+      const cellValues = readCells(parsed, row.cells, row.rowNumber);
+      if (!cellValues) continue;
+      if (subset.multi) {
+        const values = subsetIssues(sheetName, row.rowNumber, subset, cellValues, row.cells, true);
+        if (!values) continue;
+        (plan.entries.get(subset.key) ?? plan.entries.set(subset.key, []).get(subset.key)!).push(values);
+        entryCount += 1;
+      } else {
+        if (seenSingle.has(idNumber)) {
+          fail(sheetName, row.rowNumber, keyHeader, maskIdNumber(idNumber), `与第 ${seenSingle.get(idNumber)} 行重复：每位教师只有一条${subset.label}`);
+          continue;
+        }
+        seenSingle.set(idNumber, row.rowNumber);
+        const merged = { ...(plan.existing?.record[subset.key] ?? {}), ...cellValues };
+        const values = subsetIssues(sheetName, row.rowNumber, subset, merged, row.cells, false);
+        if (values) plan.singles[subset.key] = values;
+      }
+    }
+  }
+  onProgress({ phase: '逐行校验', done: totalRows, total: totalRows });
+  const planned = [...plans.values()];
+  issues.sort((a, b) => (a.sheet === b.sheet ? a.rowNumber - b.rowNumber : sheets.findIndex((s) => s.layout.sheetName === a.sheet) - sheets.findIndex((s) => s.layout.sheetName === b.sheet)));
+  return {
+    school,
+    teachers: plans,
+    sheets,
+    issues,
+    summary: {
+      sheets: sheets.filter((s) => s.rows.length).map((s) => ({ name: s.layout.sheetName, rows: s.rows.length })),
+      rows: totalRows,
+      toCreate: planned.filter((p) => !p.existing).length,
+      toUpdate: planned.filter((p) => p.existing).length,
+      entries: entryCount,
+    },
+  };
+}
+
+/** Writes a clean plan in the caller's transaction; a record that changed since validation aborts it all. */
+async function applyPlan(tx: Executor, actor: Actor, plan: ImportPlan, onProgress: (p: ImportProgress) => void): Promise<{ created: number; updated: number }> {
+  const all = [...plan.teachers.values()];
+  const total = all.length;
+  let done = 0;
+  const withDerived = (p: TeacherPlan): Record<string, StoredValue> => {
+    const basic = { ...(p.existing?.record[basicSubsetKey] ?? {}), ...(p.singles[basicSubsetKey] ?? {}) };
+    const education = p.entries.get('education');
+    if (education) {
+      const highest = deriveHighest(education);
+      for (const [key, value] of Object.entries(highest)) {
+        if (value) basic[key] = value;
+        else delete basic[key];
+      }
+    }
+    return basic;
+  };
+
+  const creates = all.filter((p) => !p.existing);
+  const createdIds = new Map<string, number>();
+  for (let start = 0; start < creates.length; start += 1000) {
+    const slice = creates.slice(start, start + 1000);
+    const created = await insertTeachers(
+      tx,
+      actor,
+      plan.school,
+      slice.map((p) => ({ registration: p.registration!, record: { ...p.singles, [basicSubsetKey]: withDerived(p) } })),
+      'import',
+    );
+    for (const row of created) createdIds.set(row.idNumber, row.teacherId);
+    await recordAudit(tx, actor, ...created.map((row): AuditEntry => ({ action: 'teacher.create', targetType: 'teacher', targetId: row.teacherId, detail: { idNumber: maskIdNumber(row.idNumber), import: true } })));
+    done += slice.length;
+    onProgress({ phase: '写入数据', done, total });
+  }
+
+  const updates = all.filter((p) => p.existing);
+  for (let start = 0; start < updates.length; start += 500) {
+    const slice = updates.slice(start, start + 500);
+    const changes: (typeof teacherFieldChanges.$inferInsert)[] = [];
+    const rows = slice.map((p) => {
+      const record: StoredRecord = { ...p.existing!.record, ...p.singles, [basicSubsetKey]: withDerived(p) };
+      for (const [subsetKey, after] of Object.entries(p.singles)) {
+        const before = p.existing!.record[subsetKey] ?? {};
+        for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+          if (JSON.stringify(before[key] ?? null) !== JSON.stringify(record[subsetKey][key] ?? null)) {
+            changes.push({ teacherId: p.existing!.id, subset: subsetKey, field: key, oldValue: before[key] ?? null, newValue: record[subsetKey][key] ?? null, accountId: actor.accountId, accountName: actor.displayName, source: 'import' });
+          }
+        }
+      }
+      const basic = record[basicSubsetKey];
+      const text = (key: string) => (typeof basic[key] === 'string' ? (basic[key] as string) : null);
+      return sql`(${p.existing!.id}::int, ${p.existing!.revision}::int, ${JSON.stringify(record)}::jsonb, ${text('staffNumber')}::varchar, ${basic.onEstablishment === '1'}::boolean, ${text('postCategory')}::varchar, ${text('personnelStatus')}::varchar, ${text('ethnicGroup')}::varchar, ${text('highestEducation')}::varchar, ${text('highestDegree')}::varchar)`;
+    });
+    const updated = await tx.execute(sql`
+      update teachers t set record = v.record, staff_number = v.staff_number, on_establishment = v.on_establishment, post_category = v.post_category,
+        personnel_status = v.personnel_status, ethnic_group = v.ethnic_group, highest_education = v.highest_education, highest_degree = v.highest_degree,
+        revision = t.revision + 1, updated_at = now()
+      from (values ${sql.join(rows, sql`, `)}) as v(id, revision, record, staff_number, on_establishment, post_category, personnel_status, ethnic_group, highest_education, highest_degree)
+      where t.id = v.id and t.revision = v.revision and t.record_state = 'draft' and t.unit_id = ${plan.school.id}
+      returning t.id`);
+    if (rowsOf(updated).length !== slice.length) {
+      throw new ConflictError('校验之后有教师记录被修改或已报送，请重新上传校验');
+    }
+    if (changes.length) for (let c = 0; c < changes.length; c += 2000) await tx.insert(teacherFieldChanges).values(changes.slice(c, c + 2000));
+    done += slice.length;
+    onProgress({ phase: '写入数据', done, total });
+  }
+
+  // List subsets named in the file replace that teacher's entries of the subset.
+  const entryRows: (typeof teacherEntries.$inferInsert)[] = [];
+  const replaced: { teacherId: number; subset: string; count: number; existed: boolean }[] = [];
+  for (const p of all) {
+    const teacherId = p.existing?.id ?? createdIds.get(p.idNumber)!;
+    for (const [subset, list] of p.entries) {
+      replaced.push({ teacherId, subset, count: list.length, existed: Boolean(p.existing) });
+      for (const values of list) entryRows.push({ teacherId, subset, values });
+    }
+  }
+  const existingReplaced = replaced.filter((r) => r.existed);
+  for (let start = 0; start < existingReplaced.length; start += 1000) {
+    const pairs = existingReplaced.slice(start, start + 1000).map((r) => sql`(${r.teacherId}::int, ${r.subset}::varchar)`);
+    await tx.execute(sql`delete from teacher_entries e using (values ${sql.join(pairs, sql`, `)}) as v(teacher_id, subset) where e.teacher_id = v.teacher_id and e.subset = v.subset`);
+  }
+  for (let start = 0; start < entryRows.length; start += 1000) await tx.insert(teacherEntries).values(entryRows.slice(start, start + 1000));
+  for (let start = 0; start < replaced.length; start += 2000) {
+    await tx.insert(teacherFieldChanges).values(
+      replaced.slice(start, start + 2000).map((r) => ({ teacherId: r.teacherId, subset: r.subset, field: '*', oldValue: null, newValue: `导入 ${r.count} 条`, accountId: actor.accountId, accountName: actor.displayName, source: 'import' })),
+    );
+  }
+  return { created: creates.length, updated: updates.length };
+}
+
+export interface StartedJob {
+  jobId: string;
+  /** Settles when the background work ends; actions ignore it, tests await it. */
+  finished: Promise<void>;
+}
+
+/** Stores the file and validates it in the background; the page polls the job. */
+export async function startImportValidation(actor: Actor, file: { name: string; bytes: Uint8Array }): Promise<StartedJob> {
+  assertCan(actor, 'teacher.import');
+  const db = await getDb();
+  await getActorSchool(db, actor);
+  const [job] = await db
+    .insert(importJobs)
+    .values({ accountId: actor.accountId, unitId: actor.unitId, kind: 'records', fileName: file.name.slice(0, 200), file: Buffer.from(file.bytes), status: 'validating' })
+    .returning({ id: importJobs.id });
+  const jobId = job.id;
+  progressStore.set(jobId, { phase: '排队', done: 0, total: 1 });
+  const finished = (async () => {
+    try {
+      const plan = await planImport(db, actor, file, (p) => progressStore.set(jobId, p));
+      const totalIssues = plan.issues.length;
+      const summary: ImportSummary = { ...plan.summary, totalIssues, issues: plan.issues.slice(0, maxStoredIssues) };
+      const errorFile = totalIssues ? await buildErrorWorkbook(plan.sheets, plan.issues) : null;
+      await db
+        .update(importJobs)
+        .set({ status: totalIssues ? 'invalid' : 'valid', totalRows: plan.summary.rows, summary: summary as unknown as Record<string, unknown>, errorFile, message: totalIssues ? `发现 ${totalIssues} 处错误，未导入任何数据` : '校验通过', finishedAt: new Date() })
+        .where(eq(importJobs.id, jobId));
+    } catch (error) {
+      await failJob(jobId, error);
+    } finally {
+      progressStore.delete(jobId);
+    }
+  })();
+  return { jobId, finished };
+}
+
+async function failJob(jobId: string, error: unknown): Promise<void> {
+  const message = error instanceof DomainError ? error.message : '处理文件时出错，请稍后重试';
+  if (!(error instanceof DomainError)) console.error('[teacher-import] job failed', jobId, error);
+  const db = await getDb();
+  await db.update(importJobs).set({ status: error instanceof DomainError && !(error instanceof ConflictError) ? 'invalid' : 'failed', message, finishedAt: new Date() }).where(eq(importJobs.id, jobId));
+}
+
+/**
+ * Imports a validated file: re-validates against the database inside one transaction and writes
+ * everything or nothing. Claiming the job is a conditional update, so a double click imports once.
+ */
+export async function confirmImport(actor: Actor, jobId: string): Promise<StartedJob> {
+  assertCan(actor, 'teacher.import');
+  const db = await getDb();
+  const [job] = await db
+    .update(importJobs)
+    .set({ status: 'importing', message: null })
+    .where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId), eq(importJobs.status, 'valid')))
+    .returning({ id: importJobs.id, fileName: importJobs.fileName, file: importJobs.file });
+  if (!job) {
+    const [exists] = await db.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId)));
+    if (!exists) throw new NotFoundError('导入任务不存在');
+    throw new ConflictError('该文件已导入或尚未通过校验');
+  }
+  progressStore.set(jobId, { phase: '准备导入', done: 0, total: 1 });
+  const started = Date.now();
+  const finished = (async () => {
+    try {
+      const outcome = await db.transaction(async (tx) => {
+        const plan = await planImport(tx, actor, { name: job.fileName, bytes: new Uint8Array(job.file!) }, (p) => progressStore.set(jobId, p));
+        if (plan.issues.length) throw new ConflictError(`数据在校验后发生变化，发现 ${plan.issues.length} 处错误，未导入任何数据。请重新上传校验。`);
+        const result = await applyPlan(tx, actor, plan, (p) => progressStore.set(jobId, p));
+        await recordAudit(tx, actor, { action: 'teacher.import', targetType: 'unit', targetId: actor.unitId, detail: { file: job.fileName, rows: plan.summary.rows, created: result.created, updated: result.updated, entries: plan.summary.entries } });
+        return { ...plan.summary, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
+      });
+      await db
+        .update(importJobs)
+        .set({ status: 'done', summary: outcome as unknown as Record<string, unknown>, message: `导入完成：新增 ${outcome.created} 人，更新 ${outcome.updated} 人`, file: null, finishedAt: new Date() })
+        .where(eq(importJobs.id, jobId));
+    } catch (error) {
+      await failJob(jobId, error);
+    } finally {
+      progressStore.delete(jobId);
+    }
+  })();
+  return { jobId, finished };
+}
