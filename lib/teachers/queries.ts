@@ -1,18 +1,20 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb, type Executor } from '@/lib/db';
 import { accounts, teacherEntries, teacherFieldChanges, teacherPhotos, teachers, units, type StoredRecord, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
-import { NotFoundError } from '@/lib/errors';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+import { recordAudit } from '@/lib/audit/service';
+import { buildExportWorkbook, type ExportTeacher } from './export';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { resolveCatalogue, type EffectiveCatalogue } from '@/lib/indicators/settings';
 import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
 import { stageNames, type Stage } from '@/lib/reference/school-types';
 import { editableFields, getScopedTeacher, mayRevealIdNumber } from './service';
-import type { RecordState } from './schemas';
+import { recordStateNames, type RecordState } from './schemas';
 
 export const teacherPageSize = 50;
 
@@ -54,14 +56,12 @@ export function searchCondition(raw: string): SQL | null {
   return like(teachers.name, `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
 }
 
-/** The teacher list (seed 六(六)): jurisdiction first, filters in SQL, keyset pages of 50 by id, newest first. */
-export async function listTeachers(actor: Actor, filters: TeacherListFilters): Promise<{ rows: TeacherListRow[]; hasMore: boolean }> {
-  assertCan(actor, 'teacher.list');
-  const db = await getDb();
+/** Jurisdiction plus the list filters, all in SQL; null when the chosen unit is out of reach. */
+async function filterConditions(db: Executor, actor: Actor, filters: TeacherListFilters): Promise<(SQL | undefined)[] | null> {
   const conditions: (SQL | undefined)[] = [inJurisdiction(actor, teachers.unitPath)];
   if (filters.unitId) {
     const [unit] = await db.select({ path: units.path }).from(units).where(and(eq(units.id, filters.unitId), inJurisdiction(actor, units.path)));
-    if (!unit) return { rows: [], hasMore: false };
+    if (!unit) return null;
     conditions.push(unit.path === actor.unitPath ? undefined : sql`${teachers.unitPath} <@ ${unit.path}::ltree`);
   }
   if (filters.q) conditions.push(searchCondition(filters.q) ?? undefined);
@@ -69,6 +69,15 @@ export async function listTeachers(actor: Actor, filters: TeacherListFilters): P
   if (filters.gender) conditions.push(eq(teachers.gender, filters.gender));
   if (filters.personnelStatus) conditions.push(eq(teachers.personnelStatus, filters.personnelStatus));
   if (filters.state === 'draft' || filters.state === 'submitted' || filters.state === 'effective') conditions.push(eq(teachers.recordState, filters.state));
+  return conditions;
+}
+
+/** The teacher list (seed 六(六)): jurisdiction first, filters in SQL, keyset pages of 50 by id, newest first. */
+export async function listTeachers(actor: Actor, filters: TeacherListFilters): Promise<{ rows: TeacherListRow[]; hasMore: boolean }> {
+  assertCan(actor, 'teacher.list');
+  const db = await getDb();
+  const conditions = await filterConditions(db, actor, filters);
+  if (!conditions) return { rows: [], hasMore: false };
   if (filters.after) conditions.push(lt(teachers.id, filters.after));
   const rows = await db
     .select({
@@ -241,4 +250,78 @@ export async function listFilterUnits(actor: Actor): Promise<{ id: number; name:
     .orderBy(asc(units.kind), asc(units.code))
     .limit(500);
   return [{ id: actor.unitId, name: `${actor.unitName}（全部）` }, ...rows.map((row) => ({ id: row.id, name: row.name }))];
+}
+
+export const maxExportRows = 50_000;
+
+/**
+ * The scoped teacher list with chosen subsets, as xlsx. Viewers get masked ID numbers; every export is
+ * audited with its filters and size. Rows are read in keyset batches.
+ */
+export async function exportTeachers(actor: Actor, filters: TeacherListFilters, subsetKeys: string[]): Promise<{ content: Buffer; rows: number }> {
+  assertCan(actor, 'teacher.list');
+  const db = await getDb();
+  const conditions = await filterConditions(db, actor, filters);
+  if (!conditions) throw new NotFoundError('单位不存在或不在您的管辖范围内');
+  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...conditions));
+  if (n > maxExportRows) throw new ValidationError(`符合条件的教师有 ${n.toLocaleString('zh-CN')} 人，单次导出不超过 ${maxExportRows.toLocaleString('zh-CN')} 人，请按单位或学段缩小范围`);
+  const mask = actor.role === 'viewer';
+  const rows: ExportTeacher[] = [];
+  let after = 0;
+  for (;;) {
+    const batch = await db
+      .select({ id: teachers.id, unitCode: units.code, unitName: units.name, idNumber: teachers.idNumber, name: teachers.name, recordState: teachers.recordState, record: teachers.record })
+      .from(teachers)
+      .innerJoin(units, eq(units.id, teachers.unitId))
+      .where(and(...conditions, sql`${teachers.id} > ${after}`))
+      .orderBy(asc(teachers.id))
+      .limit(2000);
+    if (batch.length === 0) break;
+    after = batch.at(-1)!.id;
+    const entries = new Map<number, Record<string, Record<string, StoredValue>[]>>();
+    const multi = subsetKeys.filter((key) => key !== basicSubsetKey && key !== 'contact');
+    if (multi.length) {
+      const entryRows = await db
+        .select({ teacherId: teacherEntries.teacherId, subset: teacherEntries.subset, values: teacherEntries.values })
+        .from(teacherEntries)
+        .where(and(inArray(teacherEntries.teacherId, batch.map((b) => b.id)), inArray(teacherEntries.subset, multi)))
+        .orderBy(asc(teacherEntries.id));
+      for (const e of entryRows) {
+        const byTeacher = entries.get(e.teacherId) ?? entries.set(e.teacherId, {}).get(e.teacherId)!;
+        (byTeacher[e.subset] ??= []).push(e.values);
+      }
+    }
+    for (const row of batch) {
+      rows.push({
+        unitCode: row.unitCode,
+        unitName: row.unitName,
+        idNumber: mask ? maskIdNumber(row.idNumber) : row.idNumber,
+        name: row.name,
+        recordState: recordStateNames[row.recordState],
+        record: mask ? maskRecord(row.record, false) : row.record,
+        entries: entries.get(row.id) ?? {},
+      });
+    }
+  }
+  // Labels come from the actor's province catalogue (the national one above the provinces).
+  const provinceId = actor.unitTier === 'central' ? null : Number(actor.unitPath.split('.')[1]);
+  const { settings } = await getProvinceSettings(provinceId, db);
+  const catalogue = resolveCatalogue(settings, 'primary_secondary');
+  const subsets = catalogue.subsets.filter((subset) => subsetKeys.includes(subset.key));
+  const footer = `由 ${actor.username} 于 ${new Date().toISOString().slice(0, 16).replace('T', ' ')} (UTC) 导出，共 ${rows.length} 人${mask ? '，证件号码已脱敏' : ''}。含个人信息，请妥善保管。`;
+  const content = await buildExportWorkbook(subsets, rows, footer);
+  await recordAudit(db, actor, { action: 'teacher.export', targetType: 'unit', targetId: filters.unitId ?? actor.unitId, detail: { rows: rows.length, subsets: subsetKeys, masked: mask, filters: { ...filters, after: undefined } } });
+  return { content, rows: rows.length };
+}
+
+/** Teachers of the actor's school whose login has no password yet (created by import). */
+export async function countTeachersWithoutPassword(actor: Actor): Promise<number> {
+  assertCan(actor, 'teacher.create');
+  const db = await getDb();
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(teachers)
+    .innerJoin(accounts, eq(accounts.id, teachers.accountId))
+    .where(and(eq(teachers.unitId, actor.unitId), sql`${accounts.passwordHash} is null`));
+  return row.n;
 }

@@ -73,3 +73,38 @@ export const recordStateNames = { draft: '草稿', submitted: '已报送', effec
 export type RecordState = keyof typeof recordStateNames;
 
 export const maxPhotoBytes = 60 * 1024;
+
+/** The list filters as they travel in the URL (shared by the list, the export page and its download). */
+export function parseTeacherFilters(params: Record<string, string | undefined>) {
+  const number = (value: string | undefined) => (value && /^\d{1,10}$/.test(value) ? Number(value) : undefined);
+  return {
+    q: params.q?.trim() || undefined,
+    unitId: number(params.unit),
+    stage: params.stage || undefined,
+    gender: params.gender || undefined,
+    personnelStatus: params.status || undefined,
+    state: params.state || undefined,
+    after: number(params.after),
+  };
+}
+
+/** Columns of the 4-item registration sheet (seed 六(一)), plus what decides the collection scope. */
+export const registrationColumns = {
+  name: '姓名',
+  gender: '性别',
+  birthDate: '出生日期',
+  idType: '身份证件类型',
+  idNumber: '身份证件号码',
+  onEstablishment: '是否在编',
+  contractOneYearOrMore: '合同期一年以上',
+  postCategory: '岗位类别',
+} as const;
+
+export const maxRegistrationRows = 2000;
+
+export interface RegistrationRowError {
+  rowNumber: number;
+  column: string;
+  value: string;
+  message: string;
+}

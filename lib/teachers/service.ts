@@ -17,7 +17,9 @@ import { maskIdNumber } from '@/lib/reference/id-number';
 import type { Stage } from '@/lib/reference/school-types';
 import { applyRollupDeltas } from '@/lib/units/service';
 import { birthDateFromId, deriveHighest } from './derive';
-import { maxPhotoBytes, type CreateTeacherInput, type DeleteEntryInput, type SaveEntryInput, type SaveSectionInput, type TeacherIdInput } from './schemas';
+import { codeTables, type CodeTableKey } from '@/lib/indicators/code-tables';
+import { readTable } from '@/lib/spreadsheet/read-table';
+import { createTeacherSchema, maxPhotoBytes, maxRegistrationRows, registrationColumns, type RegistrationRowError, type CreateTeacherInput, type DeleteEntryInput, type SaveEntryInput, type SaveSectionInput, type TeacherIdInput } from './schemas';
 
 export type ChangeSource = 'form' | 'self' | 'import' | 'system';
 
@@ -520,4 +522,61 @@ export function mayRevealIdNumber(actor: Actor, teacher: Pick<ScopedTeacher, 'un
   if (actor.role === 'teacher') return teacher.accountId === actor.accountId;
   if (actor.role !== 'manager' && actor.role !== 'sysadmin') return false;
   return actor.unitId === teacher.unitId || actor.unitId === teacher.unitParentId;
+}
+
+export type BulkRegistrationOutcome = { ok: true; credentials: IssuedCredential[] } | { ok: false; rows: number; errors: RegistrationRowError[] };
+
+/** Bulk registration from the 4-item sheet: every row checked first (format, ID rules, file and national duplicates). */
+export async function registerTeachersFromSheet(actor: Actor, file: { name: string; bytes: Uint8Array }): Promise<BulkRegistrationOutcome> {
+  assertCan(actor, 'teacher.create');
+  const table = await readTable(file, { maxRows: maxRegistrationRows });
+  const missing = (['name', 'gender', 'birthDate', 'idNumber'] as const).filter((key) => !table.headers.includes(registrationColumns[key]));
+  if (missing.length) throw new ValidationError(`表头缺少列：${missing.map((key) => registrationColumns[key]).join('、')}。请使用模板，不要修改表头。`);
+  const byName = (table: CodeTableKey, text: string, fallback = '') => {
+    const value = text.trim();
+    if (!value) return fallback;
+    return codeTables[table].find((item) => item.name === value || item.code === value)?.code ?? `?${value}`;
+  };
+  const errors: RegistrationRowError[] = [];
+  const valid: { rowNumber: number; input: CreateTeacherInput }[] = [];
+  const seen = new Map<string, number>();
+  for (const { rowNumber, cells } of table.rows) {
+    const cell = (key: keyof typeof registrationColumns) => (cells[registrationColumns[key]] ?? '').trim();
+    const raw = {
+      name: cell('name'),
+      gender: byName('gender', cell('gender')),
+      birthDate: cell('birthDate').replace(/[./]/g, '-'),
+      idType: byName('idDocumentType', cell('idType'), '1'),
+      idNumber: cell('idNumber'),
+      onEstablishment: byName('yesNo', cell('onEstablishment'), '1'),
+      contractOneYearOrMore: byName('yesNo', cell('contractOneYearOrMore')),
+      postCategory: byName('postCategory', cell('postCategory'), '1'),
+    };
+    const parsed = createTeacherSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const key = String(issue.path[0]) as keyof typeof registrationColumns;
+        errors.push({ rowNumber, column: registrationColumns[key] ?? '', value: cell(key) ?? '', message: issue.message });
+      }
+      continue;
+    }
+    const first = seen.get(parsed.data.idNumber);
+    if (first) {
+      errors.push({ rowNumber, column: registrationColumns.idNumber, value: maskIdNumber(parsed.data.idNumber), message: `与第 ${first} 行的证件号码重复` });
+      continue;
+    }
+    seen.set(parsed.data.idNumber, rowNumber);
+    valid.push({ rowNumber, input: parsed.data });
+  }
+  const db = await getDb();
+  const held = new Set<string>();
+  const ids = valid.map((v) => v.input.idNumber);
+  for (let start = 0; start < ids.length; start += 2000) {
+    for (const row of await db.select({ idNumber: teachers.idNumber }).from(teachers).where(inArray(teachers.idNumber, ids.slice(start, start + 2000)))) held.add(row.idNumber);
+  }
+  for (const row of valid) {
+    if (held.has(row.input.idNumber)) errors.push({ rowNumber: row.rowNumber, column: registrationColumns.idNumber, value: maskIdNumber(row.input.idNumber), message: (await duplicateRegistrationError(db, actor, row.input.idNumber)).message });
+  }
+  if (errors.length) return { ok: false, rows: table.rows.length, errors: errors.sort((a, b) => a.rowNumber - b.rowNumber).slice(0, 500) };
+  return { ok: true, credentials: await createTeachers(actor, valid.map((v) => v.input)) };
 }

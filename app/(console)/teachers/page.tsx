@@ -7,7 +7,7 @@ import { requirePermission } from '@/lib/auth/session';
 import { codeName, codeTables } from '@/lib/indicators/code-tables';
 import { stageNames } from '@/lib/reference/school-types';
 import { listFilterUnits, listTeachers, type TeacherListFilters } from '@/lib/teachers/queries';
-import { recordStateNames } from '@/lib/teachers/schemas';
+import { parseTeacherFilters, recordStateNames } from '@/lib/teachers/schemas';
 
 export const metadata: Metadata = { title: '教师信息' };
 
@@ -16,16 +16,7 @@ const stateStyles = { draft: 'text-amber-700', submitted: 'text-blue-700', effec
 export default async function TeachersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePermission('teacher.list');
   const params = await searchParams;
-  const number = (value: string | undefined) => (value && /^\d{1,10}$/.test(value) ? Number(value) : undefined);
-  const filters: TeacherListFilters = {
-    q: params.q?.trim() || undefined,
-    unitId: number(params.unit),
-    stage: params.stage || undefined,
-    gender: params.gender || undefined,
-    personnelStatus: params.status || undefined,
-    state: params.state || undefined,
-    after: number(params.after),
-  };
+  const filters: TeacherListFilters = parseTeacherFilters(params);
   const [{ rows, hasMore }, filterUnits] = await Promise.all([listTeachers(actor, filters), listFilterUnits(actor)]);
   const keep = new URLSearchParams(Object.entries({ q: params.q, unit: params.unit, stage: params.stage, gender: params.gender, status: params.status, state: params.state }).filter((e): e is [string, string] => !!e[1]));
   const last = rows.at(-1);

@@ -1,0 +1,41 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { FormAlert } from '@/components/forms/field';
+import { PageTitle } from '@/components/ui/stat-card';
+import { requirePermission } from '@/lib/auth/session';
+import { nationalCatalogue } from '@/lib/indicators/catalogue';
+import { maxExportRows } from '@/lib/teachers/queries';
+
+export const metadata: Metadata = { title: '导出教师信息' };
+
+const filterKeys = ['q', 'unit', 'stage', 'gender', 'status', 'state'] as const;
+
+export default async function TeacherExportPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const actor = await requirePermission('teacher.list');
+  const params = await searchParams;
+  const kept = filterKeys.filter((key) => params[key]);
+  return (
+    <div className="space-y-4">
+      <PageTitle title="导出教师信息" description={`按教师列表当前的筛选条件导出，每个信息集一个工作表，单次不超过 ${maxExportRows.toLocaleString('zh-CN')} 人。导出将记入审计日志${actor.role === 'viewer' ? '，证件号码脱敏' : ''}。`}>
+        <Link href={`/teachers?${new URLSearchParams(kept.map((k) => [k, params[k]!]))}`} className="btn-secondary">返回列表</Link>
+      </PageTitle>
+      <FormAlert message={params.error} />
+      <form action="/teachers/export/download" method="get" className="card space-y-4 p-4">
+        {kept.map((key) => <input key={key} type="hidden" name={key} value={params[key]} />)}
+        <fieldset>
+          <legend className="mb-2 text-sm font-medium text-slate-700">选择要导出的信息集</legend>
+          <div className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+            {nationalCatalogue.map((subset) => (
+              <label key={subset.key} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="subset" value={subset.key} defaultChecked={subset.key === 'basic'} className="h-4 w-4" />
+                {subset.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <p className="text-xs text-slate-500">筛选条件：{kept.length ? kept.map((k) => `${k}=${params[k]}`).join('，') : '本辖区全部教师'}</p>
+        <button type="submit" className="btn-primary">导出 Excel</button>
+      </form>
+    </div>
+  );
+}
