@@ -21,7 +21,7 @@ test('the console works at 375 px with a navigation drawer', async ({ page }) =>
 test('a teacher lands on the mobile account page', async ({ page }) => {
   await signIn(page, '330106198503150024', demoPassword);
   await expect(page).toHaveURL(/\/me$/);
-  await expect(page.getByRole('heading', { name: '王芳' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '王芳', level: 1 })).toBeVisible();
   await expect(page.getByTestId('teacher-username')).toHaveText('3301**********0024');
   await page.screenshot({ path: 'test-results/screens/teacher-375.png', fullPage: true });
   // Staff pages are not for teachers.

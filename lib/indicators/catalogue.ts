@@ -326,6 +326,11 @@ export const nationalCatalogue: IndicatorSubset[] = [
   },
 ];
 
+// 科研成果, 人才项目 and 技能证书 are national indicators outside the core: a province may leave them out.
+for (const subset of nationalCatalogue) {
+  if (subset.key === 'research' || subset.key === 'talent' || subset.key === 'skill') for (const field of subset.fields) field.core = false;
+}
+
 export const subsetsByKey: ReadonlyMap<string, IndicatorSubset> = new Map(nationalCatalogue.map((subset) => [subset.key, subset]));
 
 /** "subset.field": how settings, history and the import refer to one indicator. */
