@@ -20,9 +20,14 @@ export const auditActionNames: Record<string, string> = {
   'school.update': '变更学校信息',
   'school.close': '撤销学校',
   'school.reopen': '恢复学校',
+  'teacher.create': '登记教师',
+  'teacher.import': '导入教师信息',
+  'teacher.export': '导出教师信息',
+  'teacher.idNumber.view': '查看完整证件号码',
+  'indicator.settings.save': '保存指标设置',
 };
 
-export const auditTargetNames: Record<string, string> = { account: '账号', unit: '单位', file: '文件' };
+export const auditTargetNames: Record<string, string> = { account: '账号', unit: '单位', file: '文件', teacher: '教师' };
 
 const signInFailureReasons: Record<string, string> = {
   unknown_account: '账号不存在',
@@ -51,6 +56,10 @@ export function describeAuditDetail(detail: Record<string, unknown> | null, form
   if (typeof detail.failures === 'number') parts.push(`连续第 ${detail.failures} 次`);
   if (typeof detail.lockedUntil === 'string') parts.push(`锁定至 ${formatTime(new Date(detail.lockedUntil))}`);
   if (typeof detail.username === 'string') parts.push(`账号 ${detail.username}`);
+  if (typeof detail.idNumber === 'string') parts.push(`证件号码 ${detail.idNumber}${typeof detail.name === 'string' ? ` ${detail.name}` : ''}`);
+  if (typeof detail.rows === 'number') parts.push(`${detail.rows} 行`);
+  if (typeof detail.created === 'number') parts.push(`新增 ${detail.created} 人，更新 ${detail.updated ?? 0} 人`);
+  if (typeof detail.version === 'number') parts.push(`第 ${detail.version} 版`);
   if (typeof detail.code === 'string') parts.push(`代码 ${detail.code}${typeof detail.name === 'string' ? ` ${detail.name}` : ''}`);
   if (detail.changes && typeof detail.changes === 'object') {
     for (const [field, change] of Object.entries(detail.changes as Record<string, { from: unknown; to: unknown }>)) {

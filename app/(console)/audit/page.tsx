@@ -42,6 +42,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <option value="auth.">登录相关</option>
             <option value="account.">账号相关</option>
             <option value="school.">学校名单</option>
+            <option value="teacher.">教师信息</option>
             {Object.entries(auditActionNames).map(([key, label]) => (
               <option key={key} value={key}>{label}</option>
             ))}

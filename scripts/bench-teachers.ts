@@ -1,0 +1,185 @@
+/**
+ * Loads 1,000,000 teachers (with their accounts) over a national tree of bench schools into
+ * DATABASE_URL, times the teacher list at every tier, then times a 10,000-row import.
+ * Usage: DATABASE_URL=... npm run bench:teachers [-- --teachers 1000000 --schools 20000 --runs 40 --import-rows 10000]
+ */
+import ExcelJS from 'exceljs';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { eq, sql } from 'drizzle-orm';
+import { closeConnection, getConnection } from '@/lib/db/client';
+import { accounts, units } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { loadSessionAccount } from '@/lib/auth/queries';
+import { resolveCatalogue } from '@/lib/indicators/settings';
+import { idCheckCharacter } from '@/lib/reference/id-number';
+import { getImportJob } from '@/lib/teacher-import/queries';
+import { confirmImport, startImportValidation } from '@/lib/teacher-import/service';
+import { buildImportTemplate } from '@/lib/teacher-import/template';
+import { listTeachers, type TeacherListFilters } from '@/lib/teachers/queries';
+import { initializeNationalTree, insertUnitsWithDefaultAccounts, type NewUnit } from '@/lib/units/service';
+
+const { values } = parseArgs({
+  options: {
+    teachers: { type: 'string', default: '1000000' },
+    schools: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '40' },
+    'import-rows': { type: 'string', default: '10000' },
+  },
+});
+const targetTeachers = Number(values.teachers);
+const targetSchools = Number(values.schools);
+const runs = Number(values.runs);
+const importRows = Number(values['import-rows']);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function time(label: string, fn: (i: number) => Promise<unknown>) {
+  await fn(0);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn(i);
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  console.log(`| ${label} | ${percentile(samples, 50).toFixed(2)} ms | ${percentile(samples, 95).toFixed(2)} ms | ${samples.at(-1)!.toFixed(2)} ms |`);
+}
+
+async function actor(username: string): Promise<Actor> {
+  const { db } = await getConnection();
+  const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.username, username));
+  return (await loadSessionAccount(account.id, null))!.actor;
+}
+
+async function main() {
+  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a PostgreSQL database');
+  const { db, migrate } = await getConnection();
+  await migrate();
+  await db.transaction((tx) => initializeNationalTree(tx));
+
+  const [{ schools }] = await db.select({ schools: sql<number>`count(*)::int` }).from(units).where(sql`${units.name} like '%压测学校%'`);
+  if (schools < targetSchools) {
+    const started = performance.now();
+    const counties = await db.select({ id: units.id, code: units.code, path: units.path }).from(units).where(eq(units.tier, 'county')).orderBy(units.code);
+    const batch: NewUnit[] = [];
+    for (let i = schools; i < targetSchools; i++) {
+      const county = counties[i % counties.length];
+      batch.push({
+        code: `21${county.code.slice(0, 2)}${String(700000 + i).padStart(6, '0')}`,
+        name: `${county.code}压测学校${i}`,
+        kind: 'school',
+        tier: 'school',
+        parentId: county.id,
+        parentPath: county.path,
+        divisionCode: county.code,
+        schoolTypeCode: '211',
+        stage: 'primary_secondary',
+        ownership: 'public',
+      });
+    }
+    for (let start = 0; start < batch.length; start += 10000) await db.transaction((tx) => insertUnitsWithDefaultAccounts(tx, batch.slice(start, start + 10000)));
+    console.log(`loaded ${targetSchools - schools} bench schools in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  const [{ loaded }] = await db.execute(sql`select count(*)::int as loaded from teachers where id_number like 'B%'`).then((r) => r as unknown as { loaded: number }[]);
+  if (loaded < targetTeachers) {
+    const started = performance.now();
+    await db.execute(sql`create temp table bench_schools as select id, path, (string_to_array(path::text, '.'))[2]::int as province_id, row_number() over (order by id) - 1 as rn from units where name like '%压测学校%'`);
+    const chunk = 200_000;
+    for (let from = loaded; from < targetTeachers; from += chunk) {
+      const to = Math.min(targetTeachers, from + chunk) - 1;
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`
+          insert into accounts (username, unit_id, role, display_name)
+          select 'B' || lpad(g::text, 17, '0'), s.id, 'teacher', '压测教师'
+          from generate_series(${from}::int, ${to}::int) g join bench_schools s on s.rn = g % ${targetSchools}`);
+        await tx.execute(sql`
+          insert into teachers (unit_id, unit_path, province_unit_id, stage, id_type, id_number, name, gender, birth_date, staff_number,
+            on_establishment, post_category, personnel_status, record_state, record, account_id)
+          select s.id, s.path, s.province_id, 'primary_secondary', '1', a.username,
+            (array['王','李','张','刘','陈','杨','黄','赵','吴','周'])[1 + g % 10] || (array['芳','伟','娜','敏','静','强','磊','洋','艳','勇','军','杰'])[1 + (g / 10) % 12] || case when g % 3 = 0 then '华' else '' end,
+            case when g % 2 = 0 then '2' else '1' end, date '1962-01-01' + (g % 14000), 'S' || g, g % 10 <> 0, '1',
+            case when g % 50 = 0 then '04' else '01' end, (array['draft','submitted','effective'])[1 + g % 3]::record_state, '{}'::jsonb, a.id
+          from generate_series(${from}::int, ${to}::int) g
+          join bench_schools s on s.rn = g % ${targetSchools}
+          join accounts a on a.username = 'B' || lpad(g::text, 17, '0')`);
+      });
+      console.log(`  teachers up to ${to + 1}`);
+    }
+    await db.execute(sql`analyze teachers`);
+    await db.execute(sql`analyze accounts`);
+    console.log(`loaded ${targetTeachers - loaded} teachers with accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const [{ total }] = await db.execute(sql`select count(*)::int as total from teachers`).then((r) => r as unknown as { total: number }[]);
+  console.log(`teachers in the database: ${total}\n`);
+
+  const [benchSchool] = await db.select({ code: units.code, path: units.path }).from(units).where(sql`${units.name} like '330106压测学校%'`).limit(1);
+  const ministry = await actor('000000.manager');
+  const province = await actor('330000.manager');
+  const city = await actor('330100.manager');
+  const county = await actor('330106.manager');
+  const school = await actor(`${benchSchool.code}.manager`);
+  const nationalFirst = await listTeachers(ministry, {});
+  const list = (who: Actor, filters: TeacherListFilters) => () => listTeachers(who, filters);
+
+  console.log('| teacher list query (50 rows + 1) | p50 | p95 | max |');
+  console.log('|---|---|---|---|');
+  await time('ministry, first page', list(ministry, {}));
+  await time('ministry, page 2 (keyset)', list(ministry, { after: nationalFirst.rows.at(-1)!.id }));
+  await time('ministry, women, effective records', list(ministry, { gender: '2', state: 'effective' }));
+  await time('ministry, personnel status 借出到机关 (2%)', list(ministry, { personnelStatus: '04' }));
+  await time('ministry, name prefix "王芳"', list(ministry, { q: '王芳' }));
+  await time('ministry, exact ID number', (i) => listTeachers(ministry, { q: `B${String((i * 7919) % targetTeachers).padStart(17, '0')}` }));
+  await time('ministry, exact staff number', (i) => listTeachers(ministry, { q: `S${(i * 104729) % targetTeachers}` }));
+  await time('province (浙江), first page', list(province, {}));
+  await time('province, state = submitted', list(province, { state: 'submitted' }));
+  await time('province, name prefix "李"', list(province, { q: '李' }));
+  await time('city (杭州), first page', list(city, {}));
+  await time('county (西湖区), first page', list(county, {}));
+  await time('county, women, draft', list(county, { gender: '2', state: 'draft' }));
+  await time('school, first page', list(school, {}));
+
+  if (importRows > 0) {
+    const template = await buildImportTemplate(resolveCatalogue(null, 'primary_secondary'), 'bench');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(template as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('基本信息')!;
+    const headers = (sheet.getRow(1).values as string[]).slice(1);
+    const base = Date.now() % 400;
+    for (let i = 0; i < importRows; i++) {
+      const birth = `19${70 + (i % 25)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
+      const first17 = `${String(110101 + ((base + Math.floor(i / 500)) % 900)).padStart(6, '0')}${birth}${String((i % 500) * 2).padStart(3, '0')}`;
+      const row: Record<string, string> = {
+        身份证件类型: '居民身份证', 身份证件号码: first17 + idCheckCharacter(first17), 姓名: `导入压测${i}`, 性别: '女',
+        出生日期: `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6)}`, '国籍/地区': '中国', 民族: '汉族', 政治面貌: '群众',
+        是否在编: '是', 岗位类别: '教师岗位', 人员状态: '在本单位任职', 教职工号: `I${i}`, 参加工作年月: '2015-08', 进本校年月: '2018-09',
+        教职工来源: '应届毕业生', 教职工类别: '专任教师', 签订合同情况: '聘用合同', 健康状况: '健康或良好',
+      };
+      sheet.addRow(headers.map((h) => row[h] ?? ''));
+    }
+    const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+    const importer = await actor(`${benchSchool.code}.manager`);
+    let started = performance.now();
+    const validation = await startImportValidation(importer, { name: 'bench.xlsx', bytes });
+    await validation.finished;
+    const checked = await getImportJob(importer, validation.jobId);
+    const validateSeconds = (performance.now() - started) / 1000;
+    if (checked.status !== 'valid') throw new Error(`bench file did not validate: ${checked.message} ${JSON.stringify(checked.summary?.issues?.slice(0, 3))}`);
+    started = performance.now();
+    const run = await confirmImport(importer, validation.jobId);
+    await run.finished;
+    const done = await getImportJob(importer, validation.jobId);
+    const importSeconds = (performance.now() - started) / 1000;
+    console.log(`\nimport of ${importRows} teachers (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB xlsx): validation ${validateSeconds.toFixed(1)} s, import ${importSeconds.toFixed(1)} s (${done.status}), ${(importRows / (validateSeconds + importSeconds)).toFixed(0)} rows/s end to end`);
+  }
+  await closeConnection();
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  await closeConnection();
+  process.exit(1);
+});
