@@ -31,6 +31,7 @@ const futureAllowed = new Set(['endMonth', 'revokedDate']);
 function fieldSchema(field: EffectiveField, options: SchemaOptions, today: string): z.ZodType<FieldValue> {
   const codes = new Set(field.options.map((option) => option.code));
   const required = options.enforceRequired && field.required;
+  const pattern = field.pattern ? new RegExp(field.pattern.regex) : null;
   if (field.type === 'codes') {
     let schema = z.array(z.string()).refine((list) => list.every((code) => codes.has(code)), '包含不在代码表中的选项');
     if (required) schema = schema.refine((list) => list.length > 0, '请至少选择一项');
@@ -47,7 +48,7 @@ function fieldSchema(field: EffectiveField, options: SchemaOptions, today: strin
       switch (field.type) {
         case 'text':
           if (field.maxLength && value.length > field.maxLength) return fail(`不能超过 ${field.maxLength} 个字`);
-          if (field.pattern && !new RegExp(field.pattern.regex).test(value)) return fail(field.pattern.message);
+          if (field.pattern && pattern && !pattern.test(value)) return fail(field.pattern.message);
           return;
         case 'number': {
           if (!numberPattern.test(value)) return fail('应为数字（最多两位小数）');

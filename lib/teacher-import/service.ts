@@ -4,7 +4,7 @@ import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { importJobs, teacherEntries, teacherFieldChanges, teachers, type StoredRecord, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
-import { recordAudit, type AuditEntry } from '@/lib/audit/service';
+import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, DomainError, NotFoundError } from '@/lib/errors';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { buildSubsetSchema, compactValues, type RecordValues } from '@/lib/indicators/form-schema';
@@ -95,8 +95,14 @@ async function planImport(executor: Executor, actor: Actor, file: { name: string
     return null;
   };
 
+  // One schema per subset for the whole file: building it per row costs more than validating.
+  const schemas = new Map<string, ReturnType<typeof buildSubsetSchema>>();
+  const schemaFor = (subset: EffectiveSubset, enforceRequired: boolean) => {
+    const key = `${subset.key}:${enforceRequired}`;
+    return schemas.get(key) ?? schemas.set(key, buildSubsetSchema(subset, { enforceRequired })).get(key)!;
+  };
   const subsetIssues = (sheetName: string, rowNumber: number, subset: EffectiveSubset, values: RecordValues, cells: Record<string, string>, enforceRequired: boolean): RecordValues | null => {
-    const parsed = buildSubsetSchema(subset, { enforceRequired }).safeParse(values);
+    const parsed = schemaFor(subset, enforceRequired).safeParse(values);
     if (parsed.success) return compactValues(parsed.data);
     for (const issue of parsed.error.issues) {
       const field = subset.fields.find((f) => f.key === issue.path[0]);
@@ -278,8 +284,8 @@ async function applyPlan(tx: Executor, actor: Actor, plan: ImportPlan, onProgres
       slice.map((p) => ({ registration: p.registration!, record: { ...p.singles, [basicSubsetKey]: withDerived(p) } })),
       'import',
     );
+    // One audit row for the whole import (written by the caller); each teacher's history records the creation.
     for (const row of created) createdIds.set(row.idNumber, row.teacherId);
-    await recordAudit(tx, actor, ...created.map((row): AuditEntry => ({ action: 'teacher.create', targetType: 'teacher', targetId: row.teacherId, detail: { idNumber: maskIdNumber(row.idNumber), import: true } })));
     done += slice.length;
     onProgress({ phase: '写入数据', done, total });
   }

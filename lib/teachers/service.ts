@@ -82,30 +82,7 @@ export async function insertTeachers(tx: Executor, actor: ChangeAuthor, school: 
   const chunk = 1000;
   for (let start = 0; start < rows.length; start += chunk) {
     const slice = rows.slice(start, start + chunk);
-    const inserted = await tx
-      .insert(teachers)
-      .values(
-        slice.map(({ registration: r, record }) => {
-          const basic = { ...(record?.[basicSubsetKey] ?? {}), ...registrationValues(r) };
-          return {
-            unitId: school.id,
-            unitPath: school.path,
-            provinceUnitId: school.provinceUnitId,
-            stage: school.stage,
-            createdBy: actor.accountId,
-            ...extractedColumns(basic),
-            record: { ...(record ?? {}), [basicSubsetKey]: basic },
-          };
-        }),
-      )
-      .onConflictDoNothing({ target: teachers.idNumber })
-      .returning({ id: teachers.id, idNumber: teachers.idNumber });
-    if (inserted.length !== slice.length) {
-      const taken = new Set(inserted.map((row) => row.idNumber));
-      const clash = slice.find((row) => !taken.has(row.registration.idNumber))!;
-      throw await duplicateRegistrationError(tx, actor, clash.registration.idNumber);
-    }
-    const idOf = new Map(inserted.map((row) => [row.idNumber, row.id]));
+    // The login is created first; the unique user name and the unique ID number both refuse a second registration.
     const insertedAccounts = await tx
       .insert(accounts)
       .values(
@@ -121,9 +98,35 @@ export async function insertTeachers(tx: Executor, actor: ChangeAuthor, school: 
       )
       .onConflictDoNothing({ target: accounts.username })
       .returning({ id: accounts.id, username: accounts.username });
-    if (insertedAccounts.length !== slice.length) throw new ConflictError('该证件号码已被其他账号用作登录名，请联系系统管理员');
-    const values = sql.join(insertedAccounts.map((a) => sql`(${idOf.get(a.username)!}::int, ${a.id}::int)`), sql`, `);
-    await tx.execute(sql`update teachers t set account_id = v.account_id from (values ${values}) as v(teacher_id, account_id) where t.id = v.teacher_id`);
+    if (insertedAccounts.length !== slice.length) {
+      const taken = new Set(insertedAccounts.map((row) => row.username));
+      throw await duplicateRegistrationError(tx, actor, slice.find((row) => !taken.has(row.registration.idNumber))!.registration.idNumber);
+    }
+    const accountOf = new Map(insertedAccounts.map((row) => [row.username, row.id]));
+    const inserted = await tx
+      .insert(teachers)
+      .values(
+        slice.map(({ registration: r, record }) => {
+          const basic = { ...(record?.[basicSubsetKey] ?? {}), ...registrationValues(r) };
+          return {
+            unitId: school.id,
+            unitPath: school.path,
+            provinceUnitId: school.provinceUnitId,
+            stage: school.stage,
+            createdBy: actor.accountId,
+            accountId: accountOf.get(r.idNumber)!,
+            ...extractedColumns(basic),
+            record: { ...(record ?? {}), [basicSubsetKey]: basic },
+          };
+        }),
+      )
+      .onConflictDoNothing({ target: teachers.idNumber })
+      .returning({ id: teachers.id, idNumber: teachers.idNumber });
+    if (inserted.length !== slice.length) {
+      const taken = new Set(inserted.map((row) => row.idNumber));
+      throw await duplicateRegistrationError(tx, actor, slice.find((row) => !taken.has(row.registration.idNumber))!.registration.idNumber);
+    }
+    const idOf = new Map(inserted.map((row) => [row.idNumber, row.id]));
     await tx.insert(teacherFieldChanges).values(
       slice.map(({ registration: r }) => ({
         teacherId: idOf.get(r.idNumber)!,
