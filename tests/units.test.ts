@@ -30,13 +30,13 @@ describe('national unit tree', () => {
 
   it('gives every unit its four default accounts, named after the unit code, without passwords', async () => {
     const db = await getDb();
-    const result = await db.execute(sql`select username, role, password_hash from accounts where unit_id = (select id from units where code = '330106') order by username`);
+    const result = await db.execute(sql`select username, role, password_hash from accounts where unit_id = (select id from units where code = '330109') order by username`);
     const rows = rowsOf<{ username: string; role: string; password_hash: string | null }>(result);
     expect(rows.map((r) => [r.username, r.role])).toEqual([
-      ['330106.admin', 'sysadmin'],
-      ['330106.manager', 'manager'],
-      ['330106.query1', 'viewer'],
-      ['330106.query2', 'viewer'],
+      ['330109.admin', 'sysadmin'],
+      ['330109.manager', 'manager'],
+      ['330109.query1', 'viewer'],
+      ['330109.query2', 'viewer'],
     ]);
     expect(rows.every((r) => r.password_hash === null)).toBe(true);
   });
