@@ -7,19 +7,13 @@ import { nationalCatalogue } from '@/lib/indicators/catalogue';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { saveIndicatorSettings } from '@/lib/indicators/service';
 import { defaultProvinceSettings, resolveCatalogue, teacherMayEverFill } from '@/lib/indicators/settings';
-import type { SaveIndicatorSettingsInput } from '@/lib/indicators/schemas';
+import { settingsToForm, type SaveIndicatorSettingsInput } from '@/lib/indicators/schemas';
 import { createTeacher, saveSection } from '@/lib/teachers/service';
 import { getTeacherRecord } from '@/lib/teachers/queries';
 import { actorFor, registration, seedSchool } from './support/factories';
 
 function formFrom(version: number, settings = defaultProvinceSettings()): SaveIndicatorSettingsInput {
-  return {
-    baseVersion: version,
-    excluded: settings.excluded,
-    custom: settings.custom.map((c) => ({ key: c.key, subset: c.subset, label: c.label, type: c.type, required: c.required, optionLines: (c.options ?? []).map((o) => o.name).join('\n'), dropped: c.dropped ?? false })),
-    selfFillable: settings.selfFillable,
-    note: '',
-  };
+  return settingsToForm(version, settings);
 }
 
 describe('the national catalogue', () => {

@@ -6,25 +6,15 @@ import { useFieldArray, useForm, type Resolver } from 'react-hook-form';
 import { saveIndicatorSettingsAction } from '@/app/(console)/indicators/actions';
 import { FormAlert } from '@/components/forms/field';
 import { fieldId, nationalCatalogue } from '@/lib/indicators/catalogue';
-import { customFieldTypeNames, saveIndicatorSettingsSchema, type SaveIndicatorSettingsInput } from '@/lib/indicators/schemas';
+import { customFieldTypeNames, saveIndicatorSettingsSchema, settingsToForm, type SaveIndicatorSettingsInput } from '@/lib/indicators/schemas';
 import { stages, teacherMayEverFill, type ProvinceSettings } from '@/lib/indicators/settings';
 import { stageNames } from '@/lib/reference/school-types';
 
 type FormValues = SaveIndicatorSettingsInput;
 
-function toForm(version: number, settings: ProvinceSettings): FormValues {
-  return {
-    baseVersion: version,
-    excluded: settings.excluded,
-    custom: settings.custom.map((c) => ({ key: c.key, subset: c.subset, label: c.label, type: c.type, required: c.required, optionLines: (c.options ?? []).map((o) => o.name).join('\n'), dropped: c.dropped ?? false })),
-    selfFillable: settings.selfFillable,
-    note: '',
-  };
-}
-
 /** The province's indicator selection (seed 三(三), 四(三)): national optional ones, its own, and what teachers fill. */
 export function IndicatorSettingsForm({ version, settings }: { version: number; settings: ProvinceSettings }) {
-  const form = useForm<FormValues>({ resolver: zodResolver(saveIndicatorSettingsSchema) as Resolver<FormValues>, defaultValues: toForm(version, settings) });
+  const form = useForm<FormValues>({ resolver: zodResolver(saveIndicatorSettingsSchema) as Resolver<FormValues>, defaultValues: settingsToForm(version, settings) });
   const custom = useFieldArray({ control: form.control, name: 'custom' });
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);

@@ -3,6 +3,7 @@
 import { useState, useTransition } from 'react';
 import { importSchoolListAction } from '@/app/(console)/schools/import/actions';
 import { FormAlert } from '@/components/forms/field';
+import { RowErrorsTable } from '@/components/ui/row-errors-table';
 import type { SchoolImportOutcome } from '@/lib/schools/schemas';
 
 export function SchoolImportForm() {
@@ -53,28 +54,7 @@ export function SchoolImportForm() {
             文件共 {outcome.rows} 行，发现 {outcome.totalErrors} 处错误，未导入任何数据。请修改后重新上传。
             {outcome.totalErrors > outcome.errors.length && `（仅列出前 ${outcome.errors.length} 处）`}
           </p>
-          <div className="max-h-[28rem] overflow-auto">
-            <table className="w-full min-w-[36rem] text-sm">
-              <thead className="table-head sticky top-0">
-                <tr>
-                  <th className="px-3 py-2">行号</th>
-                  <th className="px-3 py-2">列</th>
-                  <th className="px-3 py-2">填写内容</th>
-                  <th className="px-3 py-2">问题</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {outcome.errors.map((error, i) => (
-                  <tr key={i}>
-                    <td className="px-3 py-2 tabular-nums">第 {error.rowNumber} 行</td>
-                    <td className="px-3 py-2">{error.column}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{error.value || '（空）'}</td>
-                    <td className="px-3 py-2 text-red-700">{error.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <RowErrorsTable errors={outcome.errors} />
         </section>
       )}
     </div>

@@ -29,7 +29,7 @@ export function SectionForm({ teacherId, revision, subset, values, editable, rea
       }
       setMessage({ tone: 'success', text: '已保存' });
     });
-  });
+  }, () => setMessage({ tone: 'error', text: '请检查标出的内容' }));
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-3">

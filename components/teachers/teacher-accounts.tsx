@@ -3,6 +3,7 @@
 import { useState, useTransition } from 'react';
 import { issuePendingTeacherCredentialsAction, registerTeachersAction } from '@/app/(console)/teachers/accounts/actions';
 import { FormAlert } from '@/components/forms/field';
+import { RowErrorsTable } from '@/components/ui/row-errors-table';
 import type { RegistrationRowError } from '@/lib/teachers/schemas';
 
 function download(base64: string, fileName: string) {
@@ -61,18 +62,7 @@ export function TeacherAccounts({ pending: pendingCount }: { pending: number }) 
         {errors && (
           <div className="rounded border border-red-200" data-testid="registration-errors">
             <p className="border-b border-red-200 bg-red-50 p-2 text-sm text-red-700">共 {errors.rows} 行，发现 {errors.errors.length} 处错误，未创建任何教师。</p>
-            <table className="w-full text-sm">
-              <tbody className="divide-y divide-slate-100">
-                {errors.errors.map((e, i) => (
-                  <tr key={i}>
-                    <td className="px-3 py-1.5 tabular-nums">第 {e.rowNumber} 行</td>
-                    <td className="px-3 py-1.5">{e.column}</td>
-                    <td className="px-3 py-1.5 font-mono text-xs">{e.value || '（空）'}</td>
-                    <td className="px-3 py-1.5 text-red-700">{e.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <RowErrorsTable errors={errors.errors} />
           </div>
         )}
       </section>

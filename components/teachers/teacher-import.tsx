@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState, useTransition } from 'react';
 import { confirmTeacherImportAction, getTeacherImportJobAction, startTeacherImportAction } from '@/app/(console)/teachers/import/actions';
 import { FormAlert } from '@/components/forms/field';
+import { RowErrorsTable } from '@/components/ui/row-errors-table';
 import { importJobStatusNames, type ImportJobView } from '@/lib/teacher-import/schemas';
 
 /**
@@ -19,10 +20,15 @@ export function TeacherImport({ initialJob }: { initialJob: ImportJobView | null
 
   const refresh = useCallback(async (jobId: string) => {
     const result = await getTeacherImportJobAction({ jobId });
-    if (result.ok) setJob(result.data);
-    else setMessage(result.message);
-    return result.ok ? result.data : null;
-  }, []);
+    if (!result.ok) {
+      setMessage(result.message);
+      return null;
+    }
+    setJob(result.data);
+    // Finished: let the server parts of the page (the recent-imports list) catch up.
+    if (result.data.status !== 'validating' && result.data.status !== 'importing') router.refresh();
+    return result.data;
+  }, [router]);
 
   useEffect(() => {
     if (!job || !running || !job.progress?.total) return;
@@ -92,7 +98,7 @@ export function TeacherImport({ initialJob }: { initialJob: ImportJobView | null
               <p className="mt-1 text-xs text-slate-500">可以离开本页，稍后回到“教师信息导入”查看结果。</p>
             </div>
           )}
-          {summary && (
+          {summary && job.status !== 'invalid' && (
             <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
               <div><dt className="text-xs text-slate-500">数据行</dt><dd className="tabular-nums">{summary.rows}</dd></div>
               <div><dt className="text-xs text-slate-500">{job.status === 'done' ? '新增教师' : '将新增教师'}</dt><dd className="tabular-nums" data-testid="import-create">{job.status === 'done' ? summary.created : summary.toCreate}</dd></div>
@@ -102,6 +108,11 @@ export function TeacherImport({ initialJob }: { initialJob: ImportJobView | null
                 <div key={sheet.name}><dt className="text-xs text-slate-500">{sheet.name}</dt><dd className="tabular-nums">{sheet.rows} 行</dd></div>
               ))}
             </dl>
+          )}
+          {summary && job.status === 'invalid' && (
+            <p className="text-sm text-slate-600">
+              共 {summary.rows} 行数据（{summary.sheets.map((sheet) => `${sheet.name} ${sheet.rows} 行`).join('，')}）。
+            </p>
           )}
           {job.status === 'valid' && (
             <button type="button" className="btn-primary" onClick={confirm} disabled={pending}>
@@ -113,29 +124,8 @@ export function TeacherImport({ initialJob }: { initialJob: ImportJobView | null
             <a href={`/teachers/import/${job.id}/errors`} className="btn-secondary" data-testid="error-file">下载标注错误的文件</a>
           )}
           {summary?.issues && summary.issues.length > 0 && (
-            <div className="max-h-[28rem] overflow-auto rounded border border-slate-200">
-              <table className="w-full min-w-[40rem] text-sm">
-                <thead className="table-head sticky top-0">
-                  <tr>
-                    <th className="px-3 py-2">工作表</th>
-                    <th className="px-3 py-2">行号</th>
-                    <th className="px-3 py-2">列</th>
-                    <th className="px-3 py-2">填写内容</th>
-                    <th className="px-3 py-2">问题</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100" data-testid="import-issues">
-                  {summary.issues.map((issue, i) => (
-                    <tr key={i}>
-                      <td className="px-3 py-2">{issue.sheet}</td>
-                      <td className="px-3 py-2 tabular-nums">第 {issue.rowNumber} 行</td>
-                      <td className="px-3 py-2">{issue.column}</td>
-                      <td className="px-3 py-2 font-mono text-xs">{issue.value || '（空）'}</td>
-                      <td className="px-3 py-2 text-red-700">{issue.message}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+            <div className="rounded border border-slate-200">
+              <RowErrorsTable errors={summary.issues} testId="import-issues" />
               {(summary.totalIssues ?? 0) > summary.issues.length && <p className="p-2 text-xs text-slate-500">共 {summary.totalIssues} 处错误，此处列出前 {summary.issues.length} 处，完整内容见错误文件。</p>}
             </div>
           )}

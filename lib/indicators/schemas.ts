@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { subsetsByKey } from './catalogue';
-import { stages } from './settings';
+import { stages, type ProvinceSettings } from './settings';
 
 /** Client-safe: what a province sysadmin submits when saving its indicator settings. */
 export const customFieldTypeNames = {
@@ -43,3 +43,14 @@ export const saveIndicatorSettingsSchema = z.object({
 
 export type SaveIndicatorSettingsInput = z.infer<typeof saveIndicatorSettingsSchema>;
 export type CustomIndicatorInput = z.infer<typeof customIndicatorSchema>;
+
+/** The form's starting values for a settings version. */
+export function settingsToForm(version: number, settings: ProvinceSettings): SaveIndicatorSettingsInput {
+  return {
+    baseVersion: version,
+    excluded: settings.excluded,
+    custom: settings.custom.map((c) => ({ key: c.key, subset: c.subset, label: c.label, type: c.type, required: c.required, optionLines: (c.options ?? []).map((o) => o.name).join('\n'), dropped: c.dropped ?? false })),
+    selfFillable: settings.selfFillable,
+    note: '',
+  };
+}

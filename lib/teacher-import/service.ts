@@ -364,16 +364,23 @@ export async function startImportValidation(actor: Actor, file: { name: string; 
     .returning({ id: importJobs.id });
   const jobId = job.id;
   progressStore.set(jobId, { phase: '排队', done: 0, total: 1 });
+  return runJob(jobId, async () => {
+    const plan = await planImport(db, actor, file, (p) => progressStore.set(jobId, p));
+    const totalIssues = plan.issues.length;
+    const summary: ImportSummary = { ...plan.summary, totalIssues, issues: plan.issues.slice(0, maxStoredIssues) };
+    const errorFile = totalIssues ? await buildErrorWorkbook(plan.sheets, plan.issues) : null;
+    await db
+      .update(importJobs)
+      .set({ status: totalIssues ? 'invalid' : 'valid', totalRows: plan.summary.rows, summary: summary as unknown as Record<string, unknown>, errorFile, message: totalIssues ? `发现 ${totalIssues} 处错误，未导入任何数据` : '校验通过', finishedAt: new Date() })
+      .where(eq(importJobs.id, jobId));
+  });
+}
+
+/** Runs a job's work in the background; whatever it throws ends the job with a message, never a crash. */
+function runJob(jobId: string, work: () => Promise<void>): StartedJob {
   const finished = (async () => {
     try {
-      const plan = await planImport(db, actor, file, (p) => progressStore.set(jobId, p));
-      const totalIssues = plan.issues.length;
-      const summary: ImportSummary = { ...plan.summary, totalIssues, issues: plan.issues.slice(0, maxStoredIssues) };
-      const errorFile = totalIssues ? await buildErrorWorkbook(plan.sheets, plan.issues) : null;
-      await db
-        .update(importJobs)
-        .set({ status: totalIssues ? 'invalid' : 'valid', totalRows: plan.summary.rows, summary: summary as unknown as Record<string, unknown>, errorFile, message: totalIssues ? `发现 ${totalIssues} 处错误，未导入任何数据` : '校验通过', finishedAt: new Date() })
-        .where(eq(importJobs.id, jobId));
+      await work();
     } catch (error) {
       await failJob(jobId, error);
     } finally {
@@ -409,24 +416,17 @@ export async function confirmImport(actor: Actor, jobId: string): Promise<Starte
   }
   progressStore.set(jobId, { phase: '准备导入', done: 0, total: 1 });
   const started = Date.now();
-  const finished = (async () => {
-    try {
-      const outcome = await db.transaction(async (tx) => {
-        const plan = await planImport(tx, actor, { name: job.fileName, bytes: new Uint8Array(job.file!) }, (p) => progressStore.set(jobId, p));
-        if (plan.issues.length) throw new ConflictError(`数据在校验后发生变化，发现 ${plan.issues.length} 处错误，未导入任何数据。请重新上传校验。`);
-        const result = await applyPlan(tx, actor, plan, (p) => progressStore.set(jobId, p));
-        await recordAudit(tx, actor, { action: 'teacher.import', targetType: 'unit', targetId: actor.unitId, detail: { file: job.fileName, rows: plan.summary.rows, created: result.created, updated: result.updated, entries: plan.summary.entries } });
-        return { ...plan.summary, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
-      });
-      await db
-        .update(importJobs)
-        .set({ status: 'done', summary: outcome as unknown as Record<string, unknown>, message: `导入完成：新增 ${outcome.created} 人，更新 ${outcome.updated} 人`, file: null, finishedAt: new Date() })
-        .where(eq(importJobs.id, jobId));
-    } catch (error) {
-      await failJob(jobId, error);
-    } finally {
-      progressStore.delete(jobId);
-    }
-  })();
-  return { jobId, finished };
+  return runJob(jobId, async () => {
+    const outcome = await db.transaction(async (tx) => {
+      const plan = await planImport(tx, actor, { name: job.fileName, bytes: new Uint8Array(job.file!) }, (p) => progressStore.set(jobId, p));
+      if (plan.issues.length) throw new ConflictError(`数据在校验后发生变化，发现 ${plan.issues.length} 处错误，未导入任何数据。请重新上传校验。`);
+      const result = await applyPlan(tx, actor, plan, (p) => progressStore.set(jobId, p));
+      await recordAudit(tx, actor, { action: 'teacher.import', targetType: 'unit', targetId: actor.unitId, detail: { file: job.fileName, rows: plan.summary.rows, created: result.created, updated: result.updated, entries: plan.summary.entries } });
+      return { ...plan.summary, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
+    });
+    await db
+      .update(importJobs)
+      .set({ status: 'done', summary: outcome as unknown as Record<string, unknown>, message: `导入完成：新增 ${outcome.created} 人，更新 ${outcome.updated} 人`, file: null, finishedAt: new Date() })
+      .where(eq(importJobs.id, jobId));
+  });
 }
