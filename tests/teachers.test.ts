@@ -170,6 +170,13 @@ describe('online entry', () => {
     const bad = await saveSection(manager, { teacherId, revision: saved.revision, subset: 'basic', values: { staffNumber: 'T-001', workStartDate: '2010-09', joinSchoolDate: '2005-09' } }).catch((e) => e);
     expect(bad).toBeInstanceOf(ValidationError);
     expect(bad.fieldErrors.joinSchoolDate).toEqual(['进本校年月不能早于参加工作年月']);
+    // Clearing a field clears it, and the history says so.
+    const cleared = await saveSection(manager, { teacherId, revision: saved.revision, subset: 'basic', values: { staffNumber: '', healthStatus: '1', personnelStatus: '01' } });
+    const [afterClear] = await db.select().from(teachers).where(eq(teachers.id, teacherId));
+    expect(afterClear).toMatchObject({ staffNumber: null, revision: cleared.revision });
+    expect(afterClear.record.basic.staffNumber).toBeUndefined();
+    expect(afterClear.record.basic.name).toBe(row.name);
+    expect((await listFieldChanges(manager, teacherId))[0]).toMatchObject({ field: 'staffNumber', oldValue: 'T-001', newValue: null });
   });
 
   it('lets the teacher fill only self-fillable fields and nothing school-only', async () => {

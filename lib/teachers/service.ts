@@ -349,6 +349,17 @@ function validate(subset: EffectiveSubset, values: RecordValues, enforceRequired
   return compactValues(parsed.data);
 }
 
+/**
+ * Writable fields take their validated value, or are cleared when left empty; every other stored value
+ * stays as it was, including values of dropped indicators that the schema no longer knows.
+ */
+function mergeWritable(before: Record<string, StoredValue>, validated: RecordValues, editable: Set<string>): Record<string, StoredValue> {
+  const after: Record<string, StoredValue> = {};
+  for (const [key, value] of Object.entries(before)) if (!editable.has(key)) after[key] = value;
+  for (const key of editable) if (key in validated) after[key] = validated[key];
+  return after;
+}
+
 function changedFields(before: Record<string, StoredValue>, after: Record<string, StoredValue>): { field: string; oldValue: StoredValue | null; newValue: StoredValue | null }[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   const changes = [];
@@ -377,11 +388,10 @@ export async function saveSection(actor: Actor, input: SaveSectionInput): Promis
     if (editable.size === 0) throw new ForbiddenError(teacher.recordState === 'draft' ? '您不能修改该信息集' : '记录已报送或已生效，不能直接修改');
     const before = teacher.record[subset.key] ?? {};
     const merged: RecordValues = { ...before };
-    for (const key of editable) merged[key] = input.values[key] ?? '';
+    // A field left out of the input is unchanged; an empty one is cleared.
+    for (const key of editable) if (key in input.values) merged[key] = input.values[key];
     if (subset.key === basicSubsetKey) merged.birthDate = birthDateFromId(before.idType, before.idNumber) ?? before.birthDate ?? '';
-    const after = { ...before, ...validate(subset, merged, false) };
-    for (const key of editable) if (!(key in after) || after[key] === '') delete after[key];
-    for (const [key, value] of Object.entries(before)) if (!editable.has(key) && !(key in after)) after[key] = value;
+    const after = mergeWritable(before, validate(subset, merged, false), editable);
     const changes = changedFields(before, after);
     if (changes.length === 0) return { revision: teacher.revision };
     const record = { ...teacher.record, [subset.key]: after };
@@ -403,7 +413,7 @@ async function writeChanges(tx: Executor, actor: Actor, teacherId: number, subse
   );
 }
 
-/** Marks the record as edited (a draft, still) and returns it; a race with a submit loses here. */
+/** Marks the record as edited (it must still be a draft); a race with a submit loses here. */
 async function touchDraft(tx: Executor, teacherId: number, extra: Partial<typeof teachers.$inferInsert> = {}): Promise<void> {
   const [row] = await tx
     .update(teachers)
@@ -444,9 +454,9 @@ export async function saveEntry(actor: Actor, input: SaveEntryInput): Promise<{ 
       before = entry.values;
     }
     const merged: RecordValues = { ...before };
-    for (const key of editable) merged[key] = input.values[key] ?? '';
-    const after = validate(subset, merged, true);
-    for (const [key, value] of Object.entries(before)) if (!editable.has(key) && !(key in after)) after[key] = value;
+    // A field left out of the input is unchanged; an empty one is cleared.
+    for (const key of editable) if (key in input.values) merged[key] = input.values[key];
+    const after = mergeWritable(before, validate(subset, merged, true), editable);
     let entryId = input.entryId;
     if (entryId) {
       await tx.update(teacherEntries).set({ values: after, updatedAt: new Date() }).where(eq(teacherEntries.id, entryId));
