@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { measure } from './bench-timing';
 import { eq, sql } from 'drizzle-orm';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { accounts, units } from '@/lib/db/schema';
@@ -32,20 +33,9 @@ const targetSchools = Number(values.schools);
 const runs = Number(values.runs);
 const importRows = Number(values['import-rows']);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 async function time(label: string, fn: (i: number) => Promise<unknown>) {
-  await fn(0);
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn(i);
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  console.log(`| ${label} | ${percentile(samples, 50).toFixed(2)} ms | ${percentile(samples, 95).toFixed(2)} ms | ${samples.at(-1)!.toFixed(2)} ms |`);
+  const t = await measure(runs, fn);
+  console.log(`| ${label} | ${t.p50.toFixed(2)} ms | ${t.p95.toFixed(2)} ms | ${t.max.toFixed(2)} ms |`);
 }
 
 async function actor(username: string): Promise<Actor> {

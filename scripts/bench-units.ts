@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { measure } from './bench-timing';
 import { and, eq, sql } from 'drizzle-orm';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { accounts, units } from '@/lib/db/schema';
@@ -16,20 +17,9 @@ const { values } = parseArgs({ options: { schools: { type: 'string', default: '5
 const targetSchools = Number(values.schools);
 const runs = Number(values.runs);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 async function time(label: string, fn: (i: number) => Promise<unknown>) {
-  await fn(0); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn(i);
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  console.log(`${label}: p50 ${percentile(samples, 50).toFixed(2)} ms, p95 ${percentile(samples, 95).toFixed(2)} ms, max ${samples.at(-1)!.toFixed(2)} ms (${runs} runs)`);
+  const t = await measure(runs, fn);
+  console.log(`${label}: p50 ${t.p50.toFixed(2)} ms, p95 ${t.p95.toFixed(2)} ms, max ${t.max.toFixed(2)} ms (${runs} runs)`);
 }
 
 async function main() {
