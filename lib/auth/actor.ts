@@ -18,6 +18,8 @@ export interface Actor {
   unitPath: string;
   unitParentId: number | null;
   stage: string | null;
+  /** A school manager granted the school head's right to review and report records. */
+  mayReviewRecords: boolean;
   /** The client's address, for the audit log. */
   ip: string | null;
 }

@@ -12,7 +12,14 @@ export type Permission =
   | 'teacher.create'
   | 'teacher.edit'
   | 'teacher.import'
-  | 'indicator.configure';
+  | 'indicator.configure'
+  | 'record.submit'
+  | 'record.delegateReview'
+  | 'record.review'
+  | 'record.fileChange'
+  | 'record.addInfo'
+  | 'progress.view'
+  | 'collection.steer';
 
 /** What each role may do; jurisdiction (which rows) is decided separately in scope.ts. */
 export function can(actor: Actor, permission: Permission): boolean {
@@ -37,6 +44,23 @@ export function can(actor: Actor, permission: Permission): boolean {
       return actor.role === 'manager' && actor.unitKind === 'school';
     case 'indicator.configure':
       return actor.role === 'sysadmin' && actor.unitTier === 'province';
+    case 'record.submit':
+      // Seed 六(二): the school head reviews and reports; the sysadmin may hand that right to the manager.
+      return actor.unitKind === 'school' && (actor.role === 'sysadmin' || (actor.role === 'manager' && actor.mayReviewRecords));
+    case 'record.delegateReview':
+      return actor.unitKind === 'school' && actor.role === 'sysadmin';
+    case 'record.review':
+      // The competent authority's information manager approves what its schools report.
+      return actor.role === 'manager' && actor.unitKind === 'authority';
+    case 'record.fileChange':
+      return actor.role === 'manager' && actor.unitKind === 'school';
+    case 'record.addInfo':
+      return actor.role === 'teacher' || (actor.role === 'manager' && actor.unitKind === 'school');
+    case 'progress.view':
+      return staff && actor.unitKind === 'authority';
+    case 'collection.steer':
+      // Deadlines and reminders (seed 六(四)).
+      return actor.role === 'manager' && actor.unitKind === 'authority';
     case 'account.addUniversityManager':
     case 'school.import':
       return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');

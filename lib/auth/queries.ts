@@ -22,6 +22,7 @@ export async function loadSessionAccount(accountId: number, ip: string | null): 
       role: accounts.role,
       isDemo: accounts.isDemo,
       mustChangePassword: accounts.mustChangePassword,
+      mayReviewRecords: accounts.mayReviewRecords,
       accountStatus: accounts.status,
       sessionVersion: accounts.sessionVersion,
       unitId: units.id,

@@ -19,6 +19,7 @@ import { applyRollupDeltas } from '@/lib/units/service';
 import { birthDateFromId, deriveHighest } from './derive';
 import { codeTables, type CodeTableKey } from '@/lib/indicators/code-tables';
 import { readTable } from '@/lib/spreadsheet/read-table';
+import { checkCompleteness, type CompletenessProblem } from '@/lib/collection/completeness';
 import { createTeacherSchema, maxPhotoBytes, maxRegistrationRows, registrationColumns, type RegistrationRowError, type CreateTeacherInput, type DeleteEntryInput, type SaveEntryInput, type SaveSectionInput, type TeacherIdInput } from './schemas';
 
 export type ChangeSource = 'form' | 'self' | 'import' | 'system';
@@ -159,7 +160,7 @@ function registrationValues(r: CreateTeacherInput): Record<string, StoredValue> 
 }
 
 /** The columns lists and statistics filter on, copied from 基本信息. */
-function extractedColumns(basic: Record<string, StoredValue>) {
+export function extractedColumns(basic: Record<string, StoredValue>) {
   const text = (key: string) => (typeof basic[key] === 'string' && basic[key] !== '' ? (basic[key] as string) : null);
   return {
     idType: text('idType')!,
@@ -402,6 +403,7 @@ export async function saveSection(actor: Actor, input: SaveSectionInput): Promis
       .returning({ revision: teachers.revision });
     if (!updated) throw new ConflictError('该记录已被他人修改或已报送，请刷新页面后重试');
     await writeChanges(tx, actor, teacher.id, subset.key, null, changes);
+    await refreshCompleteness(tx, [teacher.id]);
     return { revision: updated.revision };
   });
 }
@@ -466,6 +468,7 @@ export async function saveEntry(actor: Actor, input: SaveEntryInput): Promise<{ 
     }
     await writeChanges(tx, actor, teacher.id, subset.key, entryId, changedFields(before, after));
     await touchDraft(tx, teacher.id, subset.key === 'education' ? await refreshDerivedEducation(tx, teacher) : {});
+    await refreshCompleteness(tx, [teacher.id]);
     return { entryId };
   });
 }
@@ -487,7 +490,54 @@ export async function deleteEntry(actor: Actor, input: DeleteEntryInput): Promis
     await tx.delete(teacherEntries).where(eq(teacherEntries.id, input.entryId));
     await writeChanges(tx, actor, teacher.id, subset.key, input.entryId, changedFields(entry.values, {}));
     await touchDraft(tx, teacher.id, subset.key === 'education' ? await refreshDerivedEducation(tx, teacher) : {});
+    await refreshCompleteness(tx, [teacher.id]);
   });
+}
+
+export interface CompletenessResult {
+  teacherId: number;
+  problems: CompletenessProblem[];
+}
+
+/**
+ * Runs the completeness check on draft records and keeps `teachers.complete` and the progress rollups
+ * in step, in the caller's transaction (every edit, import and report calls it).
+ */
+export async function refreshCompleteness(tx: Executor, teacherIds: number[]): Promise<CompletenessResult[]> {
+  const results: CompletenessResult[] = [];
+  const catalogues = new Map<string, EffectiveCatalogue>();
+  for (let start = 0; start < teacherIds.length; start += 2000) {
+    const ids = teacherIds.slice(start, start + 2000);
+    const rows = await tx
+      .select({ id: teachers.id, unitPath: teachers.unitPath, provinceUnitId: teachers.provinceUnitId, stage: teachers.stage, record: teachers.record, complete: teachers.complete })
+      .from(teachers)
+      .where(and(inArray(teachers.id, ids), eq(teachers.recordState, 'draft')));
+    if (rows.length === 0) continue;
+    const entries = new Map<number, Record<string, Record<string, StoredValue>[]>>();
+    for (const entry of await tx.select({ teacherId: teacherEntries.teacherId, subset: teacherEntries.subset, values: teacherEntries.values }).from(teacherEntries).where(inArray(teacherEntries.teacherId, rows.map((r) => r.id))).orderBy(teacherEntries.id)) {
+      const bySubset = entries.get(entry.teacherId) ?? {};
+      (bySubset[entry.subset] ??= []).push(entry.values);
+      entries.set(entry.teacherId, bySubset);
+    }
+    const nowComplete: number[] = [];
+    const nowIncomplete: number[] = [];
+    const deltas: { path: string; recordsComplete: number }[] = [];
+    for (const row of rows) {
+      const key = `${row.provinceUnitId}:${row.stage}`;
+      let catalogue = catalogues.get(key);
+      if (!catalogue) catalogues.set(key, (catalogue = await catalogueFor({ provinceUnitId: row.provinceUnitId, stage: row.stage as Stage }, tx)));
+      const problems = checkCompleteness(catalogue, row.record, entries.get(row.id) ?? {});
+      results.push({ teacherId: row.id, problems });
+      const complete = problems.length === 0;
+      if (complete === row.complete) continue;
+      (complete ? nowComplete : nowIncomplete).push(row.id);
+      deltas.push({ path: row.unitPath, recordsComplete: complete ? 1 : -1 });
+    }
+    if (nowComplete.length) await tx.update(teachers).set({ complete: true }).where(and(inArray(teachers.id, nowComplete), eq(teachers.recordState, 'draft')));
+    if (nowIncomplete.length) await tx.update(teachers).set({ complete: false }).where(and(inArray(teachers.id, nowIncomplete), eq(teachers.recordState, 'draft')));
+    await applyRollupDeltas(tx, deltas);
+  }
+  return results;
 }
 
 const jpegMagic = [0xff, 0xd8, 0xff];

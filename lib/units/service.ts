@@ -102,22 +102,27 @@ export interface RollupDelta {
   institutions?: number;
   accounts?: number;
   teachers?: number;
+  recordsComplete?: number;
+  recordsSubmitted?: number;
+  recordsEffective?: number;
+  recordsReturned?: number;
 }
 
-const rollupFields = ['authorities', 'schools', 'closedSchools', 'institutions', 'accounts', 'teachers'] as const;
+const rollupFields = ['authorities', 'schools', 'closedSchools', 'institutions', 'accounts', 'teachers', 'recordsComplete', 'recordsSubmitted', 'recordsEffective', 'recordsReturned'] as const;
+type RollupTotals = Record<(typeof rollupFields)[number], number>;
 
 /** Adds the deltas to the subtree totals of every unit on each path, in one statement per chunk. */
 export async function applyRollupDeltas(executor: Executor, deltas: RollupDelta[]): Promise<void> {
-  const byUnit = new Map<number, Record<(typeof rollupFields)[number], number>>();
+  const byUnit = new Map<number, RollupTotals>();
   for (const delta of deltas) {
     for (const label of delta.path.split('.')) {
       const unitId = Number(label);
       let totals = byUnit.get(unitId);
-      if (!totals) byUnit.set(unitId, (totals = { authorities: 0, schools: 0, closedSchools: 0, institutions: 0, accounts: 0, teachers: 0 }));
+      if (!totals) byUnit.set(unitId, (totals = Object.fromEntries(rollupFields.map((field) => [field, 0])) as RollupTotals));
       for (const field of rollupFields) totals[field] += delta[field] ?? 0;
     }
   }
-  const rows = [...byUnit].map(([unitId, totals]) => ({ unitId, ...totals }));
+  const rows = [...byUnit].filter(([, totals]) => rollupFields.some((field) => totals[field] !== 0)).map(([unitId, totals]) => ({ unitId, ...totals }));
   for (let start = 0; start < rows.length; start += chunkSize) {
     await executor
       .insert(unitRollups)
@@ -139,19 +144,31 @@ function toColumn(field: string): string {
 export async function rebuildRollups(executor: Executor): Promise<void> {
   await executor.execute(sql`delete from unit_rollups`);
   await executor.execute(sql`
-    insert into unit_rollups (unit_id, authorities, schools, closed_schools, institutions, accounts, teachers)
+    insert into unit_rollups (unit_id, authorities, schools, closed_schools, institutions, accounts, teachers,
+      records_complete, records_submitted, records_effective, records_returned)
     select a.id,
       count(*) filter (where u.kind = 'authority'),
       count(*) filter (where u.kind = 'school'),
       count(*) filter (where u.kind = 'school' and u.status = 'closed'),
       count(*) filter (where u.kind = 'institution'),
       coalesce(sum(ac.n), 0),
-      coalesce(sum(te.n), 0)
+      coalesce(sum(te.n), 0),
+      coalesce(sum(te.complete), 0),
+      coalesce(sum(te.submitted), 0),
+      coalesce(sum(te.effective), 0),
+      coalesce(sum(te.returned), 0)
     from units u
     cross join lateral unnest(string_to_array(u.path::text, '.')::int[]) as anc(id)
     join units a on a.id = anc.id
     left join (select unit_id, count(*) as n from accounts group by unit_id) ac on ac.unit_id = u.id
-    left join (select unit_id, count(*) as n from teachers group by unit_id) te on te.unit_id = u.id
+    left join (
+      select unit_id, count(*) as n,
+        count(*) filter (where complete) as complete,
+        count(*) filter (where record_state = 'submitted') as submitted,
+        count(*) filter (where record_state = 'effective') as effective,
+        count(*) filter (where record_state = 'draft' and return_reason is not null) as returned
+      from teachers group by unit_id
+    ) te on te.unit_id = u.id
     group by a.id
   `);
 }

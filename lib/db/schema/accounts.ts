@@ -18,6 +18,8 @@ export const accounts = pgTable(
     passwordHash: text('password_hash'),
     mustChangePassword: boolean('must_change_password').notNull().default(true),
     isDemo: boolean('is_demo').notNull().default(false),
+    /** A school manager granted the head's right to review and report records (seed 六(二)). */
+    mayReviewRecords: boolean('may_review_records').notNull().default(false),
     status: accountStatus('status').notNull().default('active'),
     failedLoginCount: smallint('failed_login_count').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),

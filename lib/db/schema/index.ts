@@ -3,3 +3,4 @@ export * from './accounts';
 export * from './audit';
 export * from './rollups';
 export * from './teachers';
+export * from './workflow';

@@ -17,4 +17,9 @@ export const unitRollups = pgTable('unit_rollups', {
   accounts: integer('accounts').notNull().default(0),
   /** Registered teachers, whatever their record state. */
   teachers: integer('teachers').notNull().default(0),
+  /** Collection progress over the subtree, kept in step with every workflow transition. */
+  recordsComplete: integer('records_complete').notNull().default(0),
+  recordsSubmitted: integer('records_submitted').notNull().default(0),
+  recordsEffective: integer('records_effective').notNull().default(0),
+  recordsReturned: integer('records_returned').notNull().default(0),
 });

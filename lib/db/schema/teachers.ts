@@ -44,6 +44,15 @@ export const teachers = pgTable(
     highestDegree: varchar('highest_degree', { length: 2 }),
     ethnicGroup: varchar('ethnic_group', { length: 2 }),
     recordState: recordState('record_state').notNull().default('draft'),
+    /** Whether the draft passes the completeness check (kept on every edit; true once submitted). */
+    complete: boolean('complete').notNull().default(false),
+    /** Set when a reviewer returns the record; cleared when the school reports it again. */
+    returnReason: text('return_reason'),
+    returnedAt: timestamp('returned_at', { withTimezone: true }),
+    submittedBy: integer('submitted_by'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    /** Number of the effective version (0 until first approved). */
+    effectiveVersion: integer('effective_version').notNull().default(0),
     record: jsonb('record').$type<StoredRecord>().notNull().default({}),
     accountId: integer('account_id').references(() => accounts.id),
     /** Bumped by every edit, so that two people saving the same form cannot overwrite each other. */
@@ -59,6 +68,9 @@ export const teachers = pgTable(
     index('teachers_unit_idx').on(table.unitId, table.id),
     index('teachers_name_idx').using('btree', sql`${table.name} text_pattern_ops`, table.id),
     index('teachers_staff_number_idx').on(table.staffNumber),
+    // The review queues and the inbox count by school: both stay small next to the whole table.
+    index('teachers_submitted_idx').on(table.unitId, table.id).where(sql`record_state = 'submitted'`),
+    index('teachers_returned_idx').on(table.unitId, table.id).where(sql`record_state = 'draft' and return_reason is not null`),
   ],
 );
 

@@ -1,0 +1,59 @@
+import { buildSubsetSchema, type RecordValues } from '@/lib/indicators/form-schema';
+import type { EffectiveCatalogue } from '@/lib/indicators/settings';
+import type { StoredRecord, StoredValue } from '@/lib/db/schema';
+
+/** Client-safe. One reason a record is not ready to be reported. */
+export interface CompletenessProblem {
+  subset: string;
+  subsetLabel: string;
+  /** Field key, or null when the subset as a whole is missing. */
+  field: string | null;
+  fieldLabel: string | null;
+  /** Which entry of a list subset (1-based, in stored order). */
+  entryNumber: number | null;
+  message: string;
+}
+
+/**
+ * 完整性检测 (seed 六(二)): every required field of the province configuration, the cross-field
+ * rules, and at least one entry in the subsets that require one. Drafts may be saved incomplete; this
+ * is what decides whether a record may be reported.
+ */
+export function checkCompleteness(
+  catalogue: EffectiveCatalogue,
+  record: StoredRecord,
+  entries: Record<string, Record<string, StoredValue>[]>,
+  today?: string,
+): CompletenessProblem[] {
+  const problems: CompletenessProblem[] = [];
+  for (const subset of catalogue.subsets) {
+    const schema = buildSubsetSchema(subset, { enforceRequired: true, today });
+    const labelOf = (key: string) => subset.fields.find((field) => field.key === key)?.label ?? key;
+    const report = (values: RecordValues, entryNumber: number | null) => {
+      const parsed = schema.safeParse(values);
+      if (parsed.success) return;
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? '') || null;
+        problems.push({ subset: subset.key, subsetLabel: subset.label, field, fieldLabel: field ? labelOf(field) : null, entryNumber, message: issue.message });
+      }
+    };
+    if (!subset.multi) {
+      // Photos are optional here: the file lives outside the record.
+      const values = { ...(record[subset.key] ?? {}) };
+      report(values, null);
+      continue;
+    }
+    const list = entries[subset.key] ?? [];
+    if (subset.requiresEntry && list.length === 0) {
+      problems.push({ subset: subset.key, subsetLabel: subset.label, field: null, fieldLabel: null, entryNumber: null, message: `至少须填写一条${subset.label}` });
+    }
+    list.forEach((values, i) => report(values, i + 1));
+  }
+  return problems;
+}
+
+/** "基本信息·民族：请选择" — one line per problem, for lists and spreadsheets. */
+export function describeProblem(problem: CompletenessProblem): string {
+  const where = [problem.subsetLabel, problem.entryNumber ? `第${problem.entryNumber}条` : null, problem.fieldLabel].filter(Boolean).join('·');
+  return `${where}：${problem.message}`;
+}
