@@ -6,10 +6,12 @@ import { roleNames, tierNames } from '@/lib/auth/actor';
 import { requireStaff } from '@/lib/auth/session';
 import { signOutAction } from '@/lib/auth/sign-out-action';
 import { getOwnUnitTrail } from '@/lib/units/queries';
+import { inboxCount } from '@/lib/inbox/queries';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireStaff();
-  const [trail, items] = [await getOwnUnitTrail(actor), navItemsFor(actor)];
+  const [trail, waiting] = await Promise.all([getOwnUnitTrail(actor), inboxCount(actor)]);
+  const items = navItemsFor(actor, waiting);
   return (
     <div className="min-h-screen lg:pl-60">
       <aside className="fixed inset-y-0 left-0 hidden w-60 flex-col bg-brand-900 p-4 lg:flex">
@@ -34,6 +36,10 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               {trail.join(' / ')}
             </nav>
           </div>
+          <Link href="/inbox" className="relative rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100" data-testid="header-inbox">
+            待办
+            {waiting > 0 && <span className="ml-1 rounded-full bg-red-500 px-1.5 text-xs font-semibold text-white">{waiting > 999 ? '999+' : waiting}</span>}
+          </Link>
           <details className="relative">
             <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100">
               <span className="hidden sm:inline">{actor.username}</span>

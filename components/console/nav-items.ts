@@ -4,11 +4,17 @@ import { can } from '@/lib/auth/policy';
 export interface NavItem {
   href: string;
   label: string;
+  /** A count shown beside the label (waiting work). */
+  badge?: number;
 }
 
-/** The console's navigation depends on the actor's role and tier. */
-export function navItemsFor(actor: Actor): NavItem[] {
-  const items: NavItem[] = [{ href: '/dashboard', label: '工作台' }];
+/** The console's navigation depends on the actor's role and tier; `inboxCount` is the number of waiting items. */
+export function navItemsFor(actor: Actor, inboxCount = 0): NavItem[] {
+  const items: NavItem[] = [{ href: '/dashboard', label: '工作台' }, { href: '/inbox', label: '待办事项', badge: inboxCount }];
+  if (can(actor, 'record.submit')) items.push({ href: '/review/submit', label: '审核上报' });
+  if (can(actor, 'record.review')) items.push({ href: '/review/records', label: '记录审核' });
+  if (can(actor, 'record.submit') || can(actor, 'record.review')) items.push({ href: '/review/changes', label: '新增与变更审核' });
+  if (can(actor, 'progress.view')) items.push({ href: '/progress', label: '采集进度' });
   if (can(actor, 'unit.browse')) items.push({ href: `/units/${actor.unitId}`, label: actor.unitKind === 'school' ? '本校信息' : '单位浏览' });
   if (can(actor, 'teacher.list')) items.push({ href: '/teachers', label: '教师信息' });
   if (can(actor, 'teacher.import')) items.push({ href: '/teachers/import', label: '教师信息导入' });

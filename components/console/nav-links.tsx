@@ -16,9 +16,14 @@ export function NavLinks({ items, onNavigate }: { items: NavItem[]; onNavigate?:
             href={item.href}
             onClick={onNavigate}
             aria-current={active ? 'page' : undefined}
-            className={`block rounded-md px-3 py-2 text-sm ${active ? 'bg-brand-600 font-medium text-white' : 'text-slate-200 hover:bg-white/10'}`}
+            className={`flex items-center justify-between rounded-md px-3 py-2 text-sm ${active ? 'bg-brand-600 font-medium text-white' : 'text-slate-200 hover:bg-white/10'}`}
           >
             {item.label}
+            {item.badge ? (
+              <span className="ml-2 min-w-5 rounded-full bg-red-500 px-1.5 text-center text-xs font-semibold text-white" data-testid="nav-badge" aria-label={`${item.badge} 项待办`}>
+                {item.badge > 999 ? '999+' : item.badge}
+              </span>
+            ) : null}
           </Link>
         );
       })}

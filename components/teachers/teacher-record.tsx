@@ -32,7 +32,8 @@ export function TeacherRecord({ view, audience }: { view: TeacherRecordView; aud
           <p className="text-slate-600">
             {view.unitName}（{view.unitCode}）· {view.stageName}
           </p>
-          {view.recordState !== 'draft' && <p className="text-xs text-slate-500">记录已报送或生效，修改须通过变更申请。</p>}
+          {view.recordState === 'submitted' && <p className="text-xs text-slate-500">记录已报送，审核期间不能修改。</p>}
+          {view.recordState === 'effective' && <p className="text-xs text-slate-500">记录已生效（第 {view.effectiveVersion} 版），修改须通过变更申请。</p>}
           {typeof basic.staffNumber === 'string' && <p className="text-slate-600">教职工号：{basic.staffNumber}</p>}
         </div>
       </section>
@@ -56,7 +57,15 @@ export function TeacherRecord({ view, audience }: { view: TeacherRecordView; aud
             )}
           </header>
           {subset.multi ? (
-            <EntryList teacherId={view.id} subset={subset} entries={view.entries[subset.key] ?? []} editable={view.editable[subset.key]} readOnlyNote={noteFor(subset.schoolOnly)} />
+            <EntryList
+              teacherId={view.id}
+              subset={subset}
+              entries={view.entries[subset.key] ?? []}
+              editable={view.editable[subset.key]}
+              changeable={view.changeable[subset.key]}
+              addable={view.addable[subset.key]}
+              readOnlyNote={noteFor(subset.schoolOnly)}
+            />
           ) : (
             <SectionForm
               teacherId={view.id}
@@ -64,6 +73,7 @@ export function TeacherRecord({ view, audience }: { view: TeacherRecordView; aud
               subset={subset}
               values={(view.record[subset.key] ?? {}) as RecordValues}
               editable={view.editable[subset.key]}
+              changeable={view.changeable[subset.key]}
               readOnlyNote={noteFor(subset.schoolOnly)}
             />
           )}

@@ -113,3 +113,11 @@ export async function listUniversities(actor: Actor): Promise<{ id: number; code
     .orderBy(asc(units.code))
     .limit(500);
 }
+
+/** Whether the school's manager holds the head's right to review and report records; for the school sysadmin's switch. */
+export async function getSchoolManagerDelegation(actor: Actor): Promise<boolean> {
+  assertCan(actor, 'record.delegateReview');
+  const db = await getDb();
+  const [row] = await db.select({ granted: accounts.mayReviewRecords }).from(accounts).where(and(eq(accounts.unitId, actor.unitId), eq(accounts.role, 'manager'))).limit(1);
+  return row?.granted ?? false;
+}

@@ -25,6 +25,21 @@ export const auditActionNames: Record<string, string> = {
   'teacher.export': '导出教师信息',
   'teacher.idNumber.view': '查看完整证件号码',
   'indicator.settings.save': '保存指标设置',
+  'record.submit': '审核上报教师记录',
+  'record.approve': '审核通过教师记录',
+  'record.return': '退回教师记录',
+  'record.review.delegate': '授权信息管理员审核上报',
+  'record.review.revoke': '收回审核上报授权',
+  'record.addition.file': '提交新增信息',
+  'record.addition.schoolApprove': '学校审核通过新增信息',
+  'record.addition.return': '退回新增信息',
+  'record.addition.approve': '新增信息审批生效',
+  'record.change.file': '提交变更申请',
+  'record.change.approve': '批准变更申请',
+  'record.change.reject': '驳回变更申请',
+  'collection.deadline.set': '设置采集截止日期',
+  'collection.remind': '发送催办',
+  'collection.reminder.read': '确认催办',
 };
 
 export const auditTargetNames: Record<string, string> = { account: '账号', unit: '单位', file: '文件', teacher: '教师' };
@@ -57,7 +72,14 @@ export function describeAuditDetail(detail: Record<string, unknown> | null, form
   if (typeof detail.lockedUntil === 'string') parts.push(`锁定至 ${formatTime(new Date(detail.lockedUntil))}`);
   if (typeof detail.username === 'string') parts.push(`账号 ${detail.username}`);
   if (typeof detail.idNumber === 'string') parts.push(`证件号码 ${detail.idNumber}${typeof detail.name === 'string' ? ` ${detail.name}` : ''}`);
+  else if (typeof detail.name === 'string' && typeof detail.code !== 'string') parts.push(detail.name);
   if (typeof detail.rows === 'number') parts.push(`${detail.rows} 行`);
+  if (typeof detail.subset === 'string') parts.push(`信息集 ${detail.subset}`);
+  if (typeof detail.fields === 'number') parts.push(`${detail.fields} 项`);
+  if (typeof detail.sampled === 'number') parts.push(`批量审核，抽查 ${detail.sampled} 条`);
+  if ('deadline' in detail) parts.push(detail.deadline ? `截止日期 ${detail.deadline}` : '取消截止日期');
+  if (typeof detail.unit === 'string') parts.push(detail.unit);
+  if (typeof detail.message === 'string') parts.push(`“${detail.message}”`);
   if (typeof detail.created === 'number') parts.push(`新增 ${detail.created} 人，更新 ${detail.updated ?? 0} 人`);
   if (typeof detail.version === 'number') parts.push(`第 ${detail.version} 版`);
   if (typeof detail.code === 'string') parts.push(`代码 ${detail.code}${typeof detail.name === 'string' ? ` ${detail.name}` : ''}`);

@@ -1,6 +1,8 @@
 import { buildSubsetSchema, type RecordValues } from '@/lib/indicators/form-schema';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
-import type { StoredRecord, StoredValue } from '@/lib/db/schema';
+import type { StoredFieldValue as StoredValue, VersionSnapshot } from './types';
+
+type StoredRecord = VersionSnapshot['record'];
 
 /** Client-safe. One reason a record is not ready to be reported. */
 export interface CompletenessProblem {

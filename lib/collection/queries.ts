@@ -22,6 +22,7 @@ import { todayIso } from '@/lib/indicators/form-schema';
 import { stageNames, type Stage } from '@/lib/reference/school-types';
 import { catalogueFor, getScopedTeacher } from '@/lib/teachers/service';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
+import { describeDiff, describeValues, subsetLabelOf, type DescribedChange } from './describe';
 import { percent, progressStatus, type ProgressSortKey, type ProgressStatus } from './schemas';
 
 export const reviewPageSize = 100;
@@ -223,12 +224,27 @@ export interface PendingAdditionRow extends AdditionRow {
   teacherId: number;
   teacherName: string;
   unitName: string;
+  subsetLabel: string;
+  described: { label: string; text: string }[];
 }
 
 export interface PendingChangeRow extends ChangeRequestRow {
   teacherId: number;
   teacherName: string;
   unitName: string;
+  subsetLabel: string;
+  described: DescribedChange[];
+}
+
+/** Catalogues by province and stage, read once per request for a list of records. */
+function catalogueCache() {
+  const cache = new Map<string, Promise<EffectiveCatalogue>>();
+  return (teacher: { provinceUnitId: number | null; stage: string }) => {
+    const key = `${teacher.provinceUnitId}:${teacher.stage}`;
+    let catalogue = cache.get(key);
+    if (!catalogue) cache.set(key, (catalogue = catalogueFor({ provinceUnitId: teacher.provinceUnitId, stage: teacher.stage as Stage })));
+    return catalogue;
+  };
 }
 
 /**
@@ -237,7 +253,10 @@ export interface PendingChangeRow extends ChangeRequestRow {
  */
 export async function listPendingChanges(actor: Actor): Promise<{ additions: PendingAdditionRow[]; changeRequests: PendingChangeRow[] }> {
   const db = await getDb();
+  const catalogueOf = catalogueCache();
   const additionSelect = {
+    provinceUnitId: teachers.provinceUnitId,
+    stage: teachers.stage,
     id: recordAdditions.id,
     teacherId: recordAdditions.teacherId,
     teacherName: teachers.name,
@@ -250,8 +269,10 @@ export async function listPendingChanges(actor: Actor): Promise<{ additions: Pen
     filedAt: recordAdditions.filedAt,
     schoolReviewedByName: recordAdditions.schoolReviewedByName,
   };
-  let additions: PendingAdditionRow[] = [];
-  let requests: PendingChangeRow[] = [];
+  type AdditionSelected = Omit<PendingAdditionRow, 'subsetLabel' | 'described'> & { provinceUnitId: number | null; stage: string };
+  type ChangeSelected = Omit<PendingChangeRow, 'subsetLabel' | 'described'> & { provinceUnitId: number | null; stage: string };
+  let additions: AdditionSelected[] = [];
+  let requests: ChangeSelected[] = [];
   if (can(actor, 'record.submit')) {
     additions = await db
       .select(additionSelect)
@@ -273,6 +294,8 @@ export async function listPendingChanges(actor: Actor): Promise<{ additions: Pen
       .limit(200);
     requests = await db
       .select({
+        provinceUnitId: teachers.provinceUnitId,
+        stage: teachers.stage,
         id: changeRequests.id,
         teacherId: changeRequests.teacherId,
         teacherName: teachers.name,
@@ -295,7 +318,20 @@ export async function listPendingChanges(actor: Actor): Promise<{ additions: Pen
       .orderBy(asc(changeRequests.id))
       .limit(200);
   }
-  return { additions, changeRequests: requests };
+  return {
+    additions: await Promise.all(
+      additions.map(async ({ provinceUnitId, stage, ...row }) => {
+        const catalogue = await catalogueOf({ provinceUnitId, stage });
+        return { ...row, subsetLabel: subsetLabelOf(catalogue, row.subset), described: describeValues(catalogue, row.subset, row.values) };
+      }),
+    ),
+    changeRequests: await Promise.all(
+      requests.map(async ({ provinceUnitId, stage, ...row }) => {
+        const catalogue = await catalogueOf({ provinceUnitId, stage });
+        return { ...row, subsetLabel: subsetLabelOf(catalogue, row.subset), described: describeDiff(catalogue, row.diff) };
+      }),
+    ),
+  };
 }
 
 export interface DeadlineInfo {

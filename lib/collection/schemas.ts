@@ -93,3 +93,12 @@ export function progressStatus(input: { teachers: number; reported: number; effe
 export function percent(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
 }
+
+/** The progress page's state as it travels in the URL (page and export share it). */
+export function parseProgressParams(params: Record<string, string | undefined>): { unitId?: number; sort?: ProgressSortKey; dir?: 'asc' | 'desc' } {
+  return {
+    unitId: params.unit && /^\d{1,10}$/.test(params.unit) ? Number(params.unit) : undefined,
+    sort: (progressSortKeys as readonly string[]).includes(params.sort ?? '') ? (params.sort as ProgressSortKey) : undefined,
+    dir: params.dir === 'desc' ? 'desc' : params.dir === 'asc' ? 'asc' : undefined,
+  };
+}

@@ -284,7 +284,7 @@ async function createNextVersion(tx: Executor, teacherId: number, kind: 'additio
 }
 
 /** The fields of a list subset the actor may fill in a new entry after the record is effective. */
-function additionFields(actor: Actor, teacher: ScopedTeacher, subset: EffectiveSubset, selfFillable: string[]): EffectiveSubset['fields'] {
+export function additionFields(actor: Actor, teacher: ScopedTeacher, subset: EffectiveSubset, selfFillable: string[]): EffectiveSubset['fields'] {
   const input = subset.fields.filter((field) => field.type !== 'photo' && !field.derived && !field.identity);
   if (actor.role === 'teacher' && teacher.accountId === actor.accountId) {
     const self = new Set(selfFillable);
@@ -437,6 +437,12 @@ async function refreshEffectiveEducation(tx: Executor, teacherId: number): Promi
     .where(eq(teachers.id, teacherId));
 }
 
+/** Fields the school manager may ask to change on an effective record (none for anyone else). */
+export function changeableFields(actor: Actor, teacher: Pick<ScopedTeacher, 'unitId' | 'recordState'>, subset: EffectiveSubset): string[] {
+  if (teacher.recordState !== 'effective' || !can(actor, 'record.fileChange') || actor.unitId !== teacher.unitId) return [];
+  return subset.fields.filter((field) => field.type !== 'photo' && !field.derived && !field.identity).map((field) => field.key);
+}
+
 /**
  * Seed 六(五): the school manager asks to change or delete effective information. The request holds
  * the field diff; a second pending request on any of the same fields is refused by the lock table.
@@ -451,7 +457,7 @@ export async function fileChangeRequest(actor: Actor, input: FileChangeRequestIn
     const catalogue = await catalogueFor(teacher, tx);
     const subset = catalogue.subsets.find((s) => s.key === input.subset);
     if (!subset) throw new NotFoundError('信息集不存在或未被本省选用');
-    const writable = new Set(subset.fields.filter((field) => field.type !== 'photo' && !field.derived && !field.identity).map((field) => field.key));
+    const writable = new Set(changeableFields(actor, teacher, subset));
     let before: Record<string, StoredValue>;
     let entryId: number | null = null;
     if (subset.multi) {

@@ -7,7 +7,7 @@ import { schoolTypes } from '@/lib/reference/school-types';
 import { initializeNationalTree, insertUnitsWithDefaultAccounts } from '@/lib/units/service';
 import type { Database, Executor } from './client';
 import { accounts, teacherEntries, units } from './schema';
-import { getSchoolTarget, insertTeachers } from '@/lib/teachers/service';
+import { getSchoolTarget, insertTeachers, refreshCompleteness } from '@/lib/teachers/service';
 
 /** The one password of every demo account; printed by `npm start`. */
 export const demoPassword = 'Demo@2026';
@@ -194,8 +194,10 @@ async function seedDemoTeachers(tx: Executor): Promise<void> {
             staffCategory: '01',
             contractStatus: '02',
             personnelStatus: '01',
+            healthStatus: '1',
             ...(i % 8 === 7 ? { employmentForm: '01' } : {}),
           },
+          contact: { mobile: `139${code.slice(-4)}${String(1000 + i).slice(-4)}` },
         },
       };
     });
@@ -206,6 +208,13 @@ async function seedDemoTeachers(tx: Executor): Promise<void> {
         return { teacherId: teacher.teacherId, subset: 'education', values: { educationLevel: '21', country: '156', institution: '浙江师范大学', major: '小学教育', teacherTrainingMajor: '1', entryMonth: `${year + 18}-09`, graduationMonth: `${year + 22}-07`, degreeLevel: '4', studyMode: '01' } };
       }),
     );
+    // Every sixth teacher lacks 岗位聘任, so the completeness check has something to find.
+    await tx.insert(teacherEntries).values(
+      created
+        .filter((_, i) => i % 6 !== 5)
+        .map((teacher, i) => ({ teacherId: teacher.teacherId, subset: 'post', values: { postCategory: '1', postGrade: i % 3 === 0 ? '10' : '11', startMonth: `${2010 + (i % 12)}-09` } })),
+    );
     await tx.execute(sql`update teachers set highest_education = '21', highest_degree = '4', record = jsonb_set(jsonb_set(record, '{basic,highestEducation}', '"21"'), '{basic,highestDegree}', '"4"') where unit_id = ${school.id}`);
+    await refreshCompleteness(tx, created.map((teacher) => teacher.teacherId));
   }
 }

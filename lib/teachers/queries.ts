@@ -14,6 +14,7 @@ import { resolveCatalogue, type EffectiveCatalogue } from '@/lib/indicators/sett
 import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
 import { stageNames, type Stage } from '@/lib/reference/school-types';
 import { editableFields, getScopedTeacher, mayRevealIdNumber } from './service';
+import { additionFields, changeableFields } from '@/lib/collection/service';
 import { recordStateNames, type RecordState } from './schemas';
 
 export const teacherPageSize = 50;
@@ -128,8 +129,14 @@ export interface TeacherRecordView {
   entries: Record<string, EntryView[]>;
   hasPhoto: boolean;
   catalogue: EffectiveCatalogue;
-  /** Per subset: the field keys this actor may write now. */
+  /** Per subset: the field keys this actor may write now (drafts). */
   editable: Record<string, string[]>;
+  /** Effective records, per subset: fields the actor may ask to change (school manager). */
+  changeable: Record<string, string[]>;
+  /** Effective records, per list subset: fields the actor may fill in a new entry (teacher or school). */
+  addable: Record<string, string[]>;
+  returnReason: string | null;
+  effectiveVersion: number;
   updatedAt: Date;
 }
 
@@ -137,7 +144,7 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
   const db = await getDb();
   const teacher = await getScopedTeacher(db, actor, teacherId);
   const [meta] = await db
-    .select({ name: teachers.name, idNumber: teachers.idNumber, unitName: units.name, unitCode: units.code, updatedAt: teachers.updatedAt })
+    .select({ name: teachers.name, idNumber: teachers.idNumber, unitName: units.name, unitCode: units.code, updatedAt: teachers.updatedAt, returnReason: teachers.returnReason, effectiveVersion: teachers.effectiveVersion })
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
     .where(eq(teachers.id, teacher.id));
@@ -156,7 +163,13 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
   }
   const [photo] = await db.select({ size: teacherPhotos.byteSize }).from(teacherPhotos).where(eq(teacherPhotos.teacherId, teacher.id));
   const editable: Record<string, string[]> = {};
-  for (const subset of catalogue.subsets) editable[subset.key] = [...editableFields(actor, teacher, subset, catalogue)];
+  const changeable: Record<string, string[]> = {};
+  const addable: Record<string, string[]> = {};
+  for (const subset of catalogue.subsets) {
+    editable[subset.key] = [...editableFields(actor, teacher, subset, catalogue)];
+    changeable[subset.key] = changeableFields(actor, teacher, subset);
+    addable[subset.key] = teacher.recordState === 'effective' && subset.multi && can(actor, 'record.addInfo') ? additionFields(actor, teacher, subset, catalogue.selfFillable).map((field) => field.key) : [];
+  }
   const own = actor.role === 'teacher';
   return {
     id: teacher.id,
@@ -175,6 +188,10 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
     hasPhoto: Boolean(photo),
     catalogue,
     editable,
+    changeable,
+    addable,
+    returnReason: meta.returnReason,
+    effectiveVersion: meta.effectiveVersion,
     updatedAt: meta.updatedAt,
   };
 }

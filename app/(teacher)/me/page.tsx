@@ -8,6 +8,10 @@ import { signOutAction } from '@/lib/auth/sign-out-action';
 import { getOwnUnitTrail } from '@/lib/units/queries';
 import { TeacherRecord } from '@/components/teachers/teacher-record';
 import { getOwnTeacherId, getTeacherRecord } from '@/lib/teachers/queries';
+import { getRecordWorkflow } from '@/lib/collection/queries';
+import { getInbox } from '@/lib/inbox/queries';
+import { InboxList } from '@/components/collection/inbox-list';
+import { RecordWorkflow } from '@/components/collection/record-workflow';
 
 export const metadata: Metadata = { title: '我的账号' };
 
@@ -16,7 +20,7 @@ export default async function TeacherHome() {
   const actor = await requireActor();
   if (actor.role !== 'teacher') redirect('/dashboard');
   const [trail, teacherId] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor)]);
-  const view = teacherId ? await getTeacherRecord(actor, teacherId) : null;
+  const [view, workflow, inbox] = teacherId ? await Promise.all([getTeacherRecord(actor, teacherId), getRecordWorkflow(actor, teacherId), getInbox(actor)]) : [null, null, []];
   return (
     <main className="mx-auto max-w-3xl px-3 py-4 sm:px-4">
       <header className="mb-4 flex items-center justify-between">
@@ -45,9 +49,18 @@ export default async function TeacherHome() {
         </dl>
       </section>
       <Link href="/change-password" className="btn-secondary mt-3 w-full py-2.5">修改密码</Link>
-      <div className="mt-4">
-        {view ? (
-          <TeacherRecord view={view} audience="teacher" />
+      {inbox.length > 0 && (
+        <section className="mt-4 space-y-2" aria-label="待办事项">
+          <h2 className="font-semibold text-slate-900">待办事项</h2>
+          <InboxList groups={inbox} />
+        </section>
+      )}
+      <div className="mt-4 space-y-4">
+        {view && workflow ? (
+          <>
+            <RecordWorkflow teacherId={view.id} workflow={workflow} historyHref="/me/history" />
+            <TeacherRecord view={view} audience="teacher" />
+          </>
         ) : (
           <p className="card p-4 text-sm text-slate-600">学校尚未为您建立教师信息记录。</p>
         )}

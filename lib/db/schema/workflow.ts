@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, varchar } from 'drizzle-orm/pg-core';
-import { teachers, type StoredRecord, type StoredValue } from './teachers';
+import type { FieldDiff, VersionSnapshot } from '../../collection/types';
+import { teachers, type StoredValue } from './teachers';
 import { ltree } from './types';
 import { units } from './units';
 
@@ -22,19 +23,8 @@ export const recordReviews = pgTable(
   (table) => [index('record_reviews_teacher_idx').on(table.teacherId, table.id)],
 );
 
-export interface VersionSnapshot {
-  record: StoredRecord;
-  entries: Record<string, { id: number; values: Record<string, StoredValue> }[]>;
-}
 
-export interface FieldDiff {
-  subset: string;
-  /** The entry of a list subset; null for 基本信息 and 联系方式. */
-  entryId: number | null;
-  field: string;
-  oldValue: StoredValue | null;
-  newValue: StoredValue | null;
-}
+export type { FieldDiff, VersionSnapshot };
 
 /** Each approval freezes the effective record as a new version, with its diff against the previous one. */
 export const teacherVersions = pgTable(

@@ -6,6 +6,8 @@ import { PageTitle } from '@/components/ui/stat-card';
 import { requirePermission } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
 import { getTeacherRecord } from '@/lib/teachers/queries';
+import { getRecordWorkflow } from '@/lib/collection/queries';
+import { RecordWorkflow } from '@/components/collection/record-workflow';
 
 export const metadata: Metadata = { title: '教师信息' };
 
@@ -13,7 +15,7 @@ export default async function TeacherRecordPage({ params }: { params: Promise<{ 
   const actor = await requirePermission('teacher.list');
   const { id } = await params;
   if (!/^\d{1,10}$/.test(id)) notFound();
-  const view = await getTeacherRecord(actor, Number(id)).catch((error) => {
+  const [view, workflow] = await Promise.all([getTeacherRecord(actor, Number(id)), getRecordWorkflow(actor, Number(id))]).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
@@ -21,11 +23,14 @@ export default async function TeacherRecordPage({ params }: { params: Promise<{ 
     <div>
       <PageTitle title="教师信息" description="按本省选定的指标填报；带 * 的为必填项，报送前须填写完整。">
         <div className="flex gap-2">
-          <Link href={`/teachers/${view.id}/history`} className="btn-secondary">修改记录</Link>
+          <Link href={`/teachers/${view.id}/history`} className="btn-secondary">版本与修改记录</Link>
           <Link href="/teachers" className="btn-secondary">返回列表</Link>
         </div>
       </PageTitle>
-      <TeacherRecord view={view} audience="staff" />
+      <div className="space-y-4">
+        <RecordWorkflow teacherId={view.id} workflow={workflow} historyHref={`/teachers/${view.id}/history`} />
+        <TeacherRecord view={view} audience="staff" />
+      </div>
     </div>
   );
 }

@@ -1,0 +1,49 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { decideAdditionAction, decideChangeRequestAction } from '@/lib/collection/actions';
+import { ReasonDialog } from './reason-dialog';
+
+/** Approve, or return / reject with a reason, one addition or change request. */
+export function DecisionButtons({ kind, id, approveLabel, returnLabel }: { kind: 'addition' | 'change'; id: number; approveLabel: string; returnLabel: string }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const decide = kind === 'addition' ? decideAdditionAction : decideChangeRequestAction;
+
+  const run = (decision: 'approve' | 'return', comment = '') =>
+    startTransition(async () => {
+      setError(null);
+      setReasonError(null);
+      const result = await decide({ id, decision, comment });
+      if (!result.ok) {
+        if (decision === 'return') setReasonError(result.fieldErrors?.comment?.[0] ?? result.message);
+        else setError(result.message);
+        return;
+      }
+      setAsking(false);
+      router.refresh();
+    });
+
+  return (
+    <div className="flex flex-col items-start gap-1">
+      <div className="flex gap-2">
+        <button type="button" className="btn-primary" disabled={pending} onClick={() => run('approve')} data-testid={`${kind}-approve`}>
+          {approveLabel}
+        </button>
+        <button type="button" className="btn-danger" disabled={pending} onClick={() => setAsking(true)} data-testid={`${kind}-return`}>
+          {returnLabel}
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="text-xs text-red-600">
+          {error}
+        </p>
+      )}
+      <ReasonDialog open={asking} title={returnLabel} description="请填写原因，提交人可以看到。" confirmLabel={`确认${returnLabel}`} pending={pending} error={reasonError} onConfirm={(reason) => run('return', reason)} onClose={() => setAsking(false)} />
+    </div>
+  );
+}
