@@ -1,6 +1,7 @@
 /**
  * Loads 1,000,000 teachers (with their accounts) over a national tree of bench schools into
- * DATABASE_URL, times the teacher list at every tier, then times a 10,000-row import.
+ * DATABASE_URL, times the teacher list at every tier, the collection progress pages and one approval,
+ * then times a 10,000-row import.
  * Usage: DATABASE_URL=... npm run bench:teachers [-- --teachers 1000000 --schools 20000 --runs 40 --import-rows 10000]
  */
 import ExcelJS from 'exceljs';
@@ -18,7 +19,10 @@ import { getImportJob } from '@/lib/teacher-import/queries';
 import { confirmImport, startImportValidation } from '@/lib/teacher-import/service';
 import { buildImportTemplate } from '@/lib/teacher-import/template';
 import { listTeachers, type TeacherListFilters } from '@/lib/teachers/queries';
-import { initializeNationalTree, insertUnitsWithDefaultAccounts, type NewUnit } from '@/lib/units/service';
+import { initializeNationalTree, insertUnitsWithDefaultAccounts, rebuildRollups, type NewUnit } from '@/lib/units/service';
+import { getProgress, listReviewQueue } from '@/lib/collection/queries';
+import { approveRecords } from '@/lib/collection/service';
+import { inboxCount } from '@/lib/inbox/queries';
 
 const { values } = parseArgs({
   options: {
@@ -88,11 +92,12 @@ async function main() {
           from generate_series(${from}::int, ${to}::int) g join bench_schools s on s.rn = g % ${targetSchools}`);
         await tx.execute(sql`
           insert into teachers (unit_id, unit_path, province_unit_id, stage, id_type, id_number, name, gender, birth_date, staff_number,
-            on_establishment, post_category, personnel_status, record_state, record, account_id)
+            on_establishment, post_category, personnel_status, record_state, complete, return_reason, record, account_id)
           select s.id, s.path, s.province_id, 'primary_secondary', '1', a.username,
             (array['王','李','张','刘','陈','杨','黄','赵','吴','周'])[1 + g % 10] || (array['芳','伟','娜','敏','静','强','磊','洋','艳','勇','军','杰'])[1 + (g / 10) % 12] || case when g % 3 = 0 then '华' else '' end,
             case when g % 2 = 0 then '2' else '1' end, date '1962-01-01' + (g % 14000), 'S' || g, g % 10 <> 0, '1',
-            case when g % 50 = 0 then '04' else '01' end, (array['draft','submitted','effective'])[1 + g % 3]::record_state, '{}'::jsonb, a.id
+            case when g % 50 = 0 then '04' else '01' end, (array['draft','submitted','effective'])[1 + g % 3]::record_state,
+            g % 3 <> 0 or g % 4 = 0, case when g % 3 = 0 and g % 7 = 0 then '压测退回' end, '{}'::jsonb, a.id
           from generate_series(${from}::int, ${to}::int) g
           join bench_schools s on s.rn = g % ${targetSchools}
           join accounts a on a.username = 'B' || lpad(g::text, 17, '0')`);
@@ -102,6 +107,10 @@ async function main() {
     await db.execute(sql`analyze teachers`);
     await db.execute(sql`analyze accounts`);
     console.log(`loaded ${targetTeachers - loaded} teachers with accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    // The raw inserts above bypass the services; the subtree totals are recounted once.
+    const rebuilt = performance.now();
+    await db.transaction((tx) => rebuildRollups(tx));
+    console.log(`recounted unit_rollups in ${((performance.now() - rebuilt) / 1000).toFixed(1)} s`);
   }
   const [{ total }] = await db.execute(sql`select count(*)::int as total from teachers`).then((r) => r as unknown as { total: number }[]);
   console.log(`teachers in the database: ${total}\n`);
@@ -131,6 +140,26 @@ async function main() {
   await time('county (西湖区), first page', list(county, {}));
   await time('county, women, draft', list(county, { gender: '2', state: 'draft' }));
   await time('school, first page', list(school, {}));
+
+  // Collection progress (seed 六(四)): the figures come from unit_rollups, kept in step by every transition.
+  const [counted] = await db.execute(sql`select count(*)::int as teachers, count(*) filter (where complete)::int as complete, count(*) filter (where record_state = 'submitted')::int as submitted, count(*) filter (where record_state = 'effective')::int as effective, count(*) filter (where record_state = 'draft' and return_reason is not null)::int as returned from teachers`).then((r) => r as unknown as Record<string, number>[]);
+  const national = await getProgress(ministry, {});
+  console.log(`\nministry progress total: ${JSON.stringify({ teachers: national.total.teachers, complete: national.total.complete, submitted: national.total.submitted, effective: national.total.effective, returned: national.total.returned })}`);
+  console.log(`recount from teachers:   ${JSON.stringify(counted)}  rows on the ministry page: ${national.rows.length}\n`);
+  console.log('| progress and inbox | p50 | p95 | max |');
+  console.log('|---|---|---|---|');
+  await time('ministry progress page data (31 provinces + central schools)', () => getProgress(ministry, {}));
+  await time('ministry progress, sorted by effective %', () => getProgress(ministry, { sort: 'effective', dir: 'desc' }));
+  await time('province (浙江) progress', () => getProgress(province, {}));
+  await time('city (杭州) progress', () => getProgress(city, {}));
+  await time('county (西湖区) progress (its schools)', () => getProgress(county, {}));
+  await time('county manager inbox count (navigation)', () => inboxCount(county));
+  await time('county review queue, first page', () => listReviewQueue(county, {}));
+  const queue = await db.execute(sql`select t.id from teachers t join units u on u.id = t.unit_id where u.parent_id = ${county.unitId} and t.record_state = 'submitted' order by t.id limit ${runs + 1}`).then((r) => (r as unknown as { id: number }[]).map((row) => Number(row.id)));
+  if (queue.length > runs) {
+    let next = 0;
+    await time('approve one record (transition + version + rollups of 5 tiers + audit)', () => approveRecords(county, { teacherIds: [queue[next++]], comment: '', sampled: [] }));
+  }
 
   if (importRows > 0) {
     const template = await buildImportTemplate(resolveCatalogue(null, 'primary_secondary'), 'bench');

@@ -23,7 +23,13 @@ import { getProgress, getRecordWorkflow, listReviewQueue } from '@/lib/collectio
 import { getInbox, inboxCount } from '@/lib/inbox/queries';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { createTeacher, saveEntry, saveSection } from '@/lib/teachers/service';
-import { insertUnitsWithDefaultAccounts } from '@/lib/units/service';
+import { exportTeachers } from '@/lib/teachers/queries';
+import ExcelJS from 'exceljs';
+import { getProvinceSettings } from '@/lib/indicators/queries';
+import { saveIndicatorSettings } from '@/lib/indicators/service';
+import { defaultProvinceSettings } from '@/lib/indicators/settings';
+import { settingsToForm } from '@/lib/indicators/schemas';
+import { applyRollupDeltas } from '@/lib/units/service';
 import { actorFor, getUnitByCode, registration, seedSchool } from './support/factories';
 
 const completeBasic = {
@@ -69,7 +75,10 @@ async function rollupOf(unitId: number) {
 async function extraManager(unitCode: string, suffix: string): Promise<Actor> {
   const unit = await getUnitByCode(unitCode);
   const username = `${unitCode}.${suffix}`;
-  await (await getDb()).insert(accounts).values({ username, unitId: unit.id, role: 'manager', displayName: `${unit.name}${suffix}` }).onConflictDoNothing();
+  await (await getDb()).transaction(async (tx) => {
+    const created = await tx.insert(accounts).values({ username, unitId: unit.id, role: 'manager', displayName: `${unit.name}${suffix}` }).onConflictDoNothing().returning({ id: accounts.id });
+    await applyRollupDeltas(tx, [{ path: unit.path, accounts: created.length }]);
+  });
   return actorFor(username);
 }
 
@@ -302,18 +311,75 @@ describe('after a record is effective', () => {
   });
 });
 
+describe('forbidden actors on every other step', () => {
+  it('refuses returns, decisions, change requests and deadlines to those who may not make them', async () => {
+    const fixture = await school('330106');
+    const teacherId = await teacherIn(fixture);
+    await submitRecords(fixture.sysadmin, { teacherIds: [teacherId] });
+    await expectError(returnRecords(await actorFor('330100.manager'), { teacherIds: [teacherId], reason: '越级退回' }), NotFoundError);
+    await expectError(returnRecords(await actorFor('330106.query1'), { teacherIds: [teacherId], reason: '查询员退回' }), ForbiddenError);
+    const county = await actorFor('330106.manager');
+    await approveRecords(county, approveRecordsSchema.parse({ teacherIds: [teacherId] }));
+    const [account] = await (await getDb()).select({ username: accounts.username }).from(accounts).innerJoin(teachers, eq(teachers.accountId, accounts.id)).where(eq(teachers.id, teacherId));
+    const teacher = await actorFor(account.username);
+    const { additionId } = await fileAddition(fixture.manager, fileAdditionSchema.parse({ teacherId, subset: 'training', values: { year: '2026', category: '01', project: '校本研修', credits: '2' } }));
+    // The filer cannot pass it at the school, nor can a manager without the delegated right, nor another county.
+    await expectError(decideAddition(fixture.manager, decideSchema.parse({ id: additionId, decision: 'approve' })), ForbiddenError);
+    await expectError(decideAddition(await actorFor('330108.manager'), decideSchema.parse({ id: additionId, decision: 'approve' })), NotFoundError);
+    await expectError(decideAddition(teacher, decideSchema.parse({ id: additionId, decision: 'approve' })), ForbiddenError);
+    const update = fileChangeRequestSchema.parse({ teacherId, subset: 'basic', kind: 'update', values: { healthStatus: '2' }, reason: '体检结果' });
+    await expectError(fileChangeRequest(county, update), ForbiddenError);
+    await expectError(fileChangeRequest(teacher, update), ForbiddenError);
+    await expectError(fileChangeRequest((await school('330106')).manager, update), NotFoundError);
+    const { requestId } = await fileChangeRequest(fixture.manager, update);
+    await expectError(decideChangeRequest(fixture.sysadmin, decideSchema.parse({ id: requestId, decision: 'approve' })), ForbiddenError);
+    await expectError(decideChangeRequest(await actorFor('330106.query1'), decideSchema.parse({ id: requestId, decision: 'approve' })), ForbiddenError);
+    await expectError(setDeadline(await actorFor('330106.query1'), { deadline: '2030-01-01' }), ForbiddenError);
+    await expectError(setDeadline(fixture.manager, { deadline: '2030-01-01' }), ForbiddenError);
+    await expectError(getProgress(fixture.manager, {}), ForbiddenError);
+  });
+});
+
+describe('official figures', () => {
+  it('exports effective records only when the export is marked official', async () => {
+    const fixture = await school('330106');
+    const effective = await teacherIn(fixture, { complete: true, name: '正式教师' });
+    await teacherIn(fixture, { complete: false, name: '草稿教师' });
+    await submitRecords(fixture.sysadmin, { teacherIds: [effective] });
+    await approveRecords(await actorFor('330106.manager'), approveRecordsSchema.parse({ teacherIds: [effective] }));
+    const namesIn = async (official: boolean) => {
+      const { content } = await exportTeachers(fixture.manager, {}, ['basic'], official);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(content as unknown as ArrayBuffer);
+      const sheet = workbook.getWorksheet('基本信息')!;
+      const names: string[] = [];
+      sheet.eachRow((row, n) => {
+        if (n > 1 && typeof row.getCell(4).value === 'string') names.push(row.getCell(4).value as string);
+      });
+      return { names, footer: String(sheet.lastRow!.getCell(1).value) };
+    };
+    const official = await namesIn(true);
+    expect(official.names).toEqual(['正式教师']);
+    expect(official.footer).toMatch(/^正式数据/);
+    const working = await namesIn(false);
+    expect(working.names.sort()).toEqual(['正式教师', '草稿教师'].sort());
+    expect(working.footer).toMatch(/^工作数据/);
+  });
+});
+
 describe('progress, deadlines and reminders', () => {
   it('shows the hand-computed figures for each subordinate unit, with deadlines and the late marker', async () => {
-    // A county authority of its own under 乌鲁木齐市, so that its totals are exactly this fixture.
+    // 乌鲁木齐市天山区: the schools are new, so their rows are exactly this fixture; the county's and the
+    // city's rows grow by exactly its figures.
     const city = await getUnitByCode('650100');
-    const countyCode = `9${String(Math.floor(Math.random() * 99999)).padStart(5, '0')}`;
-    await (await getDb()).transaction((tx) => insertUnitsWithDefaultAccounts(tx, [{ code: countyCode, name: `测试县${countyCode}教育局`, kind: 'authority', tier: 'county', parentId: city.id, parentPath: city.path, divisionCode: '650102' }]));
-    const county = await getUnitByCode(countyCode);
+    const county = await getUnitByCode('650102');
     const cityManager = await actorFor('650100.manager');
-    const countyManager = await actorFor(`${countyCode}.manager`);
-    const a = await school(countyCode);
-    const b = await school(countyCode);
-    // School A: 4 teachers; 1 effective, 1 submitted, 1 returned (complete), 1 incomplete draft.
+    const countyManager = await actorFor('650102.manager');
+    await setDeadline(cityManager, { deadline: '' }, '2026-11-29');
+    await setDeadline(countyManager, { deadline: '' }, '2026-11-29');
+    const cityBefore = (await getProgress(cityManager, {})).rows.find((r) => r.unitId === county.id)!;
+    const a = await school('650102');
+    const b = await school('650102');
     const a1 = await teacherIn(a);
     const a2 = await teacherIn(a);
     const a3 = await teacherIn(a);
@@ -328,7 +394,6 @@ describe('progress, deadlines and reminders', () => {
     await approveRecords(countyManager, approveRecordsSchema.parse({ teacherIds: [b1, b2] }));
 
     await setDeadline(cityManager, { deadline: '2026-12-20' }, '2026-11-29');
-    await setDeadline(countyManager, { deadline: '' }, '2026-11-29');
     await expectError(setDeadline(countyManager, { deadline: '2026-12-31' }, '2026-11-29'), ValidationError, /不能晚于上级/);
     await setDeadline(countyManager, { deadline: '2026-12-05' }, '2026-11-29');
 
@@ -337,19 +402,25 @@ describe('progress, deadlines and reminders', () => {
     const rowB = view.rows.find((r) => r.unitId === b.school.id)!;
     expect(rowA).toMatchObject({ teachers: 4, complete: 3, submitted: 1, effective: 1, returned: 1, reported: 2, completePct: 75, reportedPct: 50, effectivePct: 25, deadline: '2026-12-05', daysLeft: 6, status: 'at_risk' });
     expect(rowB).toMatchObject({ teachers: 2, complete: 2, submitted: 0, effective: 2, returned: 0, completePct: 100, reportedPct: 100, effectivePct: 100, status: 'done' });
-    expect(view.total).toMatchObject({ teachers: 6, effective: 3, submitted: 1, returned: 1, deadline: '2026-12-20', daysLeft: 21 });
+    expect(view.total).toMatchObject({ teachers: cityBefore.teachers + 6, effective: cityBefore.effective + 3, submitted: cityBefore.submitted + 1, returned: cityBefore.returned + 1, deadline: '2026-12-20', daysLeft: 21 });
     expect((await getProgress(countyManager, { today: '2026-12-06' })).rows.find((r) => r.unitId === a.school.id)!.status).toBe('late');
 
     // The city sees the county as one row with the same subtree figures, and can drill down into it.
     const cityView = await getProgress(cityManager, { today: '2026-11-29' });
-    expect(cityView.rows.find((r) => r.unitId === county.id)).toMatchObject({ teachers: 6, complete: 5, submitted: 1, effective: 3, returned: 1, effectivePct: 50 });
-    expect((await getProgress(cityManager, { unitId: county.id })).rows).toHaveLength(2);
+    expect(cityView.rows.find((r) => r.unitId === county.id)).toMatchObject({
+      teachers: cityBefore.teachers + 6,
+      complete: cityBefore.complete + 5,
+      submitted: cityBefore.submitted + 1,
+      effective: cityBefore.effective + 3,
+      returned: cityBefore.returned + 1,
+    });
+    expect((await getProgress(cityManager, { unitId: county.id })).rows.map((r) => r.unitId)).toEqual(expect.arrayContaining([a.school.id, b.school.id]));
     await expectError(getProgress(countyManager, { unitId: city.id }), NotFoundError);
 
-    // The totals equal a recount from the base table.
+    // The county's totals equal a recount from the base table.
     const recount = await (await getDb()).execute(sql`select count(*)::int as teachers, count(*) filter (where complete)::int as complete, count(*) filter (where record_state = 'effective')::int as effective from teachers where unit_path <@ ${county.path}::ltree`);
     const [counted] = (recount as unknown as { rows?: unknown[] }).rows ?? (recount as unknown as unknown[]);
-    expect(counted).toEqual({ teachers: 6, complete: 5, effective: 3 });
+    expect(counted).toEqual({ teachers: view.total.teachers, complete: view.total.complete, effective: view.total.effective });
   });
 
   it('delivers a reminder to the lagging unit’s inbox until someone there reads it', async () => {
@@ -365,5 +436,31 @@ describe('progress, deadlines and reminders', () => {
     await markReminderRead(fixture.manager, group.items[0].reminderId!);
     expect(await inboxCount(fixture.sysadmin)).toBe(before);
     await expectError(markReminderRead(fixture.manager, group.items[0].reminderId!), NotFoundError);
+  });
+});
+
+describe('province settings and completeness', () => {
+  // 内蒙古: no other test changes its settings or counts its drafts.
+  it('re-checks the province’s drafts when a required indicator is added, in the same transaction', async () => {
+    const admin = await actorFor('150000.admin');
+    const earlier = await getProvinceSettings(admin.unitId);
+    if (earlier.settings?.custom.some((c) => !c.dropped)) {
+      // A database kept from an earlier run: drop what that run added.
+      const reset = settingsToForm(earlier.version, earlier.settings);
+      reset.custom = reset.custom.map((c) => ({ ...c, dropped: true }));
+      await saveIndicatorSettings(admin, reset);
+    }
+    const fixture = await school('150102');
+    const teacherId = await teacherIn(fixture);
+    expect((await stateOf(teacherId)).complete).toBe(true);
+    const before = await rollupOf(fixture.school.id);
+    const current = await getProvinceSettings(admin.unitId);
+    const form = settingsToForm(current.version, current.settings ?? defaultProvinceSettings());
+    form.custom.push({ subset: 'basic', label: `牧区任教年限${current.version}`, type: 'number', required: true, optionLines: '', dropped: false });
+    await saveIndicatorSettings(admin, form);
+    expect((await stateOf(teacherId)).complete).toBe(false);
+    expect((await rollupOf(fixture.school.id)).recordsComplete).toBe(before.recordsComplete - 1);
+    const outcome = await submitRecords(fixture.sysadmin, { teacherIds: [teacherId] });
+    expect(outcome.failed[0].problems.map((p) => p.fieldLabel)).toContain(`牧区任教年限${current.version}`);
   });
 });

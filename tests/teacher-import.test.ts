@@ -10,6 +10,7 @@ import { getImportErrorFile, getImportJob } from '@/lib/teacher-import/queries';
 import { confirmImport, startImportValidation } from '@/lib/teacher-import/service';
 import { buildImportTemplate } from '@/lib/teacher-import/template';
 import { createTeacher } from '@/lib/teachers/service';
+import { applyRollupDeltas } from '@/lib/units/service';
 import { actorFor, registration, seedSchool } from './support/factories';
 
 type SheetRows = Record<string, Record<string, string>[]>;
@@ -136,7 +137,11 @@ describe('teacher import', () => {
     const effective = registration();
     const { teacherId: effectiveId } = await createTeacher(sysadmin, effective);
     const db = await getDb();
-    await db.update(teachers).set({ recordState: 'effective' }).where(eq(teachers.id, effectiveId));
+    // A shortcut to an effective record; the progress totals are kept in step as the workflow would.
+    await db.transaction(async (tx) => {
+      const [row] = await tx.update(teachers).set({ recordState: 'effective', complete: true }).where(eq(teachers.id, effectiveId)).returning({ path: teachers.unitPath });
+      await applyRollupDeltas(tx, [{ path: row.path, recordsEffective: 1, recordsComplete: 1 }]);
+    });
     const dup = basicRow();
     const ole = new Uint8Array(4096);
     ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);

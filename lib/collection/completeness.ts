@@ -27,31 +27,39 @@ export function checkCompleteness(
   entries: Record<string, Record<string, StoredValue>[]>,
   today?: string,
 ): CompletenessProblem[] {
-  const problems: CompletenessProblem[] = [];
-  for (const subset of catalogue.subsets) {
-    const schema = buildSubsetSchema(subset, { enforceRequired: true, today });
-    const labelOf = (key: string) => subset.fields.find((field) => field.key === key)?.label ?? key;
-    const report = (values: RecordValues, entryNumber: number | null) => {
-      const parsed = schema.safeParse(values);
-      if (parsed.success) return;
-      for (const issue of parsed.error.issues) {
-        const field = String(issue.path[0] ?? '') || null;
-        problems.push({ subset: subset.key, subsetLabel: subset.label, field, fieldLabel: field ? labelOf(field) : null, entryNumber, message: issue.message });
+  return completenessChecker(catalogue, today)(record, entries);
+}
+
+/** The check with its schemas built once, for checking many records of one province and stage. */
+export function completenessChecker(catalogue: EffectiveCatalogue, today?: string) {
+  const checks = catalogue.subsets.map((subset) => ({
+    subset,
+    schema: buildSubsetSchema(subset, { enforceRequired: true, today }),
+    labels: new Map(subset.fields.map((field) => [field.key, field.label])),
+  }));
+  return (record: StoredRecord, entries: Record<string, Record<string, StoredValue>[]>): CompletenessProblem[] => {
+    const problems: CompletenessProblem[] = [];
+    for (const { subset, schema, labels } of checks) {
+      const report = (values: RecordValues, entryNumber: number | null) => {
+        const parsed = schema.safeParse(values);
+        if (parsed.success) return;
+        for (const issue of parsed.error.issues) {
+          const field = String(issue.path[0] ?? '') || null;
+          problems.push({ subset: subset.key, subsetLabel: subset.label, field, fieldLabel: field ? (labels.get(field) ?? field) : null, entryNumber, message: issue.message });
+        }
+      };
+      if (!subset.multi) {
+        report(record[subset.key] ?? {}, null);
+        continue;
       }
-    };
-    if (!subset.multi) {
-      // Photos are optional here: the file lives outside the record.
-      const values = { ...(record[subset.key] ?? {}) };
-      report(values, null);
-      continue;
+      const list = entries[subset.key] ?? [];
+      if (subset.requiresEntry && list.length === 0) {
+        problems.push({ subset: subset.key, subsetLabel: subset.label, field: null, fieldLabel: null, entryNumber: null, message: `至少须填写一条${subset.label}` });
+      }
+      list.forEach((values, i) => report(values, i + 1));
     }
-    const list = entries[subset.key] ?? [];
-    if (subset.requiresEntry && list.length === 0) {
-      problems.push({ subset: subset.key, subsetLabel: subset.label, field: null, fieldLabel: null, entryNumber: null, message: `至少须填写一条${subset.label}` });
-    }
-    list.forEach((values, i) => report(values, i + 1));
-  }
-  return problems;
+    return problems;
+  };
 }
 
 /** "基本信息·民族：请选择" — one line per problem, for lists and spreadsheets. */

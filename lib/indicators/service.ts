@@ -1,7 +1,9 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { getDb } from '@/lib/db';
-import { indicatorSettings } from '@/lib/db/schema';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { getDb, type Executor } from '@/lib/db';
+import { indicatorSettings, teachers } from '@/lib/db/schema';
+import { refreshCompleteness } from '@/lib/teachers/service';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { recordAudit } from '@/lib/audit/service';
@@ -80,6 +82,8 @@ export async function saveIndicatorSettings(actor: Actor, input: SaveIndicatorSe
       createdBy: actor.accountId,
       createdByName: actor.displayName,
     });
+    // A new required indicator (or a dropped one) changes which drafts are complete: the progress figures follow in the same transaction.
+    await refreshProvinceDrafts(tx, actor.unitId);
     await recordAudit(tx, actor, {
       action: 'indicator.settings.save',
       targetType: 'unit',
@@ -88,6 +92,21 @@ export async function saveIndicatorSettings(actor: Actor, input: SaveIndicatorSe
     });
     return { version };
   });
+}
+
+async function refreshProvinceDrafts(tx: Executor, provinceUnitId: number): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const ids = await tx
+      .select({ id: teachers.id })
+      .from(teachers)
+      .where(and(eq(teachers.provinceUnitId, provinceUnitId), eq(teachers.recordState, 'draft'), gt(teachers.id, after)))
+      .orderBy(asc(teachers.id))
+      .limit(5000);
+    if (ids.length === 0) return;
+    await refreshCompleteness(tx, ids.map((row) => row.id));
+    after = ids.at(-1)!.id;
+  }
 }
 
 function optionsFrom(lines: string, previous: CodeItem[] | undefined): CodeItem[] {

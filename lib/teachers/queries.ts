@@ -59,12 +59,19 @@ export function searchCondition(raw: string): SQL | null {
 
 /** Jurisdiction plus the list filters, all in SQL; null when the chosen unit is out of reach. */
 async function filterConditions(db: Executor, actor: Actor, filters: TeacherListFilters): Promise<(SQL | undefined)[] | null> {
-  const conditions: (SQL | undefined)[] = [inJurisdiction(actor, teachers.unitPath)];
-  if (filters.unitId) {
-    const [unit] = await db.select({ path: units.path }).from(units).where(and(eq(units.id, filters.unitId), inJurisdiction(actor, units.path)));
+  let scope = { id: actor.unitId, path: actor.unitPath, tier: actor.unitTier as string };
+  if (filters.unitId && filters.unitId !== actor.unitId) {
+    const [unit] = await db.select({ id: units.id, path: units.path, tier: units.tier }).from(units).where(and(eq(units.id, filters.unitId), inJurisdiction(actor, units.path)));
     if (!unit) return null;
-    conditions.push(unit.path === actor.unitPath ? undefined : sql`${teachers.unitPath} <@ ${unit.path}::ltree`);
+    scope = unit;
   }
+  // The scope unit lies in the actor's jurisdiction (checked above), so its subtree is the filter. The
+  // planner cannot estimate an ltree subtree's size: for a county or a school it would walk the whole
+  // table by id, so there the schools are named and (unit_id, id) serves; wide scopes keep the path.
+  const conditions: (SQL | undefined)[] = [];
+  if (scope.tier === 'school') conditions.push(eq(teachers.unitId, scope.id));
+  else if (scope.tier === 'county') conditions.push(sql`${teachers.unitId} in (select id from units where path <@ ${scope.path}::ltree)`);
+  else conditions.push(scope.id === actor.unitId ? inJurisdiction(actor, teachers.unitPath) : sql`${teachers.unitPath} <@ ${scope.path}::ltree`);
   if (filters.q) conditions.push(searchCondition(filters.q) ?? undefined);
   if (filters.stage) conditions.push(eq(teachers.stage, filters.stage));
   if (filters.gender) conditions.push(eq(teachers.gender, filters.gender));
@@ -275,11 +282,13 @@ export const maxExportRows = 50_000;
  * The scoped teacher list with chosen subsets, as xlsx. Viewers get masked ID numbers; every export is
  * audited with its filters and size. Rows are read in keyset batches.
  */
-export async function exportTeachers(actor: Actor, filters: TeacherListFilters, subsetKeys: string[]): Promise<{ content: Buffer; rows: number }> {
+export async function exportTeachers(actor: Actor, filters: TeacherListFilters, subsetKeys: string[], official = false): Promise<{ content: Buffer; rows: number }> {
   assertCan(actor, 'teacher.list');
   const db = await getDb();
   const conditions = await filterConditions(db, actor, filters);
   if (!conditions) throw new NotFoundError('单位不存在或不在您的管辖范围内');
+  // Official figures count effective records only (seed 六(二)): drafts and reported records are working data.
+  if (official) conditions.push(eq(teachers.recordState, 'effective'));
   const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...conditions));
   if (n > maxExportRows) throw new ValidationError(`符合条件的教师有 ${n.toLocaleString('zh-CN')} 人，单次导出不超过 ${maxExportRows.toLocaleString('zh-CN')} 人，请按单位或学段缩小范围`);
   const mask = actor.role === 'viewer';
@@ -325,9 +334,10 @@ export async function exportTeachers(actor: Actor, filters: TeacherListFilters, 
   const { settings } = await getProvinceSettings(provinceId, db);
   const catalogue = resolveCatalogue(settings, 'primary_secondary');
   const subsets = catalogue.subsets.filter((subset) => subsetKeys.includes(subset.key));
-  const footer = `由 ${actor.username} 于 ${new Date().toISOString().slice(0, 16).replace('T', ' ')} (UTC) 导出，共 ${rows.length} 人${mask ? '，证件号码已脱敏' : ''}。含个人信息，请妥善保管。`;
+  const kind = official ? '正式数据（仅含审核生效的记录）' : '工作数据（含草稿和已报送记录，非正式数据）';
+  const footer = `${kind}。由 ${actor.username} 于 ${new Date().toISOString().slice(0, 16).replace('T', ' ')} (UTC) 导出，共 ${rows.length} 人${mask ? '，证件号码已脱敏' : ''}。含个人信息，请妥善保管。`;
   const content = await buildExportWorkbook(subsets, rows, footer);
-  await recordAudit(db, actor, { action: 'teacher.export', targetType: 'unit', targetId: filters.unitId ?? actor.unitId, detail: { rows: rows.length, subsets: subsetKeys, masked: mask, filters: { ...filters, after: undefined } } });
+  await recordAudit(db, actor, { action: 'teacher.export', targetType: 'unit', targetId: filters.unitId ?? actor.unitId, detail: { rows: rows.length, subsets: subsetKeys, masked: mask, official, filters: { ...filters, after: undefined } } });
   return { content, rows: rows.length };
 }
 

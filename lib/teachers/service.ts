@@ -19,7 +19,7 @@ import { applyRollupDeltas } from '@/lib/units/service';
 import { birthDateFromId, deriveHighest } from './derive';
 import { codeTables, type CodeTableKey } from '@/lib/indicators/code-tables';
 import { readTable } from '@/lib/spreadsheet/read-table';
-import { checkCompleteness, type CompletenessProblem } from '@/lib/collection/completeness';
+import { completenessChecker, type CompletenessProblem } from '@/lib/collection/completeness';
 import { createTeacherSchema, maxPhotoBytes, maxRegistrationRows, registrationColumns, type RegistrationRowError, type CreateTeacherInput, type DeleteEntryInput, type SaveEntryInput, type SaveSectionInput, type TeacherIdInput } from './schemas';
 
 export type ChangeSource = 'form' | 'self' | 'import' | 'system';
@@ -505,7 +505,7 @@ export interface CompletenessResult {
  */
 export async function refreshCompleteness(tx: Executor, teacherIds: number[]): Promise<CompletenessResult[]> {
   const results: CompletenessResult[] = [];
-  const catalogues = new Map<string, EffectiveCatalogue>();
+  const checkers = new Map<string, ReturnType<typeof completenessChecker>>();
   for (let start = 0; start < teacherIds.length; start += 2000) {
     const ids = teacherIds.slice(start, start + 2000);
     const rows = await tx
@@ -524,9 +524,9 @@ export async function refreshCompleteness(tx: Executor, teacherIds: number[]): P
     const deltas: { path: string; recordsComplete: number }[] = [];
     for (const row of rows) {
       const key = `${row.provinceUnitId}:${row.stage}`;
-      let catalogue = catalogues.get(key);
-      if (!catalogue) catalogues.set(key, (catalogue = await catalogueFor({ provinceUnitId: row.provinceUnitId, stage: row.stage as Stage }, tx)));
-      const problems = checkCompleteness(catalogue, row.record, entries.get(row.id) ?? {});
+      let check = checkers.get(key);
+      if (!check) checkers.set(key, (check = completenessChecker(await catalogueFor({ provinceUnitId: row.provinceUnitId, stage: row.stage as Stage }, tx))));
+      const problems = check(row.record, entries.get(row.id) ?? {});
       results.push({ teacherId: row.id, problems });
       const complete = problems.length === 0;
       if (complete === row.complete) continue;

@@ -6,12 +6,14 @@ import { roleNames } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/policy';
 import { requireStaff } from '@/lib/auth/session';
 import { getUnitDetail } from '@/lib/units/queries';
+import { getInbox } from '@/lib/inbox/queries';
+import { InboxList } from '@/components/collection/inbox-list';
 
 export const metadata: Metadata = { title: '工作台' };
 
 export default async function DashboardPage() {
   const actor = await requireStaff();
-  const detail = can(actor, 'unit.browse') ? await getUnitDetail(actor, actor.unitId) : null;
+  const [detail, inbox] = await Promise.all([can(actor, 'unit.browse') ? getUnitDetail(actor, actor.unitId) : null, getInbox(actor)]);
   const links = navItemsFor(actor).filter((item) => item.href !== '/dashboard');
   return (
     <div className="space-y-6">
@@ -22,6 +24,12 @@ export default async function DashboardPage() {
           <StatCard label="学校" value={detail.counts.activeSchools} testId="count-schools" />
           <StatCard label="培训机构" value={detail.counts.institutions} />
           <StatCard label="用户账号" value={detail.counts.accounts} testId="count-accounts" />
+        </section>
+      )}
+      {inbox.length > 0 && (
+        <section aria-label="待办事项" className="space-y-2">
+          <h2 className="text-sm font-semibold text-slate-700">待办事项</h2>
+          <InboxList groups={inbox} />
         </section>
       )}
       {actor.role === 'institution' && (

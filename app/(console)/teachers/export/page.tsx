@@ -33,6 +33,19 @@ export default async function TeacherExportPage({ searchParams }: { searchParams
             ))}
           </div>
         </fieldset>
+        <fieldset>
+          <legend className="mb-2 text-sm font-medium text-slate-700">数据口径</legend>
+          <div className="space-y-1 text-sm">
+            <label className="flex items-center gap-2">
+              <input type="radio" name="official" value="1" defaultChecked className="h-4 w-4" />
+              正式数据：仅含主管部门审核生效的记录（用于统计和上报）
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="official" value="0" className="h-4 w-4" />
+              工作数据：含草稿和已报送记录，标注记录状态（非正式数据）
+            </label>
+          </div>
+        </fieldset>
         <p className="text-xs text-slate-500">筛选条件：{kept.length ? kept.map((k) => `${k}=${params[k]}`).join('，') : '本辖区全部教师'}</p>
         <button type="submit" className="btn-primary">导出 Excel</button>
       </form>

@@ -13,11 +13,12 @@ export async function GET(request: NextRequest) {
   const subsets = params.getAll('subset').filter((key) => subsetsByKey.has(key));
   const filters = parseTeacherFilters(Object.fromEntries(params));
   try {
-    const { content } = await exportTeachers(actor, filters, subsets.length ? subsets : ['basic']);
+    const official = params.get('official') === '1';
+    const { content } = await exportTeachers(actor, filters, subsets.length ? subsets : ['basic'], official);
     return new Response(new Uint8Array(content), {
       headers: {
         'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`教师信息-${actor.unitName}.xlsx`)}`,
+        'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(`${official ? '教师信息正式数据' : '教师信息工作数据'}-${actor.unitName}.xlsx`)}`,
       },
     });
   } catch (error) {
