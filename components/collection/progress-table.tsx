@@ -7,6 +7,7 @@ import { FormAlert } from '@/components/forms/field';
 import { sendRemindersAction } from '@/lib/collection/actions';
 import type { ProgressRow } from '@/lib/collection/queries';
 import { progressStatusNames, type ProgressSortKey } from '@/lib/collection/schemas';
+import { useSelection } from './use-selection';
 
 const statusStyles = { done: 'bg-green-50 text-green-800', on_track: 'bg-slate-100 text-slate-700', at_risk: 'bg-amber-100 text-amber-900', late: 'bg-red-100 text-red-800', no_data: 'bg-slate-50 text-slate-500' } as const;
 
@@ -26,18 +27,12 @@ function Bar({ value }: { value: number }) {
  * drill-down, and a reminder to the selected units for users who steer the campaign.
  */
 export function ProgressTable({ rows, total, sortLinks, sort, dir, canRemind }: { rows: ProgressRow[]; total: ProgressRow; sortLinks: Record<ProgressSortKey, string>; sort: ProgressSortKey; dir: 'asc' | 'desc'; canRemind: boolean }) {
-  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const { selected, toggle, replace } = useSelection(rows.map((row) => row.unitId));
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('请抓紧完成教师信息采集、审核和报送工作。');
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const laggards = rows.filter((row) => row.status === 'late' || row.status === 'at_risk');
-  const toggle = (id: number) => setSelected((current) => {
-    const next = new Set(current);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    return next;
-  });
   const send = () =>
     startTransition(async () => {
       const result = await sendRemindersAction({ unitIds: [...selected], message: text });
@@ -46,7 +41,7 @@ export function ProgressTable({ rows, total, sortLinks, sort, dir, canRemind }: 
         return;
       }
       setOpen(false);
-      setSelected(new Set());
+      replace([]);
       setMessage({ tone: 'success', text: `已向 ${result.data.sent} 个单位发送催办，对方的待办事项中可见。` });
     });
   const header = (key: ProgressSortKey, label: string, className = '') => (
@@ -74,7 +69,7 @@ export function ProgressTable({ rows, total, sortLinks, sort, dir, canRemind }: 
     <div className="space-y-3">
       {canRemind && (
         <div className="flex flex-wrap items-center gap-2">
-          <button type="button" className="btn-secondary" onClick={() => setSelected(new Set(laggards.map((r) => r.unitId)))} disabled={laggards.length === 0}>
+          <button type="button" className="btn-secondary" onClick={() => replace(laggards.map((r) => r.unitId))} disabled={laggards.length === 0}>
             选中逾期和临期单位（{laggards.length}）
           </button>
           <button type="button" className="btn-primary" disabled={selected.size === 0} onClick={() => setOpen(true)} data-testid="remind-open">

@@ -6,6 +6,7 @@ import { FormAlert } from '@/components/forms/field';
 import { approveRecordsAction, returnRecordsAction } from '@/lib/collection/actions';
 import type { RefusedRecord } from '@/lib/collection/service';
 import { ReasonDialog } from './reason-dialog';
+import { useSelection } from './use-selection';
 
 interface Row {
   id: number;
@@ -21,20 +22,13 @@ interface Row {
  */
 export function ReviewQueue({ rows }: { rows: Row[] }) {
   const router = useRouter();
-  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const { selected, allSelected, toggle, toggleAll, replace } = useSelection(rows.map((row) => row.id));
   const [sampled, setSampled] = useState<Set<number>>(new Set());
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ tone: 'error' | 'success' | 'info'; text: string } | null>(null);
   const [refused, setRefused] = useState<RefusedRecord[]>([]);
   const [returning, setReturning] = useState(false);
   const [returnError, setReturnError] = useState<string | null>(null);
-  const toggle = (id: number) => setSelected((current) => {
-    const next = new Set(current);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    return next;
-  });
-  const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.id));
   const sampledInSelection = [...selected].filter((id) => sampled.has(id));
 
   const approve = () => {
@@ -52,7 +46,7 @@ export function ReviewQueue({ rows }: { rows: Row[] }) {
       }
       setMessage({ tone: 'success', text: `已审核通过 ${result.data.approved.length} 条记录，记录已生效。` });
       setRefused(result.data.refused);
-      setSelected(new Set());
+      replace([]);
       router.refresh();
     });
   };
@@ -68,7 +62,7 @@ export function ReviewQueue({ rows }: { rows: Row[] }) {
       setReturning(false);
       setMessage({ tone: 'success', text: `已退回 ${result.data.approved.length} 条记录。` });
       setRefused(result.data.refused);
-      setSelected(new Set());
+      replace([]);
       router.refresh();
     });
   };
@@ -94,7 +88,7 @@ export function ReviewQueue({ rows }: { rows: Row[] }) {
             <thead className="table-head">
               <tr>
                 <th className="w-10 px-3 py-2">
-                  <input type="checkbox" aria-label="全选本页" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))} />
+                  <input type="checkbox" aria-label="全选本页" checked={allSelected} onChange={toggleAll} />
                 </th>
                 <th className="px-3 py-2">姓名</th>
                 <th className="px-3 py-2">学校</th>

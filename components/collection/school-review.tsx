@@ -7,6 +7,7 @@ import { FormAlert } from '@/components/forms/field';
 import { submitRecordsAction } from '@/lib/collection/actions';
 import { describeProblem } from '@/lib/collection/completeness';
 import type { SubmitOutcome } from '@/lib/collection/service';
+import { useSelection } from './use-selection';
 
 interface Row {
   id: number;
@@ -19,17 +20,10 @@ interface Row {
 /** Drafts with a checkbox each: the completeness check runs on report, and failures are listed with reasons. */
 export function SchoolReview({ rows }: { rows: Row[] }) {
   const router = useRouter();
-  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const { selected, allSelected, toggle, toggleAll, replace } = useSelection(rows.map((row) => row.id));
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<SubmitOutcome | null>(null);
-  const toggle = (id: number) => setSelected((current) => {
-    const next = new Set(current);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    return next;
-  });
-  const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.id));
 
   const submit = () => {
     setError(null);
@@ -41,7 +35,7 @@ export function SchoolReview({ rows }: { rows: Row[] }) {
         return;
       }
       setOutcome(result.data);
-      setSelected(new Set(result.data.failed.map((f) => f.teacherId)));
+      replace(result.data.failed.map((f) => f.teacherId));
       router.refresh();
     });
   };
@@ -85,7 +79,7 @@ export function SchoolReview({ rows }: { rows: Row[] }) {
             <thead className="table-head">
               <tr>
                 <th className="w-10 px-3 py-2">
-                  <input type="checkbox" aria-label="全选本页" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))} />
+                  <input type="checkbox" aria-label="全选本页" checked={allSelected} onChange={toggleAll} />
                 </th>
                 <th className="px-3 py-2">姓名</th>
                 <th className="px-3 py-2">完整性</th>

@@ -12,6 +12,7 @@ import type { EffectiveSubset } from '@/lib/indicators/settings';
 import { deleteEntryAction, saveEntryAction } from '@/lib/teachers/actions';
 import type { EntryView } from '@/lib/teachers/queries';
 import { subsetResolver } from './record-resolver';
+import { ChangeReasonField } from './change-reason-field';
 import { SubsetFields } from './subset-fields';
 
 /** What the dialog does: edit a draft entry, ask to change an effective one, or file a new one for review. */
@@ -188,15 +189,7 @@ function EntryForm({ teacherId, subset, entry, mode, editable, readOnlyNote, onD
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {mode !== 'edit' && <FormAlert tone="info" message={mode === 'add' ? '该记录已生效，新增的信息须经学校和主管教育行政部门审核后生效。' : '该记录已生效，修改须经主管教育行政部门批准；批准前原信息保持不变。'} />}
       <SubsetFields subset={formSubset} editable={editable} control={form.control} errors={form.formState.errors} values={form.watch()} idPrefix={`${subset.key}-entry`} readOnlyNote={readOnlyNote} />
-      {mode === 'change' && (
-        <div className="space-y-1">
-          <label htmlFor={`${subset.key}-change-reason`} className="block text-sm font-medium text-slate-700">
-            变更原因 <span className="text-red-600">*</span>
-          </label>
-          <textarea id={`${subset.key}-change-reason`} className="input min-h-20" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} aria-invalid={Boolean(reasonError)} />
-          {reasonError && <p className="text-xs text-red-600">{reasonError}</p>}
-        </div>
-      )}
+      {mode === 'change' && <ChangeReasonField id={`${subset.key}-change-reason`} value={reason} onChange={setReason} error={reasonError} />}
       <FormAlert message={message} />
       <div className="flex justify-end gap-2">
         <Dialog.Close type="button" className="btn-secondary">

@@ -9,6 +9,7 @@ import { type RecordValues } from '@/lib/indicators/form-schema';
 import type { EffectiveSubset } from '@/lib/indicators/settings';
 import { saveSectionAction } from '@/lib/teachers/actions';
 import { subsetResolver } from './record-resolver';
+import { ChangeReasonField } from './change-reason-field';
 import { SubsetFields } from './subset-fields';
 
 /**
@@ -55,15 +56,7 @@ export function SectionForm({ teacherId, revision, subset, values, editable, cha
     <form onSubmit={onSubmit} noValidate className="space-y-3">
       {changing && <FormAlert tone="info" message="该记录已生效。修改下列信息并填写原因后提交变更申请，批准前原信息保持不变。" />}
       <SubsetFields subset={subset} editable={writableSet} control={form.control} errors={form.formState.errors} values={form.watch()} idPrefix={subset.key} readOnlyNote={readOnlyNote} />
-      {changing && (
-        <div className="space-y-1">
-          <label htmlFor={`${subset.key}-change-reason`} className="block text-sm font-medium text-slate-700">
-            变更原因 <span className="text-red-600">*</span>
-          </label>
-          <textarea id={`${subset.key}-change-reason`} className="input min-h-20" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} aria-invalid={Boolean(reasonError)} />
-          {reasonError && <p className="text-xs text-red-600">{reasonError}</p>}
-        </div>
-      )}
+      {changing && <ChangeReasonField id={`${subset.key}-change-reason`} value={reason} onChange={setReason} error={reasonError} />}
       <div className="flex flex-wrap items-center gap-3">
         {writable.length > 0 && (
           <button type="submit" className="btn-primary" disabled={pending} data-testid={changing ? `submit-change-${subset.key}` : undefined}>
