@@ -28,7 +28,7 @@ import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { buildSubsetSchema, compactValues, todayIso, type RecordValues } from '@/lib/indicators/form-schema';
 import type { EffectiveSubset } from '@/lib/indicators/settings';
 import { deriveHighest } from '@/lib/teachers/derive';
-import { catalogueFor, extractedColumns, getScopedTeacher, refreshCompleteness, type ScopedTeacher } from '@/lib/teachers/service';
+import { catalogueFor, extractedColumns, getScopedTeacher, refreshCompleteness, refreshTitleLevels, type ScopedTeacher } from '@/lib/teachers/service';
 import { applyRollupDeltas, type RollupDelta } from '@/lib/units/service';
 import type { CompletenessProblem } from './completeness';
 import { diffSnapshots, diffValues } from './diff';
@@ -411,6 +411,7 @@ export async function decideAddition(actor: Actor, input: DecideInput): Promise<
     if (!row) throw new ConflictError('该新增信息已被处理，请刷新后查看');
     const [entry] = await tx.insert(teacherEntries).values({ teacherId: addition.teacherId, subset: addition.subset, values: addition.values }).returning({ id: teacherEntries.id });
     if (addition.subset === 'education') await refreshEffectiveEducation(tx, addition.teacherId);
+    if (addition.subset === 'title') await refreshTitleLevels(tx, [addition.teacherId]);
     await tx.insert(teacherFieldChanges).values(
       diffValues(addition.subset, entry.id, {}, addition.values).map((change) => ({ teacherId: addition.teacherId, subset: change.subset, entryId: entry.id, field: change.field, oldValue: null, newValue: change.newValue, accountId: addition.filedBy, accountName: addition.filedByName, source: 'form' })),
     );
@@ -568,6 +569,7 @@ async function applyDiff(tx: Executor, request: { teacherId: number; subset: str
     if (request.kind === 'delete') await tx.delete(teacherEntries).where(eq(teacherEntries.id, request.entryId));
     else await tx.update(teacherEntries).set({ values: applyChanges(entry.values, request.diff), updatedAt: new Date() }).where(eq(teacherEntries.id, request.entryId));
     if (request.subset === 'education') await refreshEffectiveEducation(tx, request.teacherId);
+    if (request.subset === 'title') await refreshTitleLevels(tx, [request.teacherId]);
     return;
   }
   const [teacher] = await tx.select({ record: teachers.record }).from(teachers).where(and(eq(teachers.id, request.teacherId), eq(teachers.recordState, 'effective')));

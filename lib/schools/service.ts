@@ -185,11 +185,25 @@ export async function importSchoolList(actor: Actor, file: { name: string; bytes
         .where(and(eq(units.id, current.id), sql`date_trunc('milliseconds', ${units.updatedAt}) = ${current.updatedAt.toISOString()}::timestamptz`, inJurisdiction(actor, units.path)))
         .returning({ id: units.id });
       if (!updated) throw new ValidationError(`第 ${row.rowNumber} 行的学校在导入期间被其他操作修改，请重新导入`);
+      // The school's teachers follow it: their path (jurisdiction), stage, type and ownership (statistics).
+      const moved = await tx.execute(sql`
+        update teachers set unit_path = ${path}::ltree, stage = ${row.stage}, school_type_code = ${row.schoolTypeCode}, ownership = ${row.ownership}
+        where unit_id = ${current.id} and (unit_path <> ${path}::ltree or stage <> ${row.stage} or school_type_code is distinct from ${row.schoolTypeCode} or ownership is distinct from ${row.ownership})
+        returning record_state, complete, return_reason is not null as returned`);
       if (path !== current.path) {
         const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from accounts where unit_id = ${current.id}`));
         const wasClosed = current.status === 'closed' ? 1 : 0;
-        deltas.push({ path: current.path, schools: -1, closedSchools: -wasClosed, accounts: -n });
-        deltas.push({ path, schools: 1, closedSchools: row.status === 'closed' ? 1 : 0, accounts: n });
+        const teacherRows = rowsOf<{ record_state: string; complete: boolean; returned: boolean }>(moved);
+        const records = {
+          teachers: teacherRows.length,
+          recordsComplete: teacherRows.filter((t) => t.complete).length,
+          recordsSubmitted: teacherRows.filter((t) => t.record_state === 'submitted').length,
+          recordsEffective: teacherRows.filter((t) => t.record_state === 'effective').length,
+          recordsReturned: teacherRows.filter((t) => t.record_state === 'draft' && t.returned).length,
+        };
+        const negated = Object.fromEntries(Object.entries(records).map(([key, value]) => [key, -value]));
+        deltas.push({ path: current.path, schools: -1, closedSchools: -wasClosed, accounts: -n, ...negated });
+        deltas.push({ path, schools: 1, closedSchools: row.status === 'closed' ? 1 : 0, accounts: n, ...records });
       } else if (current.status !== row.status) {
         deltas.push({ path, closedSchools: row.status === 'closed' ? 1 : -1 });
       }

@@ -12,7 +12,7 @@ import type { EffectiveSubset } from '@/lib/indicators/settings';
 import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
 import { createTeacherSchema, type CreateTeacherInput } from '@/lib/teachers/schemas';
 import { birthDateFromId, deriveHighest } from '@/lib/teachers/derive';
-import { catalogueFor, duplicateRegistrationError, getActorSchool, insertTeachers, refreshCompleteness, type SchoolTarget } from '@/lib/teachers/service';
+import { catalogueFor, duplicateRegistrationError, getActorSchool, insertTeachers, refreshCompleteness, refreshTitleLevels, type SchoolTarget } from '@/lib/teachers/service';
 import { workbookLayout } from './layout';
 import type { ImportIssue, ImportProgress, ImportSummary } from './schemas';
 import { buildErrorWorkbook, cellToValue, readImportWorkbook, type ParsedSheet } from './workbook';
@@ -344,6 +344,7 @@ async function applyPlan(tx: Executor, actor: Actor, plan: ImportPlan, onProgres
       replaced.slice(start, start + 2000).map((r) => ({ teacherId: r.teacherId, subset: r.subset, field: '*', oldValue: null, newValue: `导入 ${r.count} 条`, accountId: actor.accountId, accountName: actor.displayName, source: 'import' })),
     );
   }
+  await refreshTitleLevels(tx, all.filter((p) => p.entries.has('title')).map((p) => p.existing?.id ?? createdIds.get(p.idNumber)!));
   await refreshCompleteness(tx, all.map((p) => p.existing?.id ?? createdIds.get(p.idNumber)!));
   return { created: creates.length, updated: updates.length };
 }

@@ -37,6 +37,8 @@ export interface SchoolTarget {
   name: string;
   path: string;
   stage: Stage;
+  schoolTypeCode: string | null;
+  ownership: string | null;
   provinceUnitId: number | null;
 }
 
@@ -47,11 +49,20 @@ export async function getActorSchool(executor: Executor, actor: Actor): Promise<
 
 export async function getSchoolTarget(executor: Executor, unitId: number): Promise<SchoolTarget> {
   const [school] = await executor
-    .select({ id: units.id, code: units.code, name: units.name, path: units.path, stage: units.stage, kind: units.kind, status: units.status })
+    .select({ id: units.id, code: units.code, name: units.name, path: units.path, stage: units.stage, kind: units.kind, status: units.status, schoolTypeCode: units.schoolTypeCode, ownership: units.ownership })
     .from(units)
     .where(eq(units.id, unitId));
   if (!school || school.kind !== 'school' || school.status !== 'active' || !school.stage) throw new ForbiddenError('只有学校账号可以登记本校教师');
-  return { id: school.id, code: school.code, name: school.name, path: school.path, stage: school.stage as Stage, provinceUnitId: await provinceOf(executor, school.path) };
+  return {
+    id: school.id,
+    code: school.code,
+    name: school.name,
+    path: school.path,
+    stage: school.stage as Stage,
+    schoolTypeCode: school.schoolTypeCode,
+    ownership: school.ownership,
+    provinceUnitId: await provinceOf(executor, school.path),
+  };
 }
 
 async function provinceOf(executor: Executor, path: string): Promise<number | null> {
@@ -114,6 +125,8 @@ export async function insertTeachers(tx: Executor, actor: ChangeAuthor, school: 
             unitPath: school.path,
             provinceUnitId: school.provinceUnitId,
             stage: school.stage,
+            schoolTypeCode: school.schoolTypeCode,
+            ownership: school.ownership,
             createdBy: actor.accountId,
             accountId: accountOf.get(r.idNumber)!,
             ...extractedColumns(basic),
@@ -468,6 +481,7 @@ export async function saveEntry(actor: Actor, input: SaveEntryInput): Promise<{ 
     }
     await writeChanges(tx, actor, teacher.id, subset.key, entryId, changedFields(before, after));
     await touchDraft(tx, teacher.id, subset.key === 'education' ? await refreshDerivedEducation(tx, teacher) : {});
+    if (subset.key === 'title') await refreshTitleLevels(tx, [teacher.id]);
     await refreshCompleteness(tx, [teacher.id]);
     return { entryId };
   });
@@ -490,8 +504,20 @@ export async function deleteEntry(actor: Actor, input: DeleteEntryInput): Promis
     await tx.delete(teacherEntries).where(eq(teacherEntries.id, input.entryId));
     await writeChanges(tx, actor, teacher.id, subset.key, input.entryId, changedFields(entry.values, {}));
     await touchDraft(tx, teacher.id, subset.key === 'education' ? await refreshDerivedEducation(tx, teacher) : {});
+    if (subset.key === 'title') await refreshTitleLevels(tx, [teacher.id]);
     await refreshCompleteness(tx, [teacher.id]);
   });
+}
+
+/** The best 聘任专业技术职务 of each teacher (code 01 ranks highest), kept as a column for statistics. */
+export async function refreshTitleLevels(tx: Executor, teacherIds: number[]): Promise<void> {
+  for (let start = 0; start < teacherIds.length; start += 5000) {
+    const ids = teacherIds.slice(start, start + 5000);
+    await tx.execute(sql`
+      update teachers t set title_level = e.level
+      from (select id, (select min(values->>'title') from teacher_entries where teacher_id = t2.id and subset = 'title') as level from teachers t2 where t2.id in (${sql.join(ids.map((id) => sql`${id}::int`), sql`, `)})) e
+      where t.id = e.id and t.title_level is distinct from e.level`);
+  }
 }
 
 export interface CompletenessResult {

@@ -4,3 +4,4 @@ export * from './audit';
 export * from './rollups';
 export * from './teachers';
 export * from './workflow';
+export * from './statistics';

@@ -43,6 +43,11 @@ export const teachers = pgTable(
     highestEducation: varchar('highest_education', { length: 2 }),
     highestDegree: varchar('highest_degree', { length: 2 }),
     ethnicGroup: varchar('ethnic_group', { length: 2 }),
+    /** Best 聘任专业技术职务 among the title entries (teacherTitle code, 01 is the highest); null without one. */
+    titleLevel: varchar('title_level', { length: 2 }),
+    /** The school's 办学类型 and 办学性质, copied so that statistics can be kept per teacher row (updated with the school). */
+    schoolTypeCode: varchar('school_type_code', { length: 3 }),
+    ownership: varchar('ownership', { length: 8 }),
     recordState: recordState('record_state').notNull().default('draft'),
     /** Whether the draft passes the completeness check (kept on every edit; true once submitted). */
     complete: boolean('complete').notNull().default(false),

@@ -1,0 +1,119 @@
+import 'server-only';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { statCounts, units } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/policy';
+import { inJurisdiction } from '@/lib/auth/scope';
+import { NotFoundError } from '@/lib/errors';
+import { schoolTypes, stageNames, type Stage } from '@/lib/reference/school-types';
+import { ageBandOf, ageBands, type StatFilters } from './schemas';
+
+export interface Slice {
+  key: string;
+  count: number;
+}
+
+export interface Dashboard {
+  unit: { id: number; name: string; kind: string; tier: string };
+  trail: { id: number; name: string }[];
+  total: number;
+  /** Direct subordinate units (authorities or schools) with their teachers. */
+  children: { id: number; name: string; kind: string; count: number }[];
+  byStage: Slice[];
+  gender: Slice[];
+  /** Age bands with men and women (the pyramid). */
+  pyramid: { band: string; men: number; women: number }[];
+  education: Slice[];
+  title: Slice[];
+  ethnic: Slice[];
+  establishment: Slice[];
+  status: Slice[];
+  statisticsYear: number;
+}
+
+/** The filter on the pre-counted rows: record state, school types (a stage is its types) and ownership. */
+function statConditions(filters: StatFilters): SQL[] {
+  const conditions: SQL[] = [];
+  if (filters.scope === 'official') conditions.push(eq(statCounts.state, 'effective'));
+  if (filters.schoolType) conditions.push(eq(statCounts.schoolType, filters.schoolType));
+  else if (filters.stage) conditions.push(inArray(statCounts.schoolType, [...schoolTypes.values()].filter((t) => t.stage === filters.stage).map((t) => t.code)));
+  if (filters.ownership) conditions.push(eq(statCounts.ownership, filters.ownership));
+  return conditions;
+}
+
+/** The unit a dashboard or report is about: the actor's own, or one below it; anything else is not found. */
+export async function statUnit(actor: Actor, unitId?: number) {
+  const db = await getDb();
+  const [unit] = await db
+    .select({ id: units.id, name: units.name, kind: units.kind, tier: units.tier, path: units.path })
+    .from(units)
+    .where(and(eq(units.id, unitId ?? actor.unitId), inJurisdiction(actor, units.path)));
+  if (!unit || unit.kind === 'institution') throw new NotFoundError('单位不存在或不在您的管辖范围内');
+  return unit;
+}
+
+/**
+ * Seed 六(六): the dashboard of one unit's jurisdiction, read from `stat_counts` (kept in step with every
+ * write to `teachers` by a statement trigger), so its cost does not grow with the number of teachers.
+ */
+export async function getDashboard(actor: Actor, filters: StatFilters, statisticsYear = new Date().getFullYear()): Promise<Dashboard> {
+  assertCan(actor, 'teacher.list');
+  const db = await getDb();
+  const unit = await statUnit(actor, filters.unitId);
+  const where = statConditions(filters);
+  const [cells, childRows, trailRows] = await Promise.all([
+    db
+      .select({ dim: statCounts.dim, bucket: statCounts.bucket, schoolType: statCounts.schoolType, n: sql<number>`sum(${statCounts.n})::int` })
+      .from(statCounts)
+      .where(and(eq(statCounts.unitId, unit.id), ...where))
+      .groupBy(statCounts.dim, statCounts.bucket, statCounts.schoolType),
+    db
+      .select({ id: units.id, name: units.name, kind: units.kind, code: units.code, n: sql<number>`coalesce(sum(${statCounts.n}), 0)::int` })
+      .from(units)
+      .leftJoin(statCounts, and(eq(statCounts.unitId, units.id), eq(statCounts.dim, 'total'), ...where))
+      .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`))
+      .groupBy(units.id, units.name, units.kind, units.code)
+      .orderBy(asc(units.code)),
+    db.select({ id: units.id, name: units.name }).from(units).where(and(inArray(units.id, unit.path.split('.').map(Number)), inJurisdiction(actor, units.path))),
+  ]);
+  const sums = new Map<string, Map<string, number>>();
+  const byStage = new Map<string, number>();
+  for (const cell of cells) {
+    if (cell.n === 0) continue;
+    const dim = sums.get(cell.dim) ?? sums.set(cell.dim, new Map()).get(cell.dim)!;
+    dim.set(cell.bucket, (dim.get(cell.bucket) ?? 0) + cell.n);
+    if (cell.dim === 'total') {
+      const stage = schoolTypes.get(cell.schoolType)?.stage ?? '';
+      byStage.set(stage, (byStage.get(stage) ?? 0) + cell.n);
+    }
+  }
+  const slices = (dim: string): Slice[] => [...(sums.get(dim) ?? new Map<string, number>())].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
+  const pyramid = ageBands.map((band) => ({ band: band as string, men: 0, women: 0 }));
+  for (const [bucket, count] of sums.get('birth') ?? []) {
+    const [gender, year] = bucket.split(':');
+    const row = pyramid[ageBands.indexOf(ageBandOf(statisticsYear - Number(year)))];
+    if (gender === '1') row.men += count;
+    else row.women += count;
+  }
+  const stageOrder = Object.keys(stageNames);
+  return {
+    unit: { id: unit.id, name: unit.name, kind: unit.kind, tier: unit.tier },
+    trail: unit.path
+      .split('.')
+      .map(Number)
+      .map((id) => trailRows.find((row) => row.id === id))
+      .filter((row): row is { id: number; name: string } => Boolean(row)),
+    total: sums.get('total')?.get('') ?? 0,
+    children: childRows.map((row) => ({ id: row.id, name: row.name, kind: row.kind, count: row.n })),
+    byStage: [...byStage].map(([key, count]) => ({ key, count })).sort((a, b) => stageOrder.indexOf(a.key as Stage) - stageOrder.indexOf(b.key as Stage)),
+    gender: slices('gender').sort((a, b) => a.key.localeCompare(b.key)),
+    pyramid,
+    education: slices('education'),
+    title: slices('title').sort((a, b) => (a.key || '99').localeCompare(b.key || '99')),
+    ethnic: slices('ethnic'),
+    establishment: slices('establishment').sort((a, b) => b.key.localeCompare(a.key)),
+    status: slices('status'),
+    statisticsYear,
+  };
+}
