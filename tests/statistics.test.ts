@@ -6,7 +6,9 @@ import type { Actor } from '@/lib/auth/actor';
 import { NotFoundError } from '@/lib/errors';
 import { approveRecordsSchema } from '@/lib/collection/schemas';
 import { approveRecords, returnRecords, submitRecords } from '@/lib/collection/service';
-import { getDashboard } from '@/lib/statistics/queries';
+import { getDashboard, getReport } from '@/lib/statistics/queries';
+import { buildReportWorkbook } from '@/lib/statistics/report-export';
+import ExcelJS from 'exceljs';
 import { parseStatFilters } from '@/lib/statistics/schemas';
 import { createTeacher, deleteEntry, saveEntry, saveSection } from '@/lib/teachers/service';
 import { actorFor, getUnitByCode, registration, seedSchool } from './support/factories';
@@ -81,11 +83,30 @@ describe('dashboard figures', () => {
     expect((await getDashboard(manager, parseStatFilters({ stage: 'kindergarten' }), year)).total).toBe(0);
     expect((await getDashboard(manager, parseStatFilters({ ownership: 'private' }), year)).total).toBe(0);
 
+    // The standard reports count the same records, and the workbook holds the same cells.
+    const education = await getReport(manager, 'education-stage', parseStatFilters({}), year);
+    const stageColumn = education.columns.findIndex((c) => c.key === 'primary_secondary');
+    expect(education.rows.map((r) => [r.key, r.cells[stageColumn]])).toEqual([['14', 1], ['21', 2]]);
+    expect(education.total).toBe(3);
+    const ages = await getReport(manager, 'age-gender', parseStatFilters({ scope: 'all' }), year);
+    expect(ages.rows.filter((r) => r.total > 0).map((r) => [r.label, ...r.cells])).toEqual([['25-29岁', 0, 1], ['30-34岁', 1, 0], ['40-44岁', 1, 0], ['55-59岁', 0, 1]]);
+    expect(ages.columnTotals).toEqual([2, 2]);
+    const titles = await getReport(manager, 'title-stage', parseStatFilters({}), year);
+    expect(titles.rows.map((r) => r.label)).toEqual(['高级教师', '一级教师', '无专业技术职务']);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await buildReportWorkbook(education, '2026-11-29 10:00')) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.getRow(3).getCell(1).value).toBe('最高学历');
+    expect(sheet.getRow(sheet.rowCount).values).toEqual([undefined, '合计', ...education.columnTotals, 3]);
+
     // The county sees the school as one of its bars with the same figure, and may drill into it.
     const countyView = await getDashboard(county, parseStatFilters({}), year);
     expect(countyView.children.find((child) => child.id === school.id)).toMatchObject({ count: 3, kind: 'school' });
     expect(countyView.total).toBe(countyView.children.reduce((sum, child) => sum + child.count, 0));
     expect((await getDashboard(county, parseStatFilters({ unit: String(school.id) }), year)).total).toBe(3);
+    const byUnit = await getReport(county, 'unit-stage', parseStatFilters({}), year);
+    expect(byUnit.rows.find((r) => r.key === String(school.id))?.total).toBe(3);
+    expect(byUnit.total).toBe(countyView.total);
     // A neighbouring county's viewer and the school itself cannot look outside their jurisdiction.
     await expect(getDashboard(await actorFor('440103.query1'), parseStatFilters({ unit: String(school.id) }), year)).rejects.toBeInstanceOf(NotFoundError);
     const countyUnit = await getUnitByCode('440106');

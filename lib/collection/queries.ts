@@ -43,7 +43,8 @@ export interface StateCounts {
   returned: number;
 }
 
-async function countsOf(unitId: number): Promise<StateCounts> {
+/** The collection totals of a unit's subtree (every state), from the totals kept with each transition. */
+export async function countsOf(unitId: number): Promise<StateCounts> {
   const db = await getDb();
   const [row] = await db
     .select({ teachers: unitRollups.teachers, complete: unitRollups.recordsComplete, submitted: unitRollups.recordsSubmitted, effective: unitRollups.recordsEffective, returned: unitRollups.recordsReturned })

@@ -1,12 +1,13 @@
 import 'server-only';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb, rowsOf } from '@/lib/db';
 import { statCounts, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { schoolTypes, stageNames, type Stage } from '@/lib/reference/school-types';
+import { assembleReport, type ReportKind, type ReportTable } from './reports';
 import { ageBandOf, ageBands, type StatFilters } from './schemas';
 
 export interface Slice {
@@ -116,4 +117,58 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
     status: slices('status'),
     statisticsYear,
   };
+}
+
+/** The teachers of a unit's subtree, with the cheapest filter for its tier (see the teacher list). */
+function subtreeCondition(unit: { id: number; path: string; tier: string }): SQL {
+  if (unit.tier === 'school') return sql`t.unit_id = ${unit.id}`;
+  if (unit.tier === 'county') return sql`t.unit_id in (select id from units where path <@ ${unit.path}::ltree)`;
+  return sql`t.unit_path <@ ${unit.path}::ltree`;
+}
+
+/**
+ * A standard report, counted straight from `teachers` under the unit (exact, whatever the cross-tab).
+ * 专任教师 (staff category 01) for the education and title reports; official reports count effective records.
+ */
+export async function getReport(actor: Actor, kind: ReportKind, filters: StatFilters, statisticsYear = new Date().getFullYear()): Promise<ReportTable> {
+  assertCan(actor, 'teacher.list');
+  const db = await getDb();
+  const unit = await statUnit(actor, filters.unitId);
+  const conditions: SQL[] = [subtreeCondition(unit)];
+  if (filters.scope === 'official') conditions.push(sql`t.record_state = 'effective'`);
+  if (filters.schoolType) conditions.push(sql`t.school_type_code = ${filters.schoolType}`);
+  else if (filters.stage) conditions.push(sql`t.stage = ${filters.stage}`);
+  if (filters.ownership) conditions.push(sql`t.ownership = ${filters.ownership}`);
+  if (kind === 'education-stage' || kind === 'title-stage') conditions.push(sql`t.record->'basic'->>'staffCategory' = '01'`);
+  const axes: Record<ReportKind, [SQL, SQL]> = {
+    'education-stage': [sql`coalesce(t.highest_education, '')`, sql`t.stage`],
+    'title-stage': [sql`coalesce(t.title_level, '')`, sql`t.stage`],
+    'age-gender': [sql`(${statisticsYear} - extract(year from t.birth_date))::int::text`, sql`t.gender`],
+    // A school has no units below it: its one row is itself.
+    'unit-stage': [unit.kind === 'school' ? sql`${String(unit.id)}` : sql`subpath(t.unit_path, ${unit.path.split('.').length}, 1)::text`, sql`t.stage`],
+  };
+  const [rowExpr, columnExpr] = axes[kind];
+  const counted = rowsOf<{ row: string; column: string; n: number }>(
+    await db.execute(sql`select ${rowExpr} as row, ${columnExpr} as column, count(*)::int as n from teachers t where ${sql.join(conditions, sql` and `)} group by 1, 2`),
+  );
+  let context: Parameters<typeof assembleReport>[2] = { unitName: unit.name, official: filters.scope === 'official' };
+  if (kind === 'age-gender') {
+    const bands = new Map<string, number>();
+    for (const c of counted) {
+      const key = `${ageBandOf(Number(c.row))}|${c.column}`;
+      bands.set(key, (bands.get(key) ?? 0) + Number(c.n));
+    }
+    return assembleReport(kind, [...bands].map(([key, n]) => ({ row: key.split('|')[0], column: key.split('|')[1], n })), context);
+  }
+  if (kind === 'unit-stage' && unit.kind === 'school') {
+    context = { ...context, unitLabels: new Map([[String(unit.id), unit.name]]), unitOrder: [String(unit.id)] };
+  } else if (kind === 'unit-stage') {
+    const children = await db
+      .select({ id: units.id, name: units.name })
+      .from(units)
+      .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`))
+      .orderBy(asc(units.code));
+    context = { ...context, unitLabels: new Map(children.map((c) => [String(c.id), c.name])), unitOrder: children.map((c) => String(c.id)) };
+  }
+  return assembleReport(kind, counted.map((c) => ({ ...c, n: Number(c.n) })), context);
 }
