@@ -11,6 +11,8 @@ import { buildReportWorkbook } from '@/lib/statistics/report-export';
 import ExcelJS from 'exceljs';
 import { parseStatFilters } from '@/lib/statistics/schemas';
 import { createTeacher, deleteEntry, saveEntry, saveSection } from '@/lib/teachers/service';
+import { countTeachers, exportTeachers, listTeachers } from '@/lib/teachers/queries';
+import { parseConditions } from '@/lib/statistics/query-builder';
 import { actorFor, getUnitByCode, registration, seedSchool } from './support/factories';
 
 const completeBasic = {
@@ -98,6 +100,21 @@ describe('dashboard figures', () => {
     const sheet = workbook.worksheets[0];
     expect(sheet.getRow(3).getCell(1).value).toBe('最高学历');
     expect(sheet.getRow(sheet.rowCount).values).toEqual([undefined, '合计', ...education.columnTotals, 3]);
+
+    // The combined query finds the same people, and its export is audited and masked for viewers.
+    const minority = { conditions: parseConditions(['ethnicGroup~in~04,02']), state: 'effective' };
+    expect(await countTeachers(manager, minority)).toBe(1);
+    expect((await listTeachers(manager, minority)).rows.map((r) => r.id)).toEqual([b]);
+    const born80s = { conditions: parseConditions(['birthDate~between~1980-01-01,1995-12-31']) };
+    expect(await countTeachers(manager, born80s)).toBe(2);
+    expect(await countTeachers(manager, { ...born80s, state: 'effective' })).toBe(1);
+    expect(parseConditions(['birthDate~between~1980/01/01,', 'nope~in~1', 'ethnicGroup~in~zz'])).toEqual([]);
+    const viewer = await actorFor(`${school.code}.query1`);
+    const exported = await exportTeachers(viewer, minority, ['basic'], true);
+    expect(exported.rows).toBe(1);
+    const [audit] = rowsOf<{ detail: { masked: boolean; filters: { conditions: unknown[] } } }>(await (await getDb()).execute(sql`select detail from audit_log where action = 'teacher.export' and actor_account_id = ${viewer.accountId} order by id desc limit 1`));
+    expect(audit.detail.masked).toBe(true);
+    expect(audit.detail.filters.conditions).toHaveLength(1);
 
     // The county sees the school as one of its bars with the same figure, and may drill into it.
     const countyView = await getDashboard(county, parseStatFilters({}), year);

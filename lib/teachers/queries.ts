@@ -16,6 +16,7 @@ import { stageNames, type Stage } from '@/lib/reference/school-types';
 import { editableFields, getScopedTeacher, mayRevealIdNumber } from './service';
 import { additionFields, changeableFields } from '@/lib/collection/service';
 import { recordStateNames, type RecordState } from './schemas';
+import { queryFieldOf, type QueryCondition } from '@/lib/statistics/query-builder';
 
 export const teacherPageSize = 50;
 
@@ -27,6 +28,8 @@ export interface TeacherListFilters {
   personnelStatus?: string;
   state?: string;
   after?: number;
+  /** The combined query's conditions on 基本信息 indicators. */
+  conditions?: QueryCondition[];
 }
 
 export interface TeacherListRow {
@@ -77,7 +80,45 @@ async function filterConditions(db: Executor, actor: Actor, filters: TeacherList
   if (filters.gender) conditions.push(eq(teachers.gender, filters.gender));
   if (filters.personnelStatus) conditions.push(eq(teachers.personnelStatus, filters.personnelStatus));
   if (filters.state === 'draft' || filters.state === 'submitted' || filters.state === 'effective') conditions.push(eq(teachers.recordState, filters.state));
+  for (const condition of filters.conditions ?? []) conditions.push(conditionSql(condition));
   return conditions;
+}
+
+/** Fields copied out of the record into columns are queried there (indexes, types); the rest in the jsonb. */
+const columnOf: Record<string, SQL> = {
+  gender: sql`${teachers.gender}`,
+  birthDate: sql`${teachers.birthDate}::text`,
+  onEstablishment: sql`(case when ${teachers.onEstablishment} then '1' else '0' end)`,
+  postCategory: sql`${teachers.postCategory}`,
+  personnelStatus: sql`${teachers.personnelStatus}`,
+  ethnicGroup: sql`${teachers.ethnicGroup}`,
+  highestEducation: sql`${teachers.highestEducation}`,
+  highestDegree: sql`${teachers.highestDegree}`,
+  staffNumber: sql`${teachers.staffNumber}`,
+};
+
+function conditionSql(condition: QueryCondition): SQL {
+  const field = queryFieldOf(condition.field)!;
+  const value = columnOf[field.key] ?? sql`(${teachers.record}->'basic'->>${field.key})`;
+  if (condition.op === 'in') {
+    const list = sql`array[${sql.join(condition.values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+    return field.type === 'codes' ? sql`(${teachers.record}->'basic'->${field.key}) ?| ${list}` : sql`${value} = any(${list})`;
+  }
+  if (condition.op === 'contains') return sql`${value} ilike ${`%${condition.values[0].replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`;
+  const [from, to] = condition.values;
+  const typed = field.type === 'number' ? sql`(${value})::numeric` : value;
+  const bound = (v: string) => (field.type === 'number' ? sql`${v}::numeric` : sql`${v}`);
+  return sql.join([from ? sql`${typed} >= ${bound(from)}` : sql`true`, to ? sql`${typed} <= ${bound(to)}` : sql`true`], sql` and `);
+}
+
+/** How many teachers match (the combined query shows the count before the list). */
+export async function countTeachers(actor: Actor, filters: TeacherListFilters): Promise<number> {
+  assertCan(actor, 'teacher.list');
+  const db = await getDb();
+  const conditions = await filterConditions(db, actor, filters);
+  if (!conditions) return 0;
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...conditions));
+  return row.n;
 }
 
 /** The teacher list (seed 六(六)): jurisdiction first, filters in SQL, keyset pages of 50 by id, newest first. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkResidentIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
 import { codeTables } from '@/lib/indicators/code-tables';
 import { collectionScopeProblem, todayIso } from '@/lib/indicators/form-schema';
+import { parseConditions } from '@/lib/statistics/query-builder';
 
 /** Client-safe schemas of the teacher module. */
 export const residentIdType = '1';
@@ -75,16 +76,18 @@ export type RecordState = keyof typeof recordStateNames;
 export const maxPhotoBytes = 60 * 1024;
 
 /** The list filters as they travel in the URL (shared by the list, the export page and its download). */
-export function parseTeacherFilters(params: Record<string, string | undefined>) {
+export function parseTeacherFilters(params: Record<string, string | string[] | undefined>) {
+  const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
   const number = (value: string | undefined) => (value && /^\d{1,10}$/.test(value) ? Number(value) : undefined);
   return {
-    q: params.q?.trim() || undefined,
-    unitId: number(params.unit),
-    stage: params.stage || undefined,
-    gender: params.gender || undefined,
-    personnelStatus: params.status || undefined,
-    state: params.state || undefined,
-    after: number(params.after),
+    q: one(params.q)?.trim() || undefined,
+    unitId: number(one(params.unit)),
+    stage: one(params.stage) || undefined,
+    gender: one(params.gender) || undefined,
+    personnelStatus: one(params.status) || undefined,
+    state: one(params.state) || undefined,
+    after: number(one(params.after)),
+    conditions: parseConditions(params.cond),
   };
 }
 

@@ -39,7 +39,10 @@ export default async function StatisticsPage({ searchParams }: { searchParams: P
   return (
     <div className="space-y-4">
       <PageTitle title="统计分析" description={`${dashboard.unit.name}${dashboard.unit.kind === 'school' ? '' : '及所辖单位'}的教师队伍情况。年龄按 ${dashboard.statisticsYear} 年减出生年份计算。`}>
-        <Link href={`/statistics/reports?${statQuery(filters)}`} className="btn-secondary">标准报表</Link>
+        <div className="flex gap-2">
+          <Link href={`/statistics/reports?${statQuery(filters)}`} className="btn-secondary">标准报表</Link>
+          <Link href="/statistics/query" className="btn-secondary">组合查询</Link>
+        </div>
       </PageTitle>
       <nav aria-label="单位层级" className="flex flex-wrap items-center gap-1 text-sm text-slate-600" data-testid="stat-trail">
         {dashboard.trail.map((unit, i) => (

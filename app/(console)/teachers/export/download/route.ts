@@ -11,7 +11,7 @@ export async function GET(request: NextRequest) {
   if (!actor || mustChangePassword(actor) || !can(actor, 'teacher.list')) return new Response('不存在', { status: 404 });
   const params = request.nextUrl.searchParams;
   const subsets = params.getAll('subset').filter((key) => subsetsByKey.has(key));
-  const filters = parseTeacherFilters(Object.fromEntries(params));
+  const filters = parseTeacherFilters({ ...Object.fromEntries(params), cond: params.getAll('cond') });
   try {
     const official = params.get('official') === '1';
     const { content } = await exportTeachers(actor, filters, subsets.length ? subsets : ['basic'], official);
