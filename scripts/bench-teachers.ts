@@ -4,20 +4,15 @@
  * then times a 10,000-row import.
  * Usage: DATABASE_URL=... npm run bench:teachers [-- --teachers 1000000 --schools 20000 --runs 40 --import-rows 10000]
  */
-import ExcelJS from 'exceljs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { measure } from './bench-timing';
+import { timeTeacherImport } from './bench-teacher-import';
 import { eq, sql } from 'drizzle-orm';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { accounts, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { loadSessionAccount } from '@/lib/auth/queries';
-import { resolveCatalogue } from '@/lib/indicators/settings';
-import { idCheckCharacter } from '@/lib/reference/id-number';
-import { getImportJob } from '@/lib/teacher-import/queries';
-import { confirmImport, startImportValidation } from '@/lib/teacher-import/service';
-import { buildImportTemplate } from '@/lib/teacher-import/template';
 import { listTeachers, type TeacherListFilters } from '@/lib/teachers/queries';
 import { initializeNationalTree, insertUnitsWithDefaultAccounts, rebuildRollups, type NewUnit } from '@/lib/units/service';
 import { getProgress, listReviewQueue } from '@/lib/collection/queries';
@@ -162,37 +157,9 @@ async function main() {
   }
 
   if (importRows > 0) {
-    const template = await buildImportTemplate(resolveCatalogue(null, 'primary_secondary'), 'bench');
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(template as unknown as ArrayBuffer);
-    const sheet = workbook.getWorksheet('基本信息')!;
-    const headers = (sheet.getRow(1).values as string[]).slice(1);
-    const base = Date.now() % 400;
-    for (let i = 0; i < importRows; i++) {
-      const birth = `19${70 + (i % 25)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
-      const first17 = `${String(110101 + ((base + Math.floor(i / 500)) % 900)).padStart(6, '0')}${birth}${String((i % 500) * 2).padStart(3, '0')}`;
-      const row: Record<string, string> = {
-        身份证件类型: '居民身份证', 身份证件号码: first17 + idCheckCharacter(first17), 姓名: `导入压测${i}`, 性别: '女',
-        出生日期: `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6)}`, '国籍/地区': '中国', 民族: '汉族', 政治面貌: '群众',
-        是否在编: '是', 岗位类别: '教师岗位', 人员状态: '在本单位任职', 教职工号: `I${i}`, 参加工作年月: '2015-08', 进本校年月: '2018-09',
-        教职工来源: '应届毕业生', 教职工类别: '专任教师', 签订合同情况: '聘用合同', 健康状况: '健康或良好',
-      };
-      sheet.addRow(headers.map((h) => row[h] ?? ''));
-    }
-    const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
     const importer = await actor(`${benchSchool.code}.manager`);
-    let started = performance.now();
-    const validation = await startImportValidation(importer, { name: 'bench.xlsx', bytes });
-    await validation.finished;
-    const checked = await getImportJob(importer, validation.jobId);
-    const validateSeconds = (performance.now() - started) / 1000;
-    if (checked.status !== 'valid') throw new Error(`bench file did not validate: ${checked.message} ${JSON.stringify(checked.summary?.issues?.slice(0, 3))}`);
-    started = performance.now();
-    const run = await confirmImport(importer, validation.jobId);
-    await run.finished;
-    const done = await getImportJob(importer, validation.jobId);
-    const importSeconds = (performance.now() - started) / 1000;
-    console.log(`\nimport of ${importRows} teachers (${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB xlsx): validation ${validateSeconds.toFixed(1)} s, import ${importSeconds.toFixed(1)} s (${done.status}), ${(importRows / (validateSeconds + importSeconds)).toFixed(0)} rows/s end to end`);
+    const result = await timeTeacherImport(importer, importRows);
+    console.log(`\nimport of ${importRows} teachers (${result.megabytes.toFixed(1)} MB xlsx): validation ${result.validateSeconds.toFixed(1)} s, import ${result.importSeconds.toFixed(1)} s (${result.status}), ${result.rowsPerSecond.toFixed(0)} rows/s end to end`);
   }
   await closeConnection();
 }

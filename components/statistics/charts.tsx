@@ -35,7 +35,7 @@ function DataTable({ data, caption }: { data: Datum[]; caption: string }) {
         <tbody className="divide-y divide-slate-100">
           {data.map((d) => (
             <tr key={d.label}>
-              <td className="px-2 py-1">{d.label}</td>
+              <td className="px-2 py-1">{d.href ? <a href={d.href} className="text-brand-700 hover:underline">{d.label}</a> : d.label}</td>
               <td className="px-2 py-1 text-right tabular-nums">{numberFormat(d.count)}</td>
               <td className="px-2 py-1 text-right tabular-nums">{share(d.count, total)}</td>
             </tr>

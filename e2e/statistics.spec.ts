@@ -1,0 +1,86 @@
+import { expect, test } from '@playwright/test';
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
+import { demoPassword, signIn, signOut } from './helpers';
+
+/** Statistics on the demo data (all records are drafts at this point, so the views include drafts). */
+test.describe.configure({ mode: 'serial' });
+
+test('a ministry viewer drills from the nation to a province and a county by clicking the bars', async ({ page }) => {
+  await signIn(page, '000000.query1', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/statistics?scope=all');
+  await expect(page.getByTestId('stat-scope')).toContainText('不是正式统计数据');
+  const total = Number((await page.getByTestId('stat-total').textContent())!.replace(/,/g, ''));
+  expect(total).toBeGreaterThanOrEqual(36);
+  // Only 浙江 has teachers in the demo: its bar is the one to click.
+  await page.getByTestId('chart-children').locator('.recharts-bar-rectangle path').first().click();
+  await expect(page.getByTestId('stat-trail')).toContainText('浙江省教育厅');
+  await expect(page).toHaveURL(/unit=\d+.*scope=all|scope=all.*unit=\d+/);
+  await page.getByTestId('chart-children').locator('.recharts-bar-rectangle path').first().click();
+  await expect(page.getByTestId('stat-trail')).toContainText('杭州市教育局');
+  await page.getByTestId('chart-children').locator('.recharts-bar-rectangle path').first().click();
+  await expect(page.getByTestId('stat-trail')).toContainText('西湖区教育局');
+  expect(Number((await page.getByTestId('stat-total').textContent())!.replace(/,/g, ''))).toBe(total);
+  await page.screenshot({ path: 'test-results/screens/statistics-desktop.png', fullPage: true });
+  // Official figures: nothing is effective yet.
+  await page.getByTestId('stat-scope-select').selectOption('official');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page.getByTestId('stat-scope')).toContainText('正式数据');
+  await expect(page.getByTestId('stat-total')).toHaveText('0');
+  await signOut(page);
+});
+
+test('a county leader’s dashboard shows only its county, and a unit outside it is not found', async ({ page }) => {
+  await signIn(page, '330106.manager', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/statistics?scope=all');
+  await expect(page.getByTestId('stat-trail')).toHaveText('西湖区教育局');
+  const children = page.getByTestId('chart-children').getByTestId('chart-table');
+  await page.getByTestId('chart-children').getByText('表格查看').click();
+  await expect(children).toContainText('杭州市西湖区示范小学');
+  await expect(children).not.toContainText('上城区');
+  // Filters stay in the URL: a stage filter narrows the county to its kindergarten (no teachers there).
+  await page.goto('/statistics?scope=all&stage=kindergarten');
+  await expect(page.getByTestId('stat-total')).toHaveText('0');
+  const response = await page.goto('/statistics?unit=1');
+  expect(response?.status()).toBe(404);
+  await signOut(page);
+});
+
+test('a report downloads as xlsx with the cells shown on the page', async ({ page }) => {
+  await signIn(page, '330106.manager', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/statistics/reports?report=unit-stage&scope=all');
+  const table = page.getByTestId('report-table');
+  const onPage = await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => Array.from(row.children).map((cell) => cell.textContent!.trim())));
+  const totalRow = await page.getByTestId('report-total').locator('th, td').allTextContents();
+  expect(totalRow[totalRow.length - 1]).not.toBe('0');
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-download').click()]);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(readFileSync((await file.path())!) as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0];
+  const inFile: string[][] = [];
+  sheet.eachRow((row, n) => {
+    if (n > 3) inFile.push((row.values as unknown[]).slice(1).map((v) => (typeof v === 'number' ? v.toLocaleString('zh-CN') : String(v))));
+  });
+  expect(inFile).toEqual([...onPage, totalRow.map((cell) => cell.trim())]);
+  await page.screenshot({ path: 'test-results/screens/report-desktop.png', fullPage: true });
+  await signOut(page);
+});
+
+test('the combined query finds a known teacher and exports the result', async ({ page }) => {
+  await signIn(page, '2133060001.manager', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/statistics/query');
+  await page.getByLabel('条件 1 的指标').selectOption({ label: '姓名' });
+  await page.getByLabel('姓名包含').fill('王芳');
+  await page.getByText('仅正式数据（已生效）').click();
+  await page.getByTestId('query-run').click();
+  await expect(page.getByTestId('query-count')).toHaveText('1');
+  await expect(page.getByTestId('query-row')).toContainText('王芳');
+  await expect(page.getByTestId('query-summary')).toContainText('姓名包含“王芳”');
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('query-export').click()]);
+  expect(file.suggestedFilename()).toContain('工作数据');
+  await signOut(page);
+});

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench`: against a database loaded by `npm run seed:scale`, prints p50 and p95 of the pages'
+ * data and, beside each, the time of the raw SQL that computes the same answer from `teachers`, and
+ * the ratio. With --base (the built app serving the same database) it also times whole HTTP responses.
+ * Usage: DATABASE_URL=… npm run bench -- [--runs 30] [--base http://localhost:3400] [--import-rows 10000]
+ */
+import { chromium } from '@playwright/test';
+import { eq, sql } from 'drizzle-orm';
+import { parseArgs } from 'node:util';
+import { closeConnection, getConnection } from '@/lib/db/client';
+import { accounts, teachers, units } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { hashPassword } from '@/lib/auth/password';
+import { loadSessionAccount } from '@/lib/auth/queries';
+import { getProgress } from '@/lib/collection/queries';
+import { approveRecords } from '@/lib/collection/service';
+import { getDashboard } from '@/lib/statistics/queries';
+import { parseStatFilters } from '@/lib/statistics/schemas';
+import { getTeacherRecord, listTeachers } from '@/lib/teachers/queries';
+import { measure, type Timing } from './bench-timing';
+import { timeTeacherImport } from './bench-teacher-import';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' }, base: { type: 'string' }, 'import-rows': { type: 'string', default: '10000' } } });
+const runs = Math.max(30, Number(values.runs));
+
+async function actor(username: string): Promise<Actor> {
+  const { db } = await getConnection();
+  const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.username, username));
+  if (!account) throw new Error(`no account ${username}: load the database with npm run seed:scale first`);
+  return (await loadSessionAccount(account.id, null))!.actor;
+}
+
+const ms = (t: Timing) => `${t.p50.toFixed(1)} ms | ${t.p95.toFixed(1)} ms`;
+
+async function compare(label: string, page: (i: number) => Promise<unknown>, raw: ((i: number) => Promise<unknown>) | null) {
+  const ours = await measure(runs, page);
+  if (!raw) return console.log(`| ${label} | ${ms(ours)} | — | — | — |`);
+  const direct = await measure(runs, raw);
+  console.log(`| ${label} | ${ms(ours)} | ${ms(direct)} | ${(ours.p95 / direct.p95).toFixed(2)} |`);
+}
+
+/** The dashboard's figures counted straight from teachers: what stat_counts saves. */
+function rawDashboard(path: string) {
+  return async () => {
+    const { db } = await getConnection();
+    await db.execute(sql`
+      select grouping(t.gender, by_year, t.highest_education, t.title_level, minority, t.on_establishment, t.personnel_status, t.stage) as g,
+        t.gender, by_year, t.highest_education, t.title_level, minority, t.on_establishment, t.personnel_status, t.stage, count(*)
+      from teachers t, lateral (select extract(year from t.birth_date)::int as by_year, t.ethnic_group <> '01' as minority) x
+      where t.unit_path <@ ${path}::ltree and t.record_state = 'effective'
+      group by grouping sets ((), (t.gender), (t.gender, by_year), (t.highest_education), (t.title_level), (minority), (t.on_establishment), (t.personnel_status), (t.stage))`);
+    await db.execute(sql`select subpath(unit_path, nlevel(${path}::ltree), 1), count(*) from teachers where unit_path <@ ${path}::ltree and nlevel(unit_path) > nlevel(${path}::ltree) and record_state = 'effective' group by 1`);
+  };
+}
+
+async function main() {
+  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a database loaded by npm run seed:scale');
+  const { db } = await getConnection();
+  const [{ total }] = await db.execute(sql`select count(*)::int as total from teachers`).then((r) => r as unknown as { total: number }[]);
+  console.log(`teachers in the database: ${total.toLocaleString('en')}; ${runs} runs per measure after one warm-up\n`);
+  const ministry = await actor('000000.manager');
+  const province = await actor('330000.manager');
+  const county = await actor('330106.manager');
+  const official = parseStatFilters({});
+
+  console.log('| measure | p50 | p95 | raw SQL p50 | raw SQL p95 | ratio (p95) |');
+  console.log('|---|---|---|---|---|---|');
+  await compare('national dashboard (data)', () => getDashboard(ministry, official), rawDashboard(ministry.unitPath));
+  await compare('province dashboard (浙江, data)', () => getDashboard(province, official), rawDashboard(province.unitPath));
+  await compare('county dashboard (西湖区, data)', () => getDashboard(county, official), rawDashboard(county.unitPath));
+  await compare('national progress page (data)', () => getProgress(ministry, {}), async () => {
+    await db.execute(sql`select subpath(unit_path, 1, 1), count(*), count(*) filter (where complete), count(*) filter (where record_state = 'submitted'), count(*) filter (where record_state = 'effective'), count(*) filter (where record_state = 'draft' and return_reason is not null) from teachers group by 1`);
+  });
+
+  const [sample] = await db.select({ id: teachers.id, name: teachers.name, idNumber: teachers.idNumber }).from(teachers).where(sql`${teachers.unitPath} <@ ${county.unitPath}::ltree`).limit(1);
+  const namePrefix = sample.name.slice(0, 2);
+  const listRaw = (where: ReturnType<typeof sql>) => async () => {
+    await db.execute(sql`select t.id, t.name, u.name from teachers t join units u on u.id = t.unit_id where ${where} order by t.id desc limit 51`);
+  };
+  await compare(`national search by name prefix "${namePrefix}"`, () => listTeachers(ministry, { q: namePrefix }), listRaw(sql`t.name like ${`${namePrefix}%`}`));
+  await compare('national search by ID number', () => listTeachers(ministry, { q: sample.idNumber }), listRaw(sql`t.id_number = ${sample.idNumber}`));
+  // Deep in the list: the keyset after the 5,000th teacher of the province, newest first.
+  const [deep] = await db.execute(sql`select id from teachers where unit_path <@ ${province.unitPath}::ltree order by id desc offset 5000 limit 1`).then((r) => r as unknown as { id: number }[]);
+  await compare('province list, page 101 (keyset)', () => listTeachers(province, { after: deep.id }), listRaw(sql`t.unit_path <@ ${province.unitPath}::ltree and t.id < ${deep.id}`));
+  await compare('one record page (county manager)', () => getTeacherRecord(county, sample.id), async () => {
+    await db.execute(sql`select t.*, (select json_agg(e) from teacher_entries e where e.teacher_id = t.id) from teachers t where t.id = ${sample.id}`);
+  });
+
+  // One approval per run, each on a different reported record of the county's schools.
+  const queue = await db.execute(sql`select t.id from teachers t join units u on u.id = t.unit_id where u.parent_id = ${county.unitId} and t.record_state = 'submitted' order by t.id limit ${runs * 2 + 2}`).then((r) => (r as unknown as { id: number }[]).map((row) => Number(row.id)));
+  if (queue.length >= runs * 2 + 2) {
+    let next = 0;
+    await compare('one approval (transition, version, totals, statistics, audit)', () => approveRecords(county, { teacherIds: [queue[next++]], comment: '', sampled: [] }), async () => {
+      await db.execute(sql`update teachers set record_state = 'effective', effective_version = 1 where id = ${queue[next++]} and record_state = 'submitted'`);
+    });
+  } else console.log(`| one approval | (only ${queue.length} reported records in the county; load more teachers) | | | | |`);
+
+  if (values.base) {
+    const password = 'Bench#2026http';
+    for (const user of [ministry, province, county]) {
+      await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false, failedLoginCount: 0, lockedUntil: null }).where(eq(accounts.id, user.accountId));
+    }
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    console.log('\n| whole HTTP response of the built app | p50 | p95 |');
+    console.log('|---|---|---|');
+    for (const [user, paths] of [[ministry, ['/statistics', '/progress']], [province, ['/statistics']], [county, ['/statistics', `/teachers/${sample.id}`]]] as const) {
+      const page = await browser.newPage();
+      await page.goto(`${values.base}/login`);
+      await page.getByLabel('账号').fill(user.username);
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+      for (const path of paths) {
+        const t = await measure(runs, async () => {
+          const response = await page.request.get(`${values.base}${path}`);
+          if (!response.ok()) throw new Error(`${path}: HTTP ${response.status()}`);
+          await response.body();
+        });
+        console.log(`| ${user.username} GET ${path} | ${ms(t)} |`);
+      }
+      await page.close();
+    }
+    await browser.close();
+  }
+
+  const importRows = Number(values['import-rows']);
+  if (importRows > 0) {
+    const [school] = await db.select({ code: units.code }).from(units).where(sql`${units.parentId} = ${county.unitId} and ${units.kind} = 'school' and ${units.stage} = 'primary_secondary'`).limit(1);
+    const result = await timeTeacherImport(await actor(`${school.code}.manager`), importRows);
+    console.log(`\n${importRows}-row teacher import (${result.megabytes.toFixed(1)} MB xlsx): validation ${result.validateSeconds.toFixed(1)} s, import ${result.importSeconds.toFixed(1)} s (${result.status}); ${result.rowsPerSecond.toFixed(0)} rows/s end to end`);
+  }
+  await closeConnection();
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  await closeConnection();
+  process.exit(1);
+});
