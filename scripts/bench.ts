@@ -19,6 +19,7 @@ import { parseStatFilters } from '@/lib/statistics/schemas';
 import { getTeacherRecord, listTeachers } from '@/lib/teachers/queries';
 import { measure, type Timing } from './bench-timing';
 import { timeTeacherImport } from './bench-teacher-import';
+import { applyRollupDeltas } from '@/lib/units/service';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' }, base: { type: 'string' }, 'import-rows': { type: 'string', default: '10000' } } });
 const runs = Math.max(30, Number(values.runs));
@@ -79,21 +80,36 @@ async function main() {
   };
   await compare(`national search by name prefix "${namePrefix}"`, () => listTeachers(ministry, { q: namePrefix }), listRaw(sql`t.name like ${`${namePrefix}%`}`));
   await compare('national search by ID number', () => listTeachers(ministry, { q: sample.idNumber }), listRaw(sql`t.id_number = ${sample.idNumber}`));
-  // Deep in the list: the keyset after the 5,000th teacher of the province, newest first.
-  const [deep] = await db.execute(sql`select id from teachers where unit_path <@ ${province.unitPath}::ltree order by id desc offset 5000 limit 1`).then((r) => r as unknown as { id: number }[]);
-  await compare('province list, page 101 (keyset)', () => listTeachers(province, { after: deep.id }), listRaw(sql`t.unit_path <@ ${province.unitPath}::ltree and t.id < ${deep.id}`));
+  // Deep in the list: the keyset after the 2,000th teacher of the province, newest first.
+  const [deep] = await db.execute(sql`select id from teachers where unit_path <@ ${province.unitPath}::ltree order by id desc offset 2000 limit 1`).then((r) => r as unknown as { id: number }[]);
+  await compare('province list, page 41 (keyset)', () => listTeachers(province, { after: deep.id }), listRaw(sql`t.unit_path <@ ${province.unitPath}::ltree and t.id < ${deep.id}`));
   await compare('one record page (county manager)', () => getTeacherRecord(county, sample.id), async () => {
     await db.execute(sql`select t.*, (select json_agg(e) from teacher_entries e where e.teacher_id = t.id) from teachers t where t.id = ${sample.id}`);
   });
 
-  // One approval per run, each on a different reported record of the county's schools.
-  const queue = await db.execute(sql`select t.id from teachers t join units u on u.id = t.unit_id where u.parent_id = ${county.unitId} and t.record_state = 'submitted' order by t.id limit ${runs * 2 + 2}`).then((r) => (r as unknown as { id: number }[]).map((row) => Number(row.id)));
-  if (queue.length >= runs * 2 + 2) {
+  // One approval per run, each on a different reported record of the county's schools. The generated
+  // nation has few reported records per county, so the bench first puts effective ones back to
+  // 'submitted' (with their progress totals), then approves them: half through the service, half raw.
+  const need = runs * 2 + 2;
+  const [{ available }] = await db.execute(sql`select count(*)::int as available from teachers t join units u on u.id = t.unit_id where u.parent_id = ${county.unitId} and t.record_state = 'effective'`).then((r) => r as unknown as { available: number }[]);
+  const reopened = available < need ? [] : await db.transaction(async (tx) => {
+    const rows = await tx.execute(sql`
+      update teachers set record_state = 'submitted', effective_version = 0
+      where id in (select t.id from teachers t join units u on u.id = t.unit_id where u.parent_id = ${county.unitId} and t.record_state = 'effective' order by t.id limit ${need})
+      returning id, unit_path`);
+    const list = rows as unknown as { id: number; unit_path: string }[];
+    await applyRollupDeltas(tx, list.map((row) => ({ path: row.unit_path, recordsSubmitted: 1, recordsEffective: -1 })));
+    return list.map((row) => Number(row.id));
+  });
+  if (reopened.length === need) {
     let next = 0;
-    await compare('one approval (transition, version, totals, statistics, audit)', () => approveRecords(county, { teacherIds: [queue[next++]], comment: '', sampled: [] }), async () => {
-      await db.execute(sql`update teachers set record_state = 'effective', effective_version = 1 where id = ${queue[next++]} and record_state = 'submitted'`);
+    await compare('one approval (transition, version, totals, statistics, audit)', () => approveRecords(county, { teacherIds: [reopened[next++]], comment: '', sampled: [] }), async () => {
+      await db.execute(sql`update teachers set record_state = 'effective', effective_version = 1 where id = ${reopened[next++]} and record_state = 'submitted'`);
     });
-  } else console.log(`| one approval | (only ${queue.length} reported records in the county; load more teachers) | | | | |`);
+    // The raw half moved records without their progress totals: put those in step again.
+    const rawPaths = await db.execute(sql`select unit_path from teachers where id in (${sql.join(reopened.slice(runs + 1).map((id) => sql`${id}::int`), sql`, `)}) and record_state = 'effective'`);
+    await db.transaction((tx) => applyRollupDeltas(tx, (rawPaths as unknown as { unit_path: string }[]).map((row) => ({ path: row.unit_path, recordsSubmitted: -1, recordsEffective: 1 }))));
+  } else console.log(`| one approval | only ${reopened.length} effective records in the county's schools: skipped | | | | |`);
 
   if (values.base) {
     const password = 'Bench#2026http';
@@ -125,7 +141,7 @@ async function main() {
 
   const importRows = Number(values['import-rows']);
   if (importRows > 0) {
-    const [school] = await db.select({ code: units.code }).from(units).where(sql`${units.parentId} = ${county.unitId} and ${units.kind} = 'school' and ${units.stage} = 'primary_secondary'`).limit(1);
+    const [school] = await db.select({ code: units.code }).from(units).where(sql`${units.path} <@ ${province.unitPath}::ltree and ${units.kind} = 'school' and ${units.stage} = 'primary_secondary'`).limit(1);
     const result = await timeTeacherImport(await actor(`${school.code}.manager`), importRows);
     console.log(`\n${importRows}-row teacher import (${result.megabytes.toFixed(1)} MB xlsx): validation ${result.validateSeconds.toFixed(1)} s, import ${result.importSeconds.toFixed(1)} s (${result.status}); ${result.rowsPerSecond.toFixed(0)} rows/s end to end`);
   }

@@ -109,7 +109,10 @@ async function main() {
           date '1964-01-01' + (((g / ${schools}) * 7919 + s.rn * 31) % 14600)::int as birth_date,
           s.region_rank as seq,
           abs(hashtext(g || 'e')) % 100 as e, abs(hashtext(g || 't')) % 100 as t, abs(hashtext(g || 'n')) % 1000 as n,
-          abs(hashtext(g || 's')) % 1000 as st, abs(hashtext(g || 'w')) % 100 as w, abs(hashtext(g || 'r')) % 1000 as r
+          abs(hashtext(g || 's')) % 1000 as st, abs(hashtext(g || 'w')) % 100 as w, abs(hashtext(g || 'r')) % 1000 as r,
+          (array['王','李','张','刘','陈','杨','黄','赵','吴','周','徐','孙','马','朱','胡','郭','何','高','林','罗'])[1 + g % 20] ||
+            (array['芳','伟','娜','敏','静','丽','强','磊','洋','艳','勇','军','杰','娟','涛','明','超','霞','平','刚'])[1 + (g / 20) % 20] ||
+            case when g % 3 = 0 then (array['华','英','玲','斌','峰'])[1 + (g / 400) % 5] else '' end as name
         from generate_series(${from}::int, ${to}::int) g
         join scale_schools s on s.rn = g % ${schools}`);
       await tx.execute(sql`
@@ -119,14 +122,12 @@ async function main() {
         lateral (select b.region || to_char(b.birth_date, 'YYYYMMDD') || lpad((b.seq * 2 + (case when b.gender = '1' then 1 else 0 end))::text, 3, '0') as first17) f`);
       await tx.execute(sql`
         insert into accounts (username, unit_id, role, display_name)
-        select id_number, unit_id, 'teacher', '规模教师' from scale_ids`);
+        select id_number, unit_id, 'teacher', name from scale_ids`);
       await tx.execute(sql`
         insert into teachers (unit_id, unit_path, province_unit_id, stage, id_type, id_number, name, gender, birth_date, staff_number, on_establishment,
           post_category, personnel_status, highest_education, ethnic_group, title_level, school_type_code, ownership, record_state, complete, return_reason, record, account_id)
         select b.unit_id, b.path, b.province_id, b.stage, '1', b.id_number,
-          (array['王','李','张','刘','陈','杨','黄','赵','吴','周','徐','孙','马','朱','胡','郭','何','高','林','罗'])[1 + b.g % 20] ||
-            (array['芳','伟','娜','敏','静','丽','强','磊','洋','艳','勇','军','杰','娟','涛','明','超','霞','平','刚'])[1 + (b.g / 20) % 20] ||
-            case when b.g % 3 = 0 then (array['华','英','玲','斌','峰'])[1 + (b.g / 400) % 5] else '' end,
+          b.name,
           b.gender, b.birth_date, 'SC' || b.g, b.w < 86, '1',
           case when b.st < 955 then '01' when b.st < 975 then '05' when b.st < 985 then '04' when b.st < 993 then '06' else '10' end,
           case b.stage
@@ -138,14 +139,13 @@ async function main() {
           b.school_type_code, b.ownership,
           (case when b.r < 800 then 'effective' when b.r < 880 then 'submitted' else 'draft' end)::record_state,
           b.r < 960, case when b.r >= 960 and b.r < 980 then '规模测试：请补充学习经历' end,
-          jsonb_build_object('basic', jsonb_build_object('idType', '1', 'idNumber', b.id_number, 'gender', b.gender, 'birthDate', b.birth_date::text, 'nationality', '156', 'staffCategory', case when b.w < 92 then '01' else '02' end)),
+          jsonb_build_object('basic', jsonb_build_object('name', b.name, 'idType', '1', 'idNumber', b.id_number, 'gender', b.gender, 'birthDate', b.birth_date::text, 'nationality', '156', 'staffCategory', case when b.w < 92 then '01' else '02' end)),
           a.id
         from scale_ids b join accounts a on a.username = b.id_number`);
     });
     console.log(`  teachers up to ${to + 1} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
   }
-  // The generated rows bypass the services: names and ID numbers go into the record, and the totals are recounted.
-  await db.execute(sql`update teachers set record = jsonb_set(record, '{basic,name}', to_jsonb(name)) where staff_number like 'SC%' and record->'basic'->>'name' is null`);
+  // The generated rows bypass the services: the subtree totals are recounted once.
   await db.transaction((tx) => rebuildRollups(tx));
   await db.execute(sql`drop table if exists scale_schools`);
   await db.execute(sql`analyze`);

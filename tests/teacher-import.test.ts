@@ -9,7 +9,7 @@ import { resolveCatalogue } from '@/lib/indicators/settings';
 import { getImportErrorFile, getImportJob } from '@/lib/teacher-import/queries';
 import { confirmImport, startImportValidation } from '@/lib/teacher-import/service';
 import { buildImportTemplate } from '@/lib/teacher-import/template';
-import { createTeacher } from '@/lib/teachers/service';
+import { createTeacher, saveSection } from '@/lib/teachers/service';
 import { applyRollupDeltas } from '@/lib/units/service';
 import { actorFor, registration, seedSchool } from './support/factories';
 
@@ -117,6 +117,32 @@ describe('teacher import', () => {
     expect(updated).toMatchObject({ staffNumber: 'UPD-9', name: existing.name });
     // Importing the same job twice is refused.
     await expect(confirmImport(manager, job.id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('imports nothing when a record changed, or an ID number was registered elsewhere, after validation', async () => {
+    const { manager, sysadmin } = await schoolManager();
+    const existing = registration();
+    const { teacherId } = await createTeacher(sysadmin, existing);
+    const fresh = basicRow({ 姓名: '丙老师' });
+    const bytes = await fillTemplate({ 基本信息: [fresh, { 身份证件号码: existing.idNumber, 教职工号: 'UPD-1', 健康状况: '健康或良好' }] });
+    const before = await teacherCount();
+
+    const edited = await validate(manager, bytes);
+    expect(edited.status).toBe('valid');
+    const [row] = await (await getDb()).select({ revision: teachers.revision }).from(teachers).where(eq(teachers.id, teacherId));
+    await saveSection(manager, { teacherId, revision: row.revision, subset: 'basic', values: { staffNumber: 'HAND-1' } });
+    await (await confirmImport(manager, edited.id)).finished;
+    expect(await getImportJob(manager, edited.id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/被修改|重新上传校验/) });
+    expect(await teacherCount()).toBe(before);
+
+    const taken = await validate(manager, bytes);
+    expect(taken.status).toBe('valid');
+    const elsewhere = await schoolManager();
+    const [d, m, y] = [fresh.出生日期, fresh.性别, fresh.身份证件号码];
+    await createTeacher(elsewhere.sysadmin, registration({ idNumber: y, birthDate: d, gender: m === '男' ? '1' : '2' }));
+    await (await confirmImport(manager, taken.id)).finished;
+    expect(await getImportJob(manager, taken.id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/已在.*登记/) });
+    expect(await teacherCount()).toBe(before + 1);
   });
 
   it('only a school information manager imports, and sees only their own jobs', async () => {

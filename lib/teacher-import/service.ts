@@ -12,6 +12,7 @@ import type { EffectiveSubset } from '@/lib/indicators/settings';
 import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
 import { createTeacherSchema, type CreateTeacherInput } from '@/lib/teachers/schemas';
 import { birthDateFromId, deriveHighest } from '@/lib/teachers/derive';
+import { getProvinceSettings } from '@/lib/indicators/queries';
 import { catalogueFor, duplicateRegistrationError, getActorSchool, insertTeachers, refreshCompleteness, refreshTitleLevels, type SchoolTarget } from '@/lib/teachers/service';
 import { workbookLayout } from './layout';
 import type { ImportIssue, ImportProgress, ImportSummary } from './schemas';
@@ -355,6 +356,24 @@ export interface StartedJob {
   finished: Promise<void>;
 }
 
+/**
+ * Plans that passed validation, kept in memory until confirmed (an hour at most), so that the import
+ * does not parse and check the whole file a second time. Safe to reuse: a new ID number registered
+ * meanwhile makes the insert fail, an existing record changed meanwhile fails its revision check, and
+ * a plan made under older indicator settings is not reused. After a restart the file is planned again.
+ */
+const validatedPlans: Map<string, { plan: ImportPlan; settingsVersion: number; at: number }> = ((globalThis as { __teacherImportPlans?: Map<string, { plan: ImportPlan; settingsVersion: number; at: number }> }).__teacherImportPlans ??= new Map());
+const planLifetimeMs = 60 * 60 * 1000;
+
+async function takeValidatedPlan(executor: Executor, jobId: string): Promise<ImportPlan | null> {
+  const cached = validatedPlans.get(jobId);
+  validatedPlans.delete(jobId);
+  for (const [id, entry] of validatedPlans) if (Date.now() - entry.at > planLifetimeMs) validatedPlans.delete(id);
+  if (!cached || Date.now() - cached.at > planLifetimeMs) return null;
+  const { version } = await getProvinceSettings(cached.plan.school.provinceUnitId, executor);
+  return version === cached.settingsVersion ? cached.plan : null;
+}
+
 /** Stores the file and validates it in the background; the page polls the job. */
 export async function startImportValidation(actor: Actor, file: { name: string; bytes: Uint8Array }): Promise<StartedJob> {
   assertCan(actor, 'teacher.import');
@@ -371,6 +390,10 @@ export async function startImportValidation(actor: Actor, file: { name: string; 
     const totalIssues = plan.issues.length;
     const summary: ImportSummary = { ...plan.summary, totalIssues, issues: plan.issues.slice(0, maxStoredIssues) };
     const errorFile = totalIssues ? await buildErrorWorkbook(plan.sheets, plan.issues) : null;
+    if (!totalIssues) {
+      const { version } = await getProvinceSettings(plan.school.provinceUnitId, db);
+      validatedPlans.set(jobId, { plan: { ...plan, sheets: [] }, settingsVersion: version, at: Date.now() });
+    }
     await db
       .update(importJobs)
       .set({ status: totalIssues ? 'invalid' : 'valid', totalRows: plan.summary.rows, summary: summary as unknown as Record<string, unknown>, errorFile, message: totalIssues ? `发现 ${totalIssues} 处错误，未导入任何数据` : '校验通过', finishedAt: new Date() })
@@ -420,7 +443,7 @@ export async function confirmImport(actor: Actor, jobId: string): Promise<Starte
   const started = Date.now();
   return runJob(jobId, async () => {
     const outcome = await db.transaction(async (tx) => {
-      const plan = await planImport(tx, actor, { name: job.fileName, bytes: new Uint8Array(job.file!) }, (p) => progressStore.set(jobId, p));
+      const plan = (await takeValidatedPlan(tx, jobId)) ?? (await planImport(tx, actor, { name: job.fileName, bytes: new Uint8Array(job.file!) }, (p) => progressStore.set(jobId, p)));
       if (plan.issues.length) throw new ConflictError(`数据在校验后发生变化，发现 ${plan.issues.length} 处错误，未导入任何数据。请重新上传校验。`);
       const result = await applyPlan(tx, actor, plan, (p) => progressStore.set(jobId, p));
       await recordAudit(tx, actor, { action: 'teacher.import', targetType: 'unit', targetId: actor.unitId, detail: { file: job.fileName, rows: plan.summary.rows, created: result.created, updated: result.updated, entries: plan.summary.entries } });
