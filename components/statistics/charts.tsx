@@ -1,6 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useSyncExternalStore } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export interface Datum {
@@ -51,6 +52,19 @@ function summaryOf(title: string, data: Datum[]): string {
   return `${title}：${data.map((d) => `${d.label} ${d.count} 人（${share(d.count, total)}）`).join('，') || '暂无数据'}`;
 }
 
+/** Charts draw in the browser only: the server sends the card, the table and the text alternative. */
+function useInBrowser(): boolean {
+  return useSyncExternalStore(
+    () => () => {},
+    () => true,
+    () => false,
+  );
+}
+
+function Placeholder({ height }: { height: number }) {
+  return <div className="animate-pulse rounded bg-slate-50" style={{ height }} aria-hidden="true" />;
+}
+
 export function ChartCard({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (
     <section className="card min-w-0 p-4" data-testid={testId}>
@@ -63,6 +77,7 @@ export function ChartCard({ title, children, testId }: { title: string; children
 /** Bars, horizontal when labels are long or many; a bar with a link drills down on click. */
 export function BarChartCard({ title, data, testId, horizontal, labelWidth = 110 }: { title: string; data: Datum[]; testId?: string; horizontal?: boolean; labelWidth?: number }) {
   const router = useRouter();
+  const inBrowser = useInBrowser();
   const vertical = horizontal ?? (data.length > 6 || data.some((d) => d.label.length > 6));
   const height = vertical ? Math.max(160, data.length * 28 + 40) : 240;
   return (
@@ -71,7 +86,7 @@ export function BarChartCard({ title, data, testId, horizontal, labelWidth = 110
         <p className="py-8 text-center text-sm text-slate-500">暂无数据</p>
       ) : (
         <div role="img" aria-label={summaryOf(title, data)} style={{ height }}>
-          <ResponsiveContainer width="100%" height="100%">
+          {!inBrowser ? <Placeholder height={height} /> : <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data} layout={vertical ? 'vertical' : 'horizontal'} margin={{ top: 4, right: 16, bottom: 4, left: 4 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
               {vertical ? (
@@ -98,7 +113,7 @@ export function BarChartCard({ title, data, testId, horizontal, labelWidth = 110
                 }}
               />
             </BarChart>
-          </ResponsiveContainer>
+          </ResponsiveContainer>}
         </div>
       )}
       <DataTable data={data} caption={title} />
@@ -107,13 +122,14 @@ export function BarChartCard({ title, data, testId, horizontal, labelWidth = 110
 }
 
 export function PieChartCard({ title, data, testId }: { title: string; data: Datum[]; testId?: string }) {
+  const inBrowser = useInBrowser();
   return (
     <ChartCard title={title} testId={testId}>
       {data.length === 0 ? (
         <p className="py-8 text-center text-sm text-slate-500">暂无数据</p>
       ) : (
         <div role="img" aria-label={summaryOf(title, data)} className="h-60">
-          <ResponsiveContainer width="100%" height="100%">
+          {!inBrowser ? <Placeholder height={240} /> : <ResponsiveContainer width="100%" height="100%">
             <PieChart>
               <Pie data={data} dataKey="count" nameKey="label" innerRadius="45%" outerRadius="75%" isAnimationActive={false}>
                 {data.map((d, i) => (
@@ -123,7 +139,7 @@ export function PieChartCard({ title, data, testId }: { title: string; data: Dat
               <Tooltip formatter={(value, name) => [`${numberFormat(value)}（${share(Number(value), data.reduce((s, d) => s + d.count, 0))}）`, String(name)]} />
               <Legend verticalAlign="bottom" height={36} iconSize={10} wrapperStyle={{ fontSize: 12 }} />
             </PieChart>
-          </ResponsiveContainer>
+          </ResponsiveContainer>}
         </div>
       )}
       <DataTable data={data} caption={title} />
@@ -135,10 +151,11 @@ export function PieChartCard({ title, data, testId }: { title: string; data: Dat
 export function PyramidCard({ rows }: { rows: { band: string; men: number; women: number }[] }) {
   const data = [...rows].reverse().map((row) => ({ band: row.band, men: -row.men, women: row.women }));
   const total = rows.reduce((sum, row) => sum + row.men + row.women, 0);
+  const inBrowser = useInBrowser();
   return (
     <ChartCard title="年龄结构（按性别）" testId="chart-pyramid">
       <div role="img" aria-label={`年龄结构：${rows.map((r) => `${r.band} 男 ${r.men} 人、女 ${r.women} 人`).join('，')}`} className="h-72">
-        <ResponsiveContainer width="100%" height="100%">
+        {!inBrowser ? <Placeholder height={288} /> : <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} layout="vertical" stackOffset="sign" margin={{ top: 4, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
             <XAxis type="number" tickFormatter={(v) => numberFormat(Math.abs(Number(v)))} fontSize={11} />
@@ -148,7 +165,7 @@ export function PyramidCard({ rows }: { rows: { band: string; men: number; women
             <Bar dataKey="men" stackId="age" fill="#1d4ed8" isAnimationActive={false} />
             <Bar dataKey="women" stackId="age" fill="#db2777" isAnimationActive={false} />
           </BarChart>
-        </ResponsiveContainer>
+        </ResponsiveContainer>}
       </div>
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-xs text-brand-700">表格查看</summary>

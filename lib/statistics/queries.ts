@@ -63,12 +63,13 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
   const db = await getDb();
   const unit = await statUnit(actor, filters.unitId);
   const where = statConditions(filters);
+  // Summed in the database: by bucket for the charts, and the totals by school type for the stages.
   const [cells, childRows, trailRows] = await Promise.all([
     db
-      .select({ dim: statCounts.dim, bucket: statCounts.bucket, schoolType: statCounts.schoolType, n: sql<number>`sum(${statCounts.n})::int` })
+      .select({ dim: statCounts.dim, bucket: statCounts.bucket, schoolType: sql<string>`case when ${statCounts.dim} = 'total' then ${statCounts.schoolType} else '' end`, n: sql<number>`sum(${statCounts.n})::int` })
       .from(statCounts)
       .where(and(eq(statCounts.unitId, unit.id), ...where))
-      .groupBy(statCounts.dim, statCounts.bucket, statCounts.schoolType),
+      .groupBy(statCounts.dim, statCounts.bucket, sql`3`),
     db
       .select({ id: units.id, name: units.name, kind: units.kind, code: units.code, n: sql<number>`coalesce(sum(${statCounts.n}), 0)::int` })
       .from(units)
