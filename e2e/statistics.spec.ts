@@ -78,7 +78,7 @@ test('the combined query finds a known teacher and exports the result', async ({
   await page.getByText('仅正式数据（已生效）').click();
   await page.getByTestId('query-run').click();
   await expect(page.getByTestId('query-count')).toHaveText('1');
-  await expect(page.getByTestId('query-row')).toContainText('王芳');
+  await expect(page.getByTestId('query-rows')).toContainText('王芳');
   await expect(page.getByTestId('query-summary')).toContainText('姓名包含“王芳”');
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('query-export').click()]);
   expect(file.suggestedFilename()).toContain('工作数据');

@@ -2,12 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { QueryBuilder } from '@/components/statistics/query-builder';
 import { KeysetPager } from '@/components/ui/keyset-pager';
+import { TeacherTable } from '@/components/teachers/teacher-table';
 import { PageTitle } from '@/components/ui/stat-card';
 import { requirePermission } from '@/lib/auth/session';
-import { codeName } from '@/lib/indicators/code-tables';
 import { describeCondition, encodeCondition } from '@/lib/statistics/query-builder';
 import { countTeachers, listTeachers } from '@/lib/teachers/queries';
-import { parseTeacherFilters, recordStateNames } from '@/lib/teachers/schemas';
+import { parseTeacherFilters } from '@/lib/teachers/schemas';
 
 export const metadata: Metadata = { title: '组合查询' };
 
@@ -35,32 +35,7 @@ export default async function QueryPage({ searchParams }: { searchParams: Promis
             </p>
             {count > 0 && <a href={`/teachers/export/download?${exportParams}`} className="btn-secondary" data-testid="query-export">导出 Excel</a>}
           </div>
-          <div className="card overflow-x-auto">
-            <table className="w-full min-w-[40rem] text-sm">
-              <thead className="table-head">
-                <tr>
-                  <th className="px-3 py-2">姓名</th>
-                  <th className="px-3 py-2">性别</th>
-                  <th className="px-3 py-2">出生日期</th>
-                  <th className="px-3 py-2">证件号码</th>
-                  <th className="px-3 py-2">单位</th>
-                  <th className="px-3 py-2">记录状态</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {rows.map((row) => (
-                  <tr key={row.id} data-testid="query-row">
-                    <td className="px-3 py-2"><Link href={`/teachers/${row.id}`} className="text-brand-700 hover:underline">{row.name}</Link></td>
-                    <td className="px-3 py-2">{codeName('gender', row.gender)}</td>
-                    <td className="px-3 py-2">{row.birthDate}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{row.idNumberMasked}</td>
-                    <td className="px-3 py-2">{row.unitName}</td>
-                    <td className="px-3 py-2">{recordStateNames[row.recordState]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TeacherTable rows={rows} testId="query-rows" />
           <KeysetPager firstHref={filters.after ? `/statistics/query?${base}` : null} nextHref={hasMore ? `/statistics/query?${new URLSearchParams([...base, ['after', String(rows.at(-1)!.id)]])}` : null} />
         </section>
       )}
