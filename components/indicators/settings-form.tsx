@@ -12,12 +12,21 @@ import { stageNames } from '@/lib/reference/school-types';
 
 type FormValues = SaveIndicatorSettingsInput;
 
-/** The province's indicator selection (seed 三(三), 四(三)): national optional ones, its own, and what teachers fill. */
+type Message = { tone: 'error' | 'success'; text: string } | null;
+
+/**
+ * The province's indicator selection (seed 三(三), 四(三)): national optional ones, its own, and what
+ * teachers fill. The form starts afresh for each saved version; the message outlives it.
+ */
 export function IndicatorSettingsForm({ version, settings }: { version: number; settings: ProvinceSettings }) {
+  const [message, setMessage] = useState<Message>(null);
+  return <SettingsFormBody key={version} version={version} settings={settings} message={message} setMessage={setMessage} />;
+}
+
+function SettingsFormBody({ version, settings, message, setMessage }: { version: number; settings: ProvinceSettings; message: Message; setMessage: (message: Message) => void }) {
   const form = useForm<FormValues>({ resolver: zodResolver(saveIndicatorSettingsSchema) as Resolver<FormValues>, defaultValues: settingsToForm(version, settings) });
   const custom = useFieldArray({ control: form.control, name: 'custom' });
   const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const excluded = new Set(form.watch('excluded'));
   const selfFillable = form.watch('selfFillable');
   const customValues = form.watch('custom');

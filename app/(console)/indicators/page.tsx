@@ -14,7 +14,7 @@ export default async function IndicatorsPage() {
   return (
     <div className="space-y-4">
       <PageTitle title="指标体系设置" description={`${actor.unitName}在国家核心指标基础上选定、扩展本省教师信息指标，并按学段设定教师本人可填报的指标。当前为第 ${current.version} 版${current.version === 0 ? '（国家默认）' : ''}。`} />
-      <IndicatorSettingsForm key={current.version} version={current.version} settings={current.settings ?? defaultProvinceSettings()} />
+      <IndicatorSettingsForm version={current.version} settings={current.settings ?? defaultProvinceSettings()} />
       <section className="card p-4">
         <h2 className="mb-2 font-semibold">版本记录</h2>
         {history.length === 0 ? (
