@@ -30,7 +30,7 @@ export function DeadlineForm({ own, latest }: { own: string | null; latest: { de
   );
   const error = form.formState.errors.deadline?.message;
   return (
-    <form onSubmit={save} noValidate className="flex flex-wrap items-end gap-3">
+    <form onSubmit={save} noValidate className="flex flex-wrap items-start gap-3">
       <div>
         <label htmlFor="deadline" className="block text-xs text-slate-600">
           本级设定的采集截止日期（下级单位须在此日期前完成）
@@ -42,10 +42,14 @@ export function DeadlineForm({ own, latest }: { own: string | null; latest: { de
           <p id="deadline-hint" className="mt-1 text-xs text-slate-500">{latest ? `不能晚于${latest.unitName}设定的 ${latest.deadline}` : '留空表示本级不另设截止日期'}</p>
         )}
       </div>
-      <button type="submit" className="btn-primary" disabled={pending} data-testid="deadline-save">
+      <button type="submit" className="btn-primary sm:mt-5" disabled={pending} data-testid="deadline-save">
         {pending ? '正在保存…' : '保存截止日期'}
       </button>
-      {message && <FormAlert tone={message.tone} message={message.text} />}
+      {message && (
+        <div className="sm:mt-5">
+          <FormAlert tone={message.tone} message={message.text} />
+        </div>
+      )}
     </form>
   );
 }
