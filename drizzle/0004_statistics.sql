@@ -27,15 +27,15 @@ RETURNS TABLE (dim text, bucket text) LANGUAGE sql IMMUTABLE AS $fn$
     ('establishment', CASE WHEN on_establishment THEN '1' ELSE '0' END),
     ('status', coalesce(personnel_status, ''))
 $fn$;--> statement-breakpoint
--- The statement that adds rows of teachers (sign +1) or removes them (sign -1) for every unit on each
--- row's path. `source` is a query answering (sign, teachers.*). Transition tables are visible only to the
+-- The statement that adds rows of teachers (sign +1) or removes them (sign -1) for every authority on
+-- each row's path (not the school itself: a school's few hundred teachers are counted directly). `source` is a query answering (sign, teachers.*). Transition tables are visible only to the
 -- trigger function itself, so this answers the SQL text and the trigger executes it.
 CREATE FUNCTION "stat_counts_add_sql"(source text) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
   SELECT format($q$
     INSERT INTO stat_counts AS s (unit_id, state, school_type, ownership, dim, bucket, n)
     SELECT anc.id, c.record_state, coalesce(c.school_type_code, ''), coalesce(c.ownership, ''), d.dim, d.bucket, sum(c.sign)::int
     FROM (%s) c
-    CROSS JOIN LATERAL unnest(string_to_array(c.unit_path::text, '.')::int[]) AS anc(id)
+    CROSS JOIN LATERAL unnest((string_to_array(c.unit_path::text, '.')::int[])[1:nlevel(c.unit_path) - 1]) AS anc(id)
     CROSS JOIN LATERAL teacher_stat_buckets(c.gender, c.birth_date, c.highest_education, c.title_level, c.ethnic_group, c.on_establishment, c.personnel_status) AS d
     GROUP BY 1, 2, 3, 4, 5, 6
     HAVING sum(c.sign) <> 0

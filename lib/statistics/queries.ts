@@ -54,22 +54,53 @@ export async function statUnit(actor: Actor, unitId?: number) {
   return unit;
 }
 
+/** The same filters on teacher rows, for what is counted directly (a school's teachers). */
+function teacherConditions(filters: StatFilters): SQL[] {
+  const conditions: SQL[] = [];
+  if (filters.scope === 'official') conditions.push(sql`t.record_state = 'effective'`);
+  if (filters.schoolType) conditions.push(sql`t.school_type_code = ${filters.schoolType}`);
+  else if (filters.stage) conditions.push(sql`t.stage = ${filters.stage}`);
+  if (filters.ownership) conditions.push(sql`t.ownership = ${filters.ownership}`);
+  return conditions;
+}
+
+interface Cell {
+  dim: string;
+  bucket: string;
+  schoolType: string;
+  n: number;
+}
+
 /**
- * Seed 六(六): the dashboard of one unit's jurisdiction, read from `stat_counts` (kept in step with every
- * write to `teachers` by a statement trigger), so its cost does not grow with the number of teachers.
+ * Seed 六(六): the dashboard of one unit's jurisdiction. An authority's figures are read from
+ * `stat_counts` (kept in step with every write to `teachers` by a statement trigger), so their cost does
+ * not grow with the number of teachers; a school's few hundred teachers are counted directly, with the
+ * same buckets (`teacher_stat_buckets`).
  */
 export async function getDashboard(actor: Actor, filters: StatFilters, statisticsYear = new Date().getFullYear()): Promise<Dashboard> {
   assertCan(actor, 'teacher.list');
   const db = await getDb();
   const unit = await statUnit(actor, filters.unitId);
   const where = statConditions(filters);
+  const direct = teacherConditions(filters);
   // Summed in the database: by bucket for the charts, and the totals by school type for the stages.
-  const [cells, childRows, trailRows] = await Promise.all([
-    db
-      .select({ dim: statCounts.dim, bucket: statCounts.bucket, schoolType: sql<string>`case when ${statCounts.dim} = 'total' then ${statCounts.schoolType} else '' end`, n: sql<number>`sum(${statCounts.n})::int` })
-      .from(statCounts)
-      .where(and(eq(statCounts.unitId, unit.id), ...where))
-      .groupBy(statCounts.dim, statCounts.bucket, sql`3`),
+  const cellsOf = async (): Promise<Cell[]> =>
+    unit.kind === 'school'
+      ? rowsOf<Cell>(
+          await db.execute(sql`
+            select d.dim, d.bucket, case when d.dim = 'total' then coalesce(t.school_type_code, '') else '' end as "schoolType", count(*)::int as n
+            from teachers t
+            cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status) as d
+            where ${sql.join([sql`t.unit_id = ${unit.id}`, ...direct], sql` and `)}
+            group by 1, 2, 3`),
+        )
+      : db
+          .select({ dim: statCounts.dim, bucket: statCounts.bucket, schoolType: sql<string>`case when ${statCounts.dim} = 'total' then ${statCounts.schoolType} else '' end`, n: sql<number>`sum(${statCounts.n})::int` })
+          .from(statCounts)
+          .where(and(eq(statCounts.unitId, unit.id), ...where))
+          .groupBy(statCounts.dim, statCounts.bucket, sql`3`);
+  const [cells, childRows, schoolCounts, trailRows] = await Promise.all([
+    cellsOf(),
     db
       .select({ id: units.id, name: units.name, kind: units.kind, code: units.code, n: sql<number>`coalesce(sum(${statCounts.n}), 0)::int` })
       .from(units)
@@ -77,11 +108,18 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
       .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`))
       .groupBy(units.id, units.name, units.kind, units.code)
       .orderBy(asc(units.code)),
+    // Schools directly below (a county's, or the universities of a province) are counted from their teachers.
+    db.execute(sql`
+      select t.unit_id as id, count(*)::int as n from teachers t
+      where ${sql.join([sql`t.unit_id in (select id from units where parent_id = ${unit.id} and kind = 'school')`, ...direct], sql` and `)}
+      group by 1`),
     db.select({ id: units.id, name: units.name }).from(units).where(and(inArray(units.id, unit.path.split('.').map(Number)), inJurisdiction(actor, units.path))),
   ]);
+  const perSchool = new Map(rowsOf<{ id: number; n: number }>(schoolCounts).map((row) => [Number(row.id), Number(row.n)]));
   const sums = new Map<string, Map<string, number>>();
   const byStage = new Map<string, number>();
   for (const cell of cells) {
+    cell.n = Number(cell.n);
     if (cell.n === 0) continue;
     const dim = sums.get(cell.dim) ?? sums.set(cell.dim, new Map()).get(cell.dim)!;
     dim.set(cell.bucket, (dim.get(cell.bucket) ?? 0) + cell.n);
@@ -107,7 +145,7 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
       .map((id) => trailRows.find((row) => row.id === id))
       .filter((row): row is { id: number; name: string } => Boolean(row)),
     total: sums.get('total')?.get('') ?? 0,
-    children: childRows.map((row) => ({ id: row.id, name: row.name, kind: row.kind, count: row.n })),
+    children: childRows.map((row) => ({ id: row.id, name: row.name, kind: row.kind, count: row.kind === 'school' ? (perSchool.get(row.id) ?? 0) : row.n })),
     byStage: [...byStage].map(([key, count]) => ({ key, count })).sort((a, b) => stageOrder.indexOf(a.key as Stage) - stageOrder.indexOf(b.key as Stage)),
     gender: slices('gender').sort((a, b) => a.key.localeCompare(b.key)),
     pyramid,

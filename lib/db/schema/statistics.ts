@@ -2,7 +2,7 @@ import { integer, pgTable, primaryKey, varchar } from 'drizzle-orm/pg-core';
 import { recordState } from './teachers';
 
 /**
- * Teacher counts per unit (the unit's whole subtree), record state, school type and ownership, for each
+ * Teacher counts per authority (its whole subtree; schools are counted directly), record state, school type and ownership, for each
  * statistics dimension and bucket. A statement trigger on `teachers` (migration 0004) keeps it in step
  * with every insert, update and delete, in the same transaction, so dashboards read a few hundred rows
  * whatever the number of teachers. Dimensions: total, gender, birth (gender:year), education, title,
