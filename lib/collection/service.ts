@@ -27,8 +27,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { buildSubsetSchema, compactValues, todayIso, type RecordValues } from '@/lib/indicators/form-schema';
 import type { EffectiveSubset } from '@/lib/indicators/settings';
-import { deriveHighest } from '@/lib/teachers/derive';
-import { catalogueFor, extractedColumns, getScopedTeacher, refreshCompleteness, refreshTitleLevels, type ScopedTeacher } from '@/lib/teachers/service';
+import { catalogueFor, extractedColumns, getScopedTeacher, refreshCompleteness, refreshDerivedFromEntries, type ScopedTeacher } from '@/lib/teachers/service';
 import { applyRollupDeltas, type RollupDelta } from '@/lib/units/service';
 import type { CompletenessProblem } from './completeness';
 import { diffSnapshots, diffValues } from './diff';
@@ -410,8 +409,7 @@ export async function decideAddition(actor: Actor, input: DecideInput): Promise<
       .returning({ id: recordAdditions.id });
     if (!row) throw new ConflictError('该新增信息已被处理，请刷新后查看');
     const [entry] = await tx.insert(teacherEntries).values({ teacherId: addition.teacherId, subset: addition.subset, values: addition.values }).returning({ id: teacherEntries.id });
-    if (addition.subset === 'education') await refreshEffectiveEducation(tx, addition.teacherId);
-    if (addition.subset === 'title') await refreshTitleLevels(tx, [addition.teacherId]);
+    await refreshDerivedFromEntries(tx, addition.teacherId, addition.subset);
     await tx.insert(teacherFieldChanges).values(
       diffValues(addition.subset, entry.id, {}, addition.values).map((change) => ({ teacherId: addition.teacherId, subset: change.subset, entryId: entry.id, field: change.field, oldValue: null, newValue: change.newValue, accountId: addition.filedBy, accountName: addition.filedByName, source: 'form' })),
     );
@@ -422,21 +420,6 @@ export async function decideAddition(actor: Actor, input: DecideInput): Promise<
   });
 }
 
-/** Recomputes 最高学历/学位 after an approved change to 学习经历 of an effective record. */
-async function refreshEffectiveEducation(tx: Executor, teacherId: number): Promise<void> {
-  const entries = await tx.select({ values: teacherEntries.values }).from(teacherEntries).where(and(eq(teacherEntries.teacherId, teacherId), eq(teacherEntries.subset, 'education')));
-  const highest = deriveHighest(entries.map((e) => e.values));
-  const [teacher] = await tx.select({ record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
-  const basic = { ...(teacher.record[basicSubsetKey] ?? {}) };
-  for (const [key, value] of Object.entries(highest)) {
-    if (value) basic[key] = value;
-    else delete basic[key];
-  }
-  await tx
-    .update(teachers)
-    .set({ record: { ...teacher.record, [basicSubsetKey]: basic }, highestEducation: highest.highestEducation || null, highestDegree: highest.highestDegree || null })
-    .where(eq(teachers.id, teacherId));
-}
 
 /** Fields the school manager may ask to change on an effective record (none for anyone else). */
 export function changeableFields(actor: Actor, teacher: Pick<ScopedTeacher, 'unitId' | 'recordState'>, subset: EffectiveSubset): string[] {
@@ -568,8 +551,7 @@ async function applyDiff(tx: Executor, request: { teacherId: number; subset: str
     if (request.diff.some((change) => JSON.stringify(entry.values[change.field] ?? null) !== JSON.stringify(change.oldValue))) throw stale;
     if (request.kind === 'delete') await tx.delete(teacherEntries).where(eq(teacherEntries.id, request.entryId));
     else await tx.update(teacherEntries).set({ values: applyChanges(entry.values, request.diff), updatedAt: new Date() }).where(eq(teacherEntries.id, request.entryId));
-    if (request.subset === 'education') await refreshEffectiveEducation(tx, request.teacherId);
-    if (request.subset === 'title') await refreshTitleLevels(tx, [request.teacherId]);
+    await refreshDerivedFromEntries(tx, request.teacherId, request.subset);
     return;
   }
   const [teacher] = await tx.select({ record: teachers.record }).from(teachers).where(and(eq(teachers.id, request.teacherId), eq(teachers.recordState, 'effective')));

@@ -436,15 +436,31 @@ async function touchDraft(tx: Executor, teacherId: number, extra: Partial<typeof
   if (!row) throw new ConflictError('记录已报送或已生效，不能直接修改');
 }
 
-async function refreshDerivedEducation(tx: Executor, teacher: ScopedTeacher): Promise<Partial<typeof teachers.$inferInsert>> {
-  const entries = await tx.select({ values: teacherEntries.values }).from(teacherEntries).where(and(eq(teacherEntries.teacherId, teacher.id), eq(teacherEntries.subset, 'education')));
+/** 最高学历/学位 from the 学习经历 entries: the columns and the record's 基本信息 to write. */
+async function derivedEducation(tx: Executor, teacherId: number, record: StoredRecord): Promise<Partial<typeof teachers.$inferInsert>> {
+  const entries = await tx.select({ values: teacherEntries.values }).from(teacherEntries).where(and(eq(teacherEntries.teacherId, teacherId), eq(teacherEntries.subset, 'education')));
   const highest = deriveHighest(entries.map((e) => e.values));
-  const basic = { ...(teacher.record[basicSubsetKey] ?? {}) };
+  const basic = { ...(record[basicSubsetKey] ?? {}) };
   for (const [key, value] of Object.entries(highest)) {
     if (value) basic[key] = value;
     else delete basic[key];
   }
-  return { record: { ...teacher.record, [basicSubsetKey]: basic }, highestEducation: highest.highestEducation || null, highestDegree: highest.highestDegree || null };
+  return { record: { ...record, [basicSubsetKey]: basic }, highestEducation: highest.highestEducation || null, highestDegree: highest.highestDegree || null };
+}
+
+function refreshDerivedEducation(tx: Executor, teacher: ScopedTeacher): Promise<Partial<typeof teachers.$inferInsert>> {
+  return derivedEducation(tx, teacher.id, teacher.record);
+}
+
+/**
+ * After an approved change to the entries of an effective record: what the system derives from them
+ * (最高学历/学位 from 学习经历, the title level from 专业技术职务聘任) follows.
+ */
+export async function refreshDerivedFromEntries(tx: Executor, teacherId: number, subset: string): Promise<void> {
+  if (subset === 'title') await refreshTitleLevels(tx, [teacherId]);
+  if (subset !== 'education') return;
+  const [teacher] = await tx.select({ record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
+  await tx.update(teachers).set(await derivedEducation(tx, teacherId, teacher.record)).where(eq(teachers.id, teacherId));
 }
 
 /** Adds or edits one entry of a list subset (学习经历, 培训研修 …). */
