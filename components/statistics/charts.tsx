@@ -61,7 +61,7 @@ function useInBrowser(): boolean {
   );
 }
 
-function Placeholder({ height }: { height: number }) {
+function ChartSkeleton({ height }: { height: number }) {
   return <div className="animate-pulse rounded bg-slate-50" style={{ height }} aria-hidden="true" />;
 }
 
@@ -86,7 +86,7 @@ export function BarChartCard({ title, data, testId, horizontal, labelWidth = 110
         <p className="py-8 text-center text-sm text-slate-500">暂无数据</p>
       ) : (
         <div role="img" aria-label={summaryOf(title, data)} style={{ height }}>
-          {!inBrowser ? <Placeholder height={height} /> : <ResponsiveContainer width="100%" height="100%">
+          {!inBrowser ? <ChartSkeleton height={height} /> : <ResponsiveContainer width="100%" height="100%">
             <BarChart data={data} layout={vertical ? 'vertical' : 'horizontal'} margin={{ top: 4, right: 16, bottom: 4, left: 4 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
               {vertical ? (
@@ -129,7 +129,7 @@ export function PieChartCard({ title, data, testId }: { title: string; data: Dat
         <p className="py-8 text-center text-sm text-slate-500">暂无数据</p>
       ) : (
         <div role="img" aria-label={summaryOf(title, data)} className="h-60">
-          {!inBrowser ? <Placeholder height={240} /> : <ResponsiveContainer width="100%" height="100%">
+          {!inBrowser ? <ChartSkeleton height={240} /> : <ResponsiveContainer width="100%" height="100%">
             <PieChart>
               <Pie data={data} dataKey="count" nameKey="label" innerRadius="45%" outerRadius="75%" isAnimationActive={false}>
                 {data.map((d, i) => (
@@ -155,7 +155,7 @@ export function PyramidCard({ rows }: { rows: { band: string; men: number; women
   return (
     <ChartCard title="年龄结构（按性别）" testId="chart-pyramid">
       <div role="img" aria-label={`年龄结构：${rows.map((r) => `${r.band} 男 ${r.men} 人、女 ${r.women} 人`).join('，')}`} className="h-72">
-        {!inBrowser ? <Placeholder height={288} /> : <ResponsiveContainer width="100%" height="100%">
+        {!inBrowser ? <ChartSkeleton height={288} /> : <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} layout="vertical" stackOffset="sign" margin={{ top: 4, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
             <XAxis type="number" tickFormatter={(v) => numberFormat(Math.abs(Number(v)))} fontSize={11} />

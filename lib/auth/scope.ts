@@ -21,6 +21,18 @@ export function pathInJurisdiction(actor: Actor, path: string): boolean {
 }
 
 /**
+ * Rows under one unit's subtree that carry a school id and the school's path (teachers). The scope unit
+ * must already be checked against the actor's jurisdiction. The planner cannot estimate an ltree
+ * subtree's size, and for a county or a school it would walk the whole table by id; naming the schools
+ * lets the (unit_id, id) index serve there, while wide scopes keep the path.
+ */
+export function underUnit(scope: { id: number; path: string; tier: string }, columns: { unitId: AnyPgColumn | SQL; unitPath: AnyPgColumn | SQL }): SQL {
+  if (scope.tier === 'school') return sql`${columns.unitId} = ${scope.id}`;
+  if (scope.tier === 'county') return sql`${columns.unitId} in (select id from units where path <@ ${scope.path}::ltree)`;
+  return sql`${columns.unitPath} <@ ${scope.path}::ltree`;
+}
+
+/**
  * The role of the account that represents a subordinate unit to the unit above it: its sysadmin,
  * or for a training institution (which has no sysadmin) its one submitting account.
  */

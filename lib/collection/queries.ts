@@ -21,6 +21,7 @@ import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { stageNames, type Stage } from '@/lib/reference/school-types';
 import { catalogueFor, getScopedTeacher } from '@/lib/teachers/service';
+import { getJurisdictionTrail } from '@/lib/units/queries';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
 import { describeDiff, describeValues, subsetLabelOf, type DescribedChange } from './describe';
 import { percent, progressStatus, type ProgressSortKey, type ProgressStatus } from './schemas';
@@ -404,9 +405,9 @@ export async function getProgress(actor: Actor, options: { unitId?: number; sort
     .from(units)
     .where(and(eq(units.id, options.unitId ?? actor.unitId), inJurisdiction(actor, units.path)));
   if (!unit || unit.kind !== 'authority') throw new NotFoundError('单位不存在或不在您的管辖范围内');
-  const [deadline, trailRows, childRows, totalRow] = await Promise.all([
+  const [deadline, trail, childRows, totalRow] = await Promise.all([
     getDeadlineInfo(actor, unit.path),
-    db.select({ id: units.id, name: units.name, path: units.path }).from(units).where(and(inArray(units.id, unit.path.split('.').map(Number)), inJurisdiction(actor, units.path))),
+    getJurisdictionTrail(actor, unit.path),
     db
       .select({
         unitId: units.id,
@@ -474,12 +475,6 @@ export async function getProgress(actor: Actor, options: { unitId?: number; sort
     return (ka < kb ? -1 : ka > kb ? 1 : a.code.localeCompare(b.code)) * sign;
   });
   const upper = deadline.inherited?.deadline ?? null;
-  const trail = unit.path
-    .split('.')
-    .map(Number)
-    .map((id) => trailRows.find((row) => row.id === id))
-    .filter((row): row is { id: number; name: string; path: string } => Boolean(row))
-    .map(({ id, name }) => ({ id, name }));
   return {
     unit,
     trail,

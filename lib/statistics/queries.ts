@@ -4,10 +4,11 @@ import { getDb, rowsOf } from '@/lib/db';
 import { statCounts, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
-import { inJurisdiction } from '@/lib/auth/scope';
+import { inJurisdiction, underUnit } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { schoolTypes, stageNames, type Stage } from '@/lib/reference/school-types';
 import { assembleReport, type ReportKind, type ReportTable } from './reports';
+import { getJurisdictionTrail } from '@/lib/units/queries';
 import { ageBandOf, ageBands, type StatFilters } from './schemas';
 
 export interface Slice {
@@ -99,7 +100,7 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
           .from(statCounts)
           .where(and(eq(statCounts.unitId, unit.id), ...where))
           .groupBy(statCounts.dim, statCounts.bucket, sql`3`);
-  const [cells, childRows, schoolCounts, trailRows] = await Promise.all([
+  const [cells, childRows, schoolCounts, trail] = await Promise.all([
     cellsOf(),
     db
       .select({ id: units.id, name: units.name, kind: units.kind, code: units.code, n: sql<number>`coalesce(sum(${statCounts.n}), 0)::int` })
@@ -113,7 +114,7 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
       select t.unit_id as id, count(*)::int as n from teachers t
       where ${sql.join([sql`t.unit_id in (select id from units where parent_id = ${unit.id} and kind = 'school')`, ...direct], sql` and `)}
       group by 1`),
-    db.select({ id: units.id, name: units.name }).from(units).where(and(inArray(units.id, unit.path.split('.').map(Number)), inJurisdiction(actor, units.path))),
+    getJurisdictionTrail(actor, unit.path),
   ]);
   const perSchool = new Map(rowsOf<{ id: number; n: number }>(schoolCounts).map((row) => [Number(row.id), Number(row.n)]));
   const sums = new Map<string, Map<string, number>>();
@@ -139,11 +140,7 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
   const stageOrder = Object.keys(stageNames);
   return {
     unit: { id: unit.id, name: unit.name, kind: unit.kind, tier: unit.tier },
-    trail: unit.path
-      .split('.')
-      .map(Number)
-      .map((id) => trailRows.find((row) => row.id === id))
-      .filter((row): row is { id: number; name: string } => Boolean(row)),
+    trail,
     total: sums.get('total')?.get('') ?? 0,
     children: childRows.map((row) => ({ id: row.id, name: row.name, kind: row.kind, count: row.kind === 'school' ? (perSchool.get(row.id) ?? 0) : row.n })),
     byStage: [...byStage].map(([key, count]) => ({ key, count })).sort((a, b) => stageOrder.indexOf(a.key as Stage) - stageOrder.indexOf(b.key as Stage)),
@@ -158,12 +155,6 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
   };
 }
 
-/** The teachers of a unit's subtree, with the cheapest filter for its tier (see the teacher list). */
-function subtreeCondition(unit: { id: number; path: string; tier: string }): SQL {
-  if (unit.tier === 'school') return sql`t.unit_id = ${unit.id}`;
-  if (unit.tier === 'county') return sql`t.unit_id in (select id from units where path <@ ${unit.path}::ltree)`;
-  return sql`t.unit_path <@ ${unit.path}::ltree`;
-}
 
 /**
  * A standard report, counted straight from `teachers` under the unit (exact, whatever the cross-tab).
@@ -173,11 +164,7 @@ export async function getReport(actor: Actor, kind: ReportKind, filters: StatFil
   assertCan(actor, 'teacher.list');
   const db = await getDb();
   const unit = await statUnit(actor, filters.unitId);
-  const conditions: SQL[] = [subtreeCondition(unit)];
-  if (filters.scope === 'official') conditions.push(sql`t.record_state = 'effective'`);
-  if (filters.schoolType) conditions.push(sql`t.school_type_code = ${filters.schoolType}`);
-  else if (filters.stage) conditions.push(sql`t.stage = ${filters.stage}`);
-  if (filters.ownership) conditions.push(sql`t.ownership = ${filters.ownership}`);
+  const conditions: SQL[] = [underUnit(unit, { unitId: sql`t.unit_id`, unitPath: sql`t.unit_path` }), ...teacherConditions(filters)];
   if (kind === 'education-stage' || kind === 'title-stage') conditions.push(sql`t.record->'basic'->>'staffCategory' = '01'`);
   const axes: Record<ReportKind, [SQL, SQL]> = {
     'education-stage': [sql`coalesce(t.highest_education, '')`, sql`t.stage`],

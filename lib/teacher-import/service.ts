@@ -324,11 +324,12 @@ async function applyPlan(tx: Executor, actor: Actor, plan: ImportPlan, onProgres
     onProgress({ phase: '写入数据', done, total });
   }
 
+  const idOf = (p: TeacherPlan) => p.existing?.id ?? createdIds.get(p.idNumber)!;
   // List subsets named in the file replace that teacher's entries of the subset.
   const entryRows: (typeof teacherEntries.$inferInsert)[] = [];
   const replaced: { teacherId: number; subset: string; count: number; existed: boolean }[] = [];
   for (const p of all) {
-    const teacherId = p.existing?.id ?? createdIds.get(p.idNumber)!;
+    const teacherId = idOf(p);
     for (const [subset, list] of p.entries) {
       replaced.push({ teacherId, subset, count: list.length, existed: Boolean(p.existing) });
       for (const values of list) entryRows.push({ teacherId, subset, values });
@@ -345,8 +346,8 @@ async function applyPlan(tx: Executor, actor: Actor, plan: ImportPlan, onProgres
       replaced.slice(start, start + 2000).map((r) => ({ teacherId: r.teacherId, subset: r.subset, field: '*', oldValue: null, newValue: `导入 ${r.count} 条`, accountId: actor.accountId, accountName: actor.displayName, source: 'import' })),
     );
   }
-  await refreshTitleLevels(tx, all.filter((p) => p.entries.has('title')).map((p) => p.existing?.id ?? createdIds.get(p.idNumber)!));
-  await refreshCompleteness(tx, all.map((p) => p.existing?.id ?? createdIds.get(p.idNumber)!));
+  await refreshTitleLevels(tx, all.filter((p) => p.entries.has('title')).map(idOf));
+  await refreshCompleteness(tx, all.map(idOf));
   return { created: creates.length, updated: updates.length };
 }
 

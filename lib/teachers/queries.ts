@@ -4,7 +4,7 @@ import { getDb, type Executor } from '@/lib/db';
 import { accounts, teacherEntries, teacherFieldChanges, teacherPhotos, teachers, units, type StoredRecord, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can } from '@/lib/auth/policy';
-import { inJurisdiction } from '@/lib/auth/scope';
+import { inJurisdiction, underUnit } from '@/lib/auth/scope';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { recordAudit } from '@/lib/audit/service';
 import { buildExportWorkbook, type ExportTeacher } from './export';
@@ -68,13 +68,8 @@ async function filterConditions(db: Executor, actor: Actor, filters: TeacherList
     if (!unit) return null;
     scope = unit;
   }
-  // The scope unit lies in the actor's jurisdiction (checked above), so its subtree is the filter. The
-  // planner cannot estimate an ltree subtree's size: for a county or a school it would walk the whole
-  // table by id, so there the schools are named and (unit_id, id) serves; wide scopes keep the path.
-  const conditions: (SQL | undefined)[] = [];
-  if (scope.tier === 'school') conditions.push(eq(teachers.unitId, scope.id));
-  else if (scope.tier === 'county') conditions.push(sql`${teachers.unitId} in (select id from units where path <@ ${scope.path}::ltree)`);
-  else conditions.push(scope.id === actor.unitId ? inJurisdiction(actor, teachers.unitPath) : sql`${teachers.unitPath} <@ ${scope.path}::ltree`);
+  // The scope unit lies in the actor's jurisdiction (checked above), so its subtree is the filter.
+  const conditions: (SQL | undefined)[] = [underUnit(scope, { unitId: teachers.unitId, unitPath: teachers.unitPath })];
   if (filters.q) conditions.push(searchCondition(filters.q) ?? undefined);
   if (filters.stage) conditions.push(eq(teachers.stage, filters.stage));
   if (filters.gender) conditions.push(eq(teachers.gender, filters.gender));

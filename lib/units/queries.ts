@@ -177,3 +177,12 @@ export async function getOwnUnitTrail(actor: Actor): Promise<string[]> {
   const byId = new Map(rows.map((r) => [r.id, r.name]));
   return ids.map((id) => byId.get(id) ?? '');
 }
+
+/** The units from the top of the actor's jurisdiction down to the given path: links for drilling back up. */
+export async function getJurisdictionTrail(actor: Actor, path: string): Promise<{ id: number; name: string }[]> {
+  const db = await getDb();
+  const ids = path.split('.').map(Number);
+  const rows = await db.select({ id: units.id, name: units.name }).from(units).where(and(inArray(units.id, ids), inJurisdiction(actor, units.path)));
+  const byId = new Map(rows.map((row) => [row.id, row.name]));
+  return ids.filter((id) => byId.has(id)).map((id) => ({ id, name: byId.get(id)! }));
+}
