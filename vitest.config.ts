@@ -18,6 +18,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Without DATABASE_URL every test file gets its own in-memory PGlite.
-    env: process.env.DATABASE_URL ? {} : { PGLITE_DIR: 'memory://' },
+    env: {
+      ...(process.env.DATABASE_URL ? {} : { PGLITE_DIR: 'memory://' }),
+      // Sign-in slowdowns in milliseconds rather than seconds, and a seal key of the tests' own.
+      SIGNIN_DELAY_BASE_MS: '20',
+      AUDIT_SEAL_KEY: 'test-audit-seal-key-0123456789',
+    },
   },
 });

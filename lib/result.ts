@@ -1,5 +1,6 @@
 import type { ZodError } from 'zod';
 import { DomainError } from './errors';
+import { logUnexpected } from './log';
 
 /** One shape for every action's answer. */
 export type ActionResult<T = void> =
@@ -21,7 +22,7 @@ export function toActionResult(error: unknown): ActionResult<never> {
   }
   // Redirects and other framework signals must keep propagating.
   if (isFrameworkSignal(error)) throw error;
-  console.error('[action] unexpected error', error);
+  logUnexpected('action', error);
   return { ok: false, message: '系统繁忙，请稍后重试。如问题持续，请联系系统管理员。' };
 }
 

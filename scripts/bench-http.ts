@@ -25,7 +25,7 @@ async function main() {
   if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to the database the app serves');
   const password = 'Bench#2026http';
   const { db } = await getConnection();
-  await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false, failedLoginCount: 0, lockedUntil: null, status: 'active' }).where(eq(accounts.username, values.user!));
+  await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false, status: 'active' }).where(eq(accounts.username, values.user!));
   await closeConnection();
 
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });

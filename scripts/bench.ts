@@ -121,7 +121,7 @@ async function main() {
   if (values.base && !values.only) {
     const password = 'Bench#2026http';
     for (const user of [ministry, province, county]) {
-      await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false, failedLoginCount: 0, lockedUntil: null }).where(eq(accounts.id, user.accountId));
+      await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false }).where(eq(accounts.id, user.accountId));
     }
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
     console.log('\n| whole HTTP response of the built app | p50 | p95 |');

@@ -3,23 +3,29 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** AUTH_SECRET from the environment, or one generated once and kept under .data/ for local use. */
-export function ensureAuthSecret(): string {
-  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
-  const file = path.join(process.cwd(), '.data', 'auth-secret');
+/** A secret from the environment, or one generated once and kept under .data/ for local use. */
+function ensureSecret(variable: string, fileName: string): string {
+  if (process.env[variable]) return process.env[variable]!;
+  const file = path.join(process.cwd(), '.data', fileName);
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   }
   const secret = readFileSync(file, 'utf8').trim();
-  process.env.AUTH_SECRET = secret;
+  process.env[variable] = secret;
   return secret;
 }
 
-/** Serves the production build with `next start`, passing on stop signals; exits with it. */
+/** AUTH_SECRET (sessions) and AUDIT_SEAL_KEY (the audit log's seals), from the environment or .data/. */
+export function ensureAuthSecret(): string {
+  ensureSecret('AUDIT_SEAL_KEY', 'audit-seal-key');
+  return ensureSecret('AUTH_SECRET', 'auth-secret');
+}
+
+/** Serves the production build through scripts/serve.mjs, passing on stop signals; exits with it. */
 export function serveBuiltApp(port: string): void {
   process.env.AUTH_TRUST_HOST ??= 'true';
-  const child = spawn(path.join(process.cwd(), 'node_modules', '.bin', 'next'), ['start', '-p', port], { stdio: 'inherit', env: process.env });
+  const child = spawn(process.execPath, [path.join(process.cwd(), 'scripts', 'serve.mjs')], { stdio: 'inherit', env: { ...process.env, PORT: port, NODE_ENV: 'production' } });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -30,36 +30,7 @@ import { saveIndicatorSettings } from '@/lib/indicators/service';
 import { defaultProvinceSettings } from '@/lib/indicators/settings';
 import { settingsToForm } from '@/lib/indicators/schemas';
 import { applyRollupDeltas } from '@/lib/units/service';
-import { actorFor, getUnitByCode, registration, seedSchool } from './support/factories';
-
-const completeBasic = {
-  nationality: '156', ethnicGroup: '01', politicalStatus: ['13'], healthStatus: '1', workStartDate: '2008-08', joinSchoolDate: '2010-09',
-  staffSource: '01', staffCategory: '01', contractStatus: '02', personnelStatus: '01',
-};
-const educationEntry = { educationLevel: '21', country: '156', institution: '浙江师范大学', entryMonth: '2004-09', graduationMonth: '2008-07' };
-const postEntry = { postCategory: '1', postGrade: '10', startMonth: '2015-09' };
-
-interface SchoolFixture {
-  school: { id: number; code: string; path: string };
-  sysadmin: Actor;
-  manager: Actor;
-}
-
-async function school(authorityCode: string): Promise<SchoolFixture> {
-  const created = await seedSchool({ authorityCode });
-  return { school: created, sysadmin: await actorFor(`${created.code}.admin`), manager: await actorFor(`${created.code}.manager`) };
-}
-
-/** Registers a teacher; `complete` fills everything the completeness check wants. */
-async function teacherIn(fixture: SchoolFixture, options: { complete: boolean; name?: string } = { complete: true }): Promise<number> {
-  const { teacherId } = await createTeacher(fixture.sysadmin, registration({ name: options.name ?? '测试教师' }));
-  const [row] = await (await getDb()).select({ revision: teachers.revision }).from(teachers).where(eq(teachers.id, teacherId));
-  await saveSection(fixture.manager, { teacherId, revision: row.revision, subset: 'basic', values: completeBasic });
-  await saveSection(fixture.manager, { teacherId, revision: row.revision + 1, subset: 'contact', values: { mobile: '13800138000' } });
-  await saveEntry(fixture.manager, { teacherId, subset: 'education', values: educationEntry });
-  if (options.complete) await saveEntry(fixture.manager, { teacherId, subset: 'post', values: postEntry });
-  return teacherId;
-}
+import { actorFor, educationEntry, getUnitByCode, postEntry, school, teacherIn, type SchoolFixture } from './support/factories';
 
 async function stateOf(teacherId: number) {
   const [row] = await (await getDb()).select({ state: teachers.recordState, complete: teachers.complete, returnReason: teachers.returnReason, version: teachers.effectiveVersion, record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
@@ -348,7 +319,7 @@ describe('official figures', () => {
     await submitRecords(fixture.sysadmin, { teacherIds: [effective] });
     await approveRecords(await actorFor('330106.manager'), approveRecordsSchema.parse({ teacherIds: [effective] }));
     const namesIn = async (official: boolean) => {
-      const { content } = await exportTeachers(fixture.manager, {}, ['basic'], official);
+      const { content } = await exportTeachers(fixture.manager, {}, ['basic'], { official });
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(content as unknown as ArrayBuffer);
       const sheet = workbook.getWorksheet('基本信息')!;

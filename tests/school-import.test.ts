@@ -7,7 +7,7 @@ import { getDb } from '@/lib/db';
 import { accounts, auditLog, units } from '@/lib/db/schema';
 import { schoolListColumns } from '@/lib/schools/schemas';
 import { importSchoolList } from '@/lib/schools/service';
-import { authenticate } from '@/lib/accounts/service';
+import { authenticate } from '@/lib/signin/service';
 import { ForbiddenError, ValidationError } from '@/lib/errors';
 import { actorFor, getUnitByCode, nextSchoolCode } from './support/factories';
 
@@ -176,9 +176,9 @@ describe('closing a school', () => {
     const code = nextSchoolCode('32');
     await importSchoolList(ministry, await xlsxFile([[code, '将撤销小学', '211', '320102', '320102', '公办', '']]));
     await actorFor(`${code}.admin`, 'School@2026x');
-    expect((await authenticate({ username: `${code}.admin`, password: 'School@2026x', ip: null })).ok).toBe(true);
+    expect((await authenticate({ username: `${code}.admin`, password: 'School@2026x', ip: '10.32.0.1' })).ok).toBe(true);
     await importSchoolList(ministry, await xlsxFile([[code, '将撤销小学', '211', '320102', '320102', '公办', '撤销']]));
-    expect(await authenticate({ username: `${code}.admin`, password: 'School@2026x', ip: null })).toEqual({ ok: false, reason: 'disabled' });
+    expect(await authenticate({ username: `${code}.admin`, password: 'School@2026x', ip: '10.32.0.1' })).toEqual({ ok: false, reason: 'invalid' });
   });
 });
 

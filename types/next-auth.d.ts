@@ -4,10 +4,12 @@ import 'next-auth/jwt';
 declare module 'next-auth' {
   interface User {
     sessionVersion?: number;
+    sessionId?: string;
   }
   interface Session {
     accountId?: number;
     sessionVersion?: number;
+    sessionId?: string;
   }
 }
 
@@ -15,5 +17,6 @@ declare module 'next-auth/jwt' {
   interface JWT {
     accountId?: number;
     sessionVersion?: number;
+    sessionId?: string;
   }
 }

@@ -1,5 +1,7 @@
 import Link from 'next/link';
 import { MobileNav } from '@/components/console/mobile-nav';
+import { SigninWarning } from '@/components/console/signin-warning';
+import { formatDateTime } from '@/lib/format';
 import { navItemsFor } from '@/components/console/nav-items';
 import { NavLinks } from '@/components/console/nav-links';
 import { roleNames, tierNames } from '@/lib/auth/actor';
@@ -50,6 +52,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <Link href="/change-password" className="block px-3 py-2 hover:bg-slate-50">
                 修改密码
               </Link>
+              <Link href="/security/two-factor" className="block px-3 py-2 hover:bg-slate-50">
+                双因素认证{actor.totpEnabled ? '（已启用）' : ''}
+              </Link>
               <form action={signOutAction}>
                 <button type="submit" className="w-full px-3 py-2 text-left text-red-700 hover:bg-slate-50">
                   退出登录
@@ -59,7 +64,10 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </details>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-3 py-4 sm:px-6 sm:py-6">{children}</main>
+      <main className="mx-auto max-w-6xl px-3 py-4 sm:px-6 sm:py-6">
+        {actor.signinWarning && <SigninWarning count={actor.signinWarning.count} lastAt={actor.signinWarning.lastAt ? formatDateTime(actor.signinWarning.lastAt) : null} lastIp={actor.signinWarning.lastIp} />}
+        {children}
+      </main>
     </div>
   );
 }

@@ -1,10 +1,10 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { resetAccountPasswordAction, setAccountStatusAction, unlockAccountAction } from '@/app/(console)/accounts/actions';
+import { resetAccountPasswordAction, resetSecondFactorAction, setAccountStatusAction, unlockAccountAction } from '@/app/(console)/accounts/actions';
 import { IssuedPasswordDialog } from './issued-password-dialog';
 
-export function AccountRowActions({ accountId, username, locked, status, isSelf }: { accountId: number; username: string; locked: boolean; status: 'active' | 'disabled'; isSelf: boolean }) {
+export function AccountRowActions({ accountId, username, throttled, totpEnabled, status, isSelf }: { accountId: number; username: string; throttled: boolean; totpEnabled: boolean; status: 'active' | 'disabled'; isSelf: boolean }) {
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<string | null>(null);
   const [issued, setIssued] = useState<{ username: string; password: string } | null>(null);
@@ -21,9 +21,14 @@ export function AccountRowActions({ accountId, username, locked, status, isSelf 
   if (isSelf) return <span className="text-xs text-slate-400">当前账号</span>;
   return (
     <div className="flex flex-wrap items-center gap-1">
-      {locked && (
+      {throttled && (
         <button type="button" className="btn-secondary px-2 py-1 text-xs" disabled={pending} onClick={() => run(null, () => unlockAccountAction({ accountId }))}>
-          解锁
+          解除登录限制
+        </button>
+      )}
+      {totpEnabled && (
+        <button type="button" className="btn-secondary px-2 py-1 text-xs" disabled={pending} onClick={() => run(`确定重置 ${username} 的双因素认证吗？其下次登录时须重新绑定身份验证器。`, () => resetSecondFactorAction({ accountId }))}>
+          重置双因素
         </button>
       )}
       <button

@@ -3,6 +3,7 @@
 import { useState, useTransition } from 'react';
 import { importSchoolListAction } from '@/app/(console)/schools/import/actions';
 import { FormAlert } from '@/components/forms/field';
+import { uploadWith } from '@/components/forms/upload';
 import { RowErrorsTable } from '@/components/ui/row-errors-table';
 import type { SchoolImportOutcome } from '@/lib/schools/schemas';
 
@@ -17,7 +18,7 @@ export function SchoolImportForm() {
     setMessage(null);
     setOutcome(null);
     startTransition(async () => {
-      const result = await importSchoolListAction(formData);
+      const result = await uploadWith(importSchoolListAction, formData);
       if (!result.ok) {
         setMessage(result.fieldErrors?.file?.[0] ?? result.message);
         return;

@@ -3,6 +3,7 @@
 import { useState, useTransition } from 'react';
 import { issuePendingTeacherCredentialsAction, registerTeachersAction } from '@/app/(console)/teachers/accounts/actions';
 import { FormAlert } from '@/components/forms/field';
+import { uploadWith } from '@/components/forms/upload';
 import { RowErrorsTable } from '@/components/ui/row-errors-table';
 import type { RegistrationRowError } from '@/lib/teachers/schemas';
 
@@ -27,7 +28,7 @@ export function TeacherAccounts({ pending: pendingCount }: { pending: number }) 
     setMessage(null);
     setErrors(null);
     startTransition(async () => {
-      const result = await registerTeachersAction(data);
+      const result = await uploadWith(registerTeachersAction, data);
       if (!result.ok) return setMessage({ tone: 'error', text: result.fieldErrors?.file?.[0] ?? result.message });
       if (!result.data.ok) return setErrors(result.data);
       download(result.data.sheetBase64, '教师账号分发表.xlsx');

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState, useTransition } from 'react';
 import { confirmTeacherImportAction, getTeacherImportJobAction, startTeacherImportAction } from '@/app/(console)/teachers/import/actions';
 import { FormAlert } from '@/components/forms/field';
+import { uploadWith } from '@/components/forms/upload';
 import { RowErrorsTable } from '@/components/ui/row-errors-table';
 import { importJobStatusNames, type ImportJobView } from '@/lib/teacher-import/schemas';
 
@@ -41,7 +42,7 @@ export function TeacherImport({ initialJob }: { initialJob: ImportJobView | null
     const data = new FormData(event.currentTarget);
     setMessage(null);
     startTransition(async () => {
-      const result = await startTeacherImportAction(data);
+      const result = await uploadWith(startTeacherImportAction, data);
       if (!result.ok) {
         setMessage(result.fieldErrors?.file?.[0] ?? result.message);
         return;

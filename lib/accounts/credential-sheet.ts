@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { formatDateTime } from '@/lib/format';
 import type { IssuedCredential } from './service';
+import { workbookBytes } from '@/lib/spreadsheet/write';
 
 /** The credential sheet handed down the tiers: unit code, unit name, account, initial password. */
 export async function buildCredentialSheet(rows: IssuedCredential[], issuedBy: string, issuedAt: Date): Promise<Buffer> {
@@ -18,6 +19,6 @@ export async function buildCredentialSheet(rows: IssuedCredential[], issuedBy: s
   for (const row of rows) sheet.addRow(row);
   sheet.addRow([]);
   sheet.addRow([`由 ${issuedBy} 于 ${formatDateTime(issuedAt)} 生成。初始密码仅此一次显示，首次登录须修改；请妥善保管并通过安全渠道分发。`]);
-  const buffer = await workbook.xlsx.writeBuffer();
+  const buffer = await workbookBytes(workbook);
   return Buffer.from(buffer);
 }

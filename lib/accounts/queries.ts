@@ -2,7 +2,8 @@ import 'server-only';
 import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { containsPattern } from '@/lib/db/like';
-import { accounts, units } from '@/lib/db/schema';
+import { accounts, signinFailures, units } from '@/lib/db/schema';
+import { signinWindowMinutes } from '@/lib/signin/policy';
 import type { Actor, Role } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { accountsManagedBy, inJurisdiction, subordinateHeadRoles } from '@/lib/auth/scope';
@@ -16,7 +17,9 @@ export interface ManagedAccount {
   isDemo: boolean;
   mustChangePassword: boolean;
   hasPassword: boolean;
-  lockedUntil: Date | null;
+  /** Failed sign-ins on the name within the throttle window: each further attempt is slowed down. */
+  recentFailures: number;
+  totpEnabled: boolean;
   lastLoginAt: Date | null;
   passwordIssuedAt: Date | null;
   unitId: number;
@@ -47,7 +50,8 @@ export async function listManagedAccounts(actor: Actor, filters: { q?: string; a
       isDemo: accounts.isDemo,
       mustChangePassword: accounts.mustChangePassword,
       hasPassword: sql<boolean>`${accounts.passwordHash} is not null`,
-      lockedUntil: accounts.lockedUntil,
+      recentFailures: sql<number>`(select count(*)::int from ${signinFailures} f where f.username = ${accounts.username} and f.occurred_at > now() - make_interval(mins => ${signinWindowMinutes}))`,
+      totpEnabled: sql<boolean>`${accounts.totpEnabledAt} is not null`,
       lastLoginAt: accounts.lastLoginAt,
       passwordIssuedAt: accounts.passwordIssuedAt,
       unitId: units.id,
@@ -59,10 +63,8 @@ export async function listManagedAccounts(actor: Actor, filters: { q?: string; a
     .where(and(...conditions))
     .orderBy(asc(accounts.username))
     .limit(accountPageSize + 1); // one extra row tells the page whether there is a next one
-  const now = Date.now();
   return rows.map((row) => ({
     ...row,
-    lockedUntil: row.lockedUntil && row.lockedUntil.getTime() > now ? row.lockedUntil : null,
     isOwnUnit: row.unitId === actor.unitId,
   }));
 }

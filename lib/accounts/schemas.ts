@@ -4,6 +4,8 @@ import { meetsPasswordPolicy, passwordPolicyText } from '@/lib/auth/password-pol
 export const signInSchema = z.object({
   username: z.string().trim().min(1, '请输入账号').max(64, '账号过长'),
   password: z.string().min(1, '请输入密码').max(128, '密码过长'),
+  /** A TOTP code or a recovery code, asked for once the password has been accepted. */
+  code: z.string().trim().max(20, '验证码过长').optional(),
 });
 export type SignInInput = z.infer<typeof signInSchema>;
 

@@ -1,11 +1,12 @@
 import 'server-only';
-import { addMinutes } from 'date-fns';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
-import { accounts, units } from '@/lib/db/schema';
+import { accounts, passwordHistory, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { generateInitialPassword, hashPassword, verifyPassword } from '@/lib/auth/password';
+import { passwordScreenFailure } from '@/lib/auth/password-screen';
 import { assertCan } from '@/lib/auth/policy';
+import { clearFailuresForName, clearSecondFactor, revokeAllSessions } from '@/lib/signin/service';
 import { accountsManagedBy, inJurisdiction, subordinateHeadRoles } from '@/lib/auth/scope';
 import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -18,91 +19,47 @@ import type {
   SetAccountStatusInput,
 } from './schemas';
 
-export const maxFailedSignIns = 5;
-export const lockoutMinutes = 15;
-
-export type SignInOutcome =
-  | { ok: true; accountId: number; sessionVersion: number }
-  | { ok: false; reason: 'invalid'; attemptsLeft: number | null }
-  | { ok: false; reason: 'locked'; lockedUntil: Date }
-  | { ok: false; reason: 'disabled' };
+/** How many earlier passwords a change may not return to. */
+export const passwordHistoryDepth = 5;
 
 /**
- * Checks a sign-in and counts failures under a row lock: the 5th failure in a row locks the
- * account for 15 minutes. Every outcome is audited in the same transaction.
+ * The actor changes its own password: not one containing its name or ID number, not a common one,
+ * not one of its last five. Every session of the account ends, this one included.
  */
-export async function authenticate(input: { username: string; password: string; ip: string | null }): Promise<SignInOutcome> {
-  const db = await getDb();
-  const username = input.username.trim();
-  return db.transaction(async (tx) => {
-    const [account] = await tx
-      .select({
-        id: accounts.id,
-        unitId: accounts.unitId,
-        passwordHash: accounts.passwordHash,
-        status: accounts.status,
-        failedLoginCount: accounts.failedLoginCount,
-        lockedUntil: accounts.lockedUntil,
-        sessionVersion: accounts.sessionVersion,
-        unitPath: units.path,
-        unitStatus: units.status,
-      })
-      .from(accounts)
-      .innerJoin(units, eq(units.id, accounts.unitId))
-      .where(eq(accounts.username, username))
-      .for('update', { of: accounts });
-    const auditActor = { accountId: account?.id ?? null, username, unitId: account?.unitId ?? null, unitPath: account?.unitPath ?? null, ip: input.ip };
-    if (!account) {
-      await verifyPassword(null, input.password);
-      await recordAudit(tx, auditActor, { action: 'auth.signin.failed', detail: { reason: 'unknown_account' } });
-      return { ok: false, reason: 'invalid', attemptsLeft: null };
-    }
-    const now = new Date();
-    if (account.lockedUntil && account.lockedUntil > now) {
-      await recordAudit(tx, auditActor, { action: 'auth.signin.failed', targetType: 'account', targetId: account.id, detail: { reason: 'locked' } });
-      return { ok: false, reason: 'locked', lockedUntil: account.lockedUntil };
-    }
-    const passwordOk = await verifyPassword(account.passwordHash, input.password);
-    if (!passwordOk) {
-      const failures = account.failedLoginCount + 1;
-      if (failures >= maxFailedSignIns) {
-        const lockedUntil = addMinutes(now, lockoutMinutes);
-        await tx.update(accounts).set({ failedLoginCount: 0, lockedUntil, updatedAt: now }).where(eq(accounts.id, account.id));
-        await recordAudit(
-          tx,
-          auditActor,
-          { action: 'auth.signin.failed', targetType: 'account', targetId: account.id, detail: { reason: 'bad_password', failures } },
-          { action: 'auth.lockout', targetType: 'account', targetId: account.id, detail: { lockedUntil: lockedUntil.toISOString() } },
-        );
-        return { ok: false, reason: 'locked', lockedUntil };
-      }
-      await tx.update(accounts).set({ failedLoginCount: failures, updatedAt: now }).where(eq(accounts.id, account.id));
-      await recordAudit(tx, auditActor, { action: 'auth.signin.failed', targetType: 'account', targetId: account.id, detail: { reason: 'bad_password', failures } });
-      return { ok: false, reason: 'invalid', attemptsLeft: maxFailedSignIns - failures };
-    }
-    if (account.status !== 'active' || account.unitStatus !== 'active') {
-      await recordAudit(tx, auditActor, { action: 'auth.signin.failed', targetType: 'account', targetId: account.id, detail: { reason: 'disabled' } });
-      return { ok: false, reason: 'disabled' };
-    }
-    await tx.update(accounts).set({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now }).where(eq(accounts.id, account.id));
-    await recordAudit(tx, auditActor, { action: 'auth.signin', targetType: 'account', targetId: account.id });
-    return { ok: true, accountId: account.id, sessionVersion: account.sessionVersion };
-  });
-}
-
-/** The actor changes its own password; every other session of the account ends. */
 export async function changeOwnPassword(actor: Actor, input: ChangePasswordInput): Promise<void> {
   const db = await getDb();
   const [current] = await db.select({ passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, actor.accountId));
   if (!current || !(await verifyPassword(current.passwordHash, input.currentPassword))) {
     throw new ValidationError('当前密码不正确', { currentPassword: ['当前密码不正确'] });
   }
+  const [teacher] = actor.role === 'teacher' ? await db.select({ idNumber: teachers.idNumber }).from(teachers).where(eq(teachers.accountId, actor.accountId)) : [];
+  const screened = passwordScreenFailure(input.newPassword, { username: actor.username, idNumber: teacher?.idNumber });
+  if (screened) throw new ValidationError(screened, { newPassword: [screened] });
+  const earlier = await db
+    .select({ passwordHash: passwordHistory.passwordHash })
+    .from(passwordHistory)
+    .where(eq(passwordHistory.accountId, actor.accountId))
+    .orderBy(sql`${passwordHistory.changedAt} desc`)
+    .limit(passwordHistoryDepth);
+  for (const { passwordHash } of earlier) {
+    if (await verifyPassword(passwordHash, input.newPassword)) {
+      throw new ValidationError(`新密码不能与最近 ${passwordHistoryDepth} 次使用过的密码相同`, { newPassword: [`不能与最近 ${passwordHistoryDepth} 次使用过的密码相同`] });
+    }
+  }
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
+    const now = new Date();
     await tx
       .update(accounts)
-      .set({ passwordHash, mustChangePassword: false, sessionVersion: sql`${accounts.sessionVersion} + 1`, updatedAt: new Date() })
+      .set({ passwordHash, mustChangePassword: false, passwordChangedAt: now, sessionVersion: sql`${accounts.sessionVersion} + 1`, updatedAt: now })
       .where(eq(accounts.id, actor.accountId));
+    // At the first change the password being replaced starts the history; later it is already in it.
+    if (current.passwordHash && earlier.length === 0) await tx.insert(passwordHistory).values({ accountId: actor.accountId, passwordHash: current.passwordHash, changedAt: new Date(now.getTime() - 1) });
+    await tx.insert(passwordHistory).values({ accountId: actor.accountId, passwordHash, changedAt: now });
+    await tx.execute(sql`
+      delete from password_history where account_id = ${actor.accountId} and changed_at not in (
+        select changed_at from password_history where account_id = ${actor.accountId} order by changed_at desc limit ${passwordHistoryDepth})`);
+    await revokeAllSessions(tx, actor.accountId);
     await recordAudit(tx, actor, { action: 'account.password.change', targetType: 'account', targetId: actor.accountId });
   });
 }
@@ -171,7 +128,7 @@ export async function setIssuedPasswords(executor: Executor, actor: Actor, rows:
     const updated = rowsOf<{ id: number }>(
       await executor.execute(sql`
         update accounts a set password_hash = v.hash, must_change_password = true, is_demo = false,
-          failed_login_count = 0, locked_until = null, session_version = a.session_version + 1,
+          session_version = a.session_version + 1,
           password_issued_at = now(), updated_at = now()
         from (values ${values}) as v(id, hash), units u
         where a.id = v.id and u.id = a.unit_id
@@ -186,7 +143,7 @@ export async function setIssuedPasswords(executor: Executor, actor: Actor, rows:
 async function getManagedAccount(executor: Executor, actor: Actor, accountId: number) {
   assertCan(actor, 'account.manage');
   const [row] = await executor
-    .select({ id: accounts.id, username: accounts.username, displayName: accounts.displayName, status: accounts.status, lockedUntil: accounts.lockedUntil, unitPath: units.path, unitCode: units.code, unitName: units.name })
+    .select({ id: accounts.id, username: accounts.username, displayName: accounts.displayName, status: accounts.status, totpEnabledAt: accounts.totpEnabledAt, unitPath: units.path, unitCode: units.code, unitName: units.name })
     .from(accounts)
     .innerJoin(units, eq(units.id, accounts.unitId))
     .where(and(eq(accounts.id, accountId), accountsManagedBy(actor, { accountUnitId: accounts.unitId, accountRole: accounts.role, unitParentId: units.parentId })));
@@ -208,17 +165,27 @@ export async function resetAccountPassword(actor: Actor, input: AccountIdInput):
   return { unitCode: target.unitCode, unitName: target.unitName, username: target.username, displayName: target.displayName, password };
 }
 
+/** Clears the sign-in slowdown on a managed account's name (recent failures are forgotten). */
 export async function unlockAccount(actor: Actor, input: AccountIdInput): Promise<void> {
   const db = await getDb();
   await db.transaction(async (tx) => {
     const target = await getManagedAccount(tx, actor, input.accountId);
-    const [row] = await tx
-      .update(accounts)
-      .set({ lockedUntil: null, failedLoginCount: 0, updatedAt: new Date() })
-      .where(and(eq(accounts.id, target.id), sql`${accounts.lockedUntil} > now()`))
-      .returning({ id: accounts.id });
-    if (!row) throw new ConflictError('该账号当前未被锁定');
-    await recordAudit(tx, actor, { action: 'account.unlock', unitPath: target.unitPath, targetType: 'account', targetId: target.id, detail: { username: target.username } });
+    const cleared = await clearFailuresForName(tx, target.username);
+    if (cleared === 0) throw new ConflictError('该账号当前没有登录限制');
+    await recordAudit(tx, actor, { action: 'account.unlock', unitPath: target.unitPath, targetType: 'account', targetId: target.id, detail: { username: target.username, failures: cleared } });
+  });
+}
+
+/** Removes a managed account's second factor (a lost phone): the owner enrols again at the next sign-in. */
+export async function resetSecondFactor(actor: Actor, input: AccountIdInput): Promise<void> {
+  const db = await getDb();
+  if (input.accountId === actor.accountId) throw new ForbiddenError('不能重置自己的双因素认证');
+  await db.transaction(async (tx) => {
+    const target = await getManagedAccount(tx, actor, input.accountId);
+    if (!target.totpEnabledAt) throw new ConflictError('该账号未启用双因素认证');
+    await clearSecondFactor(tx, target.id);
+    await tx.update(accounts).set({ sessionVersion: sql`${accounts.sessionVersion} + 1` }).where(eq(accounts.id, target.id));
+    await recordAudit(tx, actor, { action: 'account.totp.reset', unitPath: target.unitPath, targetType: 'account', targetId: target.id, detail: { username: target.username } });
   });
 }
 
@@ -275,7 +242,3 @@ export async function addUniversityManager(actor: Actor, input: AddUniversityMan
   return { unitCode: school.code, unitName: school.name, username, displayName: input.displayName, password };
 }
 
-export async function recordSignOut(actor: Actor): Promise<void> {
-  const db = await getDb();
-  await recordAudit(db, actor, { action: 'auth.signout', targetType: 'account', targetId: actor.accountId });
-}

@@ -6,12 +6,20 @@ export const auditActionNames: Record<string, string> = {
   'auth.signin': '登录成功',
   'auth.signin.failed': '登录失败',
   'auth.lockout': '账号锁定',
+  'auth.signin.throttled': '登录被限流（来源地址）',
+  'auth.throttle.address': '来源地址被暂时封禁',
+  'access.denied': '越权或拒绝访问',
+  'audit.export': '导出审计日志',
+  'account.totp.enable': '启用双因素认证',
+  'account.totp.reset': '重置双因素认证',
+  'teacher.view': '查看教师完整记录（非本校）',
+  'teacher.register.conflict': '登记冲突（证件号码已登记）',
   'auth.signout': '退出登录',
   'account.password.change': '修改密码',
   'account.password.reset': '重置密码',
   'account.credentials.issue': '生成初始密码',
   'account.credentials.export': '下载账号分发表',
-  'account.unlock': '解锁账号',
+  'account.unlock': '解除登录限制',
   'account.disable': '停用账号',
   'account.enable': '启用账号',
   'account.create': '新增账号',
@@ -49,6 +57,10 @@ const signInFailureReasons: Record<string, string> = {
   bad_password: '密码错误',
   locked: '账号锁定期间尝试登录',
   disabled: '账号已停用或单位已撤销',
+  no_password: '账号尚未发放密码',
+  bad_second_factor: '动态验证码错误',
+  forbidden: '无权限',
+  not_found: '不存在或不在管辖范围内',
 };
 
 const unitFieldNames: Record<string, string> = {
@@ -68,7 +80,9 @@ export function describeAuditDetail(detail: Record<string, unknown> | null, form
   if (!detail) return '';
   const parts: string[] = [];
   if (typeof detail.reason === 'string') parts.push(signInFailureReasons[detail.reason] ?? detail.reason);
-  if (typeof detail.failures === 'number') parts.push(`连续第 ${detail.failures} 次`);
+  if (typeof detail.attempted === 'string') parts.push(`尝试 ${auditActionNames[detail.attempted] ?? detail.attempted}`);
+  if (typeof detail.failures === 'number') parts.push(`第 ${detail.failures} 次`);
+  if (typeof detail.address === 'string') parts.push(`地址 ${detail.address}`);
   if (typeof detail.lockedUntil === 'string') parts.push(`锁定至 ${formatTime(new Date(detail.lockedUntil))}`);
   if (typeof detail.username === 'string') parts.push(`账号 ${detail.username}`);
   if (typeof detail.idNumber === 'string') parts.push(`证件号码 ${detail.idNumber}${typeof detail.name === 'string' ? ` ${detail.name}` : ''}`);

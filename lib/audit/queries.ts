@@ -1,10 +1,12 @@
 import 'server-only';
-import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
-import { auditLog } from '@/lib/db/schema';
+import { and, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { getDb, type Executor } from '@/lib/db';
+import { accounts, auditLog, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
+import { recordAudit } from '@/lib/audit/service';
+import { maskIdNumber } from '@/lib/reference/id-number';
 
 export interface AuditListFilters {
   action?: string;
@@ -21,16 +23,17 @@ export interface AuditListItem {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** What the target is, in words: a teacher's name and masked ID, a unit's name, an account's name. */
+  targetLabel: string | null;
   detail: Record<string, unknown> | null;
   ip: string | null;
 }
 
 export const auditPageSize = 50;
+export const maxAuditExportRows = 100_000;
 
-/** The audit log of the actor's jurisdiction, newest first, keyset-paginated by id. */
-export async function listAuditLog(actor: Actor, filters: AuditListFilters): Promise<AuditListItem[]> {
+function auditConditions(actor: Actor, filters: AuditListFilters): SQL[] {
   assertCan(actor, 'audit.read');
-  const db = await getDb();
   // Sign-in failures for unknown names concern no unit: only the ministry sees them.
   const scope = actor.unitTier === 'central' ? or(inJurisdiction(actor, auditLog.unitPath), sql`${auditLog.unitPath} is null`)! : inJurisdiction(actor, auditLog.unitPath);
   const conditions: SQL[] = [scope];
@@ -39,19 +42,57 @@ export async function listAuditLog(actor: Actor, filters: AuditListFilters): Pro
   if (filters.from) conditions.push(sql`${auditLog.occurredAt} >= ${filters.from.toISOString()}`);
   if (filters.to) conditions.push(sql`${auditLog.occurredAt} < ${filters.to.toISOString()}`);
   if (filters.beforeId) conditions.push(lt(auditLog.id, filters.beforeId));
-  return db
-    .select({
-      id: auditLog.id,
-      occurredAt: auditLog.occurredAt,
-      actorUsername: auditLog.actorUsername,
-      action: auditLog.action,
-      targetType: auditLog.targetType,
-      targetId: auditLog.targetId,
-      detail: auditLog.detail,
-      ip: auditLog.ip,
-    })
+  return conditions;
+}
+
+const auditColumns = {
+  id: auditLog.id,
+  occurredAt: auditLog.occurredAt,
+  actorUsername: auditLog.actorUsername,
+  action: auditLog.action,
+  targetType: auditLog.targetType,
+  targetId: auditLog.targetId,
+  detail: auditLog.detail,
+  ip: auditLog.ip,
+};
+
+/** The audit log of the actor's jurisdiction, newest first, keyset-paginated by id. */
+export async function listAuditLog(actor: Actor, filters: AuditListFilters): Promise<AuditListItem[]> {
+  const db = await getDb();
+  const rows = await db
+    .select(auditColumns)
     .from(auditLog)
-    .where(and(...conditions))
+    .where(and(...auditConditions(actor, filters)))
     .orderBy(desc(auditLog.id))
     .limit(auditPageSize + 1); // one extra row tells the page whether there is a next one
+  return withTargetLabels(db, rows);
+}
+
+/** Every row of the filter, for archiving; the export itself is audited. */
+export async function exportAuditLog(actor: Actor, filters: AuditListFilters): Promise<AuditListItem[]> {
+  const db = await getDb();
+  const rows = await db
+    .select(auditColumns)
+    .from(auditLog)
+    .where(and(...auditConditions(actor, filters)))
+    .orderBy(desc(auditLog.id))
+    .limit(maxAuditExportRows);
+  await recordAudit(db, actor, { action: 'audit.export', detail: { rows: rows.length, filters: { ...filters, beforeId: undefined } } });
+  return withTargetLabels(db, rows);
+}
+
+/** Names the targets with one query per kind (teachers, units, accounts), never one per row. */
+async function withTargetLabels(db: Executor, rows: Omit<AuditListItem, 'targetLabel'>[]): Promise<AuditListItem[]> {
+  const idsOf = (type: string) => [...new Set(rows.filter((r) => r.targetType === type && r.targetId && /^\d{1,9}$/.test(r.targetId)).map((r) => Number(r.targetId)))];
+  const [teacherRows, unitRows, accountRows] = await Promise.all([
+    idsOf('teacher').length ? db.select({ id: teachers.id, name: teachers.name, idNumber: teachers.idNumber }).from(teachers).where(inArray(teachers.id, idsOf('teacher'))) : [],
+    idsOf('unit').length ? db.select({ id: units.id, name: units.name, code: units.code }).from(units).where(inArray(units.id, idsOf('unit'))) : [],
+    idsOf('account').length ? db.select({ id: accounts.id, username: accounts.username, role: accounts.role }).from(accounts).where(inArray(accounts.id, idsOf('account'))) : [],
+  ]);
+  const labels = new Map<string, string>();
+  for (const t of teacherRows) labels.set(`teacher:${t.id}`, `${t.name}（${maskIdNumber(t.idNumber)}）`);
+  for (const u of unitRows) labels.set(`unit:${u.id}`, `${u.name}（${u.code}）`);
+  // A teacher's login name is their ID number: masked like everywhere else.
+  for (const a of accountRows) labels.set(`account:${a.id}`, a.role === 'teacher' ? maskIdNumber(a.username) : a.username);
+  return rows.map((row) => ({ ...row, targetLabel: row.targetType ? (labels.get(`${row.targetType}:${row.targetId}`) ?? null) : null }));
 }

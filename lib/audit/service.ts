@@ -1,6 +1,7 @@
 import 'server-only';
-import type { Executor } from '@/lib/db';
+import { getDb, type Executor } from '@/lib/db';
 import { auditLog } from '@/lib/db/schema';
+import { maskIdNumber } from '@/lib/reference/id-number';
 
 /** Who did it; an Actor fits, and so does a failed sign-in known only by name and address. */
 export interface AuditActor {
@@ -22,21 +23,51 @@ export interface AuditEntry {
 
 const insertChunk = 2000;
 
+/** A teacher's login name is their ID number; the log keeps it masked like every other view. */
+function maskIfIdNumber(username: string | null): string | null {
+  return username && /^\d{15}(\d{2}[\dXx])?$/.test(username) ? maskIdNumber(username) : username;
+}
+
 /** Writes audit rows with the caller's executor, so that they commit or roll back with the change. */
 export async function recordAudit(executor: Executor, actor: AuditActor, ...entries: AuditEntry[]): Promise<void> {
   for (let start = 0; start < entries.length; start += insertChunk) {
     await executor.insert(auditLog).values(
       entries.slice(start, start + insertChunk).map((entry) => ({
         actorAccountId: actor.accountId,
-        actorUsername: actor.username,
+        actorUsername: maskIfIdNumber(actor.username),
         actorUnitId: actor.unitId,
         unitPath: entry.unitPath === undefined ? (actor.unitPath ?? null) : entry.unitPath,
         action: entry.action,
         targetType: entry.targetType ?? null,
         targetId: entry.targetId === undefined ? null : String(entry.targetId),
-        detail: entry.detail ?? null,
+        detail: entry.detail && typeof entry.detail.username === 'string' ? { ...entry.detail, username: maskIfIdNumber(entry.detail.username) } : (entry.detail ?? null),
         ip: actor.ip,
       })),
     );
   }
+}
+
+/** Ids named in an action's input, kept with a refusal so that the assessor sees what was tried. */
+function targetsOf(input: unknown): Record<string, unknown> {
+  if (!input || typeof input !== 'object') return {};
+  const picked: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (/(^id$|Id$|Ids$)/.test(key) && (typeof value === 'number' || (Array.isArray(value) && value.length <= 50))) picked[key] = value;
+  }
+  return picked;
+}
+
+/**
+ * A refused attempt (authorization failure, or a not-found that an out-of-scope id gets), in a
+ * transaction of its own: the service's own transaction has rolled back.
+ */
+export async function recordRefusal(actor: AuditActor, attempted: string, error: Error, input?: unknown): Promise<void> {
+  const db = await getDb();
+  await recordAudit(db, actor, { action: 'access.denied', detail: { attempted, reason: error.name === 'ForbiddenError' ? 'forbidden' : 'not_found', message: error.message, ...targetsOf(input) } });
+}
+
+/** A page or download refused an id the actor may not see: audited, then the caller answers 404. */
+export async function recordPageRefusal(actor: AuditActor, page: string, id?: number | string): Promise<void> {
+  const db = await getDb();
+  await recordAudit(db, actor, { action: 'access.denied', detail: { attempted: page, reason: 'not_found', ...(id === undefined ? {} : { id }) } });
 }

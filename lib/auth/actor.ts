@@ -1,5 +1,5 @@
 /** Who is acting, re-read from the database on every request. Client-safe type only. */
-export type Role = 'sysadmin' | 'manager' | 'viewer' | 'teacher' | 'institution';
+export type Role = 'sysadmin' | 'manager' | 'viewer' | 'teacher' | 'institution' | 'auditor';
 export type Tier = 'central' | 'province' | 'city' | 'county' | 'school';
 export type UnitKind = 'authority' | 'school' | 'institution';
 
@@ -20,8 +20,14 @@ export interface Actor {
   stage: string | null;
   /** A school manager granted the school head's right to review and report records. */
   mayReviewRecords: boolean;
+  /** Signs in with a second factor (TOTP). */
+  totpEnabled: boolean;
   /** The client's address, for the audit log. */
   ip: string | null;
+  /** The sign-in session (null for actors made outside a request, e.g. in tests and scripts). */
+  sessionId: string | null;
+  /** Failed sign-ins on this account that the owner has not been told of yet. */
+  signinWarning: { count: number; lastAt: Date | null; lastIp: string | null } | null;
 }
 
 export const roleNames: Record<Role, string> = {
@@ -30,6 +36,7 @@ export const roleNames: Record<Role, string> = {
   viewer: '信息查询员',
   teacher: '教师',
   institution: '培训机构',
+  auditor: '安全审计员',
 };
 
 export const tierNames: Record<Tier, string> = {

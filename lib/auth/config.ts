@@ -15,12 +15,14 @@ export const authConfig = {
       if (user) {
         token.accountId = Number(user.id);
         token.sessionVersion = user.sessionVersion;
+        token.sessionId = user.sessionId;
       }
       return token;
     },
     session({ session, token }) {
       session.accountId = token.accountId;
       session.sessionVersion = token.sessionVersion;
+      session.sessionId = token.sessionId;
       return session;
     },
   },

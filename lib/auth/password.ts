@@ -36,5 +36,8 @@ export function generateInitialPassword(): string {
     const j = randomInt(i + 1);
     [chars[i], chars[j]] = [chars[j], chars[i]];
   }
+  // A leading symbol (=, +, @) would make a spreadsheet read the printed sheet's cell as a formula.
+  const firstLetter = chars.findIndex((c) => /[A-Za-z]/.test(c));
+  [chars[0], chars[firstLetter]] = [chars[firstLetter], chars[0]];
   return chars.join('');
 }

@@ -21,6 +21,9 @@ export type Permission =
   | 'progress.view'
   | 'collection.steer';
 
+/** Tiers that have a security auditor (安全审计员) account. */
+export const auditorTiers: readonly string[] = ['central', 'province'];
+
 /** What each role may do; jurisdiction (which rows) is decided separately in scope.ts. */
 export function can(actor: Actor, permission: Permission): boolean {
   const staff = actor.role === 'sysadmin' || actor.role === 'manager' || actor.role === 'viewer';
@@ -28,8 +31,10 @@ export function can(actor: Actor, permission: Permission): boolean {
     case 'unit.browse':
       return staff;
     case 'account.manage':
-    case 'audit.read':
       return actor.role === 'sysadmin';
+    case 'audit.read':
+      // 三员分立: where a security auditor exists (ministry, provinces) the sysadmin no longer reads the log.
+      return auditorTiers.includes(actor.unitTier) ? actor.role === 'auditor' : actor.role === 'sysadmin';
     case 'credential.issue':
       return actor.role === 'sysadmin' && actor.unitKind === 'authority';
     case 'teacher.list':

@@ -1,7 +1,7 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { accounts, units } from '@/lib/db/schema';
+import { accounts, accountSessions, units } from '@/lib/db/schema';
 import type { Actor } from './actor';
 
 export interface SessionAccount {
@@ -11,8 +11,11 @@ export interface SessionAccount {
   sessionVersion: number;
 }
 
-/** Re-reads the account, its role and unit: the session token alone never authorizes anything. */
-export async function loadSessionAccount(accountId: number, ip: string | null): Promise<SessionAccount | null> {
+/**
+ * Re-reads the account, its role and unit: the session token alone never authorizes anything. With a
+ * session id, the session row must also be open (not signed out, not past its absolute lifetime).
+ */
+export async function loadSessionAccount(accountId: number, ip: string | null, sessionId?: string): Promise<SessionAccount | null> {
   const db = await getDb();
   const [row] = await db
     .select({
@@ -23,6 +26,10 @@ export async function loadSessionAccount(accountId: number, ip: string | null): 
       isDemo: accounts.isDemo,
       mustChangePassword: accounts.mustChangePassword,
       mayReviewRecords: accounts.mayReviewRecords,
+      totpEnabled: sql<boolean>`${accounts.totpEnabledAt} is not null`,
+      unseenFailedSignins: accounts.unseenFailedSignins,
+      lastFailedSigninAt: accounts.lastFailedSigninAt,
+      lastFailedSigninIp: accounts.lastFailedSigninIp,
       accountStatus: accounts.status,
       sessionVersion: accounts.sessionVersion,
       unitId: units.id,
@@ -37,8 +44,16 @@ export async function loadSessionAccount(accountId: number, ip: string | null): 
     })
     .from(accounts)
     .innerJoin(units, eq(units.id, accounts.unitId))
-    .where(eq(accounts.id, accountId));
+    .where(
+      and(
+        eq(accounts.id, accountId),
+        sessionId === undefined
+          ? undefined
+          : sql`exists (select 1 from ${accountSessions} where ${and(eq(accountSessions.id, sessionId), eq(accountSessions.accountId, accounts.id), isNull(accountSessions.revokedAt), gt(accountSessions.expiresAt, sql`now()`))})`,
+      ),
+    );
   if (!row) return null;
-  const { accountStatus, unitStatus, sessionVersion, ...actor } = row;
-  return { actor: { ...actor, ip }, accountStatus, unitStatus, sessionVersion };
+  const { accountStatus, unitStatus, sessionVersion, unseenFailedSignins, lastFailedSigninAt, lastFailedSigninIp, ...actor } = row;
+  const signinWarning = unseenFailedSignins > 0 ? { count: unseenFailedSignins, lastAt: lastFailedSigninAt, lastIp: lastFailedSigninIp } : null;
+  return { actor: { ...actor, ip, sessionId: sessionId ?? null, signinWarning }, accountStatus, unitStatus, sessionVersion };
 }

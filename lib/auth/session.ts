@@ -5,15 +5,15 @@ import { can, type Permission } from './policy';
 import { cache } from 'react';
 import { auth } from './auth';
 import type { Actor } from './actor';
-import { isStaffRole } from './actor';
 import { clientIp } from './client-ip';
 import { loadSessionAccount } from './queries';
+import { totpRequiredFor } from '@/lib/signin/policy';
 
 /** The signed-in actor re-read from the database once per request, or null if the session is no longer good. */
 export const getCurrentActor = cache(async (): Promise<Actor | null> => {
   const session = await auth();
-  if (!session?.accountId) return null;
-  const current = await loadSessionAccount(session.accountId, clientIp(await headers()));
+  if (!session?.accountId || !session.sessionId) return null;
+  const current = await loadSessionAccount(session.accountId, clientIp(await headers()), session.sessionId);
   if (!current) return null;
   // A disabled account, a closed unit or a password reset ends the session at the next request.
   if (current.accountStatus !== 'active' || current.unitStatus !== 'active') return null;
@@ -25,8 +25,38 @@ export function mustChangePassword(actor: Actor): boolean {
   return actor.mustChangePassword && !actor.isDemo;
 }
 
-/** For everything but the password change itself: a pending forced change comes first. */
+/** Staff of the tiers that require a second factor must enrol before anything else. */
+export function mustEnrolSecondFactor(actor: Actor): boolean {
+  return !actor.totpEnabled && totpRequiredFor(actor);
+}
+
+/** Where an actor with a pending obligation (password change, second-factor enrolment) must go first, or null. */
+export function pendingObligationPath(actor: Actor): string | null {
+  if (mustChangePassword(actor)) return '/change-password';
+  if (mustEnrolSecondFactor(actor)) return '/security/two-factor';
+  return null;
+}
+
+/**
+ * The signed-in actor with no pending obligation, for route handlers (downloads, photos) that answer
+ * a plain 404 rather than redirecting.
+ */
+export async function getReadyActor(): Promise<Actor | null> {
+  const actor = await getCurrentActor();
+  return actor && !pendingObligationPath(actor) ? actor : null;
+}
+
+/** For everything but the obligations themselves: a forced password change or enrolment comes first. */
 export async function requireActor(): Promise<Actor> {
+  const actor = await getCurrentActor();
+  if (!actor) redirect('/login');
+  const pending = pendingObligationPath(actor);
+  if (pending) redirect(pending);
+  return actor;
+}
+
+/** The enrolment page: signed in, password already changed. */
+export async function requireActorForEnrolment(): Promise<Actor> {
   const actor = await getCurrentActor();
   if (!actor) redirect('/login');
   if (mustChangePassword(actor)) redirect('/change-password');
@@ -41,7 +71,7 @@ export async function requireActorForPasswordChange(): Promise<Actor> {
 
 export async function requireStaff(): Promise<Actor> {
   const actor = await requireActor();
-  if (!isStaffRole(actor.role) && actor.role !== 'institution') redirect('/me');
+  if (actor.role === 'teacher') redirect('/me');
   return actor;
 }
 

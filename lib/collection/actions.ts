@@ -1,8 +1,9 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { requireActor } from '@/lib/auth/session';
-import { invalidInput, toActionResult, type ActionResult } from '@/lib/result';
+import type { ZodType } from 'zod';
+import { defineAction } from '@/lib/action';
+import type { Actor } from '@/lib/auth/actor';
 import {
   approveRecordsSchema,
   decideSchema,
@@ -27,8 +28,6 @@ import {
   setDeadline,
   setReviewDelegation,
   submitRecords,
-  type ApproveOutcome,
-  type SubmitOutcome,
 } from './service';
 
 /** The collection workflow's actions, shared by the review pages, the record page and the teacher's phone. */
@@ -38,60 +37,29 @@ function revalidateWorkflow(teacherIds: number[] = []) {
   for (const id of teacherIds.slice(0, 50)) revalidatePath(`/teachers/${id}`);
 }
 
-async function run<I, T>(schema: { safeParse(input: unknown): { success: true; data: I } | { success: false; error: import('zod').ZodError } }, input: unknown, service: (actor: Awaited<ReturnType<typeof requireActor>>, data: I) => Promise<T>, teacherIds: (data: I) => number[] = () => []): Promise<ActionResult<T>> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) return invalidInput(parsed.error);
-  const actor = await requireActor();
-  let result: T;
-  try {
-    result = await service(actor, parsed.data);
-  } catch (error) {
-    return toActionResult(error);
-  }
-  revalidateWorkflow(teacherIds(parsed.data));
-  return { ok: true, data: result };
+/** A workflow action: the wrapper's steps, then the revalidation every workflow step needs. */
+function workflowAction<I, T>(name: string, schema: ZodType<I>, service: (actor: Actor, input: I) => Promise<T>, teacherIds: (input: I) => number[] = () => []) {
+  return defineAction(name, schema, service, (input) => revalidateWorkflow(teacherIds(input)));
 }
 
-export async function submitRecordsAction(input: unknown): Promise<ActionResult<SubmitOutcome>> {
-  return run(submitRecordsSchema, input, submitRecords, (data) => data.teacherIds);
-}
+export const submitRecordsAction = workflowAction('submitRecords', submitRecordsSchema, submitRecords, (data) => data.teacherIds);
 
-export async function approveRecordsAction(input: unknown): Promise<ActionResult<ApproveOutcome>> {
-  return run(approveRecordsSchema, input, approveRecords, (data) => data.teacherIds);
-}
+export const approveRecordsAction = workflowAction('approveRecords', approveRecordsSchema, approveRecords, (data) => data.teacherIds);
 
-export async function returnRecordsAction(input: unknown): Promise<ActionResult<ApproveOutcome>> {
-  return run(returnRecordsSchema, input, returnRecords, (data) => data.teacherIds);
-}
+export const returnRecordsAction = workflowAction('returnRecords', returnRecordsSchema, returnRecords, (data) => data.teacherIds);
 
-export async function setReviewDelegationAction(input: unknown): Promise<ActionResult<void>> {
-  return run(reviewDelegationSchema, input, (actor, data) => setReviewDelegation(actor, data.granted));
-}
+export const setReviewDelegationAction = workflowAction('setReviewDelegation', reviewDelegationSchema, (actor, data) => setReviewDelegation(actor, data.granted));
 
-export async function fileAdditionAction(input: unknown): Promise<ActionResult<{ additionId: number }>> {
-  return run(fileAdditionSchema, input, fileAddition, (data) => [data.teacherId]);
-}
+export const fileAdditionAction = workflowAction('fileAddition', fileAdditionSchema, fileAddition, (data) => [data.teacherId]);
 
-export async function decideAdditionAction(input: unknown): Promise<ActionResult<{ state: string }>> {
-  return run(decideSchema, input, decideAddition);
-}
+export const decideAdditionAction = workflowAction('decideAddition', decideSchema, decideAddition);
 
-export async function fileChangeRequestAction(input: unknown): Promise<ActionResult<{ requestId: number }>> {
-  return run(fileChangeRequestSchema, input, fileChangeRequest, (data) => [data.teacherId]);
-}
+export const fileChangeRequestAction = workflowAction('fileChangeRequest', fileChangeRequestSchema, fileChangeRequest, (data) => [data.teacherId]);
 
-export async function decideChangeRequestAction(input: unknown): Promise<ActionResult<{ state: string; version?: number }>> {
-  return run(decideSchema, input, decideChangeRequest);
-}
+export const decideChangeRequestAction = workflowAction('decideChangeRequest', decideSchema, decideChangeRequest);
 
-export async function setDeadlineAction(input: unknown): Promise<ActionResult<void>> {
-  return run(setDeadlineSchema, input, (actor, data) => setDeadline(actor, data));
-}
+export const setDeadlineAction = workflowAction('setDeadline', setDeadlineSchema, (actor, data) => setDeadline(actor, data));
 
-export async function sendRemindersAction(input: unknown): Promise<ActionResult<{ sent: number }>> {
-  return run(sendRemindersSchema, input, sendReminders);
-}
+export const sendRemindersAction = workflowAction('sendReminders', sendRemindersSchema, sendReminders);
 
-export async function markReminderReadAction(input: unknown): Promise<ActionResult<void>> {
-  return run(reminderIdSchema, input, (actor, data) => markReminderRead(actor, data.id));
-}
+export const markReminderReadAction = workflowAction('markReminderRead', reminderIdSchema, (actor, data) => markReminderRead(actor, data.id));

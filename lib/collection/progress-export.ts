@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { ProgressView } from './queries';
 import { progressStatusNames } from './schemas';
+import { workbookBytes } from '@/lib/spreadsheet/write';
 
 /** The progress table as xlsx: the same rows and order as the page, with the total last. */
 export async function buildProgressWorkbook(view: ProgressView, generatedAt: string): Promise<Buffer> {
@@ -15,5 +16,5 @@ export async function buildProgressWorkbook(view: ProgressView, generatedAt: str
     sheet.addRow([row.code, row.name, row.teachers, row.complete, row.completePct, row.reported, row.reportedPct, row.effective, row.effectivePct, row.returned, row.deadline ?? '', row.daysLeft ?? '', progressStatusNames[row.status]]);
   }
   sheet.lastRow!.font = { bold: true };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return await workbookBytes(workbook);
 }

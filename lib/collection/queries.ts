@@ -25,6 +25,7 @@ import { getJurisdictionTrail } from '@/lib/units/queries';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
 import { describeDiff, describeValues, subsetLabelOf, type DescribedChange } from './describe';
 import { percent, progressStatus, type ProgressSortKey, type ProgressStatus } from './schemas';
+import { maskIdentityInDiff } from '@/lib/auth/personal-data';
 
 export const reviewPageSize = 100;
 
@@ -203,15 +204,17 @@ export async function getRecordWorkflow(actor: Actor, teacherId: number): Promis
   ]);
   const ownSchool = actor.unitId === teacher.unitId;
   const authority = actor.unitId === teacher.unitParentId;
+  const own = actor.role === 'teacher' && teacher.accountId === actor.accountId;
   return {
     recordState: teacher.recordState,
     returnReason: meta.returnReason,
     returnedAt: meta.returnedAt,
     effectiveVersion: meta.effectiveVersion,
     timeline,
-    versions,
+    // The teacher sees their own number; everyone else, as in lists, a masked one.
+    versions: own ? versions : versions.map((v) => ({ ...v, diff: maskIdentityInDiff(v.diff) })),
     additions,
-    changeRequests: requests,
+    changeRequests: own ? requests : requests.map((r) => ({ ...r, diff: maskIdentityInDiff(r.diff) })),
     catalogue,
     may: {
       submit: ownSchool && can(actor, 'record.submit') && teacher.recordState === 'draft',
@@ -330,7 +333,8 @@ export async function listPendingChanges(actor: Actor): Promise<{ additions: Pen
     changeRequests: await Promise.all(
       requests.map(async ({ provinceUnitId, stage, ...row }) => {
         const catalogue = await catalogueOf({ provinceUnitId, stage });
-        return { ...row, subsetLabel: subsetLabelOf(catalogue, row.subset), described: describeDiff(catalogue, row.diff) };
+        const diff = maskIdentityInDiff(row.diff);
+        return { ...row, diff, subsetLabel: subsetLabelOf(catalogue, row.subset), described: describeDiff(catalogue, diff) };
       }),
     ),
   };

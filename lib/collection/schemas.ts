@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseId } from '@/lib/http/params';
 
 /** Client-safe schemas of the collection workflow (seed 六(二)–(五)). */
 const id = z.coerce.number().int().positive();
@@ -97,7 +98,7 @@ export function percent(part: number, whole: number): number {
 /** The progress page's state as it travels in the URL (page and export share it). */
 export function parseProgressParams(params: Record<string, string | undefined>): { unitId?: number; sort?: ProgressSortKey; dir?: 'asc' | 'desc' } {
   return {
-    unitId: params.unit && /^\d{1,10}$/.test(params.unit) ? Number(params.unit) : undefined,
+    unitId: parseId(params.unit) ?? undefined,
     sort: (progressSortKeys as readonly string[]).includes(params.sort ?? '') ? (params.sort as ProgressSortKey) : undefined,
     dir: params.dir === 'desc' ? 'desc' : params.dir === 'asc' ? 'asc' : undefined,
   };

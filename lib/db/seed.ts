@@ -43,8 +43,8 @@ const demoSchools: DemoSchool[] = [
 ];
 
 const demoLogins: { unitCode: string; suffixes: string[]; tier: string }[] = [
-  { unitCode: '000000', suffixes: ['admin', 'manager', 'query1'], tier: '中央' },
-  { unitCode: '330000', suffixes: ['admin', 'manager', 'query1'], tier: '省级（浙江）' },
+  { unitCode: '000000', suffixes: ['admin', 'manager', 'query1', 'audit'], tier: '中央' },
+  { unitCode: '330000', suffixes: ['admin', 'manager', 'query1', 'audit'], tier: '省级（浙江）' },
   { unitCode: '330100', suffixes: ['admin', 'manager', 'query1'], tier: '市级（杭州）' },
   { unitCode: '330106', suffixes: ['admin', 'manager', 'query1'], tier: '县级（西湖区）' },
   { unitCode: '2133060001', suffixes: ['admin', 'manager', 'query1'], tier: '校级（示范小学）' },
@@ -149,7 +149,7 @@ export async function issuePasswordFromConsole(db: Database, username: string): 
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(accounts)
-      .set({ passwordHash, mustChangePassword: true, isDemo: false, failedLoginCount: 0, lockedUntil: null, sessionVersion: sql`${accounts.sessionVersion} + 1`, passwordIssuedAt: new Date() })
+      .set({ passwordHash, mustChangePassword: true, isDemo: false, sessionVersion: sql`${accounts.sessionVersion} + 1`, passwordIssuedAt: new Date() })
       .where(eq(accounts.username, username))
       .returning({ id: accounts.id });
     if (!row) throw new Error(`no account named ${username}`);

@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
 import { ValidationError } from '@/lib/errors';
+import { maxCompressionRatio, maxUncompressedMegabytes, maxUploadBytes, uploadTooLargeMessage } from './limits';
 
 export interface TableRow {
   /** The row number as the user sees it in the spreadsheet (the header is row 1). */
@@ -13,12 +15,11 @@ export interface Table {
   rows: TableRow[];
 }
 
-export const maxUploadBytes = 30 * 1024 * 1024;
 
 /** Reads the first sheet of an xlsx, or a csv (UTF-8 or GB18030, as Excel saves it in China), into trimmed strings. */
 export async function readTable(file: { name: string; bytes: Uint8Array }, options: { maxRows: number }): Promise<Table> {
   if (file.bytes.byteLength === 0) throw new ValidationError('上传的文件是空的');
-  if (file.bytes.byteLength > maxUploadBytes) throw new ValidationError('文件超过 30 MB，请按地区拆分后分批导入');
+  if (file.bytes.byteLength > maxUploadBytes) throw new ValidationError(uploadTooLargeMessage);
   const lower = file.name.toLowerCase();
   let grid: string[][];
   if (lower.endsWith('.xlsx')) grid = await readXlsx(file.bytes);
@@ -45,8 +46,37 @@ export async function readTable(file: { name: string; bytes: Uint8Array }, optio
   return { headers, rows };
 }
 
+/**
+ * Refuses a zip bomb before any inflating: the members' declared sizes from the central directory
+ * must stay within the total and each member's compression ratio within the limit.
+ */
+export async function assertSafeArchive(bytes: Uint8Array): Promise<void> {
+  const limit = maxUncompressedMegabytes * 1024 * 1024;
+  const problem = await new Promise<string | null>((resolve) => {
+    yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true, validateEntrySizes: true }, (error, zip) => {
+      if (error || !zip) return resolve('unreadable');
+      let total = 0;
+      zip.on('entry', (entry: yauzl.Entry) => {
+        total += entry.uncompressedSize;
+        const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+        if (total > limit || (entry.uncompressedSize > 1024 * 1024 && ratio > maxCompressionRatio)) {
+          zip.close();
+          return resolve('bomb');
+        }
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(null));
+      zip.on('error', () => resolve('unreadable'));
+      zip.readEntry();
+    });
+  });
+  if (problem === 'bomb') throw new ValidationError(`该文件解压后超过 ${maxUncompressedMegabytes} MB 或压缩比异常（超过 ${maxCompressionRatio} 倍），不是正常的 Excel 文件，已拒绝`);
+  if (problem === 'unreadable') throw new ValidationError('无法读取该 xlsx 文件：文件可能已损坏、被加密或并非真正的 Excel 文件');
+}
+
 /** Loads an xlsx, turning every way it can be unreadable into one clear message. */
 export async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+  await assertSafeArchive(bytes);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
@@ -77,7 +107,8 @@ async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
 
 export function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
+  // An apostrophe our exports put before a formula character (neutralizeFormula) is not part of the value.
+  if (typeof value === 'string') return value.trim().replace(/^'(?=[=+\-@])/, '');
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === 'object') {

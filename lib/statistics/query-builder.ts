@@ -1,5 +1,6 @@
 import { basicSubsetKey, nationalCatalogue } from '@/lib/indicators/catalogue';
 import { codeTables, type CodeItem } from '@/lib/indicators/code-tables';
+import { hasControlCharacters } from '@/lib/http/params';
 
 /** Client-safe: the combined query's conditions on 基本信息 indicators, and how they travel in the URL. */
 export type QueryOperator = 'in' | 'between' | 'contains';
@@ -49,6 +50,7 @@ export function parseConditions(raw: string | string[] | undefined): QueryCondit
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   const conditions: QueryCondition[] = [];
   for (const item of list.slice(0, 10)) {
+    if (item.length > 500) continue;
     const [key, op, rest = ''] = item.split('~');
     const field = fieldsByKey.get(key);
     if (!field || op !== operatorFor(field)) continue;
@@ -61,7 +63,7 @@ export function parseConditions(raw: string | string[] | undefined): QueryCondit
       const [from = '', to = ''] = values;
       const ok = (v: string) => v === '' || pattern.test(v);
       if ((from || to) && ok(from) && ok(to)) conditions.push({ field: key, op, values: [from, to] });
-    } else if (values[0] && values[0].length <= 50) {
+    } else if (values[0] && values[0].length <= 50 && !hasControlCharacters(values[0])) {
       conditions.push({ field: key, op, values: [values[0]] });
     }
   }

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { ReportTable } from './reports';
+import { workbookBytes } from '@/lib/spreadsheet/write';
 
 /** A standard report as xlsx: title, scope line, header row, one row per item with its total, and a total row. */
 export async function buildReportWorkbook(report: ReportTable, generatedAt: string): Promise<Buffer> {
@@ -20,5 +21,5 @@ export async function buildReportWorkbook(report: ReportTable, generatedAt: stri
   total.eachCell((cell) => (cell.border = { top: { style: 'thin' } }));
   sheet.getColumn(1).width = 28;
   for (let i = 2; i <= report.columns.length + 2; i++) sheet.getColumn(i).width = 12;
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return await workbookBytes(workbook);
 }

@@ -1,5 +1,6 @@
 import { codeTables } from '@/lib/indicators/code-tables';
 import { schoolTypes, stageNames, type Stage } from '@/lib/reference/school-types';
+import { parseId } from '@/lib/http/params';
 
 /** Client-safe: the dashboard's filters as they travel in the URL, and the names of its buckets. */
 export interface StatFilters {
@@ -15,7 +16,7 @@ export function parseStatFilters(params: Record<string, string | undefined>): St
   const stage = params.stage && params.stage in stageNames ? (params.stage as Stage) : undefined;
   const schoolType = params.type && schoolTypes.has(params.type) ? params.type : undefined;
   return {
-    unitId: params.unit && /^\d{1,10}$/.test(params.unit) ? Number(params.unit) : undefined,
+    unitId: parseId(params.unit) ?? undefined,
     stage: schoolType ? (schoolTypes.get(schoolType)!.stage as Stage) : stage,
     schoolType,
     ownership: params.ownership === 'public' || params.ownership === 'private' ? params.ownership : undefined,

@@ -7,7 +7,7 @@ import { assertCan } from '@/lib/auth/policy';
 import { NotFoundError } from '@/lib/errors';
 import type { ImportJobView, ImportSummary } from './schemas';
 import { catalogueFor, getActorSchool } from '@/lib/teachers/service';
-import { importProgress } from './service';
+import { importProgress, markInterruptedJobs } from './service';
 
 const jobColumns = {
   id: importJobs.id,
@@ -33,8 +33,8 @@ function toView(row: JobRow): ImportJobView {
     hasErrorFile: Boolean(row.hasErrorFile),
     createdAt: row.createdAt as Date,
     finishedAt: row.finishedAt as Date | null,
-    // A job still "running" with no progress here was cut off by a server restart.
-    progress: running ? (importProgress(row.id) ?? { phase: '处理已中断，请重新上传', done: 0, total: 0 }) : null,
+    // Running on another node, or between two heartbeats: no progress figures here yet.
+    progress: running ? (importProgress(row.id) ?? { phase: '正在处理', done: 0, total: 0 }) : null,
   };
 }
 
@@ -43,6 +43,7 @@ export async function getImportJob(actor: Actor, jobId: string): Promise<ImportJ
   assertCan(actor, 'teacher.import');
   if (!/^[0-9a-f-]{36}$/.test(jobId)) throw new NotFoundError('导入任务不存在');
   const db = await getDb();
+  await markInterruptedJobs(db, actor.accountId);
   const [row] = await db.select(jobColumns).from(importJobs).where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId)));
   if (!row) throw new NotFoundError('导入任务不存在');
   return toView(row);
@@ -51,6 +52,7 @@ export async function getImportJob(actor: Actor, jobId: string): Promise<ImportJ
 export async function listImportJobs(actor: Actor, limit = 10): Promise<ImportJobView[]> {
   assertCan(actor, 'teacher.import');
   const db = await getDb();
+  await markInterruptedJobs(db, actor.accountId);
   const rows = await db.select(jobColumns).from(importJobs).where(eq(importJobs.accountId, actor.accountId)).orderBy(desc(importJobs.createdAt)).limit(limit);
   return rows.map(toView);
 }

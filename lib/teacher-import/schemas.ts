@@ -22,7 +22,7 @@ export interface ImportSummary {
   seconds?: number;
 }
 
-export type ImportJobStatus = 'validating' | 'invalid' | 'valid' | 'importing' | 'done' | 'failed';
+export type ImportJobStatus = 'validating' | 'invalid' | 'valid' | 'importing' | 'done' | 'failed' | 'interrupted';
 
 export const importJobStatusNames: Record<ImportJobStatus, string> = {
   validating: '正在校验',
@@ -31,6 +31,7 @@ export const importJobStatusNames: Record<ImportJobStatus, string> = {
   importing: '正在导入',
   done: '导入完成',
   failed: '导入失败',
+  interrupted: '已中断',
 };
 
 export interface ImportProgress {

@@ -5,6 +5,7 @@ import { importJobs, teacherEntries, teacherFieldChanges, teachers, type StoredR
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { recordAudit } from '@/lib/audit/service';
+import { logUnexpected } from '@/lib/log';
 import { ConflictError, DomainError, NotFoundError } from '@/lib/errors';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { buildSubsetSchema, compactValues, type RecordValues } from '@/lib/indicators/form-schema';
@@ -13,7 +14,7 @@ import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
 import { createTeacherSchema, type CreateTeacherInput } from '@/lib/teachers/schemas';
 import { birthDateFromId, deriveHighest } from '@/lib/teachers/derive';
 import { getProvinceSettings } from '@/lib/indicators/queries';
-import { catalogueFor, duplicateRegistrationError, getActorSchool, insertTeachers, refreshCompleteness, refreshTitleLevels, type SchoolTarget } from '@/lib/teachers/service';
+import { assertConflictBudget, catalogueFor, duplicateRegistrationError, getActorSchool, insertTeachers, recordRegistrationConflicts, refreshCompleteness, refreshTitleLevels, type SchoolTarget } from '@/lib/teachers/service';
 import { workbookLayout } from './layout';
 import type { ImportIssue, ImportProgress, ImportSummary } from './schemas';
 import { buildErrorWorkbook, cellToValue, readImportWorkbook, type ParsedSheet } from './workbook';
@@ -50,6 +51,8 @@ interface ImportPlan {
   summary: ImportSummary;
   issues: ImportIssue[];
   sheets: ParsedSheet[];
+  /** ID numbers in the file that are registered at another school (audited as registration conflicts). */
+  conflicts: string[];
 }
 
 /** Validates every row of every sheet with the same generated schemas as the forms, plus file and database duplicates. */
@@ -246,6 +249,7 @@ async function planImport(executor: Executor, actor: Actor, file: { name: string
     teachers: plans,
     sheets,
     issues,
+    conflicts: [...holderMessages.keys()],
     summary: {
       sheets: sheets.filter((s) => s.rows.length).map((s) => ({ name: s.layout.sheetName, rows: s.rows.length })),
       rows: totalRows,
@@ -380,6 +384,8 @@ export async function startImportValidation(actor: Actor, file: { name: string; 
   assertCan(actor, 'teacher.import');
   const db = await getDb();
   await getActorSchool(db, actor);
+  await assertConflictBudget(actor);
+  await purgeImportLeftovers();
   const [job] = await db
     .insert(importJobs)
     .values({ accountId: actor.accountId, unitId: actor.unitId, kind: 'records', fileName: file.name.slice(0, 200), file: Buffer.from(file.bytes), status: 'validating' })
@@ -388,6 +394,7 @@ export async function startImportValidation(actor: Actor, file: { name: string; 
   progressStore.set(jobId, { phase: '排队', done: 0, total: 1 });
   return runJob(jobId, async () => {
     const plan = await planImport(db, actor, file, (p) => progressStore.set(jobId, p));
+    await recordRegistrationConflicts(actor, plan.conflicts);
     const totalIssues = plan.issues.length;
     const summary: ImportSummary = { ...plan.summary, totalIssues, issues: plan.issues.slice(0, maxStoredIssues) };
     const errorFile = totalIssues ? await buildErrorWorkbook(plan.sheets, plan.issues) : null;
@@ -397,19 +404,31 @@ export async function startImportValidation(actor: Actor, file: { name: string; 
     }
     await db
       .update(importJobs)
-      .set({ status: totalIssues ? 'invalid' : 'valid', totalRows: plan.summary.rows, summary: summary as unknown as Record<string, unknown>, errorFile, message: totalIssues ? `发现 ${totalIssues} 处错误，未导入任何数据` : '校验通过', finishedAt: new Date() })
+      .set({ status: totalIssues ? 'invalid' : 'valid', totalRows: plan.summary.rows, summary: summary as unknown as Record<string, unknown>, errorFile, ...(totalIssues ? { file: null } : {}), message: totalIssues ? `发现 ${totalIssues} 处错误，未导入任何数据` : '校验通过', finishedAt: new Date() })
       .where(eq(importJobs.id, jobId));
   });
 }
 
-/** Runs a job's work in the background; whatever it throws ends the job with a message, never a crash. */
+/** How often a working process renews its jobs' heartbeat, and how stale one may be before the job counts as cut off. */
+const heartbeatMs = 10_000;
+export const staleHeartbeatSeconds = 60;
+
+/**
+ * Runs a job's work in the background; whatever it throws ends the job with a message, never a crash.
+ * The heartbeat lets any node see that a job whose process died (a restart) is interrupted.
+ */
 function runJob(jobId: string, work: () => Promise<void>): StartedJob {
   const finished = (async () => {
+    const db = await getDb();
+    const beat = () => db.update(importJobs).set({ heartbeatAt: new Date() }).where(and(eq(importJobs.id, jobId), inArray(importJobs.status, ['validating', 'importing'])));
+    await beat();
+    const timer = setInterval(() => void beat().catch(() => {}), heartbeatMs);
     try {
       await work();
     } catch (error) {
       await failJob(jobId, error);
     } finally {
+      clearInterval(timer);
       progressStore.delete(jobId);
     }
   })();
@@ -418,9 +437,55 @@ function runJob(jobId: string, work: () => Promise<void>): StartedJob {
 
 async function failJob(jobId: string, error: unknown): Promise<void> {
   const message = error instanceof DomainError ? error.message : '处理文件时出错，请稍后重试';
-  if (!(error instanceof DomainError)) console.error('[teacher-import] job failed', jobId, error);
+  if (!(error instanceof DomainError)) logUnexpected('teacher-import', error, { jobId });
   const db = await getDb();
-  await db.update(importJobs).set({ status: error instanceof DomainError && !(error instanceof ConflictError) ? 'invalid' : 'failed', message, finishedAt: new Date() }).where(eq(importJobs.id, jobId));
+  // The uploaded file goes with the job's end: it holds personal data that nothing needs any more.
+  await db.update(importJobs).set({ status: error instanceof DomainError && !(error instanceof ConflictError) ? 'invalid' : 'failed', message, file: null, finishedAt: new Date() }).where(eq(importJobs.id, jobId));
+}
+
+/**
+ * Marks the actor's running jobs whose process stopped renewing the heartbeat as interrupted, and
+ * drops their files; the page then offers to upload again.
+ */
+export async function markInterruptedJobs(executor: Executor, accountId: number): Promise<void> {
+  await executor
+    .update(importJobs)
+    .set({ status: 'interrupted', message: '处理因服务重启或中断而未完成，未导入任何数据，请重新上传', file: null, finishedAt: new Date() })
+    .where(
+      and(
+        eq(importJobs.accountId, accountId),
+        inArray(importJobs.status, ['validating', 'importing']),
+        sql`coalesce(${importJobs.heartbeatAt}, ${importJobs.createdAt}) < now() - make_interval(secs => ${staleHeartbeatSeconds})`,
+      ),
+    );
+}
+
+/** Hours an uploaded file or error report is kept at most (IMPORT_FILE_RETENTION_HOURS, default 24). */
+export function importFileRetentionHours(): number {
+  const hours = Number(process.env.IMPORT_FILE_RETENTION_HOURS ?? 24);
+  return Number.isFinite(hours) && hours > 0 ? hours : 24;
+}
+
+/**
+ * Removes what imports leave behind: files of jobs that ended, and anything (files, error reports)
+ * older than the retention time, including validated files nobody confirmed. The job row and its
+ * summary stay for the history.
+ */
+export async function purgeImportLeftovers(): Promise<number> {
+  const db = await getDb();
+  const purged = await db
+    .update(importJobs)
+    .set({ file: null, errorFile: null })
+    .where(
+      and(
+        sql`(${importJobs.file} is not null or ${importJobs.errorFile} is not null)`,
+        sql`${importJobs.status} not in ('validating', 'importing')`,
+        sql`${importJobs.createdAt} < now() - make_interval(hours => ${importFileRetentionHours()})`,
+      ),
+    )
+    .returning({ id: importJobs.id });
+  await db.update(importJobs).set({ file: null }).where(and(sql`${importJobs.file} is not null`, inArray(importJobs.status, ['invalid', 'failed', 'done', 'interrupted'])));
+  return purged.length;
 }
 
 /**

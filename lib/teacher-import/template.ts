@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
 import { codeSheetName, guideSheetName, workbookLayout } from './layout';
+import { workbookBytes } from '@/lib/spreadsheet/write';
 
 const typeHints: Record<string, string> = {
   text: '文本',
@@ -76,5 +77,5 @@ export async function buildImportTemplate(catalogue: EffectiveCatalogue, title: 
     cell.alignment = { wrapText: true };
     if (i === 0) cell.font = { bold: true, size: 14 };
   });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return await workbookBytes(workbook);
 }

@@ -2,9 +2,11 @@ import ExcelJS from 'exceljs';
 import { ValidationError } from '@/lib/errors';
 import type { FieldValue } from '@/lib/indicators/form-schema';
 import type { EffectiveField } from '@/lib/indicators/settings';
-import { loadWorkbook, maxUploadBytes, sheetGrid } from '@/lib/spreadsheet/read-table';
+import { loadWorkbook, sheetGrid } from '@/lib/spreadsheet/read-table';
+import { maxUploadBytes, uploadTooLargeMessage } from '@/lib/spreadsheet/limits';
 import { reasonHeader, type SheetLayout } from './layout';
 import type { ImportIssue } from './schemas';
+import { workbookBytes } from '@/lib/spreadsheet/write';
 
 export interface ParsedRow {
   rowNumber: number;
@@ -26,7 +28,7 @@ export function maxImportRows(): number {
 /** Reads the sheets the layout knows; a missing 基本信息 sheet, a foreign header or too many rows stop the file. */
 export async function readImportWorkbook(file: { name: string; bytes: Uint8Array }, layout: SheetLayout[]): Promise<{ sheets: ParsedSheet[]; issues: ImportIssue[] }> {
   if (file.bytes.byteLength === 0) throw new ValidationError('上传的文件是空的');
-  if (file.bytes.byteLength > maxUploadBytes) throw new ValidationError('文件超过 30 MB，请拆分后分批导入');
+  if (file.bytes.byteLength > maxUploadBytes) throw new ValidationError(uploadTooLargeMessage);
   if (!file.name.toLowerCase().endsWith('.xlsx')) throw new ValidationError('文件类型不支持：请上传由导入模板填写的 .xlsx 文件');
   const workbook = await loadWorkbook(file.bytes);
   const issues: ImportIssue[] = [];
@@ -137,5 +139,5 @@ export async function buildErrorWorkbook(sheets: ParsedSheet[], issues: ImportIs
       reason.font = { color: { argb: 'FFB91C1C' } };
     }
   }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return await workbookBytes(workbook);
 }

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { displayValue, type RecordValues } from '@/lib/indicators/form-schema';
 import type { EffectiveSubset } from '@/lib/indicators/settings';
+import { workbookBytes } from '@/lib/spreadsheet/write';
 
 /** Builds the export workbook from rows already read and masked by the query layer. */
 export interface ExportTeacher {
@@ -40,5 +41,5 @@ export async function buildExportWorkbook(subsets: EffectiveSubset[], rows: Expo
     sheet.addRow([]);
     sheet.addRow([footer]);
   }
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return await workbookBytes(workbook);
 }

@@ -5,7 +5,7 @@ import { accounts, teacherEntries, teacherFieldChanges, teacherPhotos, teachers,
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can } from '@/lib/auth/policy';
 import { inJurisdiction, underUnit } from '@/lib/auth/scope';
-import { NotFoundError, ValidationError } from '@/lib/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { recordAudit } from '@/lib/audit/service';
 import { buildExportWorkbook, type ExportTeacher } from './export';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
@@ -13,7 +13,8 @@ import { getProvinceSettings } from '@/lib/indicators/queries';
 import { resolveCatalogue, type EffectiveCatalogue } from '@/lib/indicators/settings';
 import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
 import { stageNames, type Stage } from '@/lib/reference/school-types';
-import { editableFields, getScopedTeacher, mayRevealIdNumber } from './service';
+import { editableFields, getScopedTeacher } from './service';
+import { holdsFullIdRight, mayViewFullIdNumber } from '@/lib/auth/personal-data';
 import { additionFields, changeableFields } from '@/lib/collection/service';
 import { recordStateNames, type RecordState } from './schemas';
 import { queryFieldOf, type QueryCondition } from '@/lib/statistics/query-builder';
@@ -191,6 +192,10 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
     .where(eq(teachers.id, teacher.id));
+  // Staff outside the teacher's school reading the whole record is a view the assessor wants to see.
+  if (actor.role !== 'teacher' && actor.unitId !== teacher.unitId) {
+    await recordAudit(db, actor, { action: 'teacher.view', unitPath: teacher.unitPath, targetType: 'teacher', targetId: teacher.id });
+  }
   const { settings } = await getProvinceSettings(teacher.provinceUnitId, db);
   const catalogue = resolveCatalogue(settings, teacher.stage);
   const entryRows = await db
@@ -219,7 +224,7 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
     name: meta.name,
     idNumberMasked: maskIdNumber(meta.idNumber),
     idNumberFull: own ? meta.idNumber : null,
-    mayReveal: !own && mayRevealIdNumber(actor, teacher),
+    mayReveal: !own && mayViewFullIdNumber(actor, teacher),
     unitName: meta.unitName,
     unitCode: meta.unitCode,
     stage: teacher.stage,
@@ -314,12 +319,25 @@ export async function listFilterUnits(actor: Actor): Promise<{ id: number; name:
 
 export const maxExportRows = 50_000;
 
+export interface ExportOptions {
+  /** Effective records only (正式数据). */
+  official?: boolean;
+  /**
+   * Full ID numbers, with the stated purpose: given only for teachers whose number the actor may see
+   * (mayViewFullIdNumber), masked for the rest.
+   */
+  reveal?: { purpose: string };
+}
+
 /**
- * The scoped teacher list with chosen subsets, as xlsx. Viewers get masked ID numbers; every export is
- * audited with its filters and size. Rows are read in keyset batches.
+ * The scoped teacher list with chosen subsets, as xlsx. ID numbers are masked unless a purpose is
+ * stated and the one full-ID rule allows it row by row; every export is audited with its filters,
+ * its size and how many rows were unmasked. Rows are read in keyset batches.
  */
-export async function exportTeachers(actor: Actor, filters: TeacherListFilters, subsetKeys: string[], official = false): Promise<{ content: Buffer; rows: number }> {
+export async function exportTeachers(actor: Actor, filters: TeacherListFilters, subsetKeys: string[], options: ExportOptions = {}): Promise<{ content: Buffer; rows: number; unmasked: number }> {
   assertCan(actor, 'teacher.list');
+  const official = options.official ?? false;
+  if (options.reveal && !holdsFullIdRight(actor)) throw new ForbiddenError('只有学校或其主管教育行政部门的管理员可以导出完整证件号码');
   const db = await getDb();
   const conditions = await filterConditions(db, actor, filters);
   if (!conditions) throw new NotFoundError('单位不存在或不在您的管辖范围内');
@@ -327,12 +345,12 @@ export async function exportTeachers(actor: Actor, filters: TeacherListFilters, 
   if (official) conditions.push(eq(teachers.recordState, 'effective'));
   const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...conditions));
   if (n > maxExportRows) throw new ValidationError(`符合条件的教师有 ${n.toLocaleString('zh-CN')} 人，单次导出不超过 ${maxExportRows.toLocaleString('zh-CN')} 人，请按单位或学段缩小范围`);
-  const mask = actor.role === 'viewer';
   const rows: ExportTeacher[] = [];
+  let unmasked = 0;
   let after = 0;
   for (;;) {
     const batch = await db
-      .select({ id: teachers.id, unitCode: units.code, unitName: units.name, idNumber: teachers.idNumber, name: teachers.name, recordState: teachers.recordState, record: teachers.record })
+      .select({ id: teachers.id, unitId: teachers.unitId, unitParentId: units.parentId, unitCode: units.code, unitName: units.name, idNumber: teachers.idNumber, name: teachers.name, recordState: teachers.recordState, record: teachers.record })
       .from(teachers)
       .innerJoin(units, eq(units.id, teachers.unitId))
       .where(and(...conditions, sql`${teachers.id} > ${after}`))
@@ -354,13 +372,15 @@ export async function exportTeachers(actor: Actor, filters: TeacherListFilters, 
       }
     }
     for (const row of batch) {
+      const full = Boolean(options.reveal) && mayViewFullIdNumber(actor, row);
+      if (full) unmasked++;
       rows.push({
         unitCode: row.unitCode,
         unitName: row.unitName,
-        idNumber: mask ? maskIdNumber(row.idNumber) : row.idNumber,
+        idNumber: full ? row.idNumber : maskIdNumber(row.idNumber),
         name: row.name,
         recordState: recordStateNames[row.recordState],
-        record: mask ? maskRecord(row.record, false) : row.record,
+        record: maskRecord(row.record, full),
         entries: entries.get(row.id) ?? {},
       });
     }
@@ -371,10 +391,10 @@ export async function exportTeachers(actor: Actor, filters: TeacherListFilters, 
   const catalogue = resolveCatalogue(settings, 'primary_secondary');
   const subsets = catalogue.subsets.filter((subset) => subsetKeys.includes(subset.key));
   const kind = official ? '正式数据（仅含审核生效的记录）' : '工作数据（含草稿和已报送记录，非正式数据）';
-  const footer = `${kind}。由 ${actor.username} 于 ${new Date().toISOString().slice(0, 16).replace('T', ' ')} (UTC) 导出，共 ${rows.length} 人${mask ? '，证件号码已脱敏' : ''}。含个人信息，请妥善保管。`;
+  const footer = `${kind}。由 ${actor.username} 于 ${new Date().toISOString().slice(0, 16).replace('T', ' ')} (UTC) 导出，共 ${rows.length} 人，${unmasked ? `其中 ${unmasked} 人为完整证件号码（用途：${options.reveal!.purpose}），其余已脱敏` : '证件号码已脱敏'}。含个人信息，请妥善保管。`;
   const content = await buildExportWorkbook(subsets, rows, footer);
-  await recordAudit(db, actor, { action: 'teacher.export', targetType: 'unit', targetId: filters.unitId ?? actor.unitId, detail: { rows: rows.length, subsets: subsetKeys, masked: mask, official, filters: { ...filters, after: undefined } } });
-  return { content, rows: rows.length };
+  await recordAudit(db, actor, { action: 'teacher.export', targetType: 'unit', targetId: filters.unitId ?? actor.unitId, detail: { rows: rows.length, unmasked, purpose: options.reveal?.purpose, subsets: subsetKeys, official, filters: { ...filters, after: undefined } } });
+  return { content, rows: rows.length, unmasked };
 }
 
 /** Teachers of the actor's school whose login has no password yet (created by import). */

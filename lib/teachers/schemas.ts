@@ -3,6 +3,7 @@ import { checkResidentIdNumber, normalizeIdNumber } from '@/lib/reference/id-num
 import { codeTables } from '@/lib/indicators/code-tables';
 import { collectionScopeProblem, todayIso } from '@/lib/indicators/form-schema';
 import { parseConditions } from '@/lib/statistics/query-builder';
+import { idParam, parseSearchParams, textParam } from '@/lib/http/params';
 
 /** Client-safe schemas of the teacher module. */
 export const residentIdType = '1';
@@ -76,17 +77,26 @@ export type RecordState = keyof typeof recordStateNames;
 export const maxPhotoBytes = 60 * 1024;
 
 /** The list filters as they travel in the URL (shared by the list, the export page and its download). */
+const teacherFilterShape = {
+  q: textParam(50),
+  unit: idParam,
+  stage: textParam(30),
+  gender: textParam(2),
+  status: textParam(4),
+  state: textParam(12),
+  after: idParam,
+};
+
 export function parseTeacherFilters(params: Record<string, string | string[] | undefined>) {
-  const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-  const number = (value: string | undefined) => (value && /^\d{1,10}$/.test(value) ? Number(value) : undefined);
+  const p = parseSearchParams(teacherFilterShape, params);
   return {
-    q: one(params.q)?.trim() || undefined,
-    unitId: number(one(params.unit)),
-    stage: one(params.stage) || undefined,
-    gender: one(params.gender) || undefined,
-    personnelStatus: one(params.status) || undefined,
-    state: one(params.state) || undefined,
-    after: number(one(params.after)),
+    q: p.q,
+    unitId: p.unit,
+    stage: p.stage,
+    gender: p.gender,
+    personnelStatus: p.status,
+    state: p.state,
+    after: p.after,
     conditions: parseConditions(params.cond),
   };
 }
@@ -111,3 +121,6 @@ export interface RegistrationRowError {
   value: string;
   message: string;
 }
+
+/** An export with full ID numbers states why; the purpose is kept in the audit log and on the sheet. */
+export const exportPurposeSchema = z.string().trim().min(4, '导出完整证件号码须填写用途，至少 4 个字').max(200, '用途不超过 200 个字');

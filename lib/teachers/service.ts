@@ -21,6 +21,7 @@ import { codeTables, type CodeTableKey } from '@/lib/indicators/code-tables';
 import { readTable } from '@/lib/spreadsheet/read-table';
 import { completenessChecker, type CompletenessProblem } from '@/lib/collection/completeness';
 import { createTeacherSchema, maxPhotoBytes, maxRegistrationRows, registrationColumns, type RegistrationRowError, type CreateTeacherInput, type DeleteEntryInput, type SaveEntryInput, type SaveSectionInput, type TeacherIdInput } from './schemas';
+import { mayViewFullIdNumber } from '@/lib/auth/personal-data';
 
 export type ChangeSource = 'form' | 'self' | 'import' | 'system';
 
@@ -189,28 +190,48 @@ export function extractedColumns(basic: Record<string, StoredValue>) {
   };
 }
 
+/** Registration refused because the ID number is held: audited outside the rolled-back transaction. */
+export class RegistrationConflictError extends ConflictError {}
+
 /**
- * "Already registered" names the holding unit, but only within the actor's own province: beyond it
- * the user learns the province alone (personal data stays where it belongs).
+ * "Already registered" must not become a way to test whether an ID number belongs to a teacher: the
+ * holding school is named only when it lies in the actor's own jurisdiction; otherwise the answer says
+ * no more than that the number cannot be registered again. Every conflict is audited, and an account
+ * that runs into too many within an hour is stopped (registrationConflictBudget).
  */
-export async function duplicateRegistrationError(executor: Executor, actor: ChangeAuthor, idNumber: string): Promise<ConflictError> {
+export async function duplicateRegistrationError(executor: Executor, actor: ChangeAuthor, idNumber: string): Promise<RegistrationConflictError> {
   const [holder] = await executor
     .select({ unitName: units.name, unitPath: units.path })
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
-    .where(eq(teachers.idNumber, idNumber));
+    .where(and(eq(teachers.idNumber, idNumber), sql`${teachers.unitPath} <@ ${actor.unitPath}::ltree`));
   const masked = maskIdNumber(idNumber);
-  if (!holder) return new ConflictError(`证件号码 ${masked} 正在被其他单位登记，请稍后重试`);
-  const holderTop = holder.unitPath.split('.')[1];
-  const actorTop = actor.unitPath.split('.')[1];
-  let where = holder.unitName;
-  if (holderTop !== actorTop) {
-    const [top] = await executor.select({ name: units.name, kind: units.kind }).from(units).where(eq(units.id, Number(holderTop)));
-    where = top?.kind === 'authority' ? `${top.name}所辖的一所学校` : '一所中央部门所属高校';
+  const message = holder
+    ? `证件号码 ${masked} 的教师已在“${holder.unitName}”登记，全国只能登记一次。`
+    : `证件号码 ${masked} 无法登记：全国每个证件号码只能登记一次。如该教师从其他单位调入，请通过“教师调动”办理；如有疑问，请联系主管教育行政部门核实。`;
+  return new RegistrationConflictError(message, { idNumber: [holder ? '该证件号码已在本单位登记' : '该证件号码无法登记'] });
+}
+
+/** Conflicts one account may run into per hour before registration stops for it. */
+export const registrationConflictBudget = 30;
+
+/** Audits conflicts (outside any transaction) and refuses further registration once the hourly budget is spent. */
+export async function recordRegistrationConflicts(actor: Actor, idNumbers: string[]): Promise<void> {
+  if (idNumbers.length === 0) return;
+  const db = await getDb();
+  await recordAudit(db, actor, { action: 'teacher.register.conflict', detail: { count: idNumbers.length, idNumbers: idNumbers.slice(0, 20).map(maskIdNumber) } });
+}
+
+export async function assertConflictBudget(actor: Actor): Promise<void> {
+  const db = await getDb();
+  const [row] = rowsOf<{ n: number }>(
+    await db.execute(sql`
+      select coalesce(sum(coalesce((detail->>'count')::int, 1)), 0)::int as n from audit_log
+      where action = 'teacher.register.conflict' and actor_account_id = ${actor.accountId} and occurred_at > now() - interval '1 hour'`),
+  );
+  if (row.n >= registrationConflictBudget) {
+    throw new ForbiddenError(`一小时内登记冲突已达 ${registrationConflictBudget} 次，为防止批量探测证件号码，本账号暂停登记 1 小时。如确有需要，请联系主管教育行政部门。`);
   }
-  return new ConflictError(`证件号码 ${masked} 的教师已在“${where}”登记，全国只能登记一次。如该教师调入本校，请通过“教师调动”办理。`, {
-    idNumber: ['该证件号码已登记'],
-  });
 }
 
 export interface CreatedTeacher {
@@ -221,10 +242,11 @@ export interface CreatedTeacher {
 /** Seed 六(一): the school sysadmin registers a teacher and hands over the login with an initial password. */
 export async function createTeacher(actor: Actor, input: CreateTeacherInput): Promise<CreatedTeacher> {
   assertCan(actor, 'teacher.create');
+  await assertConflictBudget(actor);
   const db = await getDb();
   const password = generateInitialPassword();
   const passwordHash = await hashPassword(password);
-  return db.transaction(async (tx) => {
+  return withConflictAudit(actor, [input.idNumber], () => db.transaction(async (tx) => {
     const school = await getActorSchool(tx, actor);
     const [created] = await insertTeachers(tx, actor, school, [{ registration: input, passwordHash }], 'form');
     await recordAudit(tx, actor, {
@@ -237,7 +259,17 @@ export async function createTeacher(actor: Actor, input: CreateTeacherInput): Pr
       teacherId: created.teacherId,
       credential: { unitCode: school.code, unitName: school.name, username: input.idNumber, displayName: input.name, password },
     };
-  });
+  }));
+}
+
+/** Runs a registration; a conflict raised inside its transaction is audited after the rollback. */
+async function withConflictAudit<T>(actor: Actor, idNumbers: string[], run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof RegistrationConflictError) await recordRegistrationConflicts(actor, idNumbers.length === 1 ? idNumbers : []);
+    throw error;
+  }
 }
 
 /** Bulk registration from the 4-item sheet: all or nothing, initial passwords returned once. */
@@ -246,7 +278,7 @@ export async function createTeachers(actor: Actor, rows: CreateTeacherInput[]): 
   const db = await getDb();
   const passwords = rows.map(() => generateInitialPassword());
   const hashes = await hashInBatches(passwords);
-  return db.transaction(async (tx) => {
+  return withConflictAudit(actor, [], () => db.transaction(async (tx) => {
     const school = await getActorSchool(tx, actor);
     const created = await insertTeachers(tx, actor, school, rows.map((registration, i) => ({ registration, passwordHash: hashes[i] })), 'import');
     await recordAudit(
@@ -255,7 +287,7 @@ export async function createTeachers(actor: Actor, rows: CreateTeacherInput[]): 
       ...created.map((row, i): AuditEntry => ({ action: 'teacher.create', targetType: 'teacher', targetId: row.teacherId, detail: { name: rows[i].name, idNumber: maskIdNumber(row.idNumber), bulk: true } })),
     );
     return rows.map((row, i) => ({ unitCode: school.code, unitName: school.name, username: row.idNumber, displayName: row.name, password: passwords[i] }));
-  });
+  }));
 }
 
 async function hashInBatches(passwords: string[]): Promise<string[]> {
@@ -307,7 +339,7 @@ export interface ScopedTeacher {
 /** A teacher the actor may see: staff within their jurisdiction, a teacher only their own record. */
 export async function getScopedTeacher(executor: Executor, actor: Actor, teacherId: number): Promise<ScopedTeacher> {
   const scope = actor.role === 'teacher' ? eq(teachers.accountId, actor.accountId) : inJurisdiction(actor, teachers.unitPath);
-  if (actor.role === 'institution') throw new NotFoundError();
+  if (actor.role === 'institution' || actor.role === 'auditor') throw new NotFoundError();
   const [row] = await executor
     .select({
       id: teachers.id,
@@ -614,24 +646,20 @@ export async function revealIdNumber(actor: Actor, input: TeacherIdInput): Promi
   const db = await getDb();
   return db.transaction(async (tx) => {
     const teacher = await getScopedTeacher(tx, actor, input.teacherId);
-    if (!mayRevealIdNumber(actor, teacher)) throw new ForbiddenError('只有本校或其主管教育行政部门的管理员可以查看完整证件号码');
+    if (!mayViewFullIdNumber(actor, teacher)) throw new ForbiddenError('只有本校或其主管教育行政部门的管理员可以查看完整证件号码');
     const idNumber = String(teacher.record[basicSubsetKey]?.idNumber ?? '');
     await recordAudit(tx, actor, { action: 'teacher.idNumber.view', unitPath: teacher.unitPath, targetType: 'teacher', targetId: teacher.id, detail: { idNumber: maskIdNumber(idNumber) } });
     return idNumber;
   });
 }
 
-export function mayRevealIdNumber(actor: Actor, teacher: Pick<ScopedTeacher, 'unitId' | 'unitParentId' | 'accountId'>): boolean {
-  if (actor.role === 'teacher') return teacher.accountId === actor.accountId;
-  if (actor.role !== 'manager' && actor.role !== 'sysadmin') return false;
-  return actor.unitId === teacher.unitId || actor.unitId === teacher.unitParentId;
-}
 
 export type BulkRegistrationOutcome = { ok: true; credentials: IssuedCredential[] } | { ok: false; rows: number; errors: RegistrationRowError[] };
 
 /** Bulk registration from the 4-item sheet: every row checked first (format, ID rules, file and national duplicates). */
 export async function registerTeachersFromSheet(actor: Actor, file: { name: string; bytes: Uint8Array }): Promise<BulkRegistrationOutcome> {
   assertCan(actor, 'teacher.create');
+  await assertConflictBudget(actor);
   const table = await readTable(file, { maxRows: maxRegistrationRows });
   const missing = (['name', 'gender', 'birthDate', 'idNumber'] as const).filter((key) => !table.headers.includes(registrationColumns[key]));
   if (missing.length) throw new ValidationError(`表头缺少列：${missing.map((key) => registrationColumns[key]).join('、')}。请使用模板，不要修改表头。`);
@@ -680,6 +708,7 @@ export async function registerTeachersFromSheet(actor: Actor, file: { name: stri
   for (const row of valid) {
     if (held.has(row.input.idNumber)) errors.push({ rowNumber: row.rowNumber, column: registrationColumns.idNumber, value: maskIdNumber(row.input.idNumber), message: (await duplicateRegistrationError(db, actor, row.input.idNumber)).message });
   }
+  await recordRegistrationConflicts(actor, valid.filter((row) => held.has(row.input.idNumber)).map((row) => row.input.idNumber));
   if (errors.length) return { ok: false, rows: table.rows.length, errors: errors.sort((a, b) => a.rowNumber - b.rowNumber).slice(0, 500) };
   return { ok: true, credentials: await createTeachers(actor, valid.map((v) => v.input)) };
 }

@@ -9,8 +9,12 @@ export const defaultAccountSlots = [
 /** Training institutions only submit training results: one account of their own role. */
 export const institutionAccountSlots = [{ suffix: 'submit', role: 'institution', label: '培训结果报送员' }] as const;
 
-export function defaultAccountSlotsFor(kind: 'authority' | 'school' | 'institution') {
-  return kind === 'institution' ? institutionAccountSlots : defaultAccountSlots;
+/** The ministry and the provinces also get a security auditor, who alone reads their audit log (三员分立). */
+export const auditorAccountSlot = { suffix: 'audit', role: 'auditor', label: '安全审计员' } as const;
+
+export function defaultAccountSlotsFor(kind: 'authority' | 'school' | 'institution', tier?: string) {
+  if (kind === 'institution') return institutionAccountSlots;
+  return tier === 'central' || tier === 'province' ? [...defaultAccountSlots, auditorAccountSlot] : defaultAccountSlots;
 }
 
 export function defaultUsername(unitCode: string, suffix: string): string {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db';
 import { accounts, unitRollups, units } from '@/lib/db/schema';
 import { divisions } from '@/lib/reference/divisions';
-import { centralUnitCode, centralUnitName, defaultAccountSlotsFor, defaultUsername } from './defaults';
+import { auditorAccountSlot, centralUnitCode, centralUnitName, defaultAccountSlotsFor, defaultUsername } from './defaults';
 
 type UnitInsert = typeof units.$inferInsert;
 
@@ -70,7 +70,7 @@ export async function insertUnitsWithDefaultAccounts(executor: Executor, newUnit
     );
   }
   const accountRows = created.flatMap((unit, i) =>
-    defaultAccountSlotsFor(newUnits[i].kind).map((slot) => ({
+    defaultAccountSlotsFor(newUnits[i].kind, newUnits[i].tier).map((slot) => ({
       username: defaultUsername(unit.code, slot.suffix),
       unitId: unit.id,
       role: slot.role,
@@ -87,7 +87,7 @@ export async function insertUnitsWithDefaultAccounts(executor: Executor, newUnit
       authorities: unit.kind === 'authority' ? 1 : 0,
       schools: unit.kind === 'school' ? 1 : 0,
       institutions: unit.kind === 'institution' ? 1 : 0,
-      accounts: defaultAccountSlotsFor(unit.kind).length,
+      accounts: defaultAccountSlotsFor(unit.kind, unit.tier).length,
     })),
   );
   return created;
@@ -211,7 +211,23 @@ export async function initializeNationalTree(executor: Executor): Promise<{ crea
     for (const unit of created) byCode.set(unit.code, unit);
     createdCount += created.length;
   }
+  await ensureAuditorAccounts(executor);
   return { created: createdCount };
+}
+
+/** Installs made before the security auditor role get its account at the ministry and each province. */
+async function ensureAuditorAccounts(executor: Executor): Promise<void> {
+  const added = rowsOf<{ path: string }>(
+    await executor.execute(sql`
+      with inserted as (
+        insert into accounts (username, unit_id, role, display_name)
+        select u.code || '.' || ${auditorAccountSlot.suffix}, u.id, 'auditor', u.name || ${auditorAccountSlot.label}
+        from units u where u.kind = 'authority' and u.tier in ('central', 'province')
+        on conflict (username) do nothing
+        returning unit_id)
+      select u.path::text as path from inserted i join units u on u.id = i.unit_id`),
+  );
+  await applyRollupDeltas(executor, added.map((row) => ({ path: row.path, accounts: 1 })));
 }
 
 /** "杭州市" -> "杭州市教育局"; provinces get "教育厅" (municipalities "教育委员会"). */

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
+import { createTeacher, saveEntry, saveSection } from '@/lib/teachers/service';
 import { getDb } from '@/lib/db';
-import { accounts, units } from '@/lib/db/schema';
+import { accounts, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { loadSessionAccount } from '@/lib/auth/queries';
@@ -55,7 +56,7 @@ export async function actorFor(username: string, password = 'Test@2026pw'): Prom
   const db = await getDb();
   const [account] = await db
     .update(accounts)
-    .set({ passwordHash: await hashPassword(password), mustChangePassword: false, failedLoginCount: 0, lockedUntil: null, status: 'active' })
+    .set({ passwordHash: await hashPassword(password), mustChangePassword: false, status: 'active' })
     .where(eq(accounts.username, username))
     .returning({ id: accounts.id });
   if (!account) throw new Error(`no account ${username}`);
@@ -103,4 +104,35 @@ function randomBirthDate(): string {
   const month = 1 + Math.floor(Math.random() * 12);
   const day = 1 + Math.floor(Math.random() * 28);
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+// ---- A school with staff, and teachers whose records pass the completeness check ----
+
+export const completeBasic = {
+  nationality: '156', ethnicGroup: '01', politicalStatus: ['13'], healthStatus: '1', workStartDate: '2008-08', joinSchoolDate: '2010-09',
+  staffSource: '01', staffCategory: '01', contractStatus: '02', personnelStatus: '01',
+};
+export const educationEntry = { educationLevel: '21', country: '156', institution: '浙江师范大学', entryMonth: '2004-09', graduationMonth: '2008-07' };
+export const postEntry = { postCategory: '1', postGrade: '10', startMonth: '2015-09' };
+
+export interface SchoolFixture {
+  school: { id: number; code: string; path: string };
+  sysadmin: Actor;
+  manager: Actor;
+}
+
+export async function school(authorityCode: string): Promise<SchoolFixture> {
+  const created = await seedSchool({ authorityCode });
+  return { school: created, sysadmin: await actorFor(`${created.code}.admin`), manager: await actorFor(`${created.code}.manager`) };
+}
+
+/** Registers a teacher; `complete` fills everything the completeness check wants. */
+export async function teacherIn(fixture: SchoolFixture, options: { complete: boolean; name?: string } = { complete: true }): Promise<number> {
+  const { teacherId } = await createTeacher(fixture.sysadmin, registration({ name: options.name ?? '测试教师' }));
+  const [row] = await (await getDb()).select({ revision: teachers.revision }).from(teachers).where(eq(teachers.id, teacherId));
+  await saveSection(fixture.manager, { teacherId, revision: row.revision, subset: 'basic', values: completeBasic });
+  await saveSection(fixture.manager, { teacherId, revision: row.revision + 1, subset: 'contact', values: { mobile: '13800138000' } });
+  await saveEntry(fixture.manager, { teacherId, subset: 'education', values: educationEntry });
+  if (options.complete) await saveEntry(fixture.manager, { teacherId, subset: 'post', values: postEntry });
+  return teacherId;
 }

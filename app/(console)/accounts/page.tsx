@@ -1,18 +1,20 @@
 import type { Metadata } from 'next';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { AccountRowActions } from '@/components/accounts/account-row-actions';
-import { formatDateTime, formatTime } from '@/lib/format';
+import { formatDateTime } from '@/lib/format';
 import { PageTitle } from '@/components/ui/stat-card';
 import { accountPageSize, listManagedAccounts } from '@/lib/accounts/queries';
 import { roleNames } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/session';
+import { signinWindowMinutes, slowdownAfterFailures } from '@/lib/signin/policy';
+import { parseSearchParams, textParam } from '@/lib/http/params';
 
 export const metadata: Metadata = { title: '账号管理' };
 
-export default async function AccountsPage({ searchParams }: { searchParams: Promise<{ q?: string; after?: string }> }) {
+export default async function AccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePermission('account.manage');
-  const { q, after } = await searchParams;
-  const fetched = await listManagedAccounts(actor, { q: q?.trim() || undefined, after });
+  const { q, after } = parseSearchParams({ q: textParam(50), after: textParam(64) }, await searchParams);
+  const fetched = await listManagedAccounts(actor, { q, after });
   const hasMore = fetched.length > accountPageSize;
   const rows = fetched.slice(0, accountPageSize);
   const last = rows.at(-1);
@@ -48,8 +50,8 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                 <td className="px-3 py-2 text-xs">
                   {row.status === 'disabled' ? (
                     <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-700">已停用</span>
-                  ) : row.lockedUntil ? (
-                    <span className="rounded bg-red-100 px-1.5 py-0.5 text-red-700">锁定至 {formatTime(row.lockedUntil)}</span>
+                  ) : row.recentFailures >= slowdownAfterFailures ? (
+                    <span className="rounded bg-red-100 px-1.5 py-0.5 text-red-700">登录受限：近 {signinWindowMinutes} 分钟失败 {row.recentFailures} 次</span>
                   ) : !row.hasPassword ? (
                     <span className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-600">未发放密码</span>
                   ) : row.mustChangePassword && !row.isDemo ? (
@@ -57,11 +59,12 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   ) : (
                     <span className="rounded bg-green-100 px-1.5 py-0.5 text-green-800">正常</span>
                   )}
+                  {row.totpEnabled && <span className="ml-1 rounded bg-blue-50 px-1.5 py-0.5 text-blue-700">双因素</span>}
                   {row.isDemo && <span className="ml-1 rounded bg-amber-50 px-1.5 py-0.5 text-amber-700">演示</span>}
                 </td>
                 <td className="px-3 py-2 text-xs text-slate-600">{formatDateTime(row.lastLoginAt)}</td>
                 <td className="px-3 py-2">
-                  <AccountRowActions accountId={row.id} username={row.username} locked={!!row.lockedUntil} status={row.status} isSelf={row.id === actor.accountId} />
+                  <AccountRowActions accountId={row.id} username={row.username} throttled={row.recentFailures > 0} totpEnabled={row.totpEnabled} status={row.status} isSelf={row.id === actor.accountId} />
                 </td>
               </tr>
             ))}

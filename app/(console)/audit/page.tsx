@@ -5,35 +5,29 @@ import { PageTitle } from '@/components/ui/stat-card';
 import { auditActionNames, auditTargetNames, describeAuditDetail } from '@/lib/audit/labels';
 import { auditPageSize, listAuditLog } from '@/lib/audit/queries';
 import { requirePermission } from '@/lib/auth/session';
+import { auditorTiers } from '@/lib/auth/policy';
+import { auditFilters, parseAuditParams } from '@/lib/audit/schemas';
 
 export const metadata: Metadata = { title: '审计日志' };
 
-function parseDate(value: string | undefined, endOfDay = false): Date | undefined {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const date = new Date(`${value}T00:00:00+08:00`);
-  if (Number.isNaN(date.getTime())) return undefined;
-  return endOfDay ? new Date(date.getTime() + 86_400_000) : date;
-}
-
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePermission('audit.read');
-  const params = await searchParams;
-  const action = params.action && (params.action in auditActionNames || /^[a-z]+\.$/.test(params.action)) ? params.action : undefined;
-  const beforeId = params.before && /^\d+$/.test(params.before) ? Number(params.before) : undefined;
-  const fetched = await listAuditLog(actor, {
-    action,
-    username: params.username?.trim() || undefined,
-    from: parseDate(params.from),
-    to: parseDate(params.to, true),
-    beforeId,
-  });
+  const params = parseAuditParams(await searchParams);
+  const { action, before: beforeId } = params;
+  const fetched = await listAuditLog(actor, auditFilters(params));
   const hasMore = fetched.length > auditPageSize;
   const rows = fetched.slice(0, auditPageSize);
   const last = rows.at(-1);
   const keep = new URLSearchParams(Object.entries({ action, username: params.username, from: params.from, to: params.to }).filter((e): e is [string, string] => !!e[1]));
+  const separated = auditorTiers.includes(actor.unitTier);
   return (
     <div className="space-y-4">
-      <PageTitle title="审计日志" description="本单位及下级单位的登录、账号、数据变更和导出记录。" />
+      <PageTitle
+        title="审计日志"
+        description={`本单位及下级单位的登录、越权尝试、账号、数据变更、查看和导出记录。日志只能追加，按日封存并以哈希链防篡改，保留不少于 6 个月。${separated ? '本级实行三员分立：系统管理员的操作同样记录在此，由安全审计员审阅。' : ''}`}
+      >
+        <a href={`/audit/export?${keep}`} className="btn-secondary">导出 Excel（归档）</a>
+      </PageTitle>
       <form className="card grid grid-cols-1 gap-3 p-3 sm:grid-cols-5 sm:items-end">
         <label className="text-xs text-slate-600">
           操作类型
@@ -43,6 +37,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <option value="account.">账号相关</option>
             <option value="school.">学校名单</option>
             <option value="teacher.">教师信息</option>
+            <option value="access.">越权与拒绝访问</option>
+            <option value="audit.">审计日志</option>
             {Object.entries(auditActionNames).map(([key, label]) => (
               <option key={key} value={key}>{label}</option>
             ))}
@@ -80,7 +76,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">{formatDateTime(row.occurredAt)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{row.actorUsername ?? '—'}</td>
                 <td className="px-3 py-2">{auditActionNames[row.action] ?? row.action}</td>
-                <td className="px-3 py-2 text-xs text-slate-600">{row.targetType ? `${auditTargetNames[row.targetType] ?? row.targetType} ${row.targetId ?? ''}` : '—'}</td>
+                <td className="px-3 py-2 text-xs text-slate-600">{row.targetType ? `${auditTargetNames[row.targetType] ?? row.targetType} ${row.targetLabel ?? row.targetId ?? ''}` : '—'}</td>
                 <td className="max-w-sm px-3 py-2 text-xs text-slate-600" title={row.detail ? JSON.stringify(row.detail) : ''}>
                   {describeAuditDetail(row.detail, formatDateTime)}
                 </td>

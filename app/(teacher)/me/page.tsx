@@ -11,6 +11,7 @@ import { getOwnTeacherId, getTeacherRecord } from '@/lib/teachers/queries';
 import { getRecordWorkflow } from '@/lib/collection/queries';
 import { getInbox } from '@/lib/inbox/queries';
 import { InboxList } from '@/components/collection/inbox-list';
+import { SigninWarning } from '@/components/console/signin-warning';
 import { RecordWorkflow } from '@/components/collection/record-workflow';
 
 export const metadata: Metadata = { title: '我的账号' };
@@ -29,6 +30,7 @@ export default async function TeacherHome() {
           <button type="submit" className="text-sm text-slate-600 underline">退出</button>
         </form>
       </header>
+      {actor.signinWarning && <SigninWarning count={actor.signinWarning.count} lastAt={actor.signinWarning.lastAt ? formatDateTime(actor.signinWarning.lastAt) : null} lastIp={actor.signinWarning.lastIp} />}
       <section className="card p-4">
         <h1 className="text-lg font-semibold">{actor.displayName}</h1>
         <p className="mt-1 text-sm text-slate-600">{actor.unitName}</p>

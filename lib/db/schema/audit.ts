@@ -1,7 +1,10 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { ltree } from './types';
 
-/** One row per mutation, sign-in event and export, written in the transaction of the change. */
+/**
+ * One row per mutation, sign-in event, refusal and export, written in the transaction of the change.
+ * Append-only: a trigger refuses UPDATE, TRUNCATE and DELETE of rows inside the retention period.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -21,7 +24,23 @@ export const auditLog = pgTable(
   (table) => [
     index('audit_log_unit_path_gist').using('gist', table.unitPath),
     index('audit_log_action_idx').on(table.action, table.id),
+    index('audit_log_username_idx').on(table.actorUsername, table.id),
+    index('audit_log_occurred_idx').on(table.occurredAt),
   ],
 );
 
 export type AuditRow = typeof auditLog.$inferSelect;
+
+/**
+ * The seal of one day of the audit log: an HMAC chain over the day's rows in id order, starting from
+ * the previous day's seal. Recomputing it detects a row changed, removed or slipped in afterwards.
+ */
+export const auditSeals = pgTable('audit_seals', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  firstId: bigint('first_id', { mode: 'number' }),
+  lastId: bigint('last_id', { mode: 'number' }),
+  rowCount: integer('row_count').notNull(),
+  chainHash: text('chain_hash').notNull(),
+  keyId: text('key_id').notNull(),
+  sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -144,7 +144,7 @@ export const indicatorSettings = pgTable(
   (table) => [unique('indicator_settings_version_key').on(table.provinceUnitId, table.version)],
 );
 
-export const importJobStatus = pgEnum('import_job_status', ['validating', 'invalid', 'valid', 'importing', 'done', 'failed']);
+export const importJobStatus = pgEnum('import_job_status', ['validating', 'invalid', 'valid', 'importing', 'done', 'failed', 'interrupted']);
 
 /** A teacher spreadsheet import: kept so the page can be left and the result (and error file) fetched later. */
 export const importJobs = pgTable(
@@ -163,6 +163,8 @@ export const importJobs = pgTable(
     errorFile: bytea('error_file'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Renewed by the process working on the job; a running job without a fresh one was cut off. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
   },
   (table) => [index('import_jobs_account_idx').on(table.accountId, table.createdAt)],
 );

@@ -6,13 +6,14 @@ import { requirePermission } from '@/lib/auth/session';
 import { listReviewQueue } from '@/lib/collection/queries';
 import { formatDateTime } from '@/lib/format';
 import { stageNames } from '@/lib/reference/school-types';
+import { parseId } from '@/lib/http/params';
 
 export const metadata: Metadata = { title: '记录审核' };
 
 export default async function ReviewRecordsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePermission('record.review');
   const params = await searchParams;
-  const number = (value?: string) => (value && /^\d{1,10}$/.test(value) ? Number(value) : undefined);
+  const number = (value?: string) => parseId(value) ?? undefined;
   const filters = { schoolId: number(params.school), stage: params.stage && params.stage in stageNames ? params.stage : undefined, after: number(params.after) };
   const { schools, rows, hasMore, total } = await listReviewQueue(actor, filters);
   const keep = new URLSearchParams(Object.entries({ school: params.school, stage: params.stage }).filter((e): e is [string, string] => !!e[1]));

@@ -8,6 +8,7 @@ import { requirePermission } from '@/lib/auth/session';
 import { listSchoolDrafts, type SchoolReviewFilter } from '@/lib/collection/queries';
 import { getSchoolManagerDelegation } from '@/lib/accounts/queries';
 import { DelegationSwitch } from '@/components/collection/delegation-switch';
+import { parseId } from '@/lib/http/params';
 
 export const metadata: Metadata = { title: '审核上报' };
 
@@ -22,7 +23,7 @@ export default async function SchoolReviewPage({ searchParams }: { searchParams:
   const actor = await requirePermission('record.submit');
   const params = await searchParams;
   const filter = (filters.find((f) => f.key === params.filter)?.key ?? 'all') as SchoolReviewFilter;
-  const after = params.after && /^\d{1,10}$/.test(params.after) ? Number(params.after) : undefined;
+  const after = parseId(params.after) ?? undefined;
   const [{ counts, rows, hasMore }, delegated] = await Promise.all([listSchoolDrafts(actor, filter, after), can(actor, 'record.delegateReview') ? getSchoolManagerDelegation(actor) : Promise.resolve(null)]);
   const drafts = counts.teachers - counts.submitted - counts.effective;
   return (

@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { TeacherRecord } from '@/components/teachers/teacher-record';
 import { PageTitle } from '@/components/ui/stat-card';
 import { requirePermission } from '@/lib/auth/session';
-import { NotFoundError } from '@/lib/errors';
+import { loadOrNotFound } from '@/lib/http/page-guard';
 import { getTeacherRecord } from '@/lib/teachers/queries';
 import { getRecordWorkflow } from '@/lib/collection/queries';
 import { RecordWorkflow } from '@/components/collection/record-workflow';
@@ -13,12 +12,7 @@ export const metadata: Metadata = { title: '教师信息' };
 
 export default async function TeacherRecordPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePermission('teacher.list');
-  const { id } = await params;
-  if (!/^\d{1,10}$/.test(id)) notFound();
-  const [view, workflow] = await Promise.all([getTeacherRecord(actor, Number(id)), getRecordWorkflow(actor, Number(id))]).catch((error) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const [view, workflow] = await loadOrNotFound(actor, 'teacher.record', (await params).id, (id) => Promise.all([getTeacherRecord(actor, id), getRecordWorkflow(actor, id)]));
   return (
     <div>
       <PageTitle title="教师信息" description="按本省选定的指标填报；带 * 的为必填项，报送前须填写完整。">

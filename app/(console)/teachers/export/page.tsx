@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { FormAlert } from '@/components/forms/field';
 import { PageTitle } from '@/components/ui/stat-card';
 import { requirePermission } from '@/lib/auth/session';
+import { holdsFullIdRight } from '@/lib/auth/personal-data';
 import { nationalCatalogue } from '@/lib/indicators/catalogue';
 import { maxExportRows } from '@/lib/teachers/queries';
 
@@ -14,9 +15,10 @@ export default async function TeacherExportPage({ searchParams }: { searchParams
   const actor = await requirePermission('teacher.list');
   const params = await searchParams;
   const kept = filterKeys.filter((key) => params[key]);
+  const mayReveal = holdsFullIdRight(actor);
   return (
     <div className="space-y-4">
-      <PageTitle title="导出教师信息" description={`按教师列表当前的筛选条件导出，每个信息集一个工作表，单次不超过 ${maxExportRows.toLocaleString('zh-CN')} 人。导出将记入审计日志${actor.role === 'viewer' ? '，证件号码脱敏' : ''}。`}>
+      <PageTitle title="导出教师信息" description={`按教师列表当前的筛选条件导出，每个信息集一个工作表，单次不超过 ${maxExportRows.toLocaleString('zh-CN')} 人。证件号码默认脱敏，每次导出均记入审计日志。`}>
         <Link href={`/teachers?${new URLSearchParams(kept.map((k) => [k, params[k]!]))}`} className="btn-secondary">返回列表</Link>
       </PageTitle>
       <FormAlert message={params.error} />
@@ -46,6 +48,17 @@ export default async function TeacherExportPage({ searchParams }: { searchParams
             </label>
           </div>
         </fieldset>
+        {mayReveal && (
+          <fieldset className="rounded-md border border-amber-200 bg-amber-50 p-3">
+            <legend className="px-1 text-sm font-medium text-amber-900">完整证件号码</legend>
+            <label className="flex items-start gap-2 text-sm text-amber-900">
+              <input type="checkbox" name="reveal" value="1" className="mt-0.5 h-4 w-4" />
+              <span>导出完整身份证件号码。仅本校或其主管教育行政部门可见的教师给出完整号码，其余仍脱敏；用途与人数记入审计日志。</span>
+            </label>
+            <label htmlFor="purpose" className="mt-2 block text-xs text-amber-900">用途（勾选时必填）</label>
+            <input id="purpose" name="purpose" maxLength={200} className="input mt-1" placeholder="例如：报送人社部门核对编制" />
+          </fieldset>
+        )}
         <p className="text-xs text-slate-500">筛选条件：{kept.length ? kept.map((k) => `${k}=${params[k]}`).join('，') : '本辖区全部教师'}</p>
         <button type="submit" className="btn-primary">导出 Excel</button>
       </form>

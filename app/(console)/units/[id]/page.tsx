@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { PageTitle, StatCard } from '@/components/ui/stat-card';
 import { requireStaff } from '@/lib/auth/session';
-import { NotFoundError } from '@/lib/errors';
+import { loadOrNotFound } from '@/lib/http/page-guard';
+import { textParam } from '@/lib/http/params';
 import { ownershipNames, unitKindNames, unitStatusNames } from '@/lib/units/defaults';
 import { getUnitDetail, listChildrenWithCounts, searchUnits, type UnitCursor, type UnitSummary } from '@/lib/units/queries';
 
@@ -21,16 +21,8 @@ export default async function UnitPage({ params, searchParams }: { params: Promi
   const actor = await requireStaff();
   const { id } = await params;
   const { q, after } = await searchParams;
-  const unitId = Number(id);
-  if (!Number.isInteger(unitId) || unitId <= 0) notFound();
-  let detail;
-  try {
-    detail = await getUnitDetail(actor, unitId);
-  } catch (error) {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  }
-  const query = q?.trim() ?? '';
+  const detail = await loadOrNotFound(actor, 'unit.detail', id, (unitId) => getUnitDetail(actor, unitId));
+  const query = textParam(50).safeParse(q ?? '').data ?? '';
   const searchResults = query ? await searchUnits(actor, query) : null;
   const children = searchResults ? [] : await listChildrenWithCounts(detail, { after: parseCursor(after), limit: pageSize + 1 });
   const hasMore = children.length > pageSize;

@@ -4,6 +4,8 @@ import { can } from '@/lib/auth/policy';
 import { requireActor } from '@/lib/auth/session';
 import { schoolTypes } from '@/lib/reference/school-types';
 import { schoolListColumns } from '@/lib/schools/schemas';
+import { fileResponse } from '@/lib/http/download';
+import { workbookBytes } from '@/lib/spreadsheet/write';
 
 export async function GET() {
   const actor = await requireActor();
@@ -32,12 +34,6 @@ export async function GET() {
     ...[...schoolTypes.values()].map((t) => [t.code, `${t.name}（${t.stageName}）`]),
   ]);
   guide.getRow(1).font = { bold: true };
-  const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
-  return new Response(buffer, {
-    headers: {
-      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent('学校名单导入模板.xlsx')}`,
-      'Cache-Control': 'no-store',
-    },
-  });
+  const buffer = await workbookBytes(workbook);
+  return fileResponse(buffer, '学校名单导入模板.xlsx');
 }

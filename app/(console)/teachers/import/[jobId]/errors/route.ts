@@ -1,20 +1,16 @@
-import { getCurrentActor } from '@/lib/auth/session';
+import { getReadyActor } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
 import { getImportErrorFile } from '@/lib/teacher-import/queries';
+import { fileResponse, notFoundResponse } from '@/lib/http/download';
 
 export async function GET(_request: Request, { params }: { params: Promise<{ jobId: string }> }) {
-  const actor = await getCurrentActor();
-  if (!actor) return new Response('未登录', { status: 401 });
+  const actor = await getReadyActor();
+  if (!actor) return notFoundResponse();
   try {
     const file = await getImportErrorFile(actor, (await params).jobId);
-    return new Response(new Uint8Array(file.content), {
-      headers: {
-        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-      },
-    });
+    return fileResponse(file.content, file.fileName);
   } catch (error) {
-    if (error instanceof NotFoundError) return new Response('不存在', { status: 404 });
+    if (error instanceof NotFoundError) return notFoundResponse();
     throw error;
   }
 }
