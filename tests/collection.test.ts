@@ -22,7 +22,7 @@ import {
 import { getProgress, getRecordWorkflow, listReviewQueue } from '@/lib/collection/queries';
 import { getInbox, inboxCount } from '@/lib/inbox/queries';
 import { loadSessionAccount } from '@/lib/auth/queries';
-import { createTeacher, saveEntry, saveSection } from '@/lib/teachers/service';
+import { saveEntry, saveSection } from '@/lib/teachers/service';
 import { exportTeachers } from '@/lib/teachers/queries';
 import ExcelJS from 'exceljs';
 import { getProvinceSettings } from '@/lib/indicators/queries';
@@ -30,7 +30,7 @@ import { saveIndicatorSettings } from '@/lib/indicators/service';
 import { defaultProvinceSettings } from '@/lib/indicators/settings';
 import { settingsToForm } from '@/lib/indicators/schemas';
 import { applyRollupDeltas } from '@/lib/units/service';
-import { actorFor, educationEntry, getUnitByCode, postEntry, school, teacherIn, type SchoolFixture } from './support/factories';
+import { actorFor, getUnitByCode, school, teacherIn } from './support/factories';
 
 async function stateOf(teacherId: number) {
   const [row] = await (await getDb()).select({ state: teachers.recordState, complete: teachers.complete, returnReason: teachers.returnReason, version: teachers.effectiveVersion, record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
