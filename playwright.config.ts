@@ -33,6 +33,7 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 180_000,
     stdout: 'pipe',
-    env: { PORT: String(port) },
+    // The specs play clients behind a proxy on loopback (X-Forwarded-For), and sign-in slowdowns run at a tenth.
+    env: { PORT: String(port), TRUSTED_PROXIES: 'loopback', SIGNIN_DELAY_BASE_MS: '100' },
   },
 });

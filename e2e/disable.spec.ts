@@ -19,7 +19,8 @@ test('disabling an account ends its open session at the next request', async ({ 
   await viewer.goto('/units');
   await expect(viewer).toHaveURL(/\/login/);
   await signIn(viewer, '2133060001.query1', demoPassword);
-  await expect(viewer.getByTestId('form-error')).toContainText('已停用');
+  // The same words as for a wrong password: the page does not confirm the password of a disabled account.
+  await expect(viewer.getByTestId('form-error')).toContainText('账号或密码错误');
 
   await row.getByRole('button', { name: '启用' }).click();
   await expect(row).toContainText('正常');

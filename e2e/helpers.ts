@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
+import { authenticator } from 'otplib';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -36,7 +37,22 @@ export async function signInForcingChange(page: Page, username: string, initialP
   await page.getByRole('button', { name: '修改密码' }).click();
   await expect(page).toHaveURL(/\/login\?notice=password-changed/);
   await signIn(page, username, newPassword);
+  // Staff of the ministry and the provinces must bind a second factor before the console opens.
+  await expect(page.getByTestId('header-unit').or(page.getByTestId('two-factor-required'))).toBeVisible();
+  if (await page.getByTestId('two-factor-required').isVisible()) await enrolSecondFactor(page);
   await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** Binds an authenticator on the enrolment page as a user would (the test computes the codes) and answers the secret. */
+export async function enrolSecondFactor(page: Page): Promise<string> {
+  await page.getByRole('button', { name: '开始绑定' }).click();
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace('密钥：', '').trim();
+  expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+  await page.getByLabel('动态验证码').fill(authenticator.generate(secret));
+  await page.getByRole('button', { name: '验证并启用' }).click();
+  await expect(page.getByTestId('recovery-codes')).toBeVisible();
+  await page.getByRole('link', { name: /进入系统/ }).click();
+  return secret;
 }
 
 /** Issues credentials for one subordinate unit on the distribution page; answers the sheet's rows. */

@@ -28,12 +28,12 @@ test('a school sysadmin registers a teacher on a phone; the teacher changes the 
   await expect(page).toHaveURL(/\/teachers\/\d+$/);
   await expect(page.getByTestId('teacher-name')).toHaveText('端到端教师');
 
-  // A second registration of the same person is refused with a pointer to the transfer process.
+  // A second registration of the same person is refused: at its own school the school learns where it is.
   await page.goto('/teachers/new');
   await page.getByLabel('身份证件号码 *').fill(idNumber);
   await page.getByLabel('姓名 *').fill('重复登记');
   await page.getByRole('button', { name: '登记并生成账号' }).click();
-  await expect(page.getByTestId('form-error')).toContainText('教师调动');
+  await expect(page.getByTestId('form-error')).toContainText('已在“杭州市西湖区示范小学”登记');
   await signOut(page);
 
   // The teacher: forced password change, then the record on the phone.

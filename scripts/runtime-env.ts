@@ -16,9 +16,20 @@ function ensureSecret(variable: string, fileName: string): string {
   return secret;
 }
 
-/** AUTH_SECRET (sessions) and AUDIT_SEAL_KEY (the audit log's seals), from the environment or .data/. */
+/**
+ * AUTH_SECRET (sessions), AUDIT_SEAL_KEY (the audit log's seals) and DATA_ENCRYPTION_KEYS (personal
+ * data at rest), from the environment or generated once under .data/ for a local install.
+ */
 export function ensureAuthSecret(): string {
   ensureSecret('AUDIT_SEAL_KEY', 'audit-seal-key');
+  if (!process.env.DATA_ENCRYPTION_KEYS) {
+    const file = path.join(process.cwd(), '.data', 'data-encryption-keys');
+    if (!existsSync(file)) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `k1:${randomBytes(32).toString('base64')}`, { mode: 0o600 });
+    }
+    process.env.DATA_ENCRYPTION_KEYS = readFileSync(file, 'utf8').trim();
+  }
   return ensureSecret('AUTH_SECRET', 'auth-secret');
 }
 

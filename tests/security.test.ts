@@ -337,3 +337,38 @@ describe('import leftovers', () => {
     expect(afterPurge).toMatchObject({ file: null, errorFile: null, status: 'valid' });
   });
 });
+
+describe('stored import files', () => {
+  it('are encrypted with the active key (AES-256-GCM), detect tampering, and are re-encrypted by key rotation', async () => {
+    const { activeKeyId, decryptBytes, encryptBytes, keyIdOf } = await import('@/lib/crypto/envelope');
+    const plain = Buffer.from('PK\u0003\u0004 330106198503150024 王芳');
+    const blob = encryptBytes(plain);
+    expect(keyIdOf(blob)).toBe(activeKeyId());
+    expect(blob.includes(Buffer.from('330106198503150024'))).toBe(false);
+    expect(decryptBytes(blob).equals(plain)).toBe(true);
+    const tampered = Buffer.from(blob);
+    tampered[tampered.length - 1] ^= 1;
+    expect(() => decryptBytes(tampered)).toThrow();
+
+    // A file written under the old key (t1) is re-encrypted under the active one (t2) by the rotation.
+    const saved = process.env.DATA_ENCRYPTION_KEYS!;
+    const [activeEntry, oldEntry] = saved.split(',');
+    process.env.DATA_ENCRYPTION_KEYS = oldEntry;
+    const oldBlob = encryptBytes(plain);
+    process.env.DATA_ENCRYPTION_KEYS = saved;
+    expect(keyIdOf(oldBlob)).toBe(oldEntry.split(':')[0]);
+    expect(activeKeyId()).toBe(activeEntry.split(':')[0]);
+    const manager = await actorFor('510106.manager');
+    const db = await getDb();
+    const [job] = await db
+      .insert(importJobs)
+      .values({ accountId: manager.accountId, unitId: manager.unitId, kind: 'records', fileName: 'rotate.xlsx', file: oldBlob, status: 'valid' })
+      .returning({ id: importJobs.id });
+    const { reencryptImportFiles } = await import('@/lib/teacher-import/service');
+    expect(await reencryptImportFiles()).toBeGreaterThanOrEqual(1);
+    const [row] = await db.select({ file: importJobs.file }).from(importJobs).where(eq(importJobs.id, job.id));
+    expect(keyIdOf(row.file!)).toBe(activeKeyId());
+    expect(decryptBytes(row.file!).equals(plain)).toBe(true);
+    expect(await reencryptImportFiles()).toBe(0);
+  });
+});

@@ -12,6 +12,7 @@ import { buildImportTemplate } from '@/lib/teacher-import/template';
 import { createTeacher, saveSection } from '@/lib/teachers/service';
 import { applyRollupDeltas } from '@/lib/units/service';
 import { actorFor, registration, seedSchool } from './support/factories';
+import { activeKeyId, keyIdOf } from '@/lib/crypto/envelope';
 
 type SheetRows = Record<string, Record<string, string>[]>;
 
@@ -203,6 +204,11 @@ describe('teacher import', () => {
       expect(await teacherCount(), c.name).toBe(before);
       if (job.summary?.issues?.length) {
         await expect(confirmImport(manager, job.id)).rejects.toBeInstanceOf(ConflictError);
+        // At rest the uploaded file is gone with the job's end, and the error report is encrypted.
+        const [stored] = await (await getDb()).select({ file: importJobs.file, errorFile: importJobs.errorFile }).from(importJobs).where(eq(importJobs.id, job.id));
+        expect(stored.file, c.name).toBeNull();
+        expect(keyIdOf(stored.errorFile!), c.name).toBe(activeKeyId());
+        expect(Buffer.from(stored.errorFile!).subarray(0, 2).toString(), c.name).not.toBe('PK');
         const errorFile = await getImportErrorFile(manager, job.id);
         const workbook = new ExcelJS.Workbook();
         await workbook.xlsx.load(errorFile.content as unknown as ArrayBuffer);

@@ -8,6 +8,7 @@ import { NotFoundError } from '@/lib/errors';
 import type { ImportJobView, ImportSummary } from './schemas';
 import { catalogueFor, getActorSchool } from '@/lib/teachers/service';
 import { importProgress, markInterruptedJobs } from './service';
+import { decryptBytes } from '@/lib/crypto/envelope';
 
 const jobColumns = {
   id: importJobs.id,
@@ -63,7 +64,7 @@ export async function getImportErrorFile(actor: Actor, jobId: string): Promise<{
   const db = await getDb();
   const [row] = await db.select({ fileName: importJobs.fileName, errorFile: importJobs.errorFile }).from(importJobs).where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId)));
   if (!row?.errorFile) throw new NotFoundError('没有错误文件');
-  return { fileName: row.fileName.replace(/\.xlsx$/i, '') + '-错误标注.xlsx', content: row.errorFile };
+  return { fileName: row.fileName.replace(/\.xlsx$/i, '') + '-错误标注.xlsx', content: decryptBytes(row.errorFile) };
 }
 
 /** The catalogue the actor's school imports with: its province's settings at its stage. */

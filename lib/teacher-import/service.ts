@@ -6,6 +6,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { recordAudit } from '@/lib/audit/service';
 import { logUnexpected } from '@/lib/log';
+import { activeKeyId, decryptBytes, encryptBytes, keyIdOf } from '@/lib/crypto/envelope';
 import { ConflictError, DomainError, NotFoundError } from '@/lib/errors';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { buildSubsetSchema, compactValues, type RecordValues } from '@/lib/indicators/form-schema';
@@ -388,7 +389,7 @@ export async function startImportValidation(actor: Actor, file: { name: string; 
   await purgeImportLeftovers();
   const [job] = await db
     .insert(importJobs)
-    .values({ accountId: actor.accountId, unitId: actor.unitId, kind: 'records', fileName: file.name.slice(0, 200), file: Buffer.from(file.bytes), status: 'validating' })
+    .values({ accountId: actor.accountId, unitId: actor.unitId, kind: 'records', fileName: file.name.slice(0, 200), file: encryptBytes(file.bytes), status: 'validating' })
     .returning({ id: importJobs.id });
   const jobId = job.id;
   progressStore.set(jobId, { phase: '排队', done: 0, total: 1 });
@@ -397,7 +398,7 @@ export async function startImportValidation(actor: Actor, file: { name: string; 
     await recordRegistrationConflicts(actor, plan.conflicts);
     const totalIssues = plan.issues.length;
     const summary: ImportSummary = { ...plan.summary, totalIssues, issues: plan.issues.slice(0, maxStoredIssues) };
-    const errorFile = totalIssues ? await buildErrorWorkbook(plan.sheets, plan.issues) : null;
+    const errorFile = totalIssues ? encryptBytes(await buildErrorWorkbook(plan.sheets, plan.issues)) : null;
     if (!totalIssues) {
       const { version } = await getProvinceSettings(plan.school.provinceUnitId, db);
       validatedPlans.set(jobId, { plan: { ...plan, sheets: [] }, settingsVersion: version, at: Date.now() });
@@ -509,7 +510,7 @@ export async function confirmImport(actor: Actor, jobId: string): Promise<Starte
   const started = Date.now();
   return runJob(jobId, async () => {
     const outcome = await db.transaction(async (tx) => {
-      const plan = (await takeValidatedPlan(tx, jobId)) ?? (await planImport(tx, actor, { name: job.fileName, bytes: new Uint8Array(job.file!) }, (p) => progressStore.set(jobId, p)));
+      const plan = (await takeValidatedPlan(tx, jobId)) ?? (await planImport(tx, actor, { name: job.fileName, bytes: new Uint8Array(decryptBytes(job.file!)) }, (p) => progressStore.set(jobId, p)));
       if (plan.issues.length) throw new ConflictError(`数据在校验后发生变化，发现 ${plan.issues.length} 处错误，未导入任何数据。请重新上传校验。`);
       const result = await applyPlan(tx, actor, plan, (p) => progressStore.set(jobId, p));
       await recordAudit(tx, actor, { action: 'teacher.import', targetType: 'unit', targetId: actor.unitId, detail: { file: job.fileName, rows: plan.summary.rows, created: result.created, updated: result.updated, entries: plan.summary.entries } });
@@ -520,4 +521,26 @@ export async function confirmImport(actor: Actor, jobId: string): Promise<Starte
       .set({ status: 'done', summary: outcome as unknown as Record<string, unknown>, message: `导入完成：新增 ${outcome.created} 人，更新 ${outcome.updated} 人`, file: null, finishedAt: new Date() })
       .where(eq(importJobs.id, jobId));
   });
+}
+
+/**
+ * Key rotation for stored import files: every file and error report not under the active key is
+ * re-encrypted with it (one row at a time, each in its own short update). Answers how many.
+ */
+export async function reencryptImportFiles(): Promise<number> {
+  const db = await getDb();
+  const active = activeKeyId();
+  const rows = await db.select({ id: importJobs.id, file: importJobs.file, errorFile: importJobs.errorFile }).from(importJobs).where(sql`${importJobs.file} is not null or ${importJobs.errorFile} is not null`);
+  let changed = 0;
+  for (const row of rows) {
+    const stale = (blob: Buffer | null) => blob !== null && keyIdOf(blob) !== active;
+    if (!stale(row.file) && !stale(row.errorFile)) continue;
+    await db
+      .update(importJobs)
+      .set({ file: row.file && encryptBytes(decryptBytes(row.file)), errorFile: row.errorFile && encryptBytes(decryptBytes(row.errorFile)) })
+      // Only if nothing touched the row meanwhile (a purge must not be undone by the rotation).
+      .where(and(eq(importJobs.id, row.id), sql`${importJobs.file} is not distinct from ${row.file}`, sql`${importJobs.errorFile} is not distinct from ${row.errorFile}`));
+    changed++;
+  }
+  return changed;
 }

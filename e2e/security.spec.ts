@@ -1,0 +1,204 @@
+import { expect, test, type Page } from '@playwright/test';
+import { authenticator } from 'otplib';
+import { demoPassword, enrolSecondFactor, signIn, signOut } from './helpers';
+
+/** Plays a client at the given address behind the (trusted, loopback) reverse proxy. */
+async function from(page: Page, address: string) {
+  await page.setExtraHTTPHeaders({ 'x-forwarded-for': address });
+}
+
+const generic = '账号或密码错误，或账号不可用';
+
+test('the sign-in page does not tell a registered teacher from an unknown ID number, nor count attempts down', async ({ page }) => {
+  await from(page, '203.0.113.11');
+  await signIn(page, '330106198503150024', 'Wrong#pass1');
+  const known = await page.getByTestId('form-error').textContent();
+  await signIn(page, '330106198503150032', 'Wrong#pass1');
+  const unknown = await page.getByTestId('form-error').textContent();
+  expect(known).toContain(generic);
+  expect(unknown).toBe(known);
+  expect(known).not.toMatch(/再错|锁定/);
+});
+
+test('an attacker locks only its own address out; the owner signs in from elsewhere and is told; the sysadmin sees and clears it', async ({ browser, page }) => {
+  await from(page, '203.0.113.66');
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    await signIn(page, '330100.query1', `Guess#${attempt}x`);
+    await expect(page.getByTestId('form-error')).toContainText(generic);
+  }
+  await signIn(page, '330100.query1', demoPassword);
+  await expect(page.getByTestId('form-error')).toContainText('本机登录失败次数过多');
+
+  const ownerContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.23' } });
+  const owner = await ownerContext.newPage();
+  await signIn(owner, '330100.query1', demoPassword);
+  await expect(owner).toHaveURL(/\/dashboard$/);
+  const warning = owner.getByTestId('signin-warning');
+  await expect(warning).toContainText('10 次失败的登录尝试');
+  await expect(warning).toContainText('203.0.113.66');
+  await owner.screenshot({ path: 'test-results/screens/signin-warning-desktop.png' });
+  await warning.getByRole('button', { name: '我知道了' }).click();
+  await expect(warning).toBeHidden();
+  await owner.reload();
+  await expect(owner.getByTestId('signin-warning')).toHaveCount(0);
+  await ownerContext.close();
+
+  const adminContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.24' } });
+  const admin = await adminContext.newPage();
+  await signIn(admin, '330100.admin', demoPassword);
+  await expect(admin).toHaveURL(/\/dashboard$/);
+  await admin.goto('/accounts?q=330100.query1');
+  const row = admin.getByTestId('account-row-330100.query1');
+  await expect(row).toContainText('登录受限');
+  await row.getByRole('button', { name: '解除登录限制' }).click();
+  await expect(row).toContainText('正常');
+  await admin.goto('/audit?action=auth.signin.failed');
+  await expect(admin.getByTestId('audit-rows')).toContainText('密码错误');
+  await expect(admin.getByTestId('audit-rows')).toContainText('203.0.113.66');
+  await admin.screenshot({ path: 'test-results/screens/audit-desktop.png', fullPage: true });
+  await adminContext.close();
+});
+
+test('after sign-in the browser stays on this site, whatever next= says', async ({ page }) => {
+  await from(page, '203.0.113.12');
+  await page.goto('/login?next=/%5Cevil.example/phish');
+  await page.getByLabel('账号').fill('330106.query1');
+  await page.getByLabel('密码').fill(demoPassword);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/^http:\/\/localhost:\d+\/dashboard$/);
+});
+
+test('signing out ends the session on the server: the old cookie no longer opens the console', async ({ browser, page }) => {
+  await from(page, '203.0.113.13');
+  await signIn(page, '330106.query1', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const cookies = await page.context().cookies();
+  await page.getByText('330106.query1').click();
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/login\?notice=signed-out/);
+
+  const replay = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  await replay.addCookies(cookies);
+  const stolen = await replay.newPage();
+  await stolen.goto('/dashboard');
+  await expect(stolen).toHaveURL(/\/login/);
+  await replay.close();
+});
+
+test('every response carries the security headers, a nonce CSP that the pages run under, and downloads are not stored', async ({ page, request }) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to (execute|load)/i.test(message.text())) violations.push(message.text());
+  });
+  const response = await page.goto('/login');
+  const headers = response!.headers();
+  const csp = headers['content-security-policy'];
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['referrer-policy']).toBe('same-origin');
+  expect(headers['x-frame-options']).toBe('DENY');
+  expect(headers['strict-transport-security']).toBeUndefined();
+  // Over HTTPS (as the TLS proxy reports it) HSTS is sent.
+  expect((await request.get('/login', { headers: { 'x-forwarded-proto': 'https' } })).headers()['strict-transport-security']).toContain('max-age=');
+  // The page hydrates under the policy: the form works and nothing was refused.
+  await from(page, '203.0.113.14');
+  await signIn(page, '2133060001.manager', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  expect(violations).toEqual([]);
+  const download = await page.request.get('/teachers/export/download?subset=basic&official=0');
+  expect(download.status()).toBe(200);
+  expect(download.headers()['cache-control']).toBe('no-store');
+  const staticFile = await page.request.get((await page.locator('script[src]').first().getAttribute('src'))!);
+  expect(staticFile.headers()['x-content-type-options']).toBe('nosniff');
+});
+
+test('malformed addresses answer a clean 404 or are ignored, never a server error', async ({ page }) => {
+  await from(page, '203.0.113.15');
+  await signIn(page, '330106.manager', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  for (const [path, status] of [
+    ['/teachers?q=%00王', 200],
+    ['/teachers?after=99999999999999999999', 200],
+    ['/teachers/99999999999', 404],
+    ['/teachers/12abc', 404],
+    ['/teachers/2147483647/history', 404],
+    ['/units/99999999999', 404],
+    ['/review/records?school=99999999999&after=%00', 200],
+    ['/progress?unit=99999999999', 200],
+    ['/statistics?unit=99999999999&stage=%00', 200],
+    ['/statistics/query?cond=name~contains~%00', 200],
+    ['/teachers/99999999999/photo', 404],
+  ] as const) {
+    const response = await page.goto(path);
+    expect(response!.status(), path).toBe(status);
+    await expect(page.locator('body'), path).not.toContainText(/Application error|Internal Server Error|This page couldn/);
+  }
+});
+
+test('a staff account enrols a second factor and then signs in with password and code', async ({ page }) => {
+  await from(page, '203.0.113.16');
+  await signIn(page, '330106.query1', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/security/two-factor');
+  await page.screenshot({ path: 'test-results/screens/two-factor-start-desktop.png' });
+  const secret = await enrolSecondFactor(page);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await signOut(page);
+
+  await signIn(page, '330106.query1', demoPassword);
+  await expect(page.getByLabel('动态验证码')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/two-factor-code-desktop.png' });
+  await page.getByLabel('动态验证码').fill('000000');
+  await page.getByRole('button', { name: '验证并登录' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('动态验证码不正确');
+  // A code is good once: the enrolment's own step is spent, so the next 30-second step may be needed.
+  let signedIn = false;
+  for (let attempt = 0; attempt < 3 && !signedIn; attempt++) {
+    await page.getByLabel('动态验证码').fill(authenticator.generate(secret));
+    await page.getByRole('button', { name: '验证并登录' }).click();
+    signedIn = await page
+      .waitForURL(/\/dashboard$/, { timeout: 5000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!signedIn) await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
+  }
+  expect(signedIn).toBe(true);
+});
+
+test('the ministry security auditor reads the log, a province sysadmin no longer does; refused attempts are in it', async ({ browser, page }) => {
+  await from(page, '203.0.113.17');
+  // A county manager tries a record of another province by its id: a plain 404, and an audit row.
+  await signIn(page, '330106.manager', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const missing = await page.goto('/teachers/2000000000');
+  expect(missing!.status()).toBe(404);
+  await signOut(page);
+
+  const auditorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.18' } });
+  const auditor = await auditorContext.newPage();
+  await signIn(auditor, '000000.audit', demoPassword);
+  await expect(auditor).toHaveURL(/\/dashboard$/);
+  await expect(auditor.getByRole('link', { name: '审计日志' }).first()).toBeVisible();
+  await expect(auditor.getByRole('link', { name: '教师信息' })).toHaveCount(0);
+  await auditor.goto('/audit?action=access.');
+  await expect(auditor.getByTestId('audit-rows')).toContainText('越权或拒绝访问');
+  await expect(auditor.getByTestId('audit-rows')).toContainText('330106.manager');
+  await auditor.screenshot({ path: 'test-results/screens/audit-auditor-desktop.png', fullPage: true });
+  const exported = await auditor.request.get('/audit/export?action=access.');
+  expect(exported.status()).toBe(200);
+  expect(exported.headers()['cache-control']).toBe('no-store');
+  await auditor.setViewportSize({ width: 375, height: 812 });
+  await auditor.goto('/audit');
+  await auditor.screenshot({ path: 'test-results/screens/audit-auditor-mobile.png', fullPage: true });
+  await auditorContext.close();
+
+  // 三员分立: the province's sysadmin manages accounts but no longer reads the log; a city's still does.
+  const provinceAdmin = await browser.newContext({ baseURL: test.info().project.use.baseURL, extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.19' } });
+  const adminPage = await provinceAdmin.newPage();
+  await signIn(adminPage, '330000.admin', demoPassword);
+  await expect(adminPage).toHaveURL(/\/dashboard$/);
+  expect((await adminPage.goto('/audit'))!.status()).toBe(404);
+  await provinceAdmin.close();
+});
