@@ -9,6 +9,7 @@ describe('audit detail in words', () => {
     expect(describeAuditDetail({ code: '2132000001', changes: { name: { from: '原名', to: '新名' }, status: { from: 'active', to: 'closed' }, authorityCode: { from: '320102', to: '320104' } } }, formatDateTime)).toBe(
       '代码 2132000001；名称：原名 → 新名；状态：正常 → 已撤销；主管部门：320102 → 320104',
     );
+    expect(describeAuditDetail({ attempted: 'teacher.record', reason: 'not_found', id: 5 }, formatDateTime)).toBe('不存在或不在管辖范围内；尝试打开教师信息页；编号 5');
     expect(describeAuditDetail(null, formatDateTime)).toBe('');
   });
 });

@@ -21,25 +21,37 @@ function sealKey(): { key: string; keyId: string } {
   return { key, keyId: createHash('sha256').update(key).digest('hex').slice(0, 8) };
 }
 
-interface ChainRow {
-  id: number;
-  line: string;
+/** Rows are chained a batch at a time, so a day of millions of rows never sits in memory at once. */
+const batchSize = 20_000;
+
+/** A China day as a range of the indexed timestamp. */
+function dayRange(day: string) {
+  return sql`occurred_at >= (${day}::date)::timestamp at time zone 'Asia/Shanghai' and occurred_at < ((${day}::date + 1)::timestamp at time zone 'Asia/Shanghai')`;
 }
 
-/** One row in a canonical text: every column, timestamps to the microsecond in UTC, jsonb as PostgreSQL prints it. */
-async function rowsOfDay(executor: Executor, day: string): Promise<ChainRow[]> {
-  return rowsOf<ChainRow>(
-    await executor.execute(sql`
-      select id::int as id, json_build_array(id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), actor_account_id,
-        actor_username, actor_unit_id, unit_path::text, action, target_type, target_id, detail::text, ip)::text as line
-      from audit_log where ${dayOf} = ${day}::date order by id`),
-  ).map((r) => ({ id: Number(r.id), line: r.line }));
-}
-
-function chain(key: string, previous: string, rows: ChainRow[]): string {
+/**
+ * Chains one day's rows in id order, each row in a canonical text: every column, timestamps to the
+ * microsecond in UTC, jsonb as PostgreSQL prints it. Answers the final hash, the count and the id span.
+ */
+async function chainDay(executor: Executor, key: string, previous: string, day: string): Promise<{ hash: string; count: number; firstId: number | null; lastId: number | null }> {
+  const [span] = rowsOf<{ lo: string | null; hi: string | null }>(await executor.execute(sql`select min(id) as lo, max(id) as hi from audit_log where ${dayRange(day)}`));
+  if (span.lo === null || span.hi === null) return { hash: previous, count: 0, firstId: null, lastId: null };
   let hash = previous;
-  for (const row of rows) hash = createHmac('sha256', key).update(hash).update('\n').update(row.line).digest('hex');
-  return hash;
+  let count = 0;
+  let after = Number(span.lo) - 1;
+  for (;;) {
+    const rows = rowsOf<{ id: string; line: string }>(
+      await executor.execute(sql`
+        select id, json_build_array(id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), actor_account_id,
+          actor_username, actor_unit_id, unit_path::text, action, target_type, target_id, detail::text, ip)::text as line
+        from audit_log where id > ${after} and id <= ${Number(span.hi)} and ${dayRange(day)} order by id limit ${batchSize}`),
+    );
+    for (const row of rows) hash = createHmac('sha256', key).update(hash).update('\n').update(row.line).digest('hex');
+    count += rows.length;
+    if (rows.length < batchSize) break;
+    after = Number(rows.at(-1)!.id);
+  }
+  return { hash, count, firstId: Number(span.lo), lastId: Number(span.hi) };
 }
 
 const genesis = 'tmis-audit-genesis';
@@ -71,20 +83,21 @@ export async function sealAuditDays(): Promise<{ sealed: string[] }> {
     if (!lock.ok) return { sealed: [] };
     const seals = await listSeals(tx);
     const last = seals.at(-1);
+    // Only rows after the last sealed day are looked at, through the occurred_at index.
     const days = rowsOf<{ day: string }>(
       await tx.execute(sql`
         select distinct ${dayOf}::text as day from audit_log
-        where ${dayOf} < ((now() - make_interval(mins => ${settleMinutes})) at time zone 'Asia/Shanghai')::date
-          ${last ? sql`and ${dayOf} > ${last.day}::date` : sql``}
+        where occurred_at < ((((now() - make_interval(mins => ${settleMinutes})) at time zone 'Asia/Shanghai')::date)::timestamp at time zone 'Asia/Shanghai')
+          ${last ? sql`and occurred_at >= ((${last.day}::date + 1)::timestamp at time zone 'Asia/Shanghai')` : sql``}
         order by day`),
     ).map((r) => r.day);
     let previous = last?.chainHash ?? genesis;
     for (const day of days) {
-      const rows = await rowsOfDay(tx, day);
-      previous = chain(key, previous, rows);
+      const chained = await chainDay(tx, key, previous, day);
+      previous = chained.hash;
       await tx.execute(sql`
         insert into audit_seals (day, first_id, last_id, row_count, chain_hash, key_id)
-        values (${day}::date, ${rows[0]?.id ?? null}, ${rows.at(-1)?.id ?? null}, ${rows.length}, ${previous}, ${keyId})`);
+        values (${day}::date, ${chained.firstId}, ${chained.lastId}, ${chained.count}, ${previous}, ${keyId})`);
     }
     return { sealed: days };
   });
@@ -109,11 +122,10 @@ export async function verifyAuditLog(): Promise<{ days: number; rows: number; pr
       previous = seal.chainHash;
       continue;
     }
-    const rows = await rowsOfDay(db, seal.day);
-    rowsChecked += rows.length;
-    const hash = chain(key, previous, rows);
-    if (rows.length !== seal.rowCount) problems.push({ day: seal.day, problem: `记录数 ${rows.length} 与封存时的 ${seal.rowCount} 不一致（有记录被删除或补写）` });
-    else if (hash !== seal.chainHash) problems.push({ day: seal.day, problem: '哈希链与封存值不一致（有记录被修改）' });
+    const chained = await chainDay(db, key, previous, seal.day);
+    rowsChecked += chained.count;
+    if (chained.count !== seal.rowCount) problems.push({ day: seal.day, problem: `记录数 ${chained.count} 与封存时的 ${seal.rowCount} 不一致（有记录被删除或补写）` });
+    else if (chained.hash !== seal.chainHash) problems.push({ day: seal.day, problem: '哈希链与封存值不一致（有记录被修改）' });
     // The next day chains from the stored seal, so that one bad day does not hide or fake the others.
     previous = seal.chainHash;
   }

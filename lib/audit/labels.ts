@@ -50,6 +50,29 @@ export const auditActionNames: Record<string, string> = {
   'collection.reminder.read': '确认催办',
 };
 
+/** What a refused attempt tried: pages by their guard name, actions by their wrapper name. */
+const attemptNames: Record<string, string> = {
+  'teacher.record': '打开教师信息页',
+  'teacher.history': '打开版本与修改记录页',
+  'unit.detail': '打开单位页',
+  'teacher.saveSection': '保存教师信息',
+  'teacher.saveEntry': '保存教师信息条目',
+  'teacher.deleteEntry': '删除教师信息条目',
+  'teacher.photo': '上传照片',
+  submitRecords: '报送记录',
+  approveRecords: '审核通过记录',
+  returnRecords: '退回记录',
+  setReviewDelegation: '授权审核上报',
+  fileAddition: '提交新增信息',
+  decideAddition: '审批新增信息',
+  fileChangeRequest: '提交变更申请',
+  decideChangeRequest: '审批变更申请',
+  setDeadline: '设置截止日期',
+  sendReminders: '发送催办',
+  markReminderRead: '确认催办',
+  'account.status': '停用或启用账号',
+};
+
 export const auditTargetNames: Record<string, string> = { account: '账号', unit: '单位', file: '文件', teacher: '教师' };
 
 const signInFailureReasons: Record<string, string> = {
@@ -80,7 +103,8 @@ export function describeAuditDetail(detail: Record<string, unknown> | null, form
   if (!detail) return '';
   const parts: string[] = [];
   if (typeof detail.reason === 'string') parts.push(signInFailureReasons[detail.reason] ?? detail.reason);
-  if (typeof detail.attempted === 'string') parts.push(`尝试 ${auditActionNames[detail.attempted] ?? detail.attempted}`);
+  if (typeof detail.attempted === 'string') parts.push(`尝试${attemptNames[detail.attempted] ?? auditActionNames[detail.attempted] ?? detail.attempted}`);
+  if (typeof detail.id === 'number' || typeof detail.teacherId === 'number') parts.push(`编号 ${detail.id ?? detail.teacherId}`);
   if (typeof detail.failures === 'number') parts.push(`第 ${detail.failures} 次`);
   if (typeof detail.address === 'string') parts.push(`地址 ${detail.address}`);
   if (typeof detail.lockedUntil === 'string') parts.push(`锁定至 ${formatTime(new Date(detail.lockedUntil))}`);

@@ -1,6 +1,5 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
-import { addHours } from 'date-fns';
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { authenticator } from 'otplib';
 import { getDb, type Executor } from '@/lib/db';
@@ -103,7 +102,7 @@ export async function authenticate(input: SignInAttempt): Promise<SignInOutcome>
   return db.transaction(async (tx) => {
     const [session] = await tx
       .insert(accountSessions)
-      .values({ accountId: account.id, expiresAt: addHours(new Date(), sessionMaxHours()), ip: input.ip })
+      .values({ accountId: account.id, expiresAt: sql`now() + make_interval(hours => ${sessionMaxHours()})`, ip: input.ip })
       .returning({ id: accountSessions.id });
     await tx.update(accounts).set({ lastLoginAt: new Date() }).where(eq(accounts.id, account.id));
     await recordAudit(tx, auditActor, { action: 'auth.signin', targetType: 'account', targetId: account.id, detail: account.totpEnabledAt ? { secondFactor: true } : undefined });

@@ -56,7 +56,7 @@ export function TwoFactorEnrolment({ continueHref }: { continueHref: string }) {
     return (
       <div className="space-y-3">
         <FormAlert message={message} />
-        <p className="text-sm text-slate-700">请在手机上安装任一支持 TOTP 标准的身份验证器应用（如 Microsoft Authenticator、Google Authenticator、FreeOTP 或国产的宁盾令牌等），然后开始绑定。</p>
+        <p className="text-sm text-slate-700">请在手机上安装任一支持 TOTP 标准的身份验证器应用（如 Microsoft Authenticator、Google Authenticator、FreeOTP 等），然后开始绑定。</p>
         <button type="button" className="btn-primary w-full" disabled={pending} onClick={start}>
           {pending ? '正在生成…' : '开始绑定'}
         </button>
