@@ -110,6 +110,14 @@ test('every response carries the security headers, a nonce CSP that the pages ru
   const download = await page.request.get('/teachers/export/download?subset=basic&official=0');
   expect(download.status()).toBe(200);
   expect(download.headers()['cache-control']).toBe('no-store');
+  // Full ID numbers only through this site's own form: a cross-site POST is sent back to the export page.
+  const form = { subset: 'basic', official: '0', reveal: '1', purpose: '端到端核对' };
+  const forged = await page.request.post('/teachers/export/download', { form, headers: { origin: 'http://evil.example' } });
+  expect(forged.url()).toContain('/teachers/export?');
+  expect(decodeURIComponent(forged.url())).toContain('须在“导出教师信息”页面');
+  const base = new URL(page.url()).origin;
+  const genuine = await page.request.post('/teachers/export/download', { form, headers: { origin: base } });
+  expect(genuine.headers()['content-type']).toContain('spreadsheetml');
   const staticFile = await page.request.get((await page.locator('script[src]').first().getAttribute('src'))!);
   expect(staticFile.headers()['x-content-type-options']).toBe('nosniff');
 });

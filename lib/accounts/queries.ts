@@ -50,7 +50,7 @@ export async function listManagedAccounts(actor: Actor, filters: { q?: string; a
       isDemo: accounts.isDemo,
       mustChangePassword: accounts.mustChangePassword,
       hasPassword: sql<boolean>`${accounts.passwordHash} is not null`,
-      recentFailures: sql<number>`(select count(*)::int from ${signinFailures} f where f.username = ${accounts.username} and f.occurred_at > now() - make_interval(mins => ${signinWindowMinutes}))`,
+      recentFailures: sql<number>`(select count(*)::int from ${signinFailures} f where f.username = ${accounts.username} and f.name_cleared_at is null and f.occurred_at > now() - make_interval(mins => ${signinWindowMinutes}))`,
       totpEnabled: sql<boolean>`${accounts.totpEnabledAt} is not null`,
       lastLoginAt: accounts.lastLoginAt,
       passwordIssuedAt: accounts.passwordIssuedAt,

@@ -1,7 +1,7 @@
 import 'server-only';
 import { getDb, type Executor } from '@/lib/db';
 import { auditLog } from '@/lib/db/schema';
-import { maskIdNumber } from '@/lib/reference/id-number';
+import { maskLoginName } from '@/lib/reference/id-number';
 
 /** Who did it; an Actor fits, and so does a failed sign-in known only by name and address. */
 export interface AuditActor {
@@ -25,7 +25,7 @@ const insertChunk = 2000;
 
 /** A teacher's login name is their ID number; the log keeps it masked like every other view. */
 function maskIfIdNumber(username: string | null): string | null {
-  return username && /^\d{15}(\d{2}[\dXx])?$/.test(username) ? maskIdNumber(username) : username;
+  return username === null ? null : maskLoginName(username);
 }
 
 /** Writes audit rows with the caller's executor, so that they commit or roll back with the change. */

@@ -2,9 +2,11 @@ import proxyaddr from 'proxy-addr';
 
 /**
  * The header our own HTTP front (scripts/serve.mjs) sets to the socket's address, after discarding
- * whatever a client sent under that name. Without it the address is unknown rather than guessed.
+ * whatever a client sent under that name, with the process's token beside it. Without both the
+ * address is unknown rather than guessed.
  */
 export const peerAddressHeader = 'x-tmis-peer';
+export const peerTokenHeader = 'x-tmis-peer-token';
 
 let compiled: { source: string; trust: (address: string, index: number) => boolean } | null = null;
 
@@ -25,7 +27,8 @@ function trustedProxies(): (address: string, index: number) => boolean {
  */
 export function clientIp(headers: Headers): string | null {
   const peer = headers.get(peerAddressHeader);
-  if (!peer) return null;
+  const token = process.env.TMIS_PEER_TOKEN;
+  if (!peer || !token || headers.get(peerTokenHeader) !== token) return null;
   const request = { headers: { 'x-forwarded-for': headers.get('x-forwarded-for') ?? undefined }, socket: { remoteAddress: peer } };
   try {
     return proxyaddr(request as never, trustedProxies());

@@ -40,12 +40,15 @@ export const subordinateHeadRoles = ['sysadmin', 'institution'] as const;
 
 /**
  * Accounts a sysadmin manages (seed 四(二)): every account of its own unit, and the head accounts
- * (sysadmin or institution) of the units directly below it. Needs `units` joined on the account's unit.
+ * (sysadmin or institution) of the units directly below it. Its own unit's security auditor is the
+ * exception (三员分立): the sysadmin above manages it, so that nobody can take over the account
+ * that reviews their own actions; the ministry's auditor is issued from the server console.
+ * Needs `units` joined on the account's unit.
  */
 export function accountsManagedBy(
   actor: Actor,
   columns: { accountUnitId: AnyPgColumn | SQL; accountRole: AnyPgColumn | SQL; unitParentId: AnyPgColumn | SQL },
 ): SQL {
   if (actor.role !== 'sysadmin') return sql`false`;
-  return sql`(${columns.accountUnitId} = ${actor.unitId} or (${columns.accountRole} in ('sysadmin', 'institution') and ${columns.unitParentId} = ${actor.unitId}))`;
+  return sql`((${columns.accountUnitId} = ${actor.unitId} and ${columns.accountRole} <> 'auditor') or (${columns.accountRole} in ('sysadmin', 'institution', 'auditor') and ${columns.unitParentId} = ${actor.unitId}))`;
 }

@@ -72,3 +72,12 @@ export function decryptBytes(blob: Uint8Array): Buffer {
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(buffer.subarray(offset)), decipher.final()]);
 }
+
+/** Text (e.g. a TOTP secret) as "enc:" + base64 of the encrypted bytes. */
+export function encryptText(plain: string): string {
+  return `enc:${encryptBytes(Buffer.from(plain, 'utf8')).toString('base64')}`;
+}
+
+export function decryptText(stored: string): string {
+  return stored.startsWith('enc:') ? decryptBytes(Buffer.from(stored.slice(4), 'base64')).toString('utf8') : stored;
+}

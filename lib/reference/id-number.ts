@@ -51,3 +51,11 @@ export function maskIdNumber(id: string): string {
   if (id.length <= 8) return '*'.repeat(id.length);
   return `${id.slice(0, 4)}${'*'.repeat(id.length - 8)}${id.slice(-4)}`;
 }
+
+/**
+ * Account names of staff are "<unit code>.<suffix>"; a teacher's is their ID number (of any document
+ * type). Anything without the dot is treated as personal and masked.
+ */
+export function maskLoginName(name: string): string {
+  return name.includes('.') ? name : maskIdNumber(name);
+}

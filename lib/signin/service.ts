@@ -1,6 +1,8 @@
 import 'server-only';
-import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { createHmac, randomBytes } from 'node:crypto';
+import { decryptText, encryptText } from '@/lib/crypto/envelope';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import ipaddr from 'ipaddr.js';
 import { authenticator } from 'otplib';
 import { getDb, type Executor } from '@/lib/db';
 import { accounts, accountSessions, recoveryCodes, signinFailures, units } from '@/lib/db/schema';
@@ -30,39 +32,91 @@ export interface SignInAttempt {
   ip: string | null;
 }
 
-/** The address key of a client whose address is unknown: they share one counter. */
+/** Rows of attempts whose address is unknown: they count for the name only, never as one shared address. */
 const unknownAddress = 'unknown';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function failuresSince(executor: Executor, column: 'ip' | 'username', value: string) {
+// One 30-second step either side, for phone clocks that drift; replays are refused by totp_last_step.
+authenticator.options = { window: 1 };
+
+/**
+ * The key an address is counted under: IPv4 as it is, IPv6 by its /64 (one customer's whole prefix),
+ * or null when the address is unknown.
+ */
+export function addressKeyOf(ip: string | null): string | null {
+  if (!ip || !ipaddr.isValid(ip)) return null;
+  const parsed = ipaddr.parse(ip);
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+    return `${v6.parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
+  }
+  return parsed.toString();
+}
+
+const windowStart = sql`now() - make_interval(mins => ${signinWindowMinutes})`;
+
+async function failuresFromAddress(executor: Executor, address: string) {
   const [row] = await executor
     .select({ n: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${signinFailures.occurredAt})::text` })
     .from(signinFailures)
-    .where(and(eq(column === 'ip' ? signinFailures.ip : signinFailures.username, value), gt(signinFailures.occurredAt, sql`now() - make_interval(mins => ${signinWindowMinutes})`)));
+    .where(and(eq(signinFailures.ip, address), gt(signinFailures.occurredAt, windowStart)));
   return { count: row.n, oldest: row.oldest ? new Date(row.oldest) : null };
+}
+
+async function failuresOnName(executor: Executor, username: string): Promise<number> {
+  const [row] = await executor
+    .select({ n: sql<number>`count(*)::int` })
+    .from(signinFailures)
+    .where(and(eq(signinFailures.username, username), gt(signinFailures.occurredAt, windowStart), isNull(signinFailures.nameClearedAt)));
+  return row.n;
+}
+
+/** Throttled attempts are audited once a minute per address and node, so a flood cannot fill the log. */
+const throttleAudited = new Map<string, number>();
+
+function shouldAuditThrottle(address: string): boolean {
+  const now = Date.now();
+  if ((throttleAudited.get(address) ?? 0) > now - 60_000) return false;
+  throttleAudited.set(address, now);
+  if (throttleAudited.size > 10_000) for (const [key, at] of throttleAudited) if (at < now - 60_000) throttleAudited.delete(key);
+  return true;
 }
 
 /**
  * Checks a sign-in. Failures are counted per client address and per name typed, in a sliding window
  * kept in PostgreSQL (so it holds across restarts and app nodes): an address with too many failures
  * is refused for the window, while the name is only slowed down, so that an attacker cannot lock the
- * owner out. Every outcome is audited.
+ * owner out. Each attempt is written as a failure before the password is checked (and removed if it
+ * succeeds), so that parallel attempts count each other. Every outcome is audited.
  */
 export async function authenticate(input: SignInAttempt): Promise<SignInOutcome> {
   const db = await getDb();
   const username = input.username.trim();
-  const address = input.ip ?? unknownAddress;
+  const address = addressKeyOf(input.ip);
   const auditAnonymous: AuditActor = { accountId: null, username, unitId: null, unitPath: null, ip: input.ip };
 
-  const byAddress = await failuresSince(db, 'ip', address);
-  if (byAddress.count >= maxFailuresPerAddress) {
+  const throttled = async (byAddress: { count: number; oldest: Date | null }): Promise<SignInOutcome> => {
     const retryAt = (byAddress.oldest?.getTime() ?? Date.now()) + signinWindowMinutes * 60_000;
-    await recordAudit(db, auditAnonymous, { action: 'auth.signin.throttled', detail: { failures: byAddress.count } });
+    if (address && shouldAuditThrottle(address)) await recordAudit(db, auditAnonymous, { action: 'auth.signin.throttled', detail: { failures: byAddress.count, address } });
     return { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((retryAt - Date.now()) / 1000)) };
+  };
+  if (address) {
+    const byAddress = await failuresFromAddress(db, address);
+    if (byAddress.count >= maxFailuresPerAddress) return throttled(byAddress);
   }
-  const byName = await failuresSince(db, 'username', username);
-  await sleep(slowdownMs(byName.count));
+
+  const [attempt] = await db.insert(signinFailures).values({ ip: address ?? unknownAddress, username }).returning({ id: signinFailures.id });
+  if (address) {
+    // Parallel attempts that got past the check above see each other now; those beyond the quota go unchecked.
+    const withOthers = await failuresFromAddress(db, address);
+    if (withOthers.count > maxFailuresPerAddress) {
+      await db.delete(signinFailures).where(eq(signinFailures.id, attempt.id));
+      return throttled(withOthers);
+    }
+  }
+  await sleep(slowdownMs((await failuresOnName(db, username)) - 1));
 
   const [account] = await db
     .select({
@@ -86,20 +140,25 @@ export async function authenticate(input: SignInAttempt): Promise<SignInOutcome>
 
   if (!account || !passwordOk || !usable) {
     const reason = !account ? 'unknown_account' : !account.passwordHash ? 'no_password' : !passwordOk ? 'bad_password' : 'disabled';
-    await recordFailure(db, { username, address, accountId: account?.id ?? null, auditActor, reason, addressFailures: byAddress.count + 1 });
+    await recordFailure(db, { address, accountId: account?.id ?? null, auditActor, reason });
     return { ok: false, reason: 'invalid' };
   }
 
   if (account.totpEnabledAt && account.totpSecret) {
-    if (!input.code) return { ok: false, reason: 'second_factor', codeRejected: false };
-    const accepted = await acceptSecondFactor(db, account.id, account.totpSecret, input.code);
+    if (!input.code) {
+      // The password was right: asking for the code is no failure.
+      await db.delete(signinFailures).where(eq(signinFailures.id, attempt.id));
+      return { ok: false, reason: 'second_factor', codeRejected: false };
+    }
+    const accepted = await acceptSecondFactor(db, account.id, decryptText(account.totpSecret), input.code);
     if (!accepted) {
-      await recordFailure(db, { username, address, accountId: account.id, auditActor, reason: 'bad_second_factor', addressFailures: byAddress.count + 1 });
+      await recordFailure(db, { address, accountId: account.id, auditActor, reason: 'bad_second_factor' });
       return { ok: false, reason: 'second_factor', codeRejected: true };
     }
   }
 
   return db.transaction(async (tx) => {
+    await tx.delete(signinFailures).where(eq(signinFailures.id, attempt.id));
     const [session] = await tx
       .insert(accountSessions)
       .values({ accountId: account.id, expiresAt: sql`now() + make_interval(hours => ${sessionMaxHours()})`, ip: input.ip })
@@ -110,31 +169,29 @@ export async function authenticate(input: SignInAttempt): Promise<SignInOutcome>
   });
 }
 
-async function recordFailure(
-  db: Executor,
-  failure: { username: string; address: string; accountId: number | null; auditActor: AuditActor; reason: string; addressFailures: number },
-): Promise<void> {
+/** The attempt's row is already written; the owner's counter, the audit and the address block remain. */
+async function recordFailure(db: Executor, failure: { address: string | null; accountId: number | null; auditActor: AuditActor; reason: string }): Promise<void> {
+  const addressFailures = failure.address ? (await failuresFromAddress(db, failure.address)).count : 0;
   await db.transaction(async (tx) => {
-    await tx.insert(signinFailures).values({ ip: failure.address, username: failure.username });
     if (failure.accountId) {
       // The owner is told at the next sign-in; the counter never says anything to the caller.
       await tx
         .update(accounts)
-        .set({ unseenFailedSignins: sql`${accounts.unseenFailedSignins} + 1`, lastFailedSigninAt: new Date(), lastFailedSigninIp: failure.address })
+        .set({ unseenFailedSignins: sql`${accounts.unseenFailedSignins} + 1`, lastFailedSigninAt: new Date(), lastFailedSigninIp: failure.auditActor.ip })
         .where(eq(accounts.id, failure.accountId));
     }
     await recordAudit(
       tx,
       failure.auditActor,
       { action: 'auth.signin.failed', targetType: failure.accountId ? 'account' : undefined, targetId: failure.accountId ?? undefined, detail: { reason: failure.reason } },
-      ...(failure.addressFailures === maxFailuresPerAddress ? [{ action: 'auth.throttle.address', unitPath: null, detail: { address: failure.address, minutes: signinWindowMinutes } }] : []),
+      ...(addressFailures === maxFailuresPerAddress ? [{ action: 'auth.throttle.address', unitPath: null, detail: { address: failure.address, minutes: signinWindowMinutes } }] : []),
     );
   });
   // Old rows matter to no window; sweep now and then rather than on a schedule.
   if (Math.random() < 0.02) await db.delete(signinFailures).where(lt(signinFailures.occurredAt, sql`now() - interval '1 day'`));
 }
 
-/** A TOTP code of the current or a neighbouring 30-second step, once only; or an unused recovery code. */
+/** A TOTP code of the current or a neighbouring 30-second step, each step once only; or an unused recovery code. */
 async function acceptSecondFactor(db: Executor, accountId: number, secret: string, code: string): Promise<boolean> {
   const digits = code.replace(/\s/g, '');
   if (/^\d{6}$/.test(digits)) {
@@ -157,8 +214,9 @@ async function acceptSecondFactor(db: Executor, accountId: number, secret: strin
   return Boolean(used);
 }
 
+/** Recovery codes are kept as an HMAC under the server's secret: a database dump alone cannot test guesses. */
 export function hashRecoveryCode(code: string): string {
-  return createHash('sha256').update(code.replace(/[\s-]/g, '').toUpperCase()).digest('hex');
+  return createHmac('sha256', `recovery:${process.env.AUTH_SECRET ?? ''}`).update(code.replace(/[\s-]/g, '').toUpperCase()).digest('hex');
 }
 
 /** Ends one session for good (sign-out): the token may live on in a browser, but the row says no. */
@@ -187,22 +245,17 @@ export async function acknowledgeFailedSignins(actor: Actor): Promise<void> {
   await db.update(accounts).set({ unseenFailedSignins: 0 }).where(eq(accounts.id, actor.accountId));
 }
 
-/** Recent failures on each of the given names, for the sysadmin's account list. */
-export async function recentFailuresByName(usernames: string[]): Promise<Map<string, number>> {
-  if (usernames.length === 0) return new Map();
-  const db = await getDb();
-  const rows = await db
-    .select({ username: signinFailures.username, n: sql<number>`count(*)::int` })
-    .from(signinFailures)
-    .where(and(inArray(signinFailures.username, usernames), gt(signinFailures.occurredAt, sql`now() - make_interval(mins => ${signinWindowMinutes})`)))
-    .groupBy(signinFailures.username);
-  return new Map(rows.map((r) => [r.username, r.n]));
-}
-
-/** Clears the slowdown on a name (the managing sysadmin, after checking with the owner). */
+/**
+ * Lifts the slowdown on a name (the managing sysadmin, after checking with the owner). The rows stay,
+ * so the attacking address remains blocked.
+ */
 export async function clearFailuresForName(executor: Executor, username: string): Promise<number> {
-  const removed = await executor.delete(signinFailures).where(eq(signinFailures.username, username)).returning({ id: signinFailures.id });
-  return removed.length;
+  const cleared = await executor
+    .update(signinFailures)
+    .set({ nameClearedAt: new Date() })
+    .where(and(eq(signinFailures.username, username), isNull(signinFailures.nameClearedAt), gt(signinFailures.occurredAt, windowStart)))
+    .returning({ id: signinFailures.id });
+  return cleared.length;
 }
 
 // ---- Two-factor enrolment ----
@@ -213,7 +266,7 @@ export async function startTotpEnrolment(actor: Actor): Promise<{ secret: string
   const secret = authenticator.generateSecret(20);
   const [row] = await db
     .update(accounts)
-    .set({ totpSecret: secret, updatedAt: new Date() })
+    .set({ totpSecret: encryptText(secret), updatedAt: new Date() })
     .where(and(eq(accounts.id, actor.accountId), isNull(accounts.totpEnabledAt)))
     .returning({ id: accounts.id });
   if (!row) throw new ConflictError('已启用双因素认证；如需更换设备，请先由系统管理员重置');
@@ -225,7 +278,7 @@ export async function confirmTotpEnrolment(actor: Actor, code: string): Promise<
   const db = await getDb();
   const [account] = await db.select({ secret: accounts.totpSecret, enabledAt: accounts.totpEnabledAt }).from(accounts).where(eq(accounts.id, actor.accountId));
   if (!account?.secret || account.enabledAt) throw new ConflictError('请先开始绑定，或刷新页面后重试');
-  const delta = /^\d{6}$/.test(code) ? authenticator.checkDelta(code, account.secret) : null;
+  const delta = /^\d{6}$/.test(code) ? authenticator.checkDelta(code, decryptText(account.secret)) : null;
   if (delta === null) throw new ValidationError('验证码不正确，请核对手机时间后重试', { code: ['验证码不正确'] });
   const codes = Array.from({ length: 10 }, () => {
     const raw = randomBytes(5).toString('hex').toUpperCase();

@@ -47,23 +47,40 @@ export async function readTable(file: { name: string; bytes: Uint8Array }, optio
 }
 
 /**
- * Refuses a zip bomb before any inflating: the members' declared sizes from the central directory
- * must stay within the total and each member's compression ratio within the limit.
+ * Refuses a zip bomb before the spreadsheet library sees it: the members' declared sizes must stay
+ * within the total and each member's compression ratio within the limit, and since declared sizes
+ * can lie, every member is also inflated as a stream and counted, stopping at the limit.
  */
 export async function assertSafeArchive(bytes: Uint8Array): Promise<void> {
   const limit = maxUncompressedMegabytes * 1024 * 1024;
+  const tooBig = (inflated: number, compressed: number) => inflated > 1024 * 1024 && inflated / Math.max(1, compressed) > maxCompressionRatio;
   const problem = await new Promise<string | null>((resolve) => {
-    yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true, validateEntrySizes: true }, (error, zip) => {
+    yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true, validateEntrySizes: false }, (error, zip) => {
       if (error || !zip) return resolve('unreadable');
       let total = 0;
+      const stop = (reason: string) => {
+        zip.close();
+        resolve(reason);
+      };
       zip.on('entry', (entry: yauzl.Entry) => {
-        total += entry.uncompressedSize;
-        const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
-        if (total > limit || (entry.uncompressedSize > 1024 * 1024 && ratio > maxCompressionRatio)) {
-          zip.close();
-          return resolve('bomb');
-        }
-        zip.readEntry();
+        if (total + entry.uncompressedSize > limit || tooBig(entry.uncompressedSize, entry.compressedSize)) return stop('bomb');
+        if (entry.fileName.endsWith('/')) return zip.readEntry();
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError || !stream) return stop('unreadable');
+          let inflated = 0;
+          stream.on('data', (chunk: Buffer) => {
+            inflated += chunk.length;
+            if (total + inflated > limit || tooBig(inflated, entry.compressedSize)) {
+              stream.destroy();
+              stop('bomb');
+            }
+          });
+          stream.on('error', () => stop('unreadable'));
+          stream.on('end', () => {
+            total += inflated;
+            zip.readEntry();
+          });
+        });
       });
       zip.on('end', () => resolve(null));
       zip.on('error', () => resolve('unreadable'));

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { importJobs, teacherEntries, teacherFieldChanges, teachers, type StoredRecord, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
@@ -421,7 +421,7 @@ export const staleHeartbeatSeconds = 60;
 function runJob(jobId: string, work: () => Promise<void>): StartedJob {
   const finished = (async () => {
     const db = await getDb();
-    const beat = () => db.update(importJobs).set({ heartbeatAt: new Date() }).where(and(eq(importJobs.id, jobId), inArray(importJobs.status, ['validating', 'importing'])));
+    const beat = () => db.update(importJobs).set({ heartbeatAt: sql`now()` }).where(and(eq(importJobs.id, jobId), inArray(importJobs.status, ['validating', 'importing'])));
     await beat();
     const timer = setInterval(() => void beat().catch(() => {}), heartbeatMs);
     try {
@@ -449,6 +449,8 @@ async function failJob(jobId: string, error: unknown): Promise<void> {
  * drops their files; the page then offers to upload again.
  */
 export async function markInterruptedJobs(executor: Executor, accountId: number): Promise<void> {
+  // Jobs this process is working on are alive whatever their heartbeat says (it may queue behind their transaction).
+  const ownJobs = [...progressStore.keys()];
   await executor
     .update(importJobs)
     .set({ status: 'interrupted', message: '处理因服务重启或中断而未完成，未导入任何数据，请重新上传', file: null, finishedAt: new Date() })
@@ -456,6 +458,7 @@ export async function markInterruptedJobs(executor: Executor, accountId: number)
       and(
         eq(importJobs.accountId, accountId),
         inArray(importJobs.status, ['validating', 'importing']),
+        ownJobs.length ? notInArray(importJobs.id, ownJobs) : undefined,
         sql`coalesce(${importJobs.heartbeatAt}, ${importJobs.createdAt}) < now() - make_interval(secs => ${staleHeartbeatSeconds})`,
       ),
     );
@@ -498,13 +501,14 @@ export async function confirmImport(actor: Actor, jobId: string): Promise<Starte
   const db = await getDb();
   const [job] = await db
     .update(importJobs)
-    .set({ status: 'importing', message: null })
-    .where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId), eq(importJobs.status, 'valid')))
+    .set({ status: 'importing', message: null, heartbeatAt: sql`now()` })
+    // A validated file past its retention time is gone: the job cannot be confirmed any more.
+    .where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId), eq(importJobs.status, 'valid'), sql`${importJobs.file} is not null`))
     .returning({ id: importJobs.id, fileName: importJobs.fileName, file: importJobs.file });
   if (!job) {
     const [exists] = await db.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId)));
     if (!exists) throw new NotFoundError('导入任务不存在');
-    throw new ConflictError('该文件已导入或尚未通过校验');
+    throw new ConflictError('该文件已导入、尚未通过校验，或已超过保留时间被删除，请重新上传');
   }
   progressStore.set(jobId, { phase: '准备导入', done: 0, total: 1 });
   const started = Date.now();
@@ -530,17 +534,20 @@ export async function confirmImport(actor: Actor, jobId: string): Promise<Starte
 export async function reencryptImportFiles(): Promise<number> {
   const db = await getDb();
   const active = activeKeyId();
-  const rows = await db.select({ id: importJobs.id, file: importJobs.file, errorFile: importJobs.errorFile }).from(importJobs).where(sql`${importJobs.file} is not null or ${importJobs.errorFile} is not null`);
+  const stale = (blob: Buffer | null) => blob !== null && keyIdOf(blob) !== active;
+  const candidates = await db.select({ id: importJobs.id }).from(importJobs).where(sql`${importJobs.file} is not null or ${importJobs.errorFile} is not null`);
   let changed = 0;
-  for (const row of rows) {
-    const stale = (blob: Buffer | null) => blob !== null && keyIdOf(blob) !== active;
-    if (!stale(row.file) && !stale(row.errorFile)) continue;
-    await db
+  // One row in memory at a time: files run to 30 MB each.
+  for (const { id } of candidates) {
+    const [row] = await db.select({ file: importJobs.file, errorFile: importJobs.errorFile }).from(importJobs).where(eq(importJobs.id, id));
+    if (!row || (!stale(row.file) && !stale(row.errorFile))) continue;
+    const updated = await db
       .update(importJobs)
       .set({ file: row.file && encryptBytes(decryptBytes(row.file)), errorFile: row.errorFile && encryptBytes(decryptBytes(row.errorFile)) })
       // Only if nothing touched the row meanwhile (a purge must not be undone by the rotation).
-      .where(and(eq(importJobs.id, row.id), sql`${importJobs.file} is not distinct from ${row.file}`, sql`${importJobs.errorFile} is not distinct from ${row.errorFile}`));
-    changed++;
+      .where(and(eq(importJobs.id, id), sql`${importJobs.file} is not distinct from ${row.file}`, sql`${importJobs.errorFile} is not distinct from ${row.errorFile}`))
+      .returning({ id: importJobs.id });
+    changed += updated.length;
   }
   return changed;
 }

@@ -11,10 +11,10 @@ import { buildExportWorkbook, type ExportTeacher } from './export';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { resolveCatalogue, type EffectiveCatalogue } from '@/lib/indicators/settings';
-import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
+import { maskIdNumber, maskLoginName, normalizeIdNumber } from '@/lib/reference/id-number';
 import { stageNames, type Stage } from '@/lib/reference/school-types';
 import { editableFields, getScopedTeacher } from './service';
-import { holdsFullIdRight, mayViewFullIdNumber } from '@/lib/auth/personal-data';
+import { holdsFullIdRight, maskIdentityInDiff, mayViewFullIdNumber } from '@/lib/auth/personal-data';
 import { additionFields, changeableFields } from '@/lib/collection/service';
 import { recordStateNames, type RecordState } from './schemas';
 import { queryFieldOf, type QueryCondition } from '@/lib/statistics/query-builder';
@@ -282,11 +282,7 @@ export async function listFieldChanges(actor: Actor, teacherId: number, limit = 
     .where(eq(teacherFieldChanges.teacherId, teacher.id))
     .orderBy(desc(teacherFieldChanges.id))
     .limit(limit);
-  return rows.map((row) => (row.field === 'idNumber' ? { ...row, oldValue: maskValue(row.oldValue), newValue: maskValue(row.newValue) } : row));
-}
-
-function maskValue(value: StoredValue | null): StoredValue | null {
-  return typeof value === 'string' ? maskIdNumber(value) : value;
+  return maskIdentityInDiff(rows);
 }
 
 export async function readPhoto(actor: Actor, teacherId: number): Promise<Buffer | null> {
@@ -393,7 +389,7 @@ export async function exportTeachers(actor: Actor, filters: TeacherListFilters, 
   const kind = official ? '正式数据（仅含审核生效的记录）' : '工作数据（含草稿和已报送记录，非正式数据）';
   const footer = `${kind}。由 ${actor.username} 于 ${new Date().toISOString().slice(0, 16).replace('T', ' ')} (UTC) 导出，共 ${rows.length} 人，${unmasked ? `其中 ${unmasked} 人为完整证件号码（用途：${options.reveal!.purpose}），其余已脱敏` : '证件号码已脱敏'}。含个人信息，请妥善保管。`;
   const content = await buildExportWorkbook(subsets, rows, footer);
-  await recordAudit(db, actor, { action: 'teacher.export', targetType: 'unit', targetId: filters.unitId ?? actor.unitId, detail: { rows: rows.length, unmasked, purpose: options.reveal?.purpose, subsets: subsetKeys, official, filters: { ...filters, after: undefined } } });
+  await recordAudit(db, actor, { action: 'teacher.export', targetType: 'unit', targetId: filters.unitId ?? actor.unitId, detail: { rows: rows.length, unmasked, purpose: options.reveal?.purpose, subsets: subsetKeys, official, filters: { ...filters, q: filters.q && (/\p{Script=Han}/u.test(filters.q) ? filters.q : maskLoginName(filters.q)), after: undefined } } });
   return { content, rows: rows.length, unmasked };
 }
 

@@ -55,6 +55,8 @@ export const signinFailures = pgTable(
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
     ip: text('ip').notNull(),
     username: varchar('username', { length: 64 }).notNull(),
+    /** Set when the managing sysadmin lifts the name's slowdown; the row still counts against its address. */
+    nameClearedAt: timestamp('name_cleared_at', { withTimezone: true }),
   },
   (table) => [index('signin_failures_ip_idx').on(table.ip, table.occurredAt), index('signin_failures_username_idx').on(table.username, table.occurredAt)],
 );

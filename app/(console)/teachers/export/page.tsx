@@ -22,7 +22,7 @@ export default async function TeacherExportPage({ searchParams }: { searchParams
         <Link href={`/teachers?${new URLSearchParams(kept.map((k) => [k, params[k]!]))}`} className="btn-secondary">返回列表</Link>
       </PageTitle>
       <FormAlert message={params.error} />
-      <form action="/teachers/export/download" method="get" className="card space-y-4 p-4">
+      <form action="/teachers/export/download" method="post" className="card space-y-4 p-4">
         {kept.map((key) => <input key={key} type="hidden" name={key} value={params[key]} />)}
         <fieldset>
           <legend className="mb-2 text-sm font-medium text-slate-700">选择要导出的信息集</legend>

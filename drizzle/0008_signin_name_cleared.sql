@@ -1,0 +1,1 @@
+ALTER TABLE "signin_failures" ADD COLUMN "name_cleared_at" timestamp with time zone;
