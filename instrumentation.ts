@@ -4,10 +4,10 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const [{ sealAuditDays }, { purgeImportLeftovers }] = await Promise.all([import('@/lib/audit-integrity/service'), import('@/lib/teacher-import/service')]);
+  const [{ sealAuditDays }, { purgeImportLeftovers }, { logUnexpected }] = await Promise.all([import('@/lib/audit-integrity/service'), import('@/lib/teacher-import/service'), import('@/lib/log')]);
   const housekeeping = async () => {
-    if (process.env.AUDIT_SEAL_KEY) await sealAuditDays().catch((error: Error) => console.error('[audit] sealing failed:', error.message));
-    await purgeImportLeftovers().catch((error: Error) => console.error('[import] purging leftovers failed:', error.message));
+    if (process.env.AUDIT_SEAL_KEY) await sealAuditDays().catch((error: unknown) => logUnexpected('audit-seal', error));
+    await purgeImportLeftovers().catch((error: unknown) => logUnexpected('import-purge', error));
   };
   setTimeout(housekeeping, 30_000).unref();
   setInterval(housekeeping, 60 * 60_000).unref();

@@ -18,7 +18,6 @@ function secured(request: NextRequest, respond: (headers: Headers) => NextRespon
   const value = nonce();
   const policy = contentSecurityPolicy(value);
   const headers = new Headers(request.headers);
-  headers.set('x-nonce', value);
   headers.set('content-security-policy', policy);
   const response = respond(headers);
   response.headers.set('Content-Security-Policy', policy);

@@ -173,6 +173,20 @@ test('a staff account enrols a second factor and then signs in with password and
     if (!signedIn) await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
   }
   expect(signedIn).toBe(true);
+  await signOut(page);
+
+  // A lost phone: the county's sysadmin resets the second factor; the password alone signs in again.
+  await signIn(page, '330106.admin', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/accounts?q=330106.query1');
+  const row = page.getByTestId('account-row-330106.query1');
+  await expect(row).toContainText('双因素');
+  page.once('dialog', (dialog) => dialog.accept());
+  await row.getByRole('button', { name: '重置双因素' }).click();
+  await expect(row.getByRole('button', { name: '重置双因素' })).toHaveCount(0);
+  await signOut(page);
+  await signIn(page, '330106.query1', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
 });
 
 test('the ministry security auditor reads the log, a province sysadmin no longer does; refused attempts are in it', async ({ browser, page }) => {

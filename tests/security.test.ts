@@ -400,3 +400,32 @@ describe('stored import files', () => {
     expect(await reencryptImportFiles()).toBe(0);
   });
 });
+
+describe('registration as an ID-number oracle', () => {
+  it('answers a file with more held numbers than the hourly budget as a whole, without naming them, and writes nothing', async () => {
+    const { createTeachers, registerTeachersFromSheet, registrationConflictBudget } = await import('@/lib/teachers/service');
+    const { registrationColumns } = await import('@/lib/teachers/schemas');
+    const { registration, school } = await import('./support/factories');
+    const holder = await school('510107');
+    const held = Array.from({ length: registrationConflictBudget + 1 }, () => registration());
+    await createTeachers(holder.sysadmin, held);
+    const prober = await school('510106');
+    const workbook = new (await import('exceljs')).default.Workbook();
+    const sheet = workbook.addWorksheet('教师账号');
+    sheet.addRow(Object.values(registrationColumns));
+    for (const r of held) sheet.addRow(['探测', r.gender === '1' ? '男' : '女', r.birthDate, '居民身份证', r.idNumber, '是', '', '教师岗位']);
+    const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+    const db = await getDb();
+    const count = async () => rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from teachers where unit_id = ${prober.school.id}`))[0].n;
+    const error = await registerTeachersFromSheet(prober.sysadmin, { name: 'probe.xlsx', bytes }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect((error as Error).message).toContain(`${held.length} 个证件号码无法登记`);
+    for (const r of held) expect((error as Error).message).not.toContain(r.idNumber.slice(-4));
+    expect(await count()).toBe(0);
+    // The conflicts were audited, and the budget is now spent for single registrations too.
+    expect(await auditRows('teacher.register.conflict', { username: prober.sysadmin.username })).toHaveLength(1);
+    const { createTeacher } = await import('@/lib/teachers/service');
+    await expect(createTeacher(prober.sysadmin, registration())).rejects.toThrow('暂停登记');
+    expect(await count()).toBe(0);
+  });
+});

@@ -2,6 +2,7 @@ import 'server-only';
 import { createHash, createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
+import { logger } from '@/lib/log';
 
 /**
  * Tamper evidence for the audit log (等保 2.0 三级 安全审计 c): each finished day (China time) is sealed
@@ -72,35 +73,42 @@ async function listSeals(executor: Executor): Promise<SealRow[]> {
 }
 
 /**
- * Seals every finished day with audit rows after the last sealed one. Safe to run from several app
- * nodes at once: an advisory lock lets one of them work.
+ * Seals every finished day with audit rows after the last sealed one, one day per transaction so that
+ * a long backlog never holds the database in one piece. Safe to run from several app nodes at once:
+ * an advisory lock lets one of them seal a given day. Each seal also goes to the server log, an
+ * external copy that a later re-sealing of edited rows would contradict.
  */
 export async function sealAuditDays(): Promise<{ sealed: string[] }> {
   const { key, keyId } = sealKey();
   const db = await getDb();
-  return db.transaction(async (tx) => {
-    const [lock] = rowsOf<{ ok: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('tmis.audit.seal')) as ok`));
-    if (!lock.ok) return { sealed: [] };
-    const seals = await listSeals(tx);
-    const last = seals.at(-1);
-    // Only rows after the last sealed day are looked at, through the occurred_at index.
-    const days = rowsOf<{ day: string }>(
-      await tx.execute(sql`
-        select distinct ${dayOf}::text as day from audit_log
-        where occurred_at < ((((now() - make_interval(mins => ${settleMinutes})) at time zone 'Asia/Shanghai')::date)::timestamp at time zone 'Asia/Shanghai')
-          ${last ? sql`and occurred_at >= ((${last.day}::date + 1)::timestamp at time zone 'Asia/Shanghai')` : sql``}
-        order by day`),
-    ).map((r) => r.day);
-    let previous = last?.chainHash ?? genesis;
-    for (const day of days) {
-      const chained = await chainDay(tx, key, previous, day);
-      previous = chained.hash;
+  const lastSealed = async (executor: Executor) => (await listSeals(executor)).at(-1);
+  const before = await lastSealed(db);
+  // Only rows after the last sealed day are looked at, through the occurred_at index.
+  const days = rowsOf<{ day: string }>(
+    await db.execute(sql`
+      select distinct ${dayOf}::text as day from audit_log
+      where occurred_at < ((((now() - make_interval(mins => ${settleMinutes})) at time zone 'Asia/Shanghai')::date)::timestamp at time zone 'Asia/Shanghai')
+        ${before ? sql`and occurred_at >= ((${before.day}::date + 1)::timestamp at time zone 'Asia/Shanghai')` : sql``}
+      order by day`),
+  ).map((r) => r.day);
+  const sealed: string[] = [];
+  for (const day of days) {
+    const seal = await db.transaction(async (tx) => {
+      const [lock] = rowsOf<{ ok: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('tmis.audit.seal')) as ok`));
+      if (!lock.ok) return null;
+      const last = await lastSealed(tx);
+      if (last && last.day >= day) return null;
+      const chained = await chainDay(tx, key, last?.chainHash ?? genesis, day);
       await tx.execute(sql`
         insert into audit_seals (day, first_id, last_id, row_count, chain_hash, key_id)
-        values (${day}::date, ${chained.firstId}, ${chained.lastId}, ${chained.count}, ${previous}, ${keyId})`);
-    }
-    return { sealed: days };
-  });
+        values (${day}::date, ${chained.firstId}, ${chained.lastId}, ${chained.count}, ${chained.hash}, ${keyId})`);
+      return chained;
+    });
+    if (!seal) break;
+    sealed.push(day);
+    logger.info({ context: 'audit-seal', day, rows: seal.count, chainHash: seal.hash, keyId }, 'audit day sealed');
+  }
+  return { sealed };
 }
 
 export interface VerificationProblem {

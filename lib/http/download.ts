@@ -5,8 +5,7 @@
 export const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function fileResponse(content: Uint8Array | Buffer | ArrayBuffer, fileName: string, contentType = xlsxType): Response {
-  const body = content instanceof ArrayBuffer ? new Uint8Array(content) : new Uint8Array(content);
-  return new Response(body, {
+  return new Response(new Uint8Array(content), {
     headers: {
       'Content-Type': contentType,
       'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,

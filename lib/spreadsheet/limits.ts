@@ -1,10 +1,10 @@
 /**
  * Upload limits, one set for the browser check, the HTTP front, Next's body limits and the reader.
- * Client-safe. The HTTP body may be a little larger than the file (multipart framing).
+ * Client-safe. The HTTP body may be a little larger than the file (multipart framing): next.config.js
+ * allows 40 MB per request.
  */
 export const maxUploadMegabytes = 30;
 export const maxUploadBytes = maxUploadMegabytes * 1024 * 1024;
-export const maxRequestMegabytes = 40;
 /** An xlsx is a zip: its declared uncompressed size and each member's ratio are checked before parsing. */
 export const maxUncompressedMegabytes = 600;
 export const maxCompressionRatio = 200;

@@ -15,7 +15,7 @@ import { maskIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
 import { createTeacherSchema, type CreateTeacherInput } from '@/lib/teachers/schemas';
 import { birthDateFromId, deriveHighest } from '@/lib/teachers/derive';
 import { getProvinceSettings } from '@/lib/indicators/queries';
-import { assertConflictBudget, catalogueFor, duplicateRegistrationError, getActorSchool, insertTeachers, recordRegistrationConflicts, refreshCompleteness, refreshTitleLevels, type SchoolTarget } from '@/lib/teachers/service';
+import { assertConflictBudget, catalogueFor, duplicateRegistrationError, getActorSchool, insertTeachers, assertConflictsWithinBudget, refreshCompleteness, refreshTitleLevels, type SchoolTarget } from '@/lib/teachers/service';
 import { workbookLayout } from './layout';
 import type { ImportIssue, ImportProgress, ImportSummary } from './schemas';
 import { buildErrorWorkbook, cellToValue, readImportWorkbook, type ParsedSheet } from './workbook';
@@ -395,7 +395,7 @@ export async function startImportValidation(actor: Actor, file: { name: string; 
   progressStore.set(jobId, { phase: '排队', done: 0, total: 1 });
   return runJob(jobId, async () => {
     const plan = await planImport(db, actor, file, (p) => progressStore.set(jobId, p));
-    await recordRegistrationConflicts(actor, plan.conflicts);
+    await assertConflictsWithinBudget(actor, plan.conflicts);
     const totalIssues = plan.issues.length;
     const summary: ImportSummary = { ...plan.summary, totalIssues, issues: plan.issues.slice(0, maxStoredIssues) };
     const errorFile = totalIssues ? encryptBytes(await buildErrorWorkbook(plan.sheets, plan.issues)) : null;

@@ -215,21 +215,38 @@ export async function duplicateRegistrationError(executor: Executor, actor: Chan
 /** Conflicts one account may run into per hour before registration stops for it. */
 export const registrationConflictBudget = 30;
 
-/** Audits conflicts (outside any transaction) and refuses further registration once the hourly budget is spent. */
+/** Audits registration conflicts, outside any transaction (the registration itself rolled back). */
 export async function recordRegistrationConflicts(actor: Actor, idNumbers: string[]): Promise<void> {
   if (idNumbers.length === 0) return;
   const db = await getDb();
   await recordAudit(db, actor, { action: 'teacher.register.conflict', detail: { count: idNumbers.length, idNumbers: idNumbers.slice(0, 20).map(maskIdNumber) } });
 }
 
-export async function assertConflictBudget(actor: Actor): Promise<void> {
+async function conflictsThisHour(actor: Actor): Promise<number> {
   const db = await getDb();
   const [row] = rowsOf<{ n: number }>(
     await db.execute(sql`
       select coalesce(sum(coalesce((detail->>'count')::int, 1)), 0)::int as n from audit_log
       where action = 'teacher.register.conflict' and actor_account_id = ${actor.accountId} and occurred_at > now() - interval '1 hour'`),
   );
-  if (row.n >= registrationConflictBudget) {
+  return row.n;
+}
+
+/**
+ * A file answers row by row which numbers are held only while the hourly budget lasts; a file with
+ * more held numbers than the budget has left is refused whole, without saying which they are.
+ */
+export async function assertConflictsWithinBudget(actor: Actor, heldIdNumbers: string[]): Promise<void> {
+  if (heldIdNumbers.length === 0) return;
+  const remaining = registrationConflictBudget - (await conflictsThisHour(actor));
+  await recordRegistrationConflicts(actor, heldIdNumbers);
+  if (heldIdNumbers.length > remaining) {
+    throw new ForbiddenError(`文件中有 ${heldIdNumbers.length} 个证件号码无法登记，超过每小时 ${registrationConflictBudget} 次的登记冲突上限。为防止批量探测证件号码，本次不逐行列出；请核对名单，或联系主管教育行政部门。`);
+  }
+}
+
+export async function assertConflictBudget(actor: Actor): Promise<void> {
+  if ((await conflictsThisHour(actor)) >= registrationConflictBudget) {
     throw new ForbiddenError(`一小时内登记冲突已达 ${registrationConflictBudget} 次，为防止批量探测证件号码，本账号暂停登记 1 小时。如确有需要，请联系主管教育行政部门。`);
   }
 }
@@ -705,10 +722,10 @@ export async function registerTeachersFromSheet(actor: Actor, file: { name: stri
   for (let start = 0; start < ids.length; start += 2000) {
     for (const row of await db.select({ idNumber: teachers.idNumber }).from(teachers).where(inArray(teachers.idNumber, ids.slice(start, start + 2000)))) held.add(row.idNumber);
   }
+  await assertConflictsWithinBudget(actor, valid.filter((row) => held.has(row.input.idNumber)).map((row) => row.input.idNumber));
   for (const row of valid) {
     if (held.has(row.input.idNumber)) errors.push({ rowNumber: row.rowNumber, column: registrationColumns.idNumber, value: maskIdNumber(row.input.idNumber), message: (await duplicateRegistrationError(db, actor, row.input.idNumber)).message });
   }
-  await recordRegistrationConflicts(actor, valid.filter((row) => held.has(row.input.idNumber)).map((row) => row.input.idNumber));
   if (errors.length) return { ok: false, rows: table.rows.length, errors: errors.sort((a, b) => a.rowNumber - b.rowNumber).slice(0, 500) };
   return { ok: true, credentials: await createTeachers(actor, valid.map((v) => v.input)) };
 }
