@@ -191,10 +191,17 @@ test('a staff account enrols a second factor and then signs in with password and
 
 test('the ministry security auditor reads the log, a province sysadmin no longer does; refused attempts are in it', async ({ browser, page }) => {
   await from(page, '203.0.113.17');
-  // A county manager tries a record of another province by its id: a plain 404, and an audit row.
+  // A school manager tries a record of the school beside it by its real id: a plain 404, and an audit row.
   await signIn(page, '330106.manager', demoPassword);
   await expect(page).toHaveURL(/\/dashboard$/);
-  const missing = await page.goto('/teachers/2000000000');
+  await page.goto('/teachers');
+  const juniorLink = page.getByRole('row').filter({ hasText: '示范初级中学' }).locator('a[href^="/teachers/"]').first();
+  const beside = (await juniorLink.getAttribute('href'))!;
+  expect(beside).toMatch(/^\/teachers\/\d+$/);
+  await signOut(page);
+  await signIn(page, '2133060001.manager', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const missing = await page.goto(beside);
   expect(missing!.status()).toBe(404);
   await signOut(page);
 
@@ -206,7 +213,7 @@ test('the ministry security auditor reads the log, a province sysadmin no longer
   await expect(auditor.getByRole('link', { name: '教师信息' })).toHaveCount(0);
   await auditor.goto('/audit?action=access.');
   await expect(auditor.getByTestId('audit-rows')).toContainText('越权或拒绝访问');
-  await expect(auditor.getByTestId('audit-rows')).toContainText('330106.manager');
+  await expect(auditor.getByTestId('audit-rows')).toContainText('2133060001.manager');
   await auditor.screenshot({ path: 'test-results/screens/audit-auditor-desktop.png', fullPage: true });
   const exported = await auditor.request.get('/audit/export?action=access.');
   expect(exported.status()).toBe(200);

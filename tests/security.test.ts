@@ -10,7 +10,7 @@ import { sealAuditDays, verifyAuditLog } from '@/lib/audit-integrity/service';
 import { clientIp, peerAddressHeader, peerTokenHeader } from '@/lib/auth/client-ip';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { safeNextPath } from '@/lib/auth/redirect';
-import { ForbiddenError, ValidationError } from '@/lib/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { idParam, parseId, parseSearchParams, textParam } from '@/lib/http/params';
 import { redactIdNumbers } from '@/lib/log';
 import { maxFailuresPerAddress, slowdownAfterFailures, slowdownMs, signinWindowMinutes } from '@/lib/signin/policy';
@@ -104,7 +104,7 @@ describe('sign-in answers', () => {
     await expect(unlockAccount(sysadmin, { accountId: listed!.id })).rejects.toThrow('没有登录限制');
     // A neighbour's sysadmin cannot clear it: not found.
     for (let i = 0; i < 2; i++) await authenticate({ username: '510105.query1', password: 'nope', ip: freshAddress() });
-    await expect(unlockAccount(await actorFor('510106.admin'), { accountId: listed!.id })).rejects.toThrow();
+    await expect(unlockAccount(await actorFor('510106.admin'), { accountId: listed!.id })).rejects.toBeInstanceOf(NotFoundError);
     expect((await listManagedAccounts(sysadmin, { q: '510105.query1' })).find((a) => a.username === '510105.query1')?.recentFailures).toBe(2);
   });
 });
@@ -241,7 +241,7 @@ describe('two-factor sign-in', () => {
     expect(await authenticate({ username: '510100.query1', password: 'Wrong@pass51', ip, code: '123456' })).toEqual({ ok: false, reason: 'invalid' });
     expect(await authenticate({ username: '510100.query1', password: 'Totp@pass51', ip, code: '999999' })).toEqual({ ok: false, reason: 'second_factor', codeRejected: true });
 
-    // The enrolment's code step is spent; the next step's code (in the window) signs in once, never twice.
+    // The enrolment spent the current step; with the stored step set back, the current code signs in once, never twice.
     const next = authenticator.generate(secret);
     await (await getDb()).update(accounts).set({ totpLastStep: Math.floor(Date.now() / 30_000) - 1 }).where(eq(accounts.id, actor.accountId));
     expect((await authenticate({ username: '510100.query1', password: 'Totp@pass51', ip, code: next })).ok).toBe(true);
@@ -299,6 +299,14 @@ describe('the audit log', () => {
     expect(problems.map((p) => p.day)).toEqual(expect.arrayContaining(['2001-03-01', '2001-03-02', '2001-03-03', '2001-02-15']));
     expect(problems.find((p) => p.day === '2001-03-01')?.problem).toMatch(/修改/);
     expect(problems.find((p) => p.day === '2001-03-02')?.problem).toMatch(/删除|补写/);
+    // Removing a day's seal to hide the edit leaves the day unsealed, which is reported too.
+    await db.execute(sql`alter table audit_seals disable trigger audit_seals_append_only_rows`);
+    try {
+      await db.execute(sql`delete from audit_seals where day = '2001-03-02'`);
+    } finally {
+      await db.execute(sql`alter table audit_seals enable trigger audit_seals_append_only_rows`);
+    }
+    expect((await verifyAuditLog()).problems.find((p) => p.day === '2001-03-02')?.problem).toMatch(/未封存/);
   });
 
   it('is read by the security auditor at the ministry and provinces, no longer by their sysadmin, and names its targets', async () => {
@@ -310,13 +318,15 @@ describe('the audit log', () => {
     const rows = await listAuditLog(auditor, { username: '510000.admin' });
     expect(rows.find((r) => r.action === 'account.password.reset')?.targetLabel).toBe('510000.query1');
     // Below the provinces the sysadmin still reads its own jurisdiction's log.
-    expect(await listAuditLog(await actorFor('510100.admin'), {})).toBeInstanceOf(Array);
+    const cityAdmin = await actorFor('510100.admin');
+    await resetAccountPassword(cityAdmin, { accountId: (await getAccount('510100.query2')).id });
+    expect((await listAuditLog(cityAdmin, { action: 'account.password.reset' })).map((r) => r.targetLabel)).toContain('510100.query2');
     const exported = await exportAuditLog(auditor, { username: '510000.admin' });
     expect(exported.length).toBeGreaterThanOrEqual(1);
     expect(await auditRows('audit.export', { username: '510000.audit' })).toHaveLength(1);
     // Auditors do not reach teacher data.
     const { listTeachers } = await import('@/lib/teachers/queries');
-    await expect(listTeachers(auditor, { conditions: [] })).rejects.toThrow();
+    await expect(listTeachers(auditor, { conditions: [] })).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
 
@@ -356,8 +366,14 @@ describe('import leftovers', () => {
       .insert(importJobs)
       .values({ accountId: manager.accountId, unitId: manager.unitId, kind: 'records', fileName: 'old.xlsx', file: Buffer.from('x'), errorFile: Buffer.from('y'), status: 'valid', createdAt: new Date(Date.now() - 48 * 3600_000) })
       .returning({ id: importJobs.id });
+    const [alive] = await db
+      .insert(importJobs)
+      .values({ accountId: manager.accountId, unitId: manager.unitId, kind: 'records', fileName: 'alive.xlsx', file: Buffer.from('x'), status: 'importing', heartbeatAt: new Date() })
+      .returning({ id: importJobs.id });
     const { markInterruptedJobs, purgeImportLeftovers } = await import('@/lib/teacher-import/service');
     await markInterruptedJobs(db, manager.accountId);
+    // A job whose heartbeat is fresh (another node working on it) is left alone.
+    expect((await db.select().from(importJobs).where(eq(importJobs.id, alive.id)))[0]).toMatchObject({ status: 'importing', fileName: 'alive.xlsx' });
     const [afterMark] = await db.select().from(importJobs).where(eq(importJobs.id, stale.id));
     expect(afterMark).toMatchObject({ status: 'interrupted', file: null });
     expect(await purgeImportLeftovers()).toBeGreaterThanOrEqual(1);

@@ -137,15 +137,15 @@ export async function verifyAuditLog(): Promise<{ days: number; rows: number; pr
     // The next day chains from the stored seal, so that one bad day does not hide or fake the others.
     previous = seal.chainHash;
   }
-  if (seals.length) {
-    const lastDay = seals.at(-1)!.day;
-    const strays = rowsOf<{ day: string; n: number }>(
-      await db.execute(sql`
-        select ${dayOf}::text as day, count(*)::int as n from audit_log
-        where ${dayOf} <= ${lastDay}::date and ${dayOf} not in (select day from audit_seals)
-        group by 1 order by 1`),
-    );
-    for (const stray of strays) problems.push({ day: stray.day, problem: `封存范围内出现未封存的 ${stray.n} 条记录（事后补写）` });
-  }
+  // Every day before yesterday must be sealed (the server seals hourly): rows of a day without a seal
+  // were slipped in afterwards, or the seal was removed.
+  const unsealed = rowsOf<{ day: string; n: number }>(
+    await db.execute(sql`
+      select ${dayOf}::text as day, count(*)::int as n from audit_log
+      where occurred_at < (((now() at time zone 'Asia/Shanghai')::date - 1)::timestamp at time zone 'Asia/Shanghai')
+        and ${dayOf} not in (select day from audit_seals)
+      group by 1 order by 1`),
+  );
+  for (const day of unsealed) problems.push({ day: day.day, problem: `该日有 ${day.n} 条记录未封存（封存记录缺失，或记录为事后补写）` });
   return { days: seals.length, rows: rowsChecked, problems };
 }

@@ -56,27 +56,26 @@ const auditColumns = {
   ip: auditLog.ip,
 };
 
-/** The audit log of the actor's jurisdiction, newest first, keyset-paginated by id. */
-export async function listAuditLog(actor: Actor, filters: AuditListFilters): Promise<AuditListItem[]> {
-  const db = await getDb();
-  const rows = await db
+function selectAudit(db: Executor, actor: Actor, filters: AuditListFilters, limit: number) {
+  return db
     .select(auditColumns)
     .from(auditLog)
     .where(and(...auditConditions(actor, filters)))
     .orderBy(desc(auditLog.id))
-    .limit(auditPageSize + 1); // one extra row tells the page whether there is a next one
-  return withTargetLabels(db, rows);
+    .limit(limit);
+}
+
+/** The audit log of the actor's jurisdiction, newest first, keyset-paginated by id. */
+export async function listAuditLog(actor: Actor, filters: AuditListFilters): Promise<AuditListItem[]> {
+  const db = await getDb();
+  // One extra row tells the page whether there is a next one.
+  return withTargetLabels(db, await selectAudit(db, actor, filters, auditPageSize + 1));
 }
 
 /** Every row of the filter, for archiving; the export itself is audited. */
 export async function exportAuditLog(actor: Actor, filters: AuditListFilters): Promise<AuditListItem[]> {
   const db = await getDb();
-  const rows = await db
-    .select(auditColumns)
-    .from(auditLog)
-    .where(and(...auditConditions(actor, filters)))
-    .orderBy(desc(auditLog.id))
-    .limit(maxAuditExportRows);
+  const rows = await selectAudit(db, actor, filters, maxAuditExportRows);
   await recordAudit(db, actor, { action: 'audit.export', detail: { rows: rows.length, filters: { ...filters, beforeId: undefined } } });
   return withTargetLabels(db, rows);
 }

@@ -1,3 +1,5 @@
+import { auditorTiers } from '@/lib/auth/policy';
+
 /** Default accounts every unit gets on creation (seed 四(二)): 1 sysadmin, 1 manager, 2 viewers. */
 export const defaultAccountSlots = [
   { suffix: 'admin', role: 'sysadmin', label: '系统管理员' },
@@ -14,7 +16,7 @@ export const auditorAccountSlot = { suffix: 'audit', role: 'auditor', label: '�
 
 export function defaultAccountSlotsFor(kind: 'authority' | 'school' | 'institution', tier?: string) {
   if (kind === 'institution') return institutionAccountSlots;
-  return tier === 'central' || tier === 'province' ? [...defaultAccountSlots, auditorAccountSlot] : defaultAccountSlots;
+  return tier && auditorTiers.includes(tier) ? [...defaultAccountSlots, auditorAccountSlot] : defaultAccountSlots;
 }
 
 export function defaultUsername(unitCode: string, suffix: string): string {

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db';
 import { accounts, unitRollups, units } from '@/lib/db/schema';
 import { divisions } from '@/lib/reference/divisions';
+import { auditorTiers } from '@/lib/auth/policy';
 import { auditorAccountSlot, centralUnitCode, centralUnitName, defaultAccountSlotsFor, defaultUsername } from './defaults';
 
 type UnitInsert = typeof units.$inferInsert;
@@ -222,7 +223,7 @@ async function ensureAuditorAccounts(executor: Executor): Promise<void> {
       with inserted as (
         insert into accounts (username, unit_id, role, display_name)
         select u.code || '.' || ${auditorAccountSlot.suffix}, u.id, 'auditor', u.name || ${auditorAccountSlot.label}
-        from units u where u.kind = 'authority' and u.tier in ('central', 'province')
+        from units u where u.kind = 'authority' and u.tier::text in (${sql.join(auditorTiers.map((tier) => sql`${tier}`), sql`, `)})
         on conflict (username) do nothing
         returning unit_id)
       select u.path::text as path from inserted i join units u on u.id = i.unit_id`),
