@@ -23,6 +23,7 @@ export default defineConfig({
       // Sign-in slowdowns in milliseconds rather than seconds, and a seal key of the tests' own.
       SIGNIN_DELAY_BASE_MS: '20',
       AUDIT_SEAL_KEY: 'test-audit-seal-key-0123456789',
+      DATA_INDEX_KEY: 'test-data-index-key-0123456789',
       DATA_ENCRYPTION_KEYS: `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`,
     },
   },

@@ -11,6 +11,10 @@ import { closeConnection, getConnection } from '@/lib/db/client';
 import { accounts } from '@/lib/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { measure } from './bench-timing';
+import { ensureAuthSecret } from './runtime-env';
+
+// The keys for personal data at rest (and the audit seals), as the server has them.
+ensureAuthSecret();
 
 const { values } = parseArgs({
   options: {

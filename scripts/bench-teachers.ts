@@ -16,8 +16,13 @@ import { loadSessionAccount } from '@/lib/auth/queries';
 import { listTeachers, type TeacherListFilters } from '@/lib/teachers/queries';
 import { initializeNationalTree, insertUnitsWithDefaultAccounts, rebuildRollups, type NewUnit } from '@/lib/units/service';
 import { getProgress, listReviewQueue } from '@/lib/collection/queries';
+import { sealLegacyIdNumbers } from '@/lib/teachers/service';
 import { approveRecords } from '@/lib/collection/service';
 import { inboxCount } from '@/lib/inbox/queries';
+import { ensureAuthSecret } from './runtime-env';
+
+// The keys for personal data at rest (and the audit seals), as the server has them.
+ensureAuthSecret();
 
 const { values } = parseArgs({
   options: {
@@ -73,7 +78,7 @@ async function main() {
     console.log(`loaded ${targetSchools - schools} bench schools in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 
-  const [{ loaded }] = await db.execute(sql`select count(*)::int as loaded from teachers where id_number like 'B%'`).then((r) => r as unknown as { loaded: number }[]);
+  const [{ loaded }] = await db.execute(sql`select count(*)::int as loaded from teachers where coalesce(id_number, id_number_masked) like 'B%'`).then((r) => r as unknown as { loaded: number }[]);
   if (loaded < targetTeachers) {
     const started = performance.now();
     await db.execute(sql`create temp table bench_schools as select id, path, (string_to_array(path::text, '.'))[2]::int as province_id, row_number() over (order by id) - 1 as rn from units where name like '%压测学校%'`);
@@ -99,9 +104,13 @@ async function main() {
       });
       console.log(`  teachers up to ${to + 1}`);
     }
+    console.log(`loaded ${targetTeachers - loaded} teachers with accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    // Loaded raw with clear numbers, as an older version would have left them: encrypted as at a start.
+    const sealing = performance.now();
+    const sealed = await sealLegacyIdNumbers(db);
+    console.log(`encrypted ${sealed} ID numbers (hash, AES-256-GCM, mask, login names) in ${((performance.now() - sealing) / 1000).toFixed(1)} s`);
     await db.execute(sql`analyze teachers`);
     await db.execute(sql`analyze accounts`);
-    console.log(`loaded ${targetTeachers - loaded} teachers with accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     // The raw inserts above bypass the services; the subtree totals are recounted once.
     const rebuilt = performance.now();
     await db.transaction((tx) => rebuildRollups(tx));

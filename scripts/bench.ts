@@ -5,6 +5,7 @@
  * Usage: DATABASE_URL=… npm run bench -- [--runs 30] [--base http://localhost:3400] [--import-rows 10000]
  */
 import { chromium } from '@playwright/test';
+import { idNumberHash, revealStoredIdNumber } from '@/lib/teachers/identity';
 import { eq, sql } from 'drizzle-orm';
 import { parseArgs } from 'node:util';
 import { closeConnection, getConnection } from '@/lib/db/client';
@@ -20,6 +21,10 @@ import { getTeacherRecord, listTeachers } from '@/lib/teachers/queries';
 import { measure, type Timing } from './bench-timing';
 import { timeTeacherImport } from './bench-teacher-import';
 import { applyRollupDeltas } from '@/lib/units/service';
+import { ensureAuthSecret } from './runtime-env';
+
+// The keys for personal data at rest (and the audit seals), as the server has them.
+ensureAuthSecret();
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' }, base: { type: 'string' }, 'import-rows': { type: 'string', default: '10000' }, only: { type: 'string' } } });
 const runs = Math.max(30, Number(values.runs));
@@ -74,13 +79,14 @@ async function main() {
     await db.execute(sql`select subpath(unit_path, 1, 1), count(*), count(*) filter (where complete), count(*) filter (where record_state = 'submitted'), count(*) filter (where record_state = 'effective'), count(*) filter (where record_state = 'draft' and return_reason is not null) from teachers group by 1`);
   });
 
-  const [sample] = await db.select({ id: teachers.id, name: teachers.name, idNumber: teachers.idNumber }).from(teachers).where(sql`${teachers.unitPath} <@ ${county.unitPath}::ltree`).limit(1);
+  const [stored] = await db.select({ id: teachers.id, name: teachers.name, idNumberEnc: teachers.idNumberEnc }).from(teachers).where(sql`${teachers.unitPath} <@ ${county.unitPath}::ltree`).limit(1);
+  const sample = { ...stored, idNumber: revealStoredIdNumber(stored.idNumberEnc!) };
   const namePrefix = sample.name.slice(0, 2);
   const listRaw = (where: ReturnType<typeof sql>) => async () => {
     await db.execute(sql`select t.id, t.name, u.name from teachers t join units u on u.id = t.unit_id where ${where} order by t.id desc limit 51`);
   };
   await compare(`national search by name prefix "${namePrefix}"`, () => listTeachers(ministry, { q: namePrefix }), listRaw(sql`t.name like ${`${namePrefix}%`}`));
-  await compare('national search by ID number', () => listTeachers(ministry, { q: sample.idNumber }), listRaw(sql`t.id_number = ${sample.idNumber}`));
+  await compare('national search by ID number', () => listTeachers(ministry, { q: sample.idNumber }), listRaw(sql`t.id_number_hash = ${idNumberHash(sample.idNumber)}`));
   // Deep in the list: the keyset after the 2,000th teacher of the province, newest first.
   const [deep] = await db.execute(sql`select id from teachers where unit_path <@ ${province.unitPath}::ltree order by id desc offset 2000 limit 1`).then((r) => r as unknown as { id: number }[]);
   await compare('province list, page 41 (keyset)', () => listTeachers(province, { after: deep.id }), listRaw(sql`t.unit_path <@ ${province.unitPath}::ltree and t.id < ${deep.id}`));

@@ -1,4 +1,8 @@
 import { closeConnection, getConnection } from '@/lib/db/client';
+import { ensureAuthSecret } from './runtime-env';
+
+// The keys for personal data at rest (and the audit seals), as the server has them.
+ensureAuthSecret();
 
 async function main() {
   const connection = await getConnection();

@@ -17,11 +17,13 @@ function ensureSecret(variable: string, fileName: string): string {
 }
 
 /**
- * AUTH_SECRET (sessions), AUDIT_SEAL_KEY (the audit log's seals) and DATA_ENCRYPTION_KEYS (personal
- * data at rest), from the environment or generated once under .data/ for a local install.
+ * AUTH_SECRET (sessions), AUDIT_SEAL_KEY (the audit log's seals), DATA_INDEX_KEY (keyed hashes of ID
+ * numbers) and DATA_ENCRYPTION_KEYS (personal data at rest), from the environment or generated once
+ * under .data/ for a local install.
  */
 export function ensureAuthSecret(): string {
   ensureSecret('AUDIT_SEAL_KEY', 'audit-seal-key');
+  ensureSecret('DATA_INDEX_KEY', 'data-index-key');
   if (!process.env.DATA_ENCRYPTION_KEYS) {
     const file = path.join(process.cwd(), '.data', 'data-encryption-keys');
     if (!existsSync(file)) {

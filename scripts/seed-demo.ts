@@ -1,5 +1,9 @@
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { demoPassword, seedDemoData } from '@/lib/db/seed';
+import { ensureAuthSecret } from './runtime-env';
+
+// The keys for personal data at rest (and the audit seals), as the server has them.
+ensureAuthSecret();
 
 async function main() {
   if (process.env.SEED_DEMO === 'false') {

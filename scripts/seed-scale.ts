@@ -6,12 +6,17 @@
  * Usage: DATABASE_URL=… npm run seed:scale -- --teachers 1000000
  */
 import { performance } from 'node:perf_hooks';
+import { sealLegacyIdNumbers } from '@/lib/teachers/service';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { units } from '@/lib/db/schema';
 import { schoolTypes } from '@/lib/reference/school-types';
 import { initializeNationalTree, insertUnitsWithDefaultAccounts, rebuildRollups, type NewUnit } from '@/lib/units/service';
+import { ensureAuthSecret } from './runtime-env';
+
+// The keys for personal data at rest (and the audit seals), as the server has them.
+ensureAuthSecret();
 
 const { values } = parseArgs({ options: { teachers: { type: 'string', default: '1000000' }, 'teachers-per-school': { type: 'string', default: '40' } } });
 const target = Number(values.teachers);
@@ -145,6 +150,10 @@ async function main() {
     });
     console.log(`  teachers up to ${to + 1} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
   }
+  // The rows went in with clear ID numbers (generated in SQL); they are encrypted as at a start.
+  const sealing = performance.now();
+  const sealed = await sealLegacyIdNumbers(db);
+  console.log(`encrypted ${sealed} ID numbers in ${((performance.now() - sealing) / 1000).toFixed(1)} s`);
   // The generated rows bypass the services: the subtree totals are recounted once.
   await db.transaction((tx) => rebuildRollups(tx));
   await db.execute(sql`drop table if exists scale_schools`);

@@ -16,6 +16,7 @@ import { readTable } from '@/lib/spreadsheet/read-table';
 import { maxUploadBytes } from '@/lib/spreadsheet/limits';
 import { exportTeachers, getTeacherRecord, listFieldChanges, readPhoto } from '@/lib/teachers/queries';
 import { revealIdNumber, saveSection } from '@/lib/teachers/service';
+import { revealStoredIdNumber } from '@/lib/teachers/identity';
 import { actorFor, getAccount, school, seedSchool, teacherIn } from './support/factories';
 
 /**
@@ -149,7 +150,8 @@ describe('full ID numbers', () => {
   it('are masked in every version diff for staff, and exported in full only with a purpose, row by row, audited', async () => {
     const own = await school('510106');
     const teacherId = await teacherIn(own);
-    const [{ idNumber }] = await (await getDb()).select({ idNumber: teachers.idNumber }).from(teachers).where(eq(teachers.id, teacherId));
+    const [{ idNumberEnc }] = await (await getDb()).select({ idNumberEnc: teachers.idNumberEnc }).from(teachers).where(eq(teachers.id, teacherId));
+    const idNumber = revealStoredIdNumber(idNumberEnc!);
     await submitRecords(own.sysadmin, { teacherIds: [teacherId] });
     const countyManager = await actorFor('510106.manager');
     await approveRecords(countyManager, { teacherIds: [teacherId], comment: '', sampled: [] });
@@ -163,7 +165,9 @@ describe('full ID numbers', () => {
     }
     const [account] = await (await getDb()).select({ username: accounts.username }).from(accounts).innerJoin(teachers, eq(teachers.accountId, accounts.id)).where(eq(teachers.id, teacherId));
     const teacherActor = await actorFor(account.username);
-    expect(JSON.stringify((await getRecordWorkflow(teacherActor, teacherId)).versions)).toContain(idNumber);
+    // Versions keep the masked form only, for everyone; the teacher sees the full number on the record itself.
+    expect(JSON.stringify((await getRecordWorkflow(teacherActor, teacherId)).versions)).not.toContain(idNumber);
+    expect((await getTeacherRecord(teacherActor, teacherId)).idNumberFull).toBe(idNumber);
 
     const idsIn = async (content: Buffer) => {
       const workbook = new ExcelJS.Workbook();

@@ -414,6 +414,23 @@ describe('stored import files', () => {
     expect(keyIdOf(row.file!)).toBe(activeKeyId());
     expect(decryptBytes(row.file!).equals(plain)).toBe(true);
     expect(await reencryptImportFiles()).toBe(0);
+
+    // ID numbers rotate the same way.
+    const { teachers: teachersTable } = await import('@/lib/db/schema');
+    const { reencryptIdNumbers } = await import('@/lib/teachers/service');
+    const { revealStoredIdNumber } = await import('@/lib/teachers/identity');
+    const { encryptText, textKeyIdOf } = await import('@/lib/crypto/envelope');
+    const [teacher] = await db.select({ id: teachersTable.id, enc: teachersTable.idNumberEnc }).from(teachersTable).limit(1);
+    const idNumber = revealStoredIdNumber(teacher.enc!);
+    process.env.DATA_ENCRYPTION_KEYS = oldEntry;
+    const oldEnc = encryptText(idNumber);
+    process.env.DATA_ENCRYPTION_KEYS = saved;
+    await db.update(teachersTable).set({ idNumberEnc: oldEnc }).where(eq(teachersTable.id, teacher.id));
+    expect(await reencryptIdNumbers(db)).toBeGreaterThanOrEqual(1);
+    const [rotated] = await db.select({ enc: teachersTable.idNumberEnc }).from(teachersTable).where(eq(teachersTable.id, teacher.id));
+    expect(textKeyIdOf(rotated.enc!)).toBe(activeKeyId());
+    expect(revealStoredIdNumber(rotated.enc!)).toBe(idNumber);
+    expect(await reencryptIdNumbers(db)).toBe(0);
   });
 });
 
@@ -443,5 +460,49 @@ describe('registration as an ID-number oracle', () => {
     const { createTeacher } = await import('@/lib/teachers/service');
     await expect(createTeacher(prober.sysadmin, registration())).rejects.toThrow('暂停登记');
     expect(await count()).toBe(0);
+  });
+});
+
+describe('ID numbers left in clear by an older version', () => {
+  it('are encrypted at start: row, record JSON, versions, field history and login, and the teacher still signs in', async () => {
+    const { school, teacherIn } = await import('./support/factories');
+    const { submitRecords, approveRecords } = await import('@/lib/collection/service');
+    const { sealLegacyIdNumbers } = await import('@/lib/teachers/service');
+    const { idNumberHash, revealStoredIdNumber, teacherLoginName } = await import('@/lib/teachers/identity');
+    const { teachers: teachersTable, teacherVersions, teacherFieldChanges } = await import('@/lib/db/schema');
+    const own = await school('510105');
+    const teacherId = await teacherIn(own);
+    await submitRecords(own.sysadmin, { teacherIds: [teacherId] });
+    await approveRecords(await actorFor('510105.manager'), { teacherIds: [teacherId], comment: '', sampled: [] });
+    const db = await getDb();
+    const [row] = await db.select().from(teachersTable).where(eq(teachersTable.id, teacherId));
+    const idNumber = revealStoredIdNumber(row.idNumberEnc!);
+    // Put the row back as an older version stored it: the number in clear everywhere.
+    await db.execute(sql`update teachers set id_number = ${idNumber}, id_number_hash = null, id_number_enc = null, id_number_masked = null,
+      record = jsonb_set(record, '{basic,idNumber}', to_jsonb(${idNumber}::text)) where id = ${teacherId}`);
+    await db.execute(sql`update accounts set username = ${idNumber} where id = ${row.accountId}`);
+    await db.execute(sql`update teacher_versions set snapshot = jsonb_set(snapshot, '{record,basic,idNumber}', to_jsonb(${idNumber}::text)),
+      diff = (select jsonb_agg(case when e->>'field' = 'idNumber' then e || jsonb_build_object('newValue', ${idNumber}::text) else e end) from jsonb_array_elements(diff) e) where teacher_id = ${teacherId}`);
+    await db.insert(teacherFieldChanges).values({ teacherId, subset: 'basic', field: 'idNumber', oldValue: null, newValue: idNumber, source: 'form' });
+    const clearCount = async () =>
+      rowsOf<{ n: number }>(
+        await db.execute(sql`select (select count(*) from teachers where record::text like ${'%' + idNumber + '%'} or id_number is not null and id = ${teacherId})
+          + (select count(*) from teacher_versions where (snapshot::text || diff::text) like ${'%' + idNumber + '%'})
+          + (select count(*) from teacher_field_changes where teacher_id = ${teacherId} and (coalesce(old_value::text, '') || coalesce(new_value::text, '')) like ${'%' + idNumber + '%'})
+          + (select count(*) from accounts where username = ${idNumber}) as n`),
+      )[0].n;
+    expect(Number(await clearCount())).toBeGreaterThanOrEqual(4);
+
+    expect(await sealLegacyIdNumbers(db)).toBeGreaterThanOrEqual(1);
+    expect(Number(await clearCount())).toBe(0);
+    const [sealed] = await db.select().from(teachersTable).where(eq(teachersTable.id, teacherId));
+    expect(sealed).toMatchObject({ legacyIdNumber: null, idNumberHash: idNumberHash(idNumber) });
+    expect(revealStoredIdNumber(sealed.idNumberEnc!)).toBe(idNumber);
+    expect((await db.select({ snapshot: teacherVersions.snapshot }).from(teacherVersions).where(eq(teacherVersions.teacherId, teacherId)))[0].snapshot.record.basic.idNumber).toBe(sealed.idNumberMasked);
+    expect((await getAccount(idNumber)).username).toBe(teacherLoginName(idNumber));
+    await actorFor(idNumber, 'Legacy@pass51');
+    expect((await authenticate({ username: idNumber, password: 'Legacy@pass51', ip: freshAddress() })).ok).toBe(true);
+    // Once sealed, nothing is left to do.
+    expect(await sealLegacyIdNumbers(db)).toBe(0);
   });
 });

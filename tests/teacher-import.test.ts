@@ -13,6 +13,7 @@ import { createTeacher, saveSection } from '@/lib/teachers/service';
 import { applyRollupDeltas } from '@/lib/units/service';
 import { actorFor, registration, seedSchool } from './support/factories';
 import { activeKeyId, keyIdOf } from '@/lib/crypto/envelope';
+import { idNumberHash } from '@/lib/teachers/identity';
 
 type SheetRows = Record<string, Record<string, string>[]>;
 
@@ -108,10 +109,10 @@ describe('teacher import', () => {
     expect(done.summary).toMatchObject({ created: 2, updated: 1 });
     expect(await teacherCount()).toBe(before + 2);
     const db = await getDb();
-    const [imported] = await db.select().from(teachers).where(eq(teachers.idNumber, a.身份证件号码));
+    const [imported] = await db.select().from(teachers).where(eq(teachers.idNumberHash, idNumberHash(a.身份证件号码)));
     expect(imported).toMatchObject({ unitId: school.id, name: '甲老师', highestEducation: '14', highestDegree: '3', recordState: 'draft', staffNumber: 'IMP-1' });
     expect(await db.select().from(teacherEntries).where(eq(teacherEntries.teacherId, imported.id))).toHaveLength(2);
-    const [withContact] = await db.select().from(teachers).where(eq(teachers.idNumber, b.身份证件号码));
+    const [withContact] = await db.select().from(teachers).where(eq(teachers.idNumberHash, idNumberHash(b.身份证件号码)));
     expect(withContact.record.contact).toEqual({ mobile: '13800001111' });
     expect(withContact.record.basic.politicalStatus).toEqual(['01', '05']);
     const [updated] = await db.select().from(teachers).where(eq(teachers.id, teacherId));

@@ -10,6 +10,9 @@ import { createTeacherSchema } from '@/lib/teachers/schemas';
 import { createTeacher, deleteEntry, revealIdNumber, saveEntry, savePhoto, saveSection } from '@/lib/teachers/service';
 import { getTeacherRecord, listFieldChanges, listTeachers } from '@/lib/teachers/queries';
 import { actorFor, getUnitByCode, makeIdNumber, registration, seedSchool } from './support/factories';
+import { idNumberHash, revealStoredIdNumber, teacherLoginName } from '@/lib/teachers/identity';
+import { authenticate } from '@/lib/signin/service';
+import { maskIdNumber } from '@/lib/reference/id-number';
 
 const today = '2026-11-28';
 
@@ -89,7 +92,7 @@ describe('catalogue rules', () => {
 });
 
 describe('teacher registration', () => {
-  it('creates the teacher, a login named by the ID number with a one-time password, history, audit and rollups', async () => {
+  it('creates the teacher, a login by the ID number with a one-time password, history, audit and rollups; the number only encrypted at rest', async () => {
     const { school, sysadmin } = await schoolWithStaff();
     const db = await getDb();
     const county = await getUnitByCode('330106');
@@ -97,9 +100,16 @@ describe('teacher registration', () => {
     const input = registration({ name: '赵敏' });
     const created = await createTeacher(sysadmin, input);
     const [teacher] = await db.select().from(teachers).where(eq(teachers.id, created.teacherId));
-    expect(teacher).toMatchObject({ unitId: school.id, name: '赵敏', idNumber: input.idNumber, birthDate: input.birthDate, recordState: 'draft', stage: 'primary_secondary' });
+    expect(teacher).toMatchObject({ unitId: school.id, name: '赵敏', legacyIdNumber: null, idNumberHash: idNumberHash(input.idNumber), idNumberMasked: maskIdNumber(input.idNumber), birthDate: input.birthDate, recordState: 'draft', stage: 'primary_secondary' });
+    // Nowhere on the row, in the record JSON or in the login is the number in clear; the ciphertext gives it back.
+    expect(JSON.stringify(teacher)).not.toContain(input.idNumber);
+    expect(teacher.idNumberEnc).toMatch(/^enc:/);
+    expect(revealStoredIdNumber(teacher.idNumberEnc!)).toBe(input.idNumber);
     const [account] = await db.select().from(accounts).where(eq(accounts.id, teacher.accountId!));
-    expect(account).toMatchObject({ username: input.idNumber, role: 'teacher', unitId: school.id, mustChangePassword: true });
+    expect(account).toMatchObject({ username: teacherLoginName(input.idNumber), role: 'teacher', unitId: school.id, mustChangePassword: true });
+    expect(account.username).not.toContain(input.idNumber.slice(6));
+    // The teacher still signs in with the ID number (lower-case x too), looked up by its keyed hash.
+    expect((await authenticate({ username: input.idNumber.toLowerCase(), password: created.credential.password, ip: '10.33.0.9' })).ok).toBe(true);
     expect(await verifyPassword(account.passwordHash, created.credential.password)).toBe(true);
     const [after] = await db.select().from(unitRollups).where(eq(unitRollups.unitId, county.id));
     expect(after.teachers - before.teachers).toBe(1);
@@ -146,9 +156,9 @@ describe('teacher registration', () => {
     expect(attempts.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of attempts) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConflictError);
     const db = await getDb();
-    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(eq(teachers.idNumber, input.idNumber));
+    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(eq(teachers.idNumberHash, idNumberHash(input.idNumber)));
     expect(count.n).toBe(1);
-    const [logins] = await db.select({ n: sql<number>`count(*)::int` }).from(accounts).where(eq(accounts.username, input.idNumber));
+    const [logins] = await db.select({ n: sql<number>`count(*)::int` }).from(accounts).where(eq(accounts.username, teacherLoginName(input.idNumber)));
     expect(logins.n).toBe(1);
   });
 });

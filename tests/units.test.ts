@@ -97,8 +97,8 @@ describe('unit browsing is scoped to the jurisdiction', () => {
     const school = await seedSchool({ authorityCode: '320102' });
     const db = await getDb();
     const { accounts } = await import('@/lib/db/schema');
-    await db.insert(accounts).values({ username: `t${school.code}`, unitId: school.id, role: 'teacher', displayName: '测试教师' });
-    const teacher = await actorFor(`t${school.code}`);
+    await db.insert(accounts).values({ username: `${school.code}.teacher`, unitId: school.id, role: 'teacher', displayName: '测试教师' });
+    const teacher = await actorFor(`${school.code}.teacher`);
     await expect(getUnitDetail(teacher, school.id)).rejects.toThrow('权限');
   });
 });

@@ -44,7 +44,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </Link>
           <details className="relative">
             <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100">
-              <span className="hidden sm:inline">{actor.username}</span>
+              <span className="hidden sm:inline">{actor.loginLabel}</span>
               <span className="sm:hidden" aria-label="账号菜单">账号 ▾</span>
             </summary>
             <div className="absolute right-0 mt-1 w-48 rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg">

@@ -15,7 +15,7 @@ export default async function ChangePasswordPage() {
         <div className="card p-6">
           <h1 className="text-lg font-semibold">修改密码</h1>
           <p className="mt-1 text-sm text-slate-600">
-            {actor.unitName} · {roleNames[actor.role]} · <span className="font-mono">{actor.username}</span>
+            {actor.unitName} · {roleNames[actor.role]} · <span className="font-mono">{actor.loginLabel}</span>
           </p>
           {forced && (
             <p data-testid="forced-change-notice" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { containsPattern } from '@/lib/db/like';
-import { accounts, signinFailures, units } from '@/lib/db/schema';
+import { accounts, signinFailures, teachers, units } from '@/lib/db/schema';
 import { signinWindowMinutes } from '@/lib/signin/policy';
 import type { Actor, Role } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
@@ -19,6 +19,8 @@ export interface ManagedAccount {
   hasPassword: boolean;
   /** Failed sign-ins on the name within the throttle window: each further attempt is slowed down. */
   recentFailures: number;
+  /** How the holder signs in: the account name, or a teacher's masked ID number. */
+  loginLabel: string;
   totpEnabled: boolean;
   lastLoginAt: Date | null;
   passwordIssuedAt: Date | null;
@@ -50,6 +52,7 @@ export async function listManagedAccounts(actor: Actor, filters: { q?: string; a
       isDemo: accounts.isDemo,
       mustChangePassword: accounts.mustChangePassword,
       hasPassword: sql<boolean>`${accounts.passwordHash} is not null`,
+      loginLabel: sql<string>`coalesce((select t.id_number_masked from ${teachers} t where t.account_id = ${accounts.id}), ${accounts.username})`,
       recentFailures: sql<number>`(select count(*)::int from ${signinFailures} f where f.username = ${accounts.username} and f.name_cleared_at is null and f.occurred_at > now() - make_interval(mins => ${signinWindowMinutes}))`,
       totpEnabled: sql<boolean>`${accounts.totpEnabledAt} is not null`,
       lastLoginAt: accounts.lastLoginAt,

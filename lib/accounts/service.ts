@@ -5,6 +5,7 @@ import { accounts, passwordHistory, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { generateInitialPassword, hashPassword, verifyPassword } from '@/lib/auth/password';
 import { passwordScreenFailure } from '@/lib/auth/password-screen';
+import { revealStoredIdNumber } from '@/lib/teachers/identity';
 import { assertCan } from '@/lib/auth/policy';
 import { clearFailuresForName, clearSecondFactor, revokeAllSessions } from '@/lib/signin/service';
 import { accountsManagedBy, inJurisdiction, subordinateHeadRoles } from '@/lib/auth/scope';
@@ -32,8 +33,10 @@ export async function changeOwnPassword(actor: Actor, input: ChangePasswordInput
   if (!current || !(await verifyPassword(current.passwordHash, input.currentPassword))) {
     throw new ValidationError('当前密码不正确', { currentPassword: ['当前密码不正确'] });
   }
-  const [teacher] = actor.role === 'teacher' ? await db.select({ idNumber: teachers.idNumber }).from(teachers).where(eq(teachers.accountId, actor.accountId)) : [];
-  const screened = passwordScreenFailure(input.newPassword, { username: actor.username, idNumber: teacher?.idNumber });
+  const [teacher] = actor.role === 'teacher' ? await db.select({ idNumberEnc: teachers.idNumberEnc }).from(teachers).where(eq(teachers.accountId, actor.accountId)) : [];
+  const idNumber = teacher?.idNumberEnc ? revealStoredIdNumber(teacher.idNumberEnc) : null;
+  // A teacher's account name is a hash of the ID number: what must not be in the password is the number.
+  const screened = passwordScreenFailure(input.newPassword, { username: actor.role === 'teacher' ? '' : actor.username, idNumber });
   if (screened) throw new ValidationError(screened, { newPassword: [screened] });
   const earlier = await db
     .select({ passwordHash: passwordHistory.passwordHash })
@@ -143,7 +146,7 @@ export async function setIssuedPasswords(executor: Executor, actor: Actor, rows:
 async function getManagedAccount(executor: Executor, actor: Actor, accountId: number) {
   assertCan(actor, 'account.manage');
   const [row] = await executor
-    .select({ id: accounts.id, username: accounts.username, displayName: accounts.displayName, status: accounts.status, totpEnabledAt: accounts.totpEnabledAt, unitPath: units.path, unitCode: units.code, unitName: units.name })
+    .select({ id: accounts.id, username: accounts.username, teacherIdNumberEnc: sql<string | null>`(select t.id_number_enc from ${teachers} t where t.account_id = ${accounts.id})`, displayName: accounts.displayName, status: accounts.status, totpEnabledAt: accounts.totpEnabledAt, unitPath: units.path, unitCode: units.code, unitName: units.name })
     .from(accounts)
     .innerJoin(units, eq(units.id, accounts.unitId))
     .where(and(eq(accounts.id, accountId), accountsManagedBy(actor, { accountUnitId: accounts.unitId, accountRole: accounts.role, unitParentId: units.parentId })));

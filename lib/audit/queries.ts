@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
 import { recordAudit } from '@/lib/audit/service';
-import { maskIdNumber } from '@/lib/reference/id-number';
+import { isTeacherLoginName, loginNameFor } from '@/lib/teachers/identity';
 
 export interface AuditListFilters {
   action?: string;
@@ -38,7 +38,8 @@ function auditConditions(actor: Actor, filters: AuditListFilters): SQL[] {
   const scope = actor.unitTier === 'central' ? or(inJurisdiction(actor, auditLog.unitPath), sql`${auditLog.unitPath} is null`)! : inJurisdiction(actor, auditLog.unitPath);
   const conditions: SQL[] = [scope];
   if (filters.action) conditions.push(filters.action.endsWith('.') ? ilike(auditLog.action, `${filters.action}%`) : eq(auditLog.action, filters.action));
-  if (filters.username) conditions.push(eq(auditLog.actorUsername, filters.username));
+  // A teacher is found by the ID number typed here, through the keyed hash their account is named by.
+  if (filters.username) conditions.push(eq(auditLog.actorUsername, loginNameFor(filters.username)));
   if (filters.from) conditions.push(sql`${auditLog.occurredAt} >= ${filters.from.toISOString()}`);
   if (filters.to) conditions.push(sql`${auditLog.occurredAt} < ${filters.to.toISOString()}`);
   if (filters.beforeId) conditions.push(lt(auditLog.id, filters.beforeId));
@@ -84,14 +85,22 @@ export async function exportAuditLog(actor: Actor, filters: AuditListFilters): P
 async function withTargetLabels(db: Executor, rows: Omit<AuditListItem, 'targetLabel'>[]): Promise<AuditListItem[]> {
   const idsOf = (type: string) => [...new Set(rows.filter((r) => r.targetType === type && r.targetId && /^\d{1,9}$/.test(r.targetId)).map((r) => Number(r.targetId)))];
   const [teacherRows, unitRows, accountRows] = await Promise.all([
-    idsOf('teacher').length ? db.select({ id: teachers.id, name: teachers.name, idNumber: teachers.idNumber }).from(teachers).where(inArray(teachers.id, idsOf('teacher'))) : [],
+    idsOf('teacher').length ? db.select({ id: teachers.id, name: teachers.name, idNumberMasked: teachers.idNumberMasked }).from(teachers).where(inArray(teachers.id, idsOf('teacher'))) : [],
     idsOf('unit').length ? db.select({ id: units.id, name: units.name, code: units.code }).from(units).where(inArray(units.id, idsOf('unit'))) : [],
-    idsOf('account').length ? db.select({ id: accounts.id, username: accounts.username, role: accounts.role }).from(accounts).where(inArray(accounts.id, idsOf('account'))) : [],
+    idsOf('account').length ? db.select({ id: accounts.id, username: accounts.username, role: accounts.role, displayName: accounts.displayName }).from(accounts).where(inArray(accounts.id, idsOf('account'))) : [],
   ]);
   const labels = new Map<string, string>();
-  for (const t of teacherRows) labels.set(`teacher:${t.id}`, `${t.name}（${maskIdNumber(t.idNumber)}）`);
+  for (const t of teacherRows) labels.set(`teacher:${t.id}`, `${t.name}（${t.idNumberMasked ?? ''}）`);
   for (const u of unitRows) labels.set(`unit:${u.id}`, `${u.name}（${u.code}）`);
-  // A teacher's login name is their ID number: masked like everywhere else.
-  for (const a of accountRows) labels.set(`account:${a.id}`, a.role === 'teacher' ? maskIdNumber(a.username) : a.username);
-  return rows.map((row) => ({ ...row, targetLabel: row.targetType ? (labels.get(`${row.targetType}:${row.targetId}`) ?? null) : null }));
+  // A teacher's login name is a keyed hash of the ID number: the teacher's name says more.
+  for (const a of accountRows) labels.set(`account:${a.id}`, a.role === 'teacher' ? `教师 ${a.displayName}` : a.username);
+  const teacherLogins = [...new Set(rows.map((r) => r.actorUsername).filter((u): u is string => !!u && isTeacherLoginName(u)))];
+  const teacherNames = new Map(
+    teacherLogins.length ? (await db.select({ username: accounts.username, displayName: accounts.displayName }).from(accounts).where(inArray(accounts.username, teacherLogins))).map((a) => [a.username, `教师 ${a.displayName}`]) : [],
+  );
+  return rows.map((row) => ({
+    ...row,
+    actorUsername: row.actorUsername && teacherNames.has(row.actorUsername) ? teacherNames.get(row.actorUsername)! : row.actorUsername,
+    targetLabel: row.targetType ? (labels.get(`${row.targetType}:${row.targetId}`) ?? null) : null,
+  }));
 }

@@ -6,6 +6,8 @@ export type UnitKind = 'authority' | 'school' | 'institution';
 export interface Actor {
   accountId: number;
   username: string;
+  /** The account as its holder knows it: the masked ID number for a teacher (whose account name is a hash). */
+  loginLabel: string;
   displayName: string;
   role: Role;
   isDemo: boolean;

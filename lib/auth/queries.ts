@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { accounts, accountSessions, units } from '@/lib/db/schema';
+import { accounts, accountSessions, teachers, units } from '@/lib/db/schema';
 import type { Actor } from './actor';
 
 export interface SessionAccount {
@@ -27,6 +27,7 @@ export async function loadSessionAccount(accountId: number, ip: string | null, s
       mustChangePassword: accounts.mustChangePassword,
       mayReviewRecords: accounts.mayReviewRecords,
       totpEnabled: sql<boolean>`${accounts.totpEnabledAt} is not null`,
+      loginLabel: sql<string>`coalesce(${teachers.idNumberMasked}, ${accounts.username})`,
       unseenFailedSignins: accounts.unseenFailedSignins,
       lastFailedSigninAt: accounts.lastFailedSigninAt,
       lastFailedSigninIp: accounts.lastFailedSigninIp,
@@ -44,6 +45,7 @@ export async function loadSessionAccount(accountId: number, ip: string | null, s
     })
     .from(accounts)
     .innerJoin(units, eq(units.id, accounts.unitId))
+    .leftJoin(teachers, eq(teachers.accountId, accounts.id))
     .where(
       and(
         eq(accounts.id, accountId),

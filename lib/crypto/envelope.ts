@@ -1,5 +1,5 @@
 import 'server-only';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Application-level encryption of personal data at rest: AES-256-GCM from Node's crypto (OpenSSL),
@@ -78,6 +78,22 @@ export function encryptText(plain: string): string {
   return `enc:${encryptBytes(Buffer.from(plain, 'utf8')).toString('base64')}`;
 }
 
+/** The key id of a stored text, or null for one written in clear. */
+export function textKeyIdOf(stored: string): string | null {
+  return stored.startsWith('enc:') ? keyIdOf(Buffer.from(stored.slice(4), 'base64')) : null;
+}
+
 export function decryptText(stored: string): string {
   return stored.startsWith('enc:') ? decryptBytes(Buffer.from(stored.slice(4), 'base64')).toString('utf8') : stored;
+}
+
+/**
+ * A keyed hash (HMAC-SHA256, base64url) of a value that is stored encrypted, for uniqueness and exact
+ * lookups through an ordinary index. Its key DATA_INDEX_KEY is separate from the encryption keys and
+ * is not rotated with them (rotating it means rehashing every row).
+ */
+export function keyedHash(value: string): string {
+  const key = process.env.DATA_INDEX_KEY;
+  if (!key || key.length < 16) throw new Error('DATA_INDEX_KEY is not set (at least 16 characters)');
+  return createHmac('sha256', key).update(value).digest('base64url');
 }

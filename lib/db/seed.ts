@@ -7,7 +7,8 @@ import { schoolTypes } from '@/lib/reference/school-types';
 import { initializeNationalTree, insertUnitsWithDefaultAccounts } from '@/lib/units/service';
 import type { Database, Executor } from './client';
 import { accounts, teacherEntries, units } from './schema';
-import { getSchoolTarget, insertTeachers, refreshCompleteness } from '@/lib/teachers/service';
+import { getSchoolTarget, insertTeachers, refreshCompleteness, sealLegacyIdNumbers } from '@/lib/teachers/service';
+import { isTeacherLoginName, loginNameFor, teacherLoginName } from '@/lib/teachers/identity';
 
 /** The one password of every demo account; printed by `npm start`. */
 export const demoPassword = 'Demo@2026';
@@ -58,7 +59,10 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
 
 /** Creates the national authority tree; safe to run on every start. */
 export async function initializeReferenceData(db: Database): Promise<number> {
-  return db.transaction(async (tx) => (await initializeNationalTree(tx)).created);
+  const created = await db.transaction(async (tx) => (await initializeNationalTree(tx)).created);
+  // ID numbers left in clear by an older version (or a raw load) are encrypted before anyone signs in.
+  await db.transaction((tx) => sealLegacyIdNumbers(tx));
+  return created;
 }
 
 /** Demo schools, an institution, a teacher and demo logins for every tier and role. */
@@ -95,7 +99,7 @@ export async function seedDemoData(db: Database): Promise<DemoAccount[]> {
       ]);
       await seedDemoTeachers(tx);
     }
-    const usernames = [...demoLogins.flatMap((l) => l.suffixes.map((s) => `${l.unitCode}.${s}`)), demoTeacherId];
+    const usernames = [...demoLogins.flatMap((l) => l.suffixes.map((s) => `${l.unitCode}.${s}`)), teacherLoginName(demoTeacherId)];
     await tx
       .update(accounts)
       .set({ passwordHash, isDemo: true, mustChangePassword: false, passwordIssuedAt: new Date() })
@@ -114,7 +118,8 @@ async function listDemoAccountsWith(executor: Executor): Promise<DemoAccount[]> 
     .where(eq(accounts.isDemo, true))
     .orderBy(sql`nlevel(${units.path})`, units.code, accounts.username);
   const tierOf = new Map(demoLogins.map((l) => [l.unitCode, l.tier]));
-  return rows.map((row) => ({ tier: tierOf.get(row.unitCode) ?? '校级（示范小学）', role: roleLabels[row.role], username: row.username, unitName: row.unitName }));
+  // The teacher signs in with the ID number; the account name is only its keyed hash.
+  return rows.map((row) => ({ tier: tierOf.get(row.unitCode) ?? '校级（示范小学）', role: roleLabels[row.role], username: isTeacherLoginName(row.username) ? demoTeacherId : row.username, unitName: row.unitName }));
 }
 
 /** Demo accounts that are still demo accounts (issuing credentials turns one into a normal account). */
@@ -150,7 +155,7 @@ export async function issuePasswordFromConsole(db: Database, username: string): 
     const [row] = await tx
       .update(accounts)
       .set({ passwordHash, mustChangePassword: true, isDemo: false, sessionVersion: sql`${accounts.sessionVersion} + 1`, passwordIssuedAt: new Date() })
-      .where(eq(accounts.username, username))
+      .where(eq(accounts.username, loginNameFor(username)))
       .returning({ id: accounts.id });
     if (!row) throw new Error(`no account named ${username}`);
     await recordAudit(tx, { accountId: null, username: 'console', unitId: null, ip: null }, { action: 'account.password.reset', targetType: 'account', targetId: row.id, detail: { username, via: 'console' } });

@@ -1,7 +1,8 @@
 import 'server-only';
 import { createHmac, randomBytes } from 'node:crypto';
-import { decryptText, encryptText } from '@/lib/crypto/envelope';
-import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { activeKeyId, decryptText, encryptText, textKeyIdOf } from '@/lib/crypto/envelope';
+import { loginNameFor } from '@/lib/teachers/identity';
+import { and, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
 import { authenticator } from 'otplib';
 import { getDb, type Executor } from '@/lib/db';
@@ -93,9 +94,10 @@ function shouldAuditThrottle(address: string): boolean {
  */
 export async function authenticate(input: SignInAttempt): Promise<SignInOutcome> {
   const db = await getDb();
-  const username = input.username.trim();
+  // An ID number typed as the name is looked up (and counted) by its keyed hash, never kept in clear.
+  const username = loginNameFor(input.username);
   const address = addressKeyOf(input.ip);
-  const auditAnonymous: AuditActor = { accountId: null, username, unitId: null, unitPath: null, ip: input.ip };
+  const auditAnonymous: AuditActor = { accountId: null, username: input.username.trim(), unitId: null, unitPath: null, ip: input.ip };
 
   const throttled = async (byAddress: { count: number; oldest: Date | null }): Promise<SignInOutcome> => {
     const retryAt = (byAddress.oldest?.getTime() ?? Date.now()) + signinWindowMinutes * 60_000;
@@ -302,4 +304,22 @@ export async function confirmTotpEnrolment(actor: Actor, code: string): Promise<
 export async function clearSecondFactor(executor: Executor, accountId: number): Promise<void> {
   await executor.update(accounts).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: new Date() }).where(eq(accounts.id, accountId));
   await executor.delete(recoveryCodes).where(eq(recoveryCodes.accountId, accountId));
+}
+
+/** Key rotation for TOTP secrets (few rows: one per enrolled account). */
+export async function reencryptTotpSecrets(): Promise<number> {
+  const db = await getDb();
+  const active = activeKeyId();
+  const rows = await db.select({ id: accounts.id, secret: accounts.totpSecret }).from(accounts).where(isNotNull(accounts.totpSecret));
+  let changed = 0;
+  for (const row of rows) {
+    if (textKeyIdOf(row.secret!) === active) continue;
+    const updated = await db
+      .update(accounts)
+      .set({ totpSecret: encryptText(decryptText(row.secret!)) })
+      .where(and(eq(accounts.id, row.id), eq(accounts.totpSecret, row.secret!)))
+      .returning({ id: accounts.id });
+    changed += updated.length;
+  }
+  return changed;
 }

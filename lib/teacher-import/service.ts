@@ -19,6 +19,7 @@ import { assertConflictBudget, catalogueFor, duplicateRegistrationError, getActo
 import { workbookLayout } from './layout';
 import type { ImportIssue, ImportProgress, ImportSummary } from './schemas';
 import { buildErrorWorkbook, cellToValue, readImportWorkbook, type ParsedSheet } from './workbook';
+import { idNumberHash } from '@/lib/teachers/identity';
 
 const maxStoredIssues = 500;
 
@@ -80,11 +81,13 @@ async function planImport(executor: Executor, actor: Actor, file: { name: string
   const existing = new Map<string, ExistingTeacher>();
   const idList = [...ids];
   for (let start = 0; start < idList.length; start += 5000) {
+    // Teachers are found by the keyed hash of their ID number, which is stored encrypted.
+    const byHash = new Map(idList.slice(start, start + 5000).map((id) => [idNumberHash(id), id]));
     const rows = await executor
-      .select({ id: teachers.id, idNumber: teachers.idNumber, unitId: teachers.unitId, recordState: teachers.recordState, revision: teachers.revision, record: teachers.record })
+      .select({ id: teachers.id, hash: teachers.idNumberHash, unitId: teachers.unitId, recordState: teachers.recordState, revision: teachers.revision, record: teachers.record })
       .from(teachers)
-      .where(inArray(teachers.idNumber, idList.slice(start, start + 5000)));
-    for (const row of rows) existing.set(row.idNumber, row);
+      .where(inArray(teachers.idNumberHash, [...byHash.keys()]));
+    for (const { hash, ...row } of rows) existing.set(byHash.get(hash!)!, row);
   }
 
   const plans = new Map<string, TeacherPlan>();
@@ -189,7 +192,8 @@ async function planImport(executor: Executor, actor: Actor, file: { name: string
         continue;
       }
     }
-    const merged: RecordValues = { ...(current?.record[basicSubsetKey] ?? {}), ...cellValues, idNumber };
+    // The record keeps the number masked; insertTeachers stores it encrypted on the teacher row.
+    const merged: RecordValues = { ...(current?.record[basicSubsetKey] ?? {}), ...cellValues, idNumber: maskIdNumber(idNumber) };
     merged.birthDate = birthDateFromId(merged.idType, idNumber) ?? String(merged.birthDate ?? '');
     const values = subsetIssues(sheetName, row.rowNumber, basic, merged, row.cells, false);
     if (!values) continue;

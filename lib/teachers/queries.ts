@@ -11,13 +11,14 @@ import { buildExportWorkbook, type ExportTeacher } from './export';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { resolveCatalogue, type EffectiveCatalogue } from '@/lib/indicators/settings';
-import { maskIdNumber, maskLoginName, normalizeIdNumber } from '@/lib/reference/id-number';
+import { maskIdNumber, maskLoginName } from '@/lib/reference/id-number';
 import { stageNames, type Stage } from '@/lib/reference/school-types';
 import { editableFields, getScopedTeacher } from './service';
 import { holdsFullIdRight, maskIdentityInDiff, mayViewFullIdNumber } from '@/lib/auth/personal-data';
 import { additionFields, changeableFields } from '@/lib/collection/service';
 import { recordStateNames, type RecordState } from './schemas';
 import { queryFieldOf, type QueryCondition } from '@/lib/statistics/query-builder';
+import { idNumberHash, revealStoredIdNumber } from './identity';
 
 export const teacherPageSize = 50;
 
@@ -53,8 +54,8 @@ export function searchCondition(raw: string): SQL | null {
   const q = raw.trim();
   if (!q) return null;
   if (/^[0-9]{15,17}[0-9Xx]$/.test(q) || /^[A-Za-z][0-9A-Za-z]{7,}$/.test(q)) {
-    const id = normalizeIdNumber(q).toUpperCase();
-    return sql`(${teachers.idNumber} = ${id} or ${teachers.staffNumber} = ${q})`;
+    // Exact search by ID number goes through its keyed hash: the number itself is stored encrypted.
+    return sql`(${teachers.idNumberHash} = ${idNumberHash(q)} or ${teachers.staffNumber} = ${q})`;
   }
   if (/^[0-9A-Za-z-]+$/.test(q)) return eq(teachers.staffNumber, q);
   // Prefix match: Chinese names are 2–4 characters, too short for trigrams; the text_pattern_ops index serves it.
@@ -130,7 +131,7 @@ export async function listTeachers(actor: Actor, filters: TeacherListFilters): P
       name: teachers.name,
       gender: teachers.gender,
       birthDate: teachers.birthDate,
-      idNumber: teachers.idNumber,
+      idNumberMasked: teachers.idNumberMasked,
       staffNumber: teachers.staffNumber,
       unitName: units.name,
       stage: teachers.stage,
@@ -147,7 +148,7 @@ export async function listTeachers(actor: Actor, filters: TeacherListFilters): P
     .limit(teacherPageSize + 1);
   return {
     hasMore: rows.length > teacherPageSize,
-    rows: rows.slice(0, teacherPageSize).map(({ idNumber, stage, ...row }) => ({ ...row, idNumberMasked: maskIdNumber(idNumber), stageName: stageNames[stage as Stage] ?? stage })),
+    rows: rows.slice(0, teacherPageSize).map(({ idNumberMasked, stage, ...row }) => ({ ...row, idNumberMasked: idNumberMasked ?? '', stageName: stageNames[stage as Stage] ?? stage })),
   };
 }
 
@@ -188,7 +189,7 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
   const db = await getDb();
   const teacher = await getScopedTeacher(db, actor, teacherId);
   const [meta] = await db
-    .select({ name: teachers.name, idNumber: teachers.idNumber, unitName: units.name, unitCode: units.code, updatedAt: teachers.updatedAt, returnReason: teachers.returnReason, effectiveVersion: teachers.effectiveVersion })
+    .select({ name: teachers.name, idNumberEnc: teachers.idNumberEnc, idNumberMasked: teachers.idNumberMasked, unitName: units.name, unitCode: units.code, updatedAt: teachers.updatedAt, returnReason: teachers.returnReason, effectiveVersion: teachers.effectiveVersion })
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
     .where(eq(teachers.id, teacher.id));
@@ -222,8 +223,8 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
   return {
     id: teacher.id,
     name: meta.name,
-    idNumberMasked: maskIdNumber(meta.idNumber),
-    idNumberFull: own ? meta.idNumber : null,
+    idNumberMasked: meta.idNumberMasked ?? '',
+    idNumberFull: own && meta.idNumberEnc ? revealStoredIdNumber(meta.idNumberEnc) : null,
     mayReveal: !own && mayViewFullIdNumber(actor, teacher),
     unitName: meta.unitName,
     unitCode: meta.unitCode,
@@ -346,7 +347,7 @@ export async function exportTeachers(actor: Actor, filters: TeacherListFilters, 
   let after = 0;
   for (;;) {
     const batch = await db
-      .select({ id: teachers.id, unitId: teachers.unitId, unitParentId: units.parentId, unitCode: units.code, unitName: units.name, idNumber: teachers.idNumber, name: teachers.name, recordState: teachers.recordState, record: teachers.record })
+      .select({ id: teachers.id, unitId: teachers.unitId, unitParentId: units.parentId, unitCode: units.code, unitName: units.name, idNumberEnc: teachers.idNumberEnc, idNumberMasked: teachers.idNumberMasked, name: teachers.name, recordState: teachers.recordState, record: teachers.record })
       .from(teachers)
       .innerJoin(units, eq(units.id, teachers.unitId))
       .where(and(...conditions, sql`${teachers.id} > ${after}`))
@@ -373,7 +374,7 @@ export async function exportTeachers(actor: Actor, filters: TeacherListFilters, 
       rows.push({
         unitCode: row.unitCode,
         unitName: row.unitName,
-        idNumber: full ? row.idNumber : maskIdNumber(row.idNumber),
+        idNumber: full && row.idNumberEnc ? revealStoredIdNumber(row.idNumberEnc) : (row.idNumberMasked ?? ''),
         name: row.name,
         recordState: recordStateNames[row.recordState],
         record: maskRecord(row.record, full),

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { accounts, teacherEntries, teacherFieldChanges, teacherPhotos, teachers, units, type StoredRecord, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
@@ -22,6 +22,8 @@ import { readTable } from '@/lib/spreadsheet/read-table';
 import { completenessChecker, type CompletenessProblem } from '@/lib/collection/completeness';
 import { createTeacherSchema, maxPhotoBytes, maxRegistrationRows, registrationColumns, type RegistrationRowError, type CreateTeacherInput, type DeleteEntryInput, type SaveEntryInput, type SaveSectionInput, type TeacherIdInput } from './schemas';
 import { mayViewFullIdNumber } from '@/lib/auth/personal-data';
+import { idNumberHash, revealStoredIdNumber, storeIdNumber, teacherLoginName } from './identity';
+import { activeKeyId, decryptText, encryptText, textKeyIdOf } from '@/lib/crypto/envelope';
 
 export type ChangeSource = 'form' | 'self' | 'import' | 'system';
 
@@ -86,38 +88,40 @@ export interface RegisteredTeacher {
 }
 
 /**
- * Inserts teachers with their accounts (login = ID number). The unique ID number decides races: a
- * number already held anywhere makes the whole call fail with a ConflictError naming the holder.
+ * Inserts teachers with their accounts (login by ID number, looked up through its keyed hash). The
+ * unique hash decides races: a number already held anywhere makes the whole call fail with a
+ * ConflictError. The ID number goes in encrypted; the record JSON keeps only its masked form.
  */
 export async function insertTeachers(tx: Executor, actor: ChangeAuthor, school: SchoolTarget, rows: Registration[], source: ChangeSource): Promise<RegisteredTeacher[]> {
   if (rows.length === 0) return [];
   const created: RegisteredTeacher[] = [];
   const chunk = 1000;
   for (let start = 0; start < rows.length; start += chunk) {
-    const slice = rows.slice(start, start + chunk);
-    // The login is created first; the unique user name and the unique ID number both refuse a second
+    const slice = rows.slice(start, start + chunk).map((row) => ({ ...row, stored: storeIdNumber(row.registration.idNumber) }));
+    const byHash = new Map(slice.map((row) => [row.stored.idNumberHash, row]));
+    const heldOne = (taken: Set<string>) => slice.find((row) => !taken.has(row.stored.idNumberHash))!.registration.idNumber;
+    // The login is created first; the unique user name and the unique ID number hash both refuse a second
     // registration. Rows travel as one jsonb parameter: thousands of bound values cost more than the insert.
-    const accountRows = slice.map(({ registration: r, passwordHash }) => ({ username: r.idNumber, display_name: r.name, password_hash: passwordHash ?? null }));
-    const insertedAccounts = rowsOf<{ id: number; username: string }>(
+    const accountRows = slice.map(({ registration: r, passwordHash, stored }) => ({ username: teacherLoginName(r.idNumber), hash: stored.idNumberHash, display_name: r.name, password_hash: passwordHash ?? null }));
+    const insertedAccounts = rowsOf<{ id: number; hash: string }>(
       await tx.execute(sql`
         insert into accounts (username, unit_id, role, display_name, password_hash, must_change_password, password_issued_at)
         select r.username, ${school.id}, 'teacher', r.display_name, r.password_hash, true, case when r.password_hash is null then null else now() end
-        from jsonb_to_recordset(${JSON.stringify(accountRows)}::jsonb) as r(username text, display_name text, password_hash text)
+        from jsonb_to_recordset(${JSON.stringify(accountRows)}::jsonb) as r(username text, hash text, display_name text, password_hash text)
         on conflict (username) do nothing
-        returning id, username`),
+        returning id, substr(username, 4) as hash`),
     );
-    if (insertedAccounts.length !== slice.length) {
-      const taken = new Set(insertedAccounts.map((row) => row.username));
-      throw await duplicateRegistrationError(tx, actor, slice.find((row) => !taken.has(row.registration.idNumber))!.registration.idNumber);
-    }
-    const accountOf = new Map(insertedAccounts.map((row) => [row.username, Number(row.id)]));
-    const teacherRows = slice.map(({ registration: r, record }) => {
-      const basic = { ...(record?.[basicSubsetKey] ?? {}), ...registrationValues(r) };
+    if (insertedAccounts.length !== slice.length) throw await duplicateRegistrationError(tx, actor, heldOne(new Set(insertedAccounts.map((row) => row.hash))));
+    const accountOf = new Map(insertedAccounts.map((row) => [row.hash, Number(row.id)]));
+    const teacherRows = slice.map(({ registration: r, record, stored }) => {
+      const basic = { ...(record?.[basicSubsetKey] ?? {}), ...registrationValues(r, stored.idNumberMasked) };
       const columns = extractedColumns(basic);
       return {
-        account_id: accountOf.get(r.idNumber)!,
+        account_id: accountOf.get(stored.idNumberHash)!,
         id_type: columns.idType,
-        id_number: columns.idNumber,
+        id_number_hash: stored.idNumberHash,
+        id_number_enc: stored.idNumberEnc,
+        id_number_masked: stored.idNumberMasked,
         name: columns.name,
         gender: columns.gender,
         birth_date: columns.birthDate,
@@ -131,40 +135,41 @@ export async function insertTeachers(tx: Executor, actor: ChangeAuthor, school: 
         record: { ...(record ?? {}), [basicSubsetKey]: basic },
       };
     });
-    const inserted = rowsOf<{ id: number; id_number: string }>(
+    const inserted = rowsOf<{ id: number; id_number_hash: string }>(
       await tx.execute(sql`
-        insert into teachers (unit_id, unit_path, province_unit_id, stage, school_type_code, ownership, created_by, account_id, id_type, id_number, name, gender,
-          birth_date, staff_number, on_establishment, post_category, personnel_status, ethnic_group, highest_education, highest_degree, record)
+        insert into teachers (unit_id, unit_path, province_unit_id, stage, school_type_code, ownership, created_by, account_id, id_type, id_number_hash, id_number_enc,
+          id_number_masked, name, gender, birth_date, staff_number, on_establishment, post_category, personnel_status, ethnic_group, highest_education, highest_degree, record)
         select ${school.id}, ${school.path}::ltree, ${school.provinceUnitId}::int, ${school.stage}, ${school.schoolTypeCode}::varchar, ${school.ownership}::varchar, ${actor.accountId}::int,
-          r.account_id, r.id_type, r.id_number, r.name, r.gender, r.birth_date, r.staff_number, r.on_establishment, r.post_category, r.personnel_status, r.ethnic_group,
-          r.highest_education, r.highest_degree, r.record
-        from jsonb_to_recordset(${JSON.stringify(teacherRows)}::jsonb) as r(account_id int, id_type text, id_number text, name text, gender text, birth_date date,
-          staff_number text, on_establishment boolean, post_category text, personnel_status text, ethnic_group text, highest_education text, highest_degree text, record jsonb)
-        on conflict (id_number) do nothing
-        returning id, id_number`),
+          r.account_id, r.id_type, r.id_number_hash, r.id_number_enc, r.id_number_masked, r.name, r.gender, r.birth_date, r.staff_number, r.on_establishment, r.post_category,
+          r.personnel_status, r.ethnic_group, r.highest_education, r.highest_degree, r.record
+        from jsonb_to_recordset(${JSON.stringify(teacherRows)}::jsonb) as r(account_id int, id_type text, id_number_hash text, id_number_enc text, id_number_masked text,
+          name text, gender text, birth_date date, staff_number text, on_establishment boolean, post_category text, personnel_status text, ethnic_group text,
+          highest_education text, highest_degree text, record jsonb)
+        on conflict (id_number_hash) do nothing
+        returning id, id_number_hash`),
     );
-    if (inserted.length !== slice.length) {
-      const taken = new Set(inserted.map((row) => row.id_number));
-      throw await duplicateRegistrationError(tx, actor, slice.find((row) => !taken.has(row.registration.idNumber))!.registration.idNumber);
-    }
-    const idOf = new Map(inserted.map((row) => [row.id_number, Number(row.id)]));
+    if (inserted.length !== slice.length) throw await duplicateRegistrationError(tx, actor, heldOne(new Set(inserted.map((row) => row.id_number_hash))));
     await tx.execute(sql`
       insert into teacher_field_changes (teacher_id, subset, field, old_value, new_value, account_id, account_name, source)
       select x.id, ${basicSubsetKey}, '*', null, '"created"'::jsonb, ${actor.accountId}::int, ${actor.displayName}, ${source}
       from unnest(string_to_array(${inserted.map((row) => Number(row.id)).join(',')}, ',')::int[]) as x(id)`);
-    for (const account of insertedAccounts) created.push({ teacherId: idOf.get(account.username)!, accountId: Number(account.id), idNumber: account.username });
+    for (const row of inserted) {
+      const registered = byHash.get(row.id_number_hash)!;
+      created.push({ teacherId: Number(row.id), accountId: accountOf.get(row.id_number_hash)!, idNumber: registered.registration.idNumber });
+    }
   }
   await applyRollupDeltas(tx, [{ path: school.path, teachers: rows.length, accounts: rows.length }]);
   return created;
 }
 
-function registrationValues(r: CreateTeacherInput): Record<string, StoredValue> {
+/** 基本信息 from the registration; the ID number only masked (the teacher row keeps it encrypted). */
+function registrationValues(r: CreateTeacherInput, idNumberMasked: string): Record<string, StoredValue> {
   return compactValues({
     name: r.name,
     gender: r.gender,
     birthDate: r.birthDate,
     idType: r.idType,
-    idNumber: r.idNumber,
+    idNumber: idNumberMasked,
     onEstablishment: r.onEstablishment,
     contractOneYearOrMore: r.contractOneYearOrMore,
     postCategory: r.postCategory,
@@ -176,7 +181,6 @@ export function extractedColumns(basic: Record<string, StoredValue>) {
   const text = (key: string) => (typeof basic[key] === 'string' && basic[key] !== '' ? (basic[key] as string) : null);
   return {
     idType: text('idType')!,
-    idNumber: text('idNumber')!,
     name: text('name')!,
     gender: text('gender')!,
     birthDate: text('birthDate')!,
@@ -204,7 +208,7 @@ export async function duplicateRegistrationError(executor: Executor, actor: Chan
     .select({ unitName: units.name, unitPath: units.path })
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
-    .where(and(eq(teachers.idNumber, idNumber), sql`${teachers.unitPath} <@ ${actor.unitPath}::ltree`));
+    .where(and(eq(teachers.idNumberHash, idNumberHash(idNumber)), sql`${teachers.unitPath} <@ ${actor.unitPath}::ltree`));
   const masked = maskIdNumber(idNumber);
   const message = holder
     ? `证件号码 ${masked} 的教师已在“${holder.unitName}”登记，全国只能登记一次。`
@@ -319,7 +323,7 @@ export async function issueTeacherCredentials(actor: Actor, input: { teacherIds?
   const db = await getDb();
   const school = await getActorSchool(db, actor);
   const targets = await db
-    .select({ accountId: accounts.id, username: accounts.username, displayName: accounts.displayName })
+    .select({ accountId: accounts.id, idNumberEnc: teachers.idNumberEnc, idNumberMasked: teachers.idNumberMasked, displayName: accounts.displayName })
     .from(teachers)
     .innerJoin(accounts, eq(accounts.id, teachers.accountId))
     .where(and(eq(teachers.unitId, school.id), input.teacherIds ? inArray(teachers.id, input.teacherIds) : isNull(accounts.passwordHash)))
@@ -333,11 +337,12 @@ export async function issueTeacherCredentials(actor: Actor, input: { teacherIds?
     await recordAudit(
       tx,
       actor,
-      ...targets.map((t): AuditEntry => ({ action: 'account.credentials.issue', targetType: 'account', targetId: t.accountId, detail: { username: maskIdNumber(t.username) } })),
+      ...targets.map((t): AuditEntry => ({ action: 'account.credentials.issue', targetType: 'account', targetId: t.accountId, detail: { username: t.idNumberMasked } })),
       { action: 'account.credentials.export', targetType: 'unit', targetId: actor.unitId, detail: { accounts: targets.length } },
     );
   });
-  return targets.map((t, i) => ({ unitCode: school.code, unitName: school.name, username: t.username, displayName: t.displayName, password: passwords[i] }));
+  // The sheet names the login as the teacher types it: the ID number (the account name is its hash).
+  return targets.map((t, i) => ({ unitCode: school.code, unitName: school.name, username: revealStoredIdNumber(t.idNumberEnc!), displayName: t.displayName, password: passwords[i] }));
 }
 
 export interface ScopedTeacher {
@@ -664,9 +669,9 @@ export async function revealIdNumber(actor: Actor, input: TeacherIdInput): Promi
   return db.transaction(async (tx) => {
     const teacher = await getScopedTeacher(tx, actor, input.teacherId);
     if (!mayViewFullIdNumber(actor, teacher)) throw new ForbiddenError('只有本校或其主管教育行政部门的管理员可以查看完整证件号码');
-    const idNumber = String(teacher.record[basicSubsetKey]?.idNumber ?? '');
-    await recordAudit(tx, actor, { action: 'teacher.idNumber.view', unitPath: teacher.unitPath, targetType: 'teacher', targetId: teacher.id, detail: { idNumber: maskIdNumber(idNumber) } });
-    return idNumber;
+    const [stored] = await tx.select({ enc: teachers.idNumberEnc, masked: teachers.idNumberMasked }).from(teachers).where(eq(teachers.id, teacher.id));
+    await recordAudit(tx, actor, { action: 'teacher.idNumber.view', unitPath: teacher.unitPath, targetType: 'teacher', targetId: teacher.id, detail: { idNumber: stored.masked } });
+    return revealStoredIdNumber(stored.enc!);
   });
 }
 
@@ -720,7 +725,8 @@ export async function registerTeachersFromSheet(actor: Actor, file: { name: stri
   const held = new Set<string>();
   const ids = valid.map((v) => v.input.idNumber);
   for (let start = 0; start < ids.length; start += 2000) {
-    for (const row of await db.select({ idNumber: teachers.idNumber }).from(teachers).where(inArray(teachers.idNumber, ids.slice(start, start + 2000)))) held.add(row.idNumber);
+    const hashes = new Map(ids.slice(start, start + 2000).map((id) => [idNumberHash(id), id]));
+    for (const row of await db.select({ hash: teachers.idNumberHash }).from(teachers).where(inArray(teachers.idNumberHash, [...hashes.keys()]))) held.add(hashes.get(row.hash!)!);
   }
   await assertConflictsWithinBudget(actor, valid.filter((row) => held.has(row.input.idNumber)).map((row) => row.input.idNumber));
   for (const row of valid) {
@@ -728,4 +734,68 @@ export async function registerTeachersFromSheet(actor: Actor, file: { name: stri
   }
   if (errors.length) return { ok: false, rows: table.rows.length, errors: errors.sort((a, b) => a.rowNumber - b.rowNumber).slice(0, 500) };
   return { ok: true, credentials: await createTeachers(actor, valid.map((v) => v.input)) };
+}
+
+/**
+ * Encrypts ID numbers still held in clear (rows from before encryption at rest, or loaded raw by the
+ * scale tools): the teacher row gets its hash, ciphertext and mask, the record JSON, versions and
+ * field history the mask, the login its hashed name, and the clear column is emptied. Runs at every
+ * start; does nothing once all rows are sealed. Answers how many rows it sealed.
+ */
+export async function sealLegacyIdNumbers(executor: Executor, batch = 5000): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const rows = await executor
+      .select({ id: teachers.id, idNumber: teachers.legacyIdNumber, accountId: teachers.accountId })
+      .from(teachers)
+      .where(isNotNull(teachers.legacyIdNumber))
+      .orderBy(teachers.id)
+      .limit(batch);
+    if (rows.length === 0) return sealed;
+    const sealedRows = rows.map((row) => ({ id: row.id, account_id: row.accountId, login: teacherLoginName(row.idNumber!), ...storeIdNumber(row.idNumber!) }));
+    const values = JSON.stringify(sealedRows.map((r) => ({ id: r.id, account_id: r.account_id, login: r.login, hash: r.idNumberHash, enc: r.idNumberEnc, masked: r.idNumberMasked })));
+    const rowsType = sql`jsonb_to_recordset(${values}::jsonb) as v(id int, account_id int, login text, hash text, enc text, masked text)`;
+    const maskDiff = (column: string) => sql.raw(`(select coalesce(jsonb_agg(case when e->>'field' = 'idNumber' then e || jsonb_build_object('oldValue', case when e->'oldValue' = 'null'::jsonb or e->'oldValue' is null then e->'oldValue' else to_jsonb(v.masked) end, 'newValue', case when e->'newValue' = 'null'::jsonb or e->'newValue' is null then e->'newValue' else to_jsonb(v.masked) end) else e end), '[]'::jsonb) from jsonb_array_elements(${column}) e)`);
+    await executor.execute(sql`
+      update teachers t set id_number_hash = v.hash, id_number_enc = v.enc, id_number_masked = v.masked, id_number = null,
+        record = case when t.record ? 'basic' then jsonb_set(t.record, '{basic,idNumber}', to_jsonb(v.masked)) else t.record end
+      from ${rowsType} where t.id = v.id`);
+    await executor.execute(sql`update accounts a set username = v.login from ${rowsType} where a.id = v.account_id and a.role = 'teacher'`);
+    await executor.execute(sql`
+      update teacher_versions tv set snapshot = case when tv.snapshot #> '{record,basic,idNumber}' is null then tv.snapshot else jsonb_set(tv.snapshot, '{record,basic,idNumber}', to_jsonb(v.masked)) end,
+        diff = ${maskDiff('tv.diff')}
+      from ${rowsType} where tv.teacher_id = v.id`);
+    await executor.execute(sql`
+      update teacher_field_changes c set old_value = case when c.old_value is null then null else to_jsonb(v.masked) end, new_value = case when c.new_value is null then null else to_jsonb(v.masked) end
+      from ${rowsType} where c.teacher_id = v.id and c.field = 'idNumber'`);
+    sealed += rows.length;
+  }
+}
+
+/**
+ * Key rotation for ID numbers: every ciphertext not under the active key is decrypted and encrypted
+ * again, in id order and batches, each row only if it did not change meanwhile. Answers how many.
+ */
+export async function reencryptIdNumbers(executor: Executor, batch = 5000): Promise<number> {
+  const active = activeKeyId();
+  let after = 0;
+  let changed = 0;
+  for (;;) {
+    const rows = await executor
+      .select({ id: teachers.id, enc: teachers.idNumberEnc })
+      .from(teachers)
+      .where(and(isNotNull(teachers.idNumberEnc), sql`${teachers.id} > ${after}`))
+      .orderBy(teachers.id)
+      .limit(batch);
+    if (rows.length === 0) return changed;
+    after = rows.at(-1)!.id;
+    const stale = rows.filter((row) => textKeyIdOf(row.enc!) !== active).map((row) => ({ id: row.id, old: row.enc!, enc: encryptText(decryptText(row.enc!)) }));
+    if (stale.length === 0) continue;
+    const updated = rowsOf<{ id: number }>(
+      await executor.execute(sql`
+        update teachers t set id_number_enc = v.enc from jsonb_to_recordset(${JSON.stringify(stale)}::jsonb) as v(id int, old text, enc text)
+        where t.id = v.id and t.id_number_enc = v.old returning t.id`),
+    );
+    changed += updated.length;
+  }
 }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { createTeacher, saveEntry, saveSection } from '@/lib/teachers/service';
+import { loginNameFor } from '@/lib/teachers/identity';
 import { getDb } from '@/lib/db';
 import { accounts, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
@@ -57,7 +58,7 @@ export async function actorFor(username: string, password = 'Test@2026pw'): Prom
   const [account] = await db
     .update(accounts)
     .set({ passwordHash: await hashPassword(password), mustChangePassword: false, status: 'active' })
-    .where(eq(accounts.username, username))
+    .where(eq(accounts.username, loginNameFor(username)))
     .returning({ id: accounts.id });
   if (!account) throw new Error(`no account ${username}`);
   const session = await loadSessionAccount(account.id, '127.0.0.1');
@@ -66,7 +67,7 @@ export async function actorFor(username: string, password = 'Test@2026pw'): Prom
 
 export async function getAccount(username: string) {
   const db = await getDb();
-  const [account] = await db.select().from(accounts).where(eq(accounts.username, username));
+  const [account] = await db.select().from(accounts).where(eq(accounts.username, loginNameFor(username)));
   return account;
 }
 

@@ -42,7 +42,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
             {rows.map((row) => (
               <tr key={row.id} data-testid={`account-row-${row.username}`}>
                 <td className="px-3 py-2">
-                  <p className="font-mono text-xs">{row.username}</p>
+                  <p className="font-mono text-xs">{row.loginLabel}</p>
                   <p className="text-xs text-slate-500">{row.displayName}</p>
                 </td>
                 <td className="px-3 py-2 text-slate-700">{row.isOwnUnit ? '本单位' : row.unitName}</td>
@@ -64,7 +64,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                 </td>
                 <td className="px-3 py-2 text-xs text-slate-600">{formatDateTime(row.lastLoginAt)}</td>
                 <td className="px-3 py-2">
-                  <AccountRowActions accountId={row.id} username={row.username} throttled={row.recentFailures > 0} totpEnabled={row.totpEnabled} status={row.status} isSelf={row.id === actor.accountId} />
+                  <AccountRowActions accountId={row.id} username={row.loginLabel} throttled={row.recentFailures > 0} totpEnabled={row.totpEnabled} status={row.status} isSelf={row.id === actor.accountId} />
                 </td>
               </tr>
             ))}

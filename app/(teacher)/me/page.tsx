@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { formatDateTime } from '@/lib/format';
-import { maskIdNumber } from '@/lib/reference/id-number';
 import { requireActor } from '@/lib/auth/session';
 import { signOutAction } from '@/lib/auth/sign-out-action';
 import { getOwnUnitTrail } from '@/lib/units/queries';
@@ -38,7 +37,7 @@ export default async function TeacherHome() {
         <dl className="mt-4 space-y-3 text-sm">
           <div>
             <dt className="text-xs text-slate-500">登录账号（身份证件号码）</dt>
-            <dd className="font-mono" data-testid="teacher-username">{maskIdNumber(actor.username)}</dd>
+            <dd className="font-mono" data-testid="teacher-username">{view?.idNumberMasked ?? ''}</dd>
           </div>
           <div>
             <dt className="text-xs text-slate-500">所在单位</dt>

@@ -32,7 +32,17 @@ export const teachers = pgTable(
     provinceUnitId: integer('province_unit_id').references(() => units.id),
     stage: text('stage').notNull(),
     idType: varchar('id_type', { length: 2 }).notNull(),
-    idNumber: varchar('id_number', { length: 32 }).notNull(),
+    /**
+     * Clear ID numbers of rows written before encryption at rest (or loaded raw by the scale tools);
+     * emptied at every start by sealLegacyIdNumbers. New rows never set it.
+     */
+    legacyIdNumber: varchar('id_number', { length: 32 }),
+    /** Keyed hash (HMAC) of the ID number: nationwide uniqueness and exact search (lib/teachers/identity.ts). */
+    idNumberHash: varchar('id_number_hash', { length: 64 }),
+    /** The ID number encrypted with AES-256-GCM ("enc:" + key id, IV, tag, ciphertext). */
+    idNumberEnc: text('id_number_enc'),
+    /** What lists show: 3301**********0024. */
+    idNumberMasked: varchar('id_number_masked', { length: 40 }),
     name: text('name').notNull(),
     gender: varchar('gender', { length: 1 }).notNull(),
     birthDate: date('birth_date').notNull(),
@@ -67,7 +77,7 @@ export const teachers = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    unique('teachers_id_number_key').on(table.idNumber),
+    unique('teachers_id_number_hash_key').on(table.idNumberHash),
     uniqueIndex('teachers_account_idx').on(table.accountId),
     index('teachers_unit_path_gist').using('gist', table.unitPath),
     index('teachers_unit_idx').on(table.unitId, table.id),
