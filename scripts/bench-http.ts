@@ -5,6 +5,7 @@
  * The user gets a known bench password in that database (never run this against a live system).
  */
 import { chromium } from '@playwright/test';
+import { loginNameFor } from '@/lib/teachers/identity';
 import { eq } from 'drizzle-orm';
 import { parseArgs } from 'node:util';
 import { closeConnection, getConnection } from '@/lib/db/client';
@@ -29,7 +30,7 @@ async function main() {
   if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to the database the app serves');
   const password = 'Bench#2026http';
   const { db } = await getConnection();
-  await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false, status: 'active' }).where(eq(accounts.username, values.user!));
+  await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false, status: 'active' }).where(eq(accounts.username, loginNameFor(values.user!)));
   await closeConnection();
 
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });

@@ -420,7 +420,9 @@ describe('stored import files', () => {
     const { reencryptIdNumbers } = await import('@/lib/teachers/service');
     const { revealStoredIdNumber } = await import('@/lib/teachers/identity');
     const { encryptText, textKeyIdOf } = await import('@/lib/crypto/envelope');
-    const [teacher] = await db.select({ id: teachersTable.id, enc: teachersTable.idNumberEnc }).from(teachersTable).limit(1);
+    const { school, teacherIn } = await import('./support/factories');
+    const ownTeacherId = await teacherIn(await school('510104'));
+    const [teacher] = await db.select({ id: teachersTable.id, enc: teachersTable.idNumberEnc }).from(teachersTable).where(eq(teachersTable.id, ownTeacherId));
     const idNumber = revealStoredIdNumber(teacher.enc!);
     process.env.DATA_ENCRYPTION_KEYS = oldEntry;
     const oldEnc = encryptText(idNumber);
@@ -504,5 +506,28 @@ describe('ID numbers left in clear by an older version', () => {
     expect((await authenticate({ username: idNumber, password: 'Legacy@pass51', ip: freshAddress() })).ok).toBe(true);
     // Once sealed, nothing is left to do.
     expect(await sealLegacyIdNumbers(db)).toBe(0);
+  });
+});
+
+describe('teacher logins named by a hash', () => {
+  it('are shown to the school as the ID number the teacher types, found by it in searches, and case does not matter', async () => {
+    const { school, registration } = await import('./support/factories');
+    const { createTeacher } = await import('@/lib/teachers/service');
+    const own = await school('510106');
+    const { createTeacherSchema } = await import('@/lib/teachers/schemas');
+    const typed = registration({ idType: 'A', idNumber: `e${Date.now() % 10_000_000}` });
+    // As the action parses it: the number is normalised to upper case.
+    const input = { ...createTeacherSchema.parse(typed), idNumber: typed.idNumber };
+    const created = await createTeacher(own.sysadmin, createTeacherSchema.parse(typed));
+    expect(created.credential.username).toBe(input.idNumber.toUpperCase());
+    // The same passport number in other case is the same person.
+    await expect(createTeacher(own.sysadmin, { ...input, idNumber: input.idNumber.toUpperCase() })).rejects.toThrow('已在');
+    const account = await getAccount(input.idNumber);
+    const listed = await listManagedAccounts(own.sysadmin, { q: input.idNumber });
+    expect(listed.map((a) => a.id)).toContain(account.id);
+    expect(listed.find((a) => a.id === account.id)?.loginLabel).not.toContain(input.idNumber.slice(2));
+    const reset = await resetAccountPassword(own.sysadmin, { accountId: account.id });
+    expect(reset.username).toBe(input.idNumber.toUpperCase());
+    expect((await authenticate({ username: input.idNumber, password: reset.password, ip: freshAddress() })).ok).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { loginNameFor } from '@/lib/teachers/identity';
 import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { containsPattern } from '@/lib/db/like';
@@ -39,7 +40,8 @@ export async function listManagedAccounts(actor: Actor, filters: { q?: string; a
   const conditions: SQL[] = [accountsManagedBy(actor, { accountUnitId: accounts.unitId, accountRole: accounts.role, unitParentId: units.parentId })];
   if (filters.q) {
     const term = containsPattern(filters.q);
-    conditions.push(or(ilike(accounts.username, term), ilike(units.name, term), ilike(accounts.displayName, term))!);
+    // A teacher is found by the ID number typed here, through the hash the account is named by.
+    conditions.push(or(ilike(accounts.username, term), eq(accounts.username, loginNameFor(filters.q)), ilike(units.name, term), ilike(accounts.displayName, term))!);
   }
   if (filters.after) conditions.push(gt(accounts.username, filters.after));
   const rows = await db

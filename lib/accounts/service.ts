@@ -146,7 +146,7 @@ export async function setIssuedPasswords(executor: Executor, actor: Actor, rows:
 async function getManagedAccount(executor: Executor, actor: Actor, accountId: number) {
   assertCan(actor, 'account.manage');
   const [row] = await executor
-    .select({ id: accounts.id, username: accounts.username, teacherIdNumberEnc: sql<string | null>`(select t.id_number_enc from ${teachers} t where t.account_id = ${accounts.id})`, displayName: accounts.displayName, status: accounts.status, totpEnabledAt: accounts.totpEnabledAt, unitPath: units.path, unitCode: units.code, unitName: units.name })
+    .select({ id: accounts.id, username: accounts.username, teacherIdNumberEnc: sql<string | null>`(select t.id_number_enc from ${teachers} t where t.account_id = ${accounts.id})`, loginLabel: sql<string>`coalesce((select t.id_number_masked from ${teachers} t where t.account_id = ${accounts.id}), ${accounts.username})`, displayName: accounts.displayName, status: accounts.status, totpEnabledAt: accounts.totpEnabledAt, unitPath: units.path, unitCode: units.code, unitName: units.name })
     .from(accounts)
     .innerJoin(units, eq(units.id, accounts.unitId))
     .where(and(eq(accounts.id, accountId), accountsManagedBy(actor, { accountUnitId: accounts.unitId, accountRole: accounts.role, unitParentId: units.parentId })));
@@ -163,9 +163,12 @@ export async function resetAccountPassword(actor: Actor, input: AccountIdInput):
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
     await setIssuedPasswords(tx, actor, [{ accountId: target.id, passwordHash }]);
-    await recordAudit(tx, actor, { action: 'account.password.reset', unitPath: target.unitPath, targetType: 'account', targetId: target.id, detail: { username: target.username } });
+    await recordAudit(tx, actor, { action: 'account.password.reset', unitPath: target.unitPath, targetType: 'account', targetId: target.id, detail: { username: target.loginLabel } });
   });
-  return { unitCode: target.unitCode, unitName: target.unitName, username: target.username, displayName: target.displayName, password };
+  // A teacher signs in with the ID number (the account name is its hash); the managing sysadmin is the
+  // school's, whom the full-ID rule allows, and the reset is audited.
+  const username = target.teacherIdNumberEnc ? revealStoredIdNumber(target.teacherIdNumberEnc) : target.username;
+  return { unitCode: target.unitCode, unitName: target.unitName, username, displayName: target.displayName, password };
 }
 
 /** Clears the sign-in slowdown on a managed account's name (recent failures are forgotten). */
@@ -188,7 +191,7 @@ export async function resetSecondFactor(actor: Actor, input: AccountIdInput): Pr
     if (!target.totpEnabledAt) throw new ConflictError('该账号未启用双因素认证');
     await clearSecondFactor(tx, target.id);
     await tx.update(accounts).set({ sessionVersion: sql`${accounts.sessionVersion} + 1` }).where(eq(accounts.id, target.id));
-    await recordAudit(tx, actor, { action: 'account.totp.reset', unitPath: target.unitPath, targetType: 'account', targetId: target.id, detail: { username: target.username } });
+    await recordAudit(tx, actor, { action: 'account.totp.reset', unitPath: target.unitPath, targetType: 'account', targetId: target.id, detail: { username: target.loginLabel } });
   });
 }
 
@@ -210,7 +213,7 @@ export async function setAccountStatus(actor: Actor, input: SetAccountStatusInpu
       unitPath: target.unitPath,
       targetType: 'account',
       targetId: target.id,
-      detail: { username: target.username },
+      detail: { username: target.loginLabel },
     });
   });
 }

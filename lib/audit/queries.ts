@@ -39,7 +39,7 @@ function auditConditions(actor: Actor, filters: AuditListFilters): SQL[] {
   const conditions: SQL[] = [scope];
   if (filters.action) conditions.push(filters.action.endsWith('.') ? ilike(auditLog.action, `${filters.action}%`) : eq(auditLog.action, filters.action));
   // A teacher is found by the ID number typed here, through the keyed hash their account is named by.
-  if (filters.username) conditions.push(eq(auditLog.actorUsername, loginNameFor(filters.username)));
+  if (filters.username) conditions.push(or(eq(auditLog.actorUsername, filters.username), eq(auditLog.actorUsername, loginNameFor(filters.username)))!);
   if (filters.from) conditions.push(sql`${auditLog.occurredAt} >= ${filters.from.toISOString()}`);
   if (filters.to) conditions.push(sql`${auditLog.occurredAt} < ${filters.to.toISOString()}`);
   if (filters.beforeId) conditions.push(lt(auditLog.id, filters.beforeId));

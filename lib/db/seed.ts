@@ -61,7 +61,7 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
 export async function initializeReferenceData(db: Database): Promise<number> {
   const created = await db.transaction(async (tx) => (await initializeNationalTree(tx)).created);
   // ID numbers left in clear by an older version (or a raw load) are encrypted before anyone signs in.
-  await db.transaction((tx) => sealLegacyIdNumbers(tx));
+  await sealLegacyIdNumbers(db);
   return created;
 }
 

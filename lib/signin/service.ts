@@ -272,7 +272,7 @@ export async function startTotpEnrolment(actor: Actor): Promise<{ secret: string
     .where(and(eq(accounts.id, actor.accountId), isNull(accounts.totpEnabledAt)))
     .returning({ id: accounts.id });
   if (!row) throw new ConflictError('已启用双因素认证；如需更换设备，请先由系统管理员重置');
-  return { secret, uri: authenticator.keyuri(actor.username, '师管 教师管理信息系统', secret) };
+  return { secret, uri: authenticator.keyuri(actor.loginLabel, '师管 教师管理信息系统', secret) };
 }
 
 /** Confirms enrolment with a code from the app; answers ten one-time recovery codes, shown once. */

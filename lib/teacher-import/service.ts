@@ -150,7 +150,7 @@ async function planImport(executor: Executor, actor: Actor, file: { name: string
       continue;
     }
     if (firstRow.has(idNumber)) {
-      fail(sheetName, row.rowNumber, idHeader, idNumber, `与第 ${firstRow.get(idNumber)} 行的证件号码重复`);
+      fail(sheetName, row.rowNumber, idHeader, maskIdNumber(idNumber), `与第 ${firstRow.get(idNumber)} 行的证件号码重复`);
       continue;
     }
     firstRow.set(idNumber, row.rowNumber);
@@ -187,7 +187,8 @@ async function planImport(executor: Executor, actor: Actor, file: { name: string
       else {
         for (const issue of parsed.error.issues) {
           const column = basic.fields.find((f) => f.key === issue.path[0])?.label ?? idHeader;
-          fail(sheetName, row.rowNumber, column, row.cells[column] ?? '', issue.message);
+          // The stored issues are plain JSON: an ID number in them is masked like everywhere else.
+          fail(sheetName, row.rowNumber, column, column === idHeader ? maskIdNumber(row.cells[column] ?? '') : (row.cells[column] ?? ''), issue.message);
         }
         continue;
       }

@@ -19,7 +19,7 @@ export const createTeacherSchema = z
     gender: z.enum(['1', '2'], { message: '请选择性别' }),
     birthDate: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, '出生日期格式应为 YYYY-MM-DD'),
     idType: z.string().refine((value) => idTypeCodes.includes(value), '请选择证件类型'),
-    idNumber: z.string().trim().min(1, '请填写证件号码').max(32, '证件号码不能超过 32 位').transform(normalizeIdNumber),
+    idNumber: z.string().trim().min(1, '请填写证件号码').max(32, '证件号码不能超过 32 位').transform((value) => normalizeIdNumber(value).toUpperCase()),
     onEstablishment: z.enum(['1', '0'], { message: '请选择是否在编' }),
     contractOneYearOrMore: z.enum(['1', '0', '']).default(''),
     postCategory: z.string().refine((value) => codeTables.postCategory.some((item) => item.code === value), '请选择岗位类别'),

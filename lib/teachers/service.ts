@@ -736,39 +736,66 @@ export async function registerTeachersFromSheet(actor: Actor, file: { name: stri
   return { ok: true, credentials: await createTeachers(actor, valid.map((v) => v.input)) };
 }
 
+/** The SQL twin of maskIdNumber, for values inside stored JSON (idempotent on masked values). */
+function sqlMask(text: string): string {
+  return `(case when length(${text}) <= 8 then repeat('*', length(${text})) else left(${text}, 4) || repeat('*', length(${text}) - 8) || right(${text}, 4) end)`;
+}
+
+/** A diff array with the idNumber entries' values masked each by itself, in the original order. */
+function maskedDiff(column: string): string {
+  const value = (key: string) => `case when jsonb_typeof(e->'${key}') = 'string' then to_jsonb(${sqlMask(`(e->>'${key}')`)}) else e->'${key}' end`;
+  return `(select coalesce(jsonb_agg(case when e->>'field' = 'idNumber' then e || jsonb_build_object('oldValue', ${value('oldValue')}, 'newValue', ${value('newValue')}) else e end order by n), '[]'::jsonb)
+    from jsonb_array_elements(${column}) with ordinality as d(e, n))`;
+}
+
 /**
  * Encrypts ID numbers still held in clear (rows from before encryption at rest, or loaded raw by the
  * scale tools): the teacher row gets its hash, ciphertext and mask, the record JSON, versions and
- * field history the mask, the login its hashed name, and the clear column is emptied. Runs at every
- * start; does nothing once all rows are sealed. Answers how many rows it sealed.
+ * field history the mask, the login its hashed name, and the clear column is emptied last, one
+ * transaction per batch so that a crash leaves every row either wholly sealed or wholly not. Runs at
+ * every start (through the unique index on the legacy column, so it costs nothing once all is sealed).
+ * Answers how many rows it sealed.
  */
 export async function sealLegacyIdNumbers(executor: Executor, batch = 5000): Promise<number> {
   let sealed = 0;
   for (;;) {
-    const rows = await executor
-      .select({ id: teachers.id, idNumber: teachers.legacyIdNumber, accountId: teachers.accountId })
-      .from(teachers)
-      .where(isNotNull(teachers.legacyIdNumber))
-      .orderBy(teachers.id)
-      .limit(batch);
-    if (rows.length === 0) return sealed;
-    const sealedRows = rows.map((row) => ({ id: row.id, account_id: row.accountId, login: teacherLoginName(row.idNumber!), ...storeIdNumber(row.idNumber!) }));
-    const values = JSON.stringify(sealedRows.map((r) => ({ id: r.id, account_id: r.account_id, login: r.login, hash: r.idNumberHash, enc: r.idNumberEnc, masked: r.idNumberMasked })));
-    const rowsType = sql`jsonb_to_recordset(${values}::jsonb) as v(id int, account_id int, login text, hash text, enc text, masked text)`;
-    const maskDiff = (column: string) => sql.raw(`(select coalesce(jsonb_agg(case when e->>'field' = 'idNumber' then e || jsonb_build_object('oldValue', case when e->'oldValue' = 'null'::jsonb or e->'oldValue' is null then e->'oldValue' else to_jsonb(v.masked) end, 'newValue', case when e->'newValue' = 'null'::jsonb or e->'newValue' is null then e->'newValue' else to_jsonb(v.masked) end) else e end), '[]'::jsonb) from jsonb_array_elements(${column}) e)`);
-    await executor.execute(sql`
-      update teachers t set id_number_hash = v.hash, id_number_enc = v.enc, id_number_masked = v.masked, id_number = null,
-        record = case when t.record ? 'basic' then jsonb_set(t.record, '{basic,idNumber}', to_jsonb(v.masked)) else t.record end
-      from ${rowsType} where t.id = v.id`);
-    await executor.execute(sql`update accounts a set username = v.login from ${rowsType} where a.id = v.account_id and a.role = 'teacher'`);
-    await executor.execute(sql`
-      update teacher_versions tv set snapshot = case when tv.snapshot #> '{record,basic,idNumber}' is null then tv.snapshot else jsonb_set(tv.snapshot, '{record,basic,idNumber}', to_jsonb(v.masked)) end,
-        diff = ${maskDiff('tv.diff')}
-      from ${rowsType} where tv.teacher_id = v.id`);
-    await executor.execute(sql`
-      update teacher_field_changes c set old_value = case when c.old_value is null then null else to_jsonb(v.masked) end, new_value = case when c.new_value is null then null else to_jsonb(v.masked) end
-      from ${rowsType} where c.teacher_id = v.id and c.field = 'idNumber'`);
-    sealed += rows.length;
+    const done = await executor.transaction(async (tx) => {
+      const rows = await tx
+        .select({ id: teachers.id, idNumber: teachers.legacyIdNumber, accountId: teachers.accountId })
+        .from(teachers)
+        .where(isNotNull(teachers.legacyIdNumber))
+        .orderBy(teachers.id)
+        .limit(batch)
+        .for('update');
+      if (rows.length === 0) return 0;
+      const values = JSON.stringify(
+        rows.map((row) => {
+          const stored = storeIdNumber(row.idNumber!);
+          return { id: row.id, account_id: row.accountId, login: teacherLoginName(row.idNumber!), hash: stored.idNumberHash, enc: stored.idNumberEnc, masked: stored.idNumberMasked };
+        }),
+      );
+      const rowsType = sql`jsonb_to_recordset(${values}::jsonb) as v(id int, account_id int, login text, hash text, enc text, masked text)`;
+      await tx.execute(sql`update accounts a set username = v.login from ${rowsType} where a.id = v.account_id and a.role = 'teacher'`);
+      await tx.execute(sql`
+        update teacher_versions tv set
+          snapshot = case when jsonb_typeof(tv.snapshot #> '{record,basic,idNumber}') = 'string'
+            then jsonb_set(tv.snapshot, '{record,basic,idNumber}', to_jsonb(${sql.raw(sqlMask(`(tv.snapshot #>> '{record,basic,idNumber}')`))})) else tv.snapshot end,
+          diff = ${sql.raw(maskedDiff('tv.diff'))}
+        from ${rowsType} where tv.teacher_id = v.id`);
+      await tx.execute(sql`
+        update teacher_field_changes c set
+          old_value = case when jsonb_typeof(c.old_value) = 'string' then to_jsonb(${sql.raw(sqlMask(`(c.old_value #>> '{}')`))}) else c.old_value end,
+          new_value = case when jsonb_typeof(c.new_value) = 'string' then to_jsonb(${sql.raw(sqlMask(`(c.new_value #>> '{}')`))}) else c.new_value end
+        from ${rowsType} where c.teacher_id = v.id and c.field = 'idNumber'`);
+      // The clear column is emptied last, with the rest: the check constraint holds at every step.
+      await tx.execute(sql`
+        update teachers t set id_number_hash = v.hash, id_number_enc = v.enc, id_number_masked = v.masked, id_number = null,
+          record = case when t.record ? 'basic' then jsonb_set(t.record, '{basic,idNumber}', to_jsonb(v.masked)) else t.record end
+        from ${rowsType} where t.id = v.id`);
+      return rows.length;
+    });
+    if (done === 0) return sealed;
+    sealed += done;
   }
 }
 

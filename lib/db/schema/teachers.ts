@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, customType, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
 import { ltree } from './types';
 import { units } from './units';
@@ -77,7 +77,11 @@ export const teachers = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
+    // Kept on the legacy column too: it stops a raw load from duplicating a number, and serves the start's sealing scan.
+    unique('teachers_id_number_key').on(table.legacyIdNumber),
     unique('teachers_id_number_hash_key').on(table.idNumberHash),
+    // Every row holds its ID number either sealed (hash, ciphertext, mask) or, until sealLegacyIdNumbers runs at start, in the legacy column.
+    check('teachers_id_number_stored', sql`${table.legacyIdNumber} is not null or (${table.idNumberHash} is not null and ${table.idNumberEnc} is not null and ${table.idNumberMasked} is not null)`),
     uniqueIndex('teachers_account_idx').on(table.accountId),
     index('teachers_unit_path_gist').using('gist', table.unitPath),
     index('teachers_unit_idx').on(table.unitId, table.id),
