@@ -231,3 +231,23 @@ test('the ministry security auditor reads the log, a province sysadmin no longer
   expect((await adminPage.goto('/audit'))!.status()).toBe(404);
   await provinceAdmin.close();
 });
+
+test('a province sets password lifetimes per tier, with field messages for values out of range', async ({ page }) => {
+  await from(page, '203.0.113.20');
+  await signIn(page, '330000.admin', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.getByRole('link', { name: '密码有效期' }).first().click();
+  await expect(page).toHaveURL(/\/security-policy$/);
+  await page.getByLabel('学校账号（天）').fill('10');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('#days-school-error')).toContainText('不少于 30 天');
+  await page.getByLabel('学校账号（天）').fill('180');
+  await page.getByLabel('教师账号（天）').fill('365');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('form-success')).toContainText('已保存');
+  await page.reload();
+  await expect(page.getByLabel('学校账号（天）')).toHaveValue('180');
+  await page.screenshot({ path: 'test-results/screens/password-policy-desktop.png', fullPage: true });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.screenshot({ path: 'test-results/screens/password-policy-mobile.png', fullPage: true });
+});

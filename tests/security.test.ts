@@ -531,3 +531,35 @@ describe('teacher logins named by a hash', () => {
     expect((await authenticate({ username: input.idNumber, password: reset.password, ip: freshAddress() })).ok).toBe(true);
   });
 });
+
+describe('password lifetimes', () => {
+  it('are set per tier by the province; an account past it must change its password, elsewhere nothing changes', async () => {
+    const { savePasswordPolicy } = await import('@/lib/password-policy/service');
+    const { savePasswordPolicySchema } = await import('@/lib/password-policy/schemas');
+    const { getPasswordPolicy } = await import('@/lib/password-policy/queries');
+    const { school } = await import('./support/factories');
+    const db = await getDb();
+    const guizhou = await actorFor('520000.admin');
+    const inGuizhou = await school('520102');
+    const inSichuan = await school('510104');
+    const old = new Date(Date.now() - 100 * 86_400_000);
+    for (const s of [inGuizhou, inSichuan]) await db.update(accounts).set({ passwordChangedAt: old }).where(eq(accounts.id, s.manager.accountId));
+    const expired = async (accountId: number) => (await loadSessionAccount(accountId, null))!.actor;
+
+    // Refused to a manager, and to values out of range, changing nothing.
+    await expect(savePasswordPolicy(await actorFor('520000.manager'), { maxAgeDays: { school: 90 } })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(savePasswordPolicySchema.safeParse({ maxAgeDays: { school: '10' } }).success).toBe(false);
+    expect((await getPasswordPolicy(guizhou)).maxAgeDays).toEqual({});
+
+    await savePasswordPolicy(guizhou, savePasswordPolicySchema.parse({ maxAgeDays: { school: '90', teacher: '', central: '30' } }));
+    expect((await getPasswordPolicy(guizhou)).maxAgeDays).toEqual({ school: 90 });
+    const guizhouManager = await expired(inGuizhou.manager.accountId);
+    expect(guizhouManager.passwordExpired).toBe(true);
+    expect((await expired(inSichuan.manager.accountId)).passwordExpired).toBe(false);
+    expect((await expired(guizhou.accountId)).passwordExpired).toBe(false);
+    // Changing the password starts a new lifetime.
+    await changeOwnPassword(guizhouManager, { currentPassword: 'Test@2026pw', newPassword: 'Renewed@pw52', confirmPassword: 'Renewed@pw52' });
+    expect((await expired(inGuizhou.manager.accountId)).passwordExpired).toBe(false);
+    expect(await auditRows('security.passwordPolicy.save', { username: '520000.admin' })).toHaveLength(1);
+  });
+});

@@ -19,7 +19,7 @@ export default async function ChangePasswordPage() {
           </p>
           {forced && (
             <p data-testid="forced-change-notice" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
-              您正在使用初始密码或被重置的密码。为保障数据安全，请先设置新密码再使用系统。
+              {actor.passwordExpired && !actor.mustChangePassword ? '您的密码已超过本省（部）规定的有效期。' : '您正在使用初始密码或被重置的密码。'}为保障数据安全，请先设置新密码再使用系统。
             </p>
           )}
           <div className="mt-4">

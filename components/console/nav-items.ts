@@ -23,6 +23,7 @@ export function navItemsFor(actor: Actor, inboxCount = 0): NavItem[] {
   if (can(actor, 'credential.issue')) items.push({ href: '/accounts/credentials', label: '下级账号分发' });
   if (can(actor, 'account.addUniversityManager')) items.push({ href: '/accounts/university-managers', label: '高校信息管理员' });
   if (can(actor, 'school.import')) items.push({ href: '/schools/import', label: '学校名单导入' });
+  if (can(actor, 'security.configure')) items.push({ href: '/security-policy', label: '密码有效期' });
   if (can(actor, 'audit.read')) items.push({ href: '/audit', label: '审计日志' });
   return items;
 }

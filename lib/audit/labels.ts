@@ -14,6 +14,7 @@ export const auditActionNames: Record<string, string> = {
   'account.totp.reset': '重置双因素认证',
   'teacher.view': '查看教师完整记录（非本校）',
   'teacher.register.conflict': '登记冲突（证件号码已登记）',
+  'security.passwordPolicy.save': '设置密码有效期',
   'auth.signout': '退出登录',
   'account.password.change': '修改密码',
   'account.password.reset': '重置密码',

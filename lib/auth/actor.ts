@@ -12,6 +12,8 @@ export interface Actor {
   role: Role;
   isDemo: boolean;
   mustChangePassword: boolean;
+  /** Older than the password lifetime its ministry or province set for its tier. */
+  passwordExpired: boolean;
   unitId: number;
   unitCode: string;
   unitName: string;

@@ -19,7 +19,8 @@ export type Permission =
   | 'record.fileChange'
   | 'record.addInfo'
   | 'progress.view'
-  | 'collection.steer';
+  | 'collection.steer'
+  | 'security.configure';
 
 /** Tiers that have a security auditor (安全审计员) account. */
 export const auditorTiers: readonly string[] = ['central', 'province'];
@@ -66,6 +67,9 @@ export function can(actor: Actor, permission: Permission): boolean {
     case 'collection.steer':
       // Deadlines and reminders (seed 六(四)).
       return actor.role === 'manager' && actor.unitKind === 'authority';
+    case 'security.configure':
+      // Password lifetimes: the ministry for its own accounts, each province for its tiers (seed 四(二)).
+      return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');
     case 'account.addUniversityManager':
     case 'school.import':
       return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { accounts, accountSessions, teachers, units } from '@/lib/db/schema';
+import { accounts, accountSessions, passwordPolicies, teachers, units } from '@/lib/db/schema';
 import type { Actor } from './actor';
 
 export interface SessionAccount {
@@ -28,6 +28,13 @@ export async function loadSessionAccount(accountId: number, ip: string | null, s
       mayReviewRecords: accounts.mayReviewRecords,
       totpEnabled: sql<boolean>`${accounts.totpEnabledAt} is not null`,
       loginLabel: sql<string>`coalesce(${teachers.idNumberMasked}, ${accounts.username})`,
+      // Past the lifetime its ministry or province set for its tier (teachers have their own key).
+      passwordExpired: sql<boolean>`coalesce(
+        (${passwordPolicies.maxAgeDays} ->> (case when ${accounts.role} = 'teacher' then 'teacher' else ${units.tier}::text end))::int > 0
+        and ${accounts.passwordHash} is not null
+        and coalesce(${accounts.passwordChangedAt}, ${accounts.passwordIssuedAt}, ${accounts.createdAt})
+          < now() - make_interval(days => (${passwordPolicies.maxAgeDays} ->> (case when ${accounts.role} = 'teacher' then 'teacher' else ${units.tier}::text end))::int),
+        false)`,
       unseenFailedSignins: accounts.unseenFailedSignins,
       lastFailedSigninAt: accounts.lastFailedSigninAt,
       lastFailedSigninIp: accounts.lastFailedSigninIp,
@@ -46,6 +53,10 @@ export async function loadSessionAccount(accountId: number, ip: string | null, s
     .from(accounts)
     .innerJoin(units, eq(units.id, accounts.unitId))
     .leftJoin(teachers, eq(teachers.accountId, accounts.id))
+    .leftJoin(
+      passwordPolicies,
+      eq(passwordPolicies.scopeUnitId, sql`case when ${units.tier} = 'central' then ${units.id} else (string_to_array(${units.path}::text, '.'))[2]::int end`),
+    )
     .where(
       and(
         eq(accounts.id, accountId),

@@ -22,7 +22,7 @@ export const getCurrentActor = cache(async (): Promise<Actor | null> => {
 });
 
 export function mustChangePassword(actor: Actor): boolean {
-  return actor.mustChangePassword && !actor.isDemo;
+  return (actor.mustChangePassword || actor.passwordExpired) && !actor.isDemo;
 }
 
 /** Staff of the tiers that require a second factor must enrol before anything else. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { units } from './units';
 
 export const accountRole = pgEnum('account_role', ['sysadmin', 'manager', 'viewer', 'teacher', 'institution', 'auditor']);
@@ -102,3 +102,17 @@ export const recoveryCodes = pgTable(
   },
   (table) => [primaryKey({ columns: [table.accountId, table.codeHash] })],
 );
+
+/**
+ * Password lifetime per tier, set by the ministry for its own accounts and by each province for the
+ * accounts of its province (seed 四(二)); keyed by the ministry's or the province's unit. Days per
+ * key: central, province, city, county, school, teacher; a missing key means no expiry.
+ */
+export const passwordPolicies = pgTable('password_policies', {
+  scopeUnitId: integer('scope_unit_id')
+    .primaryKey()
+    .references(() => units.id),
+  maxAgeDays: jsonb('max_age_days').$type<Record<string, number>>().notNull(),
+  updatedBy: integer('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
