@@ -199,6 +199,8 @@ test('the ministry security auditor reads the log, a province sysadmin no longer
   const beside = (await juniorLink.getAttribute('href'))!;
   expect(beside).toMatch(/^\/teachers\/\d+$/);
   await signOut(page);
+  await page.goto('/login');
+  await expect(page.getByLabel('账号')).toBeVisible();
   await signIn(page, '2133060001.manager', demoPassword);
   await expect(page).toHaveURL(/\/dashboard$/);
   const missing = await page.goto(beside);
@@ -250,4 +252,26 @@ test('a province sets password lifetimes per tier, with field messages for value
   await page.screenshot({ path: 'test-results/screens/password-policy-desktop.png', fullPage: true });
   await page.setViewportSize({ width: 375, height: 812 });
   await page.screenshot({ path: 'test-results/screens/password-policy-mobile.png', fullPage: true });
+});
+
+test('uploads past the old 10 MB cut get a Chinese answer about the file, and anonymous clients never send large bodies', async ({ page, request }) => {
+  const anonymous = await request.post('/schools/import', { data: Buffer.alloc(2 * 1024 * 1024), headers: { 'content-type': 'application/octet-stream' } });
+  expect(anonymous.status()).toBe(413);
+  expect(await anonymous.text()).toContain('请先登录');
+  const huge = await request.post('/login', { data: Buffer.alloc(41 * 1024 * 1024), headers: { 'content-type': 'application/octet-stream' } });
+  expect(huge.status()).toBe(413);
+  expect(await huge.text()).toContain('40 MB');
+
+  // A signed-in province sysadmin sends a 12 MB file: the upload arrives, and the reader answers in Chinese.
+  await from(page, '203.0.113.21');
+  await signIn(page, '330000.admin', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/schools/import');
+  await page.getByLabel('学校名单文件（.xlsx 或 .csv）').setInputFiles({ name: '学校名单.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.alloc(12 * 1024 * 1024, 7) });
+  await page.getByRole('button', { name: '校验并导入' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('无法读取该 xlsx 文件', { timeout: 60_000 });
+  // Over the per-file limit, the browser says so before anything is sent.
+  await page.getByLabel('学校名单文件（.xlsx 或 .csv）').setInputFiles({ name: '学校名单.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.alloc(31 * 1024 * 1024, 7) });
+  await page.getByRole('button', { name: '校验并导入' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('30 MB');
 });
