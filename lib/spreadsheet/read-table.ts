@@ -51,7 +51,7 @@ export async function readTable(file: { name: string; bytes: Uint8Array }, optio
  * within the total and each member's compression ratio within the limit, and since declared sizes
  * can lie, every member is also inflated as a stream and counted, stopping at the limit.
  */
-export async function assertSafeArchive(bytes: Uint8Array): Promise<void> {
+async function assertSafeArchive(bytes: Uint8Array): Promise<void> {
   const limit = maxUncompressedMegabytes * 1024 * 1024;
   const tooBig = (inflated: number, compressed: number) => inflated > 1024 * 1024 && inflated / Math.max(1, compressed) > maxCompressionRatio;
   const problem = await new Promise<string | null>((resolve) => {

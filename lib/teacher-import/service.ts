@@ -417,7 +417,7 @@ export async function startImportValidation(actor: Actor, file: { name: string; 
 
 /** How often a working process renews its jobs' heartbeat, and how stale one may be before the job counts as cut off. */
 const heartbeatMs = 10_000;
-export const staleHeartbeatSeconds = 60;
+const staleHeartbeatSeconds = 60;
 
 /**
  * Runs a job's work in the background; whatever it throws ends the job with a message, never a crash.
@@ -470,7 +470,7 @@ export async function markInterruptedJobs(executor: Executor, accountId: number)
 }
 
 /** Hours an uploaded file or error report is kept at most (IMPORT_FILE_RETENTION_HOURS, default 24). */
-export function importFileRetentionHours(): number {
+function importFileRetentionHours(): number {
   const hours = Number(process.env.IMPORT_FILE_RETENTION_HOURS ?? 24);
   return Number.isFinite(hours) && hours > 0 ? hours : 24;
 }
