@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 // Only lib/db and lib/**/{queries,service}.ts may touch the database (house style).
 const databaseImports = {
   patterns: [
-    { group: ['@/lib/db', '@/lib/db/*', '!@/lib/db/like', '!@/lib/db/schema'], message: 'Only lib/db and lib/**/{queries,service}.ts touch the database.' },
+    // Types of stored shapes are client-safe; only values (the client, the tables) are kept in.
+    { group: ['@/lib/db', '@/lib/db/*', '!@/lib/db/like'], message: 'Only lib/db and lib/**/{queries,service}.ts touch the database.', allowTypeImports: true },
   ],
 };
 
@@ -28,6 +29,16 @@ export default tseslint.config(
   {
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/**/*.{ts,tsx}'],
     ignores: ['lib/db/**', 'lib/**/queries.ts', 'lib/**/service.ts'],
-    rules: { 'no-restricted-imports': ['error', databaseImports] },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', databaseImports] },
+  },
+  {
+    // Shared UI takes its actions from lib/<domain>/actions.ts, never from a route.
+    files: ['components/**/*.{ts,tsx}'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...databaseImports.patterns, { group: ['@/app/*'], message: 'Components import no actions from app/: use lib/<domain>/actions.ts.' }] }] },
+  },
+  {
+    // lib/db owns the client and the schema and knows no domain rule.
+    files: ['lib/db/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@/lib/*', '!@/lib/db', '!@/lib/db/*', '../../*'], message: 'lib/db knows no domain: domains import it, never the reverse.' }] }] },
   },
 );

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { closeConnection, getConnection } from '@/lib/db/client';
-import { initializeReferenceData, issuePasswordFromConsole, seedDemoData } from '@/lib/db/seed';
+import { seedDemoData } from '@/lib/demo/service';
+import { initializeReferenceData, issuePasswordFromConsole } from '@/lib/setup/service';
 import { ensureAuthSecret, serveBuiltApp } from '../scripts/runtime-env';
 
 async function main() {

@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { accounts, units } from '@/lib/db/schema';
 import { loadSessionAccount } from '@/lib/auth/queries';
-import { initializeReferenceData } from '@/lib/db/seed';
+import { initializeReferenceData } from '@/lib/setup/service';
 import { schoolListColumns } from '@/lib/schools/schemas';
 import { importSchoolList } from '@/lib/schools/service';
 

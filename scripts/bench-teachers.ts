@@ -16,8 +16,8 @@ import { loadSessionAccount } from '@/lib/auth/queries';
 import { listTeachers, type TeacherListFilters } from '@/lib/teachers/queries';
 import { initializeNationalTree, insertUnitsWithDefaultAccounts, rebuildRollups, type NewUnit } from '@/lib/units/service';
 import { getProgress, listReviewQueue } from '@/lib/collection/queries';
-import { sealLegacyIdNumbers } from '@/lib/teachers/service';
-import { approveRecords } from '@/lib/collection/service';
+import { sealLegacyIdNumbers } from '@/lib/teachers/id-numbers/service';
+import { approveRecords } from '@/lib/collection/review/service';
 import { inboxCount } from '@/lib/inbox/queries';
 import { ensureAuthSecret } from './runtime-env';
 

@@ -14,7 +14,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { getProgress } from '@/lib/collection/queries';
-import { approveRecords } from '@/lib/collection/service';
+import { approveRecords } from '@/lib/collection/review/service';
 import { getDashboard } from '@/lib/statistics/queries';
 import { parseStatFilters } from '@/lib/statistics/schemas';
 import { getTeacherRecord, listTeachers } from '@/lib/teachers/queries';

@@ -1,6 +1,6 @@
 /** Issues a fresh initial password to one account from the server console: `npm run account:reset -- <username>`. */
 import { closeConnection, getConnection } from '@/lib/db/client';
-import { issuePasswordFromConsole } from '@/lib/db/seed';
+import { issuePasswordFromConsole } from '@/lib/setup/service';
 import { ensureAuthSecret } from './runtime-env';
 
 // The keys for personal data at rest (and the audit seals), as the server has them.

@@ -7,7 +7,7 @@ import { closeConnection } from '@/lib/db/client';
 import { activeKeyId } from '@/lib/crypto/envelope';
 import { getDb } from '@/lib/db';
 import { reencryptImportFiles } from '@/lib/teacher-import/service';
-import { reencryptIdNumbers } from '@/lib/teachers/service';
+import { reencryptIdNumbers } from '@/lib/teachers/id-numbers/service';
 import { reencryptTotpSecrets } from '@/lib/signin/service';
 import { ensureAuthSecret } from './runtime-env';
 

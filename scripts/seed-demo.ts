@@ -1,5 +1,5 @@
 import { closeConnection, getConnection } from '@/lib/db/client';
-import { demoPassword, seedDemoData } from '@/lib/db/seed';
+import { demoPassword, seedDemoData } from '@/lib/demo/service';
 import { ensureAuthSecret } from './runtime-env';
 
 // The keys for personal data at rest (and the audit seals), as the server has them.

@@ -6,7 +6,7 @@
  * Usage: DATABASE_URL=… npm run seed:scale -- --teachers 1000000
  */
 import { performance } from 'node:perf_hooks';
-import { sealLegacyIdNumbers } from '@/lib/teachers/service';
+import { sealLegacyIdNumbers } from '@/lib/teachers/id-numbers/service';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { closeConnection, getConnection } from '@/lib/db/client';

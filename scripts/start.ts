@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { closeConnection, getConnection } from '@/lib/db/client';
-import { demoPassword, initializeReferenceData, isDatabaseEmpty, issueBootstrapPassword, listDemoAccounts, seedDemoData, type DemoAccount } from '@/lib/db/seed';
+import { demoPassword, listDemoAccounts, seedDemoData, type DemoAccount } from '@/lib/demo/service';
+import { initializeReferenceData, isDatabaseEmpty, issueBootstrapPassword } from '@/lib/setup/service';
 import { ensureAuthSecret, serveBuiltApp } from './runtime-env';
 
 const root = process.cwd();

@@ -9,13 +9,15 @@ import { mayViewFullIdNumber } from '@/lib/auth/personal-data';
 import { pathInJurisdiction } from '@/lib/auth/scope';
 import { can, type Permission } from '@/lib/auth/policy';
 import { resetAccountPassword, setAccountStatus } from '@/lib/accounts/service';
-import { approveRecords, fileChangeRequest, returnRecords, submitRecords } from '@/lib/collection/service';
+import { approveRecords, returnRecords, submitRecords } from '@/lib/collection/review/service';
+import { fileChangeRequest } from '@/lib/collection/changes/service';
 import { getRecordWorkflow } from '@/lib/collection/queries';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { readTable } from '@/lib/spreadsheet/read-table';
 import { maxUploadBytes } from '@/lib/spreadsheet/limits';
 import { exportTeachers, getTeacherRecord, listFieldChanges, readPhoto } from '@/lib/teachers/queries';
-import { revealIdNumber, saveSection } from '@/lib/teachers/service';
+import { revealIdNumber } from '@/lib/teachers/id-numbers/service';
+import { saveSection } from '@/lib/teachers/editing/service';
 import { revealStoredIdNumber } from '@/lib/teachers/identity';
 import { actorFor, getAccount, school, seedSchool, teacherIn } from './support/factories';
 

@@ -4,25 +4,16 @@ import { getDb } from '@/lib/db';
 import { accounts, auditLog, changeRequestFields, recordReviews, teacherEntries, teachers, teacherVersions, unitRollups } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import { diffSnapshots } from '@/lib/collection/diff';
+import { diffSnapshots } from '@/lib/records/diff';
 import { approveRecordsSchema, decideSchema, fileAdditionSchema, fileChangeRequestSchema, returnRecordsSchema } from '@/lib/collection/schemas';
-import {
-  approveRecords,
-  decideAddition,
-  decideChangeRequest,
-  fileAddition,
-  fileChangeRequest,
-  markReminderRead,
-  returnRecords,
-  sendReminders,
-  setDeadline,
-  setReviewDelegation,
-  submitRecords,
-} from '@/lib/collection/service';
+import { approveRecords, returnRecords, setReviewDelegation, submitRecords } from '@/lib/collection/review/service';
+import { decideAddition, fileAddition } from '@/lib/collection/additions/service';
+import { decideChangeRequest, fileChangeRequest } from '@/lib/collection/changes/service';
+import { markReminderRead, sendReminders, setDeadline } from '@/lib/collection/steering/service';
 import { getProgress, getRecordWorkflow, listReviewQueue } from '@/lib/collection/queries';
 import { getInbox, inboxCount } from '@/lib/inbox/queries';
 import { loadSessionAccount } from '@/lib/auth/queries';
-import { saveEntry, saveSection } from '@/lib/teachers/service';
+import { saveEntry, saveSection } from '@/lib/teachers/editing/service';
 import { exportTeachers } from '@/lib/teachers/queries';
 import ExcelJS from 'exceljs';
 import { getProvinceSettings } from '@/lib/indicators/queries';

@@ -8,7 +8,8 @@ import { getProvinceSettings } from '@/lib/indicators/queries';
 import { saveIndicatorSettings } from '@/lib/indicators/service';
 import { defaultProvinceSettings, resolveCatalogue, teacherMayEverFill } from '@/lib/indicators/settings';
 import { settingsToForm, type SaveIndicatorSettingsInput } from '@/lib/indicators/schemas';
-import { createTeacher, saveSection } from '@/lib/teachers/service';
+import { createTeacher } from '@/lib/teachers/registration/service';
+import { saveSection } from '@/lib/teachers/editing/service';
 import { getTeacherRecord } from '@/lib/teachers/queries';
 import { actorFor, registration, seedSchool } from './support/factories';
 

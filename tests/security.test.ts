@@ -417,7 +417,7 @@ describe('stored import files', () => {
 
     // ID numbers rotate the same way.
     const { teachers: teachersTable } = await import('@/lib/db/schema');
-    const { reencryptIdNumbers } = await import('@/lib/teachers/service');
+    const { reencryptIdNumbers } = await import('@/lib/teachers/id-numbers/service');
     const { revealStoredIdNumber } = await import('@/lib/teachers/identity');
     const { encryptText, textKeyIdOf } = await import('@/lib/crypto/envelope');
     const { school, teacherIn } = await import('./support/factories');
@@ -438,7 +438,7 @@ describe('stored import files', () => {
 
 describe('registration as an ID-number oracle', () => {
   it('answers a file with more held numbers than the hourly budget as a whole, without naming them, and writes nothing', async () => {
-    const { createTeachers, registerTeachersFromSheet, registrationConflictBudget } = await import('@/lib/teachers/service');
+    const { createTeachers, registerTeachersFromSheet, registrationConflictBudget } = await import('@/lib/teachers/registration/service');
     const { registrationColumns } = await import('@/lib/teachers/schemas');
     const { registration, school } = await import('./support/factories');
     const holder = await school('510107');
@@ -459,7 +459,7 @@ describe('registration as an ID-number oracle', () => {
     expect(await count()).toBe(0);
     // The conflicts were audited, and the budget is now spent for single registrations too.
     expect(await auditRows('teacher.register.conflict', { username: prober.sysadmin.username })).toHaveLength(1);
-    const { createTeacher } = await import('@/lib/teachers/service');
+    const { createTeacher } = await import('@/lib/teachers/registration/service');
     await expect(createTeacher(prober.sysadmin, registration())).rejects.toThrow('暂停登记');
     expect(await count()).toBe(0);
   });
@@ -468,8 +468,8 @@ describe('registration as an ID-number oracle', () => {
 describe('ID numbers left in clear by an older version', () => {
   it('are encrypted at start: row, record JSON, versions, field history and login, and the teacher still signs in', async () => {
     const { school, teacherIn } = await import('./support/factories');
-    const { submitRecords, approveRecords } = await import('@/lib/collection/service');
-    const { sealLegacyIdNumbers } = await import('@/lib/teachers/service');
+    const { submitRecords, approveRecords } = await import('@/lib/collection/review/service');
+    const { sealLegacyIdNumbers } = await import('@/lib/teachers/id-numbers/service');
     const { idNumberHash, revealStoredIdNumber, teacherLoginName } = await import('@/lib/teachers/identity');
     const { teachers: teachersTable, teacherVersions, teacherFieldChanges } = await import('@/lib/db/schema');
     const own = await school('510105');
@@ -512,7 +512,7 @@ describe('ID numbers left in clear by an older version', () => {
 describe('teacher logins named by a hash', () => {
   it('are shown to the school as the ID number the teacher types, found by it in searches, and case does not matter', async () => {
     const { school, registration } = await import('./support/factories');
-    const { createTeacher } = await import('@/lib/teachers/service');
+    const { createTeacher } = await import('@/lib/teachers/registration/service');
     const own = await school('510106');
     const { createTeacherSchema } = await import('@/lib/teachers/schemas');
     const typed = registration({ idType: 'A', idNumber: `e${Date.now() % 10_000_000}` });

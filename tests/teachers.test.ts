@@ -7,7 +7,9 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@
 import { buildSubsetSchema } from '@/lib/indicators/form-schema';
 import { basicSubset, resolveCatalogue } from '@/lib/indicators/settings';
 import { createTeacherSchema } from '@/lib/teachers/schemas';
-import { createTeacher, deleteEntry, revealIdNumber, saveEntry, savePhoto, saveSection } from '@/lib/teachers/service';
+import { createTeacher } from '@/lib/teachers/registration/service';
+import { deleteEntry, saveEntry, savePhoto, saveSection } from '@/lib/teachers/editing/service';
+import { revealIdNumber } from '@/lib/teachers/id-numbers/service';
 import { getTeacherRecord, listFieldChanges, listTeachers } from '@/lib/teachers/queries';
 import { actorFor, getUnitByCode, makeIdNumber, registration, seedSchool } from './support/factories';
 import { idNumberHash, revealStoredIdNumber, teacherLoginName } from '@/lib/teachers/identity';

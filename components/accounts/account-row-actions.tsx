@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { resetAccountPasswordAction, resetSecondFactorAction, setAccountStatusAction, unlockAccountAction } from '@/app/(console)/accounts/actions';
+import { resetAccountPasswordAction, resetSecondFactorAction, setAccountStatusAction, unlockAccountAction } from '@/lib/accounts/actions';
 import { IssuedPasswordDialog } from './issued-password-dialog';
 
 export function AccountRowActions({ accountId, username, throttled, totpEnabled, status, isSelf }: { accountId: number; username: string; throttled: boolean; totpEnabled: boolean; status: 'active' | 'disabled'; isSelf: boolean }) {

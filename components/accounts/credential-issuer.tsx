@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo, useState, useTransition } from 'react';
-import { issueCredentialsAction } from '@/app/(console)/accounts/actions';
+import { issueCredentialsAction } from '@/lib/accounts/actions';
 import { FormAlert } from '@/components/forms/field';
 
 export interface IssuableUnitRow {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { savePasswordPolicyAction } from '@/app/(console)/security-policy/actions';
+import { savePasswordPolicyAction } from '@/lib/password-policy/actions';
 import { FormAlert } from '@/components/forms/field';
 import { maxPasswordAgeDays } from '@/lib/password-policy/schemas';
 

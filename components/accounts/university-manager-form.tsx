@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
-import { addUniversityManagerAction } from '@/app/(console)/accounts/actions';
+import { addUniversityManagerAction } from '@/lib/accounts/actions';
 import { Field, FormAlert } from '@/components/forms/field';
 import { addUniversityManagerSchema, type AddUniversityManagerInput } from '@/lib/accounts/schemas';
 import { IssuedPasswordDialog } from './issued-password-dialog';

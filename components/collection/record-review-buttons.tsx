@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { FormAlert } from '@/components/forms/field';
 import { approveRecordsAction, returnRecordsAction, submitRecordsAction } from '@/lib/collection/actions';
-import { describeProblem } from '@/lib/collection/completeness';
+import { describeProblem } from '@/lib/teachers/completeness';
 import { ReasonDialog } from './reason-dialog';
 
 /** The review step on one record: the school head reports it; the competent authority approves or returns it. */

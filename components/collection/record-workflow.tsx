@@ -29,6 +29,27 @@ export function RecordWorkflow({ teacherId, workflow, historyHref }: { teacherId
           已被退回{workflow.returnedAt ? `（${formatDateTime(workflow.returnedAt)}）` : ''}：{workflow.returnReason}
         </div>
       )}
+      {workflow.openTransfer && (
+        <div className="rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm text-indigo-900" data-testid="record-transfer-open">
+          正在办理调动（{workflow.openTransfer.state}），调动办结前记录只读。
+          <Link href={`/transfers/${workflow.openTransfer.id}`} className="ml-1 underline">
+            查看调动
+          </Link>
+        </div>
+      )}
+      {workflow.supplements.length > 0 && (
+        <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="record-supplements">
+          <p className="font-medium">待补充（调入后本省要求、记录中尚缺的信息，请通过新增信息或变更申请补充）：</p>
+          <ul className="mt-1 list-disc pl-5">
+            {workflow.supplements.slice(0, 20).map((item, i) => (
+              <li key={i}>
+                {item.subsetLabel}
+                {item.fieldLabel ? `·${item.fieldLabel}` : ''}：{item.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <p className="text-sm text-slate-600">
         {workflow.recordState === 'draft' && '草稿：学校填报完整后，由学校负责人审核上报。'}
         {workflow.recordState === 'submitted' && '已报送：等待主管教育行政部门审核，期间不能修改。'}

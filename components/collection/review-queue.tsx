@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { FormAlert } from '@/components/forms/field';
 import { approveRecordsAction, returnRecordsAction } from '@/lib/collection/actions';
-import type { RefusedRecord } from '@/lib/collection/service';
+import type { RefusedRecord } from '@/lib/collection/schemas';
 import { ReasonDialog } from './reason-dialog';
 import { useSelection } from './use-selection';
 

@@ -5,8 +5,8 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { FormAlert } from '@/components/forms/field';
 import { submitRecordsAction } from '@/lib/collection/actions';
-import { describeProblem } from '@/lib/collection/completeness';
-import type { SubmitOutcome } from '@/lib/collection/service';
+import { describeProblem } from '@/lib/teachers/completeness';
+import type { SubmitOutcome } from '@/lib/collection/schemas';
 import { useSelection } from './use-selection';
 
 interface Row {

@@ -15,6 +15,7 @@ export function navItemsFor(actor: Actor, inboxCount = 0): NavItem[] {
   if (can(actor, 'record.review')) items.push({ href: '/review/records', label: '记录审核' });
   if (can(actor, 'record.submit') || can(actor, 'record.review')) items.push({ href: '/review/changes', label: '新增与变更审核' });
   if (can(actor, 'progress.view')) items.push({ href: '/progress', label: '采集进度' });
+  if (can(actor, 'transfer.view')) items.push({ href: '/transfers', label: '教师调动' });
   if (can(actor, 'unit.browse')) items.push({ href: `/units/${actor.unitId}`, label: actor.unitKind === 'school' ? '本校信息' : '单位浏览' });
   if (can(actor, 'teacher.list')) items.push({ href: '/teachers', label: '教师信息' }, { href: '/statistics', label: '统计分析' });
   if (can(actor, 'teacher.import')) items.push({ href: '/teachers/import', label: '教师信息导入' });

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { acknowledgeFailedSigninsAction } from '@/app/security/two-factor/actions';
+import { acknowledgeFailedSigninsAction } from '@/lib/signin/actions';
 
 /** Tells the owner, once, that someone failed to sign in to their account since they last looked. */
 export function SigninWarning({ count, lastAt, lastIp }: { count: number; lastAt: string | null; lastIp: string | null }) {

@@ -3,7 +3,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState, useTransition } from 'react';
 import { useFieldArray, useForm, type Resolver } from 'react-hook-form';
-import { saveIndicatorSettingsAction } from '@/app/(console)/indicators/actions';
+import { saveIndicatorSettingsAction } from '@/lib/indicators/actions';
 import { FormAlert } from '@/components/forms/field';
 import { fieldId, nationalCatalogue } from '@/lib/indicators/catalogue';
 import { customFieldTypeNames, saveIndicatorSettingsSchema, settingsToForm, type SaveIndicatorSettingsInput } from '@/lib/indicators/schemas';

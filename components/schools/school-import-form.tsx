@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { importSchoolListAction } from '@/app/(console)/schools/import/actions';
+import { importSchoolListAction } from '@/lib/schools/actions';
 import { FormAlert } from '@/components/forms/field';
 import { uploadWith } from '@/components/forms/upload';
 import { RowErrorsTable } from '@/components/ui/row-errors-table';

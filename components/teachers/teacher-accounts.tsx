@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { issuePendingTeacherCredentialsAction, registerTeachersAction } from '@/app/(console)/teachers/accounts/actions';
+import { issuePendingTeacherCredentialsAction, registerTeachersAction } from '@/lib/teachers/credential-actions';
 import { FormAlert } from '@/components/forms/field';
 import { uploadWith } from '@/components/forms/upload';
 import { RowErrorsTable } from '@/components/ui/row-errors-table';

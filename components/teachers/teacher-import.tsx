@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState, useTransition } from 'react';
-import { confirmTeacherImportAction, getTeacherImportJobAction, startTeacherImportAction } from '@/app/(console)/teachers/import/actions';
+import { confirmTeacherImportAction, getTeacherImportJobAction, startTeacherImportAction } from '@/lib/teacher-import/actions';
 import { FormAlert } from '@/components/forms/field';
 import { uploadWith } from '@/components/forms/upload';
 import { RowErrorsTable } from '@/components/ui/row-errors-table';

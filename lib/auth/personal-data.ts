@@ -1,5 +1,6 @@
 import { maskIdNumber } from '@/lib/reference/id-number';
 import type { Actor } from './actor';
+import { competentAuthorityOf } from './relations';
 
 /**
  * The one rule for seeing a full ID number, wherever it appears (record page, export, history, audit,
@@ -9,7 +10,7 @@ import type { Actor } from './actor';
 export function mayViewFullIdNumber(actor: Pick<Actor, 'role' | 'unitId' | 'accountId'>, teacher: { unitId: number; unitParentId: number | null; accountId?: number | null }): boolean {
   if (actor.role === 'teacher') return teacher.accountId != null && teacher.accountId === actor.accountId;
   if (!holdsFullIdRight(actor)) return false;
-  return actor.unitId === teacher.unitId || actor.unitId === teacher.unitParentId;
+  return actor.unitId === teacher.unitId || actor.unitId === competentAuthorityOf({ parentId: teacher.unitParentId });
 }
 
 /** Staff roles that can see full numbers at all (for the teachers of their school or its schools). */

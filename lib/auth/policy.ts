@@ -20,7 +20,10 @@ export type Permission =
   | 'record.addInfo'
   | 'progress.view'
   | 'collection.steer'
-  | 'security.configure';
+  | 'security.configure'
+  | 'transfer.view'
+  | 'transfer.file'
+  | 'transfer.act';
 
 /** Tiers that have a security auditor (安全审计员) account. */
 export const auditorTiers: readonly string[] = ['central', 'province'];
@@ -67,6 +70,14 @@ export function can(actor: Actor, permission: Permission): boolean {
     case 'collection.steer':
       // Deadlines and reminders (seed 六(四)).
       return actor.role === 'manager' && actor.unitKind === 'authority';
+    case 'transfer.view':
+      return staff;
+    case 'transfer.file':
+      // Seed 七(一)1: the receiving school files the request.
+      return actor.role === 'manager' && actor.unitKind === 'school';
+    case 'transfer.act':
+      // Each party's information manager takes its step; which party acts is the chain's (lib/transfers/chain.ts).
+      return actor.role === 'manager' && (actor.unitKind === 'school' || actor.unitKind === 'authority');
     case 'security.configure':
       // Password lifetimes: the ministry for its own accounts, each province for its tiers (seed 四(二)).
       return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');

@@ -16,19 +16,10 @@ import {
   setDeadlineSchema,
   submitRecordsSchema,
 } from './schemas';
-import {
-  approveRecords,
-  decideAddition,
-  decideChangeRequest,
-  fileAddition,
-  fileChangeRequest,
-  markReminderRead,
-  returnRecords,
-  sendReminders,
-  setDeadline,
-  setReviewDelegation,
-  submitRecords,
-} from './service';
+import { decideAddition, fileAddition } from './additions/service';
+import { decideChangeRequest, fileChangeRequest } from './changes/service';
+import { approveRecords, returnRecords, setReviewDelegation, submitRecords } from './review/service';
+import { markReminderRead, sendReminders, setDeadline } from './steering/service';
 
 /** The collection workflow's actions, shared by the review pages, the record page and the teacher's phone. */
 function revalidateWorkflow(teacherIds: number[] = []) {

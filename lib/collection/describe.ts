@@ -1,4 +1,4 @@
-import type { FieldDiff, StoredFieldValue as StoredValue } from './types';
+import type { FieldDiff, StoredValue } from '@/lib/db/schema';
 import { displayValue } from '@/lib/indicators/form-schema';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
 

@@ -7,8 +7,10 @@ import {
   collectionDeadlines,
   recordAdditions,
   recordReviews,
+  recordSupplements,
   teachers,
   teacherVersions,
+  transfers,
   unitRollups,
   units,
   type FieldDiff,
@@ -17,6 +19,8 @@ import {
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
+import { competentAuthorityIsActor, isCompetentAuthorityOf } from '@/lib/auth/relations';
+import { openTransferStates, transferStateNames } from '@/lib/transfers/chain';
 import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { stageNames, type Stage } from '@/lib/reference/school-types';
@@ -99,9 +103,9 @@ export async function listReviewQueue(actor: Actor, filters: { schoolId?: number
     .select({ id: units.id, name: units.name, submitted: unitRollups.recordsSubmitted })
     .from(units)
     .innerJoin(unitRollups, eq(unitRollups.unitId, units.id))
-    .where(and(eq(units.parentId, actor.unitId), eq(units.kind, 'school'), gt(unitRollups.recordsSubmitted, 0)))
+    .where(and(competentAuthorityIsActor(actor, units.parentId), eq(units.kind, 'school'), gt(unitRollups.recordsSubmitted, 0)))
     .orderBy(asc(units.code));
-  const conditions = [eq(units.parentId, actor.unitId), eq(teachers.recordState, 'submitted'), inJurisdiction(actor, teachers.unitPath)];
+  const conditions = [competentAuthorityIsActor(actor, units.parentId), eq(teachers.recordState, 'submitted'), inJurisdiction(actor, teachers.unitPath)];
   if (filters.schoolId) conditions.push(eq(teachers.unitId, filters.schoolId));
   if (filters.stage) conditions.push(eq(teachers.stage, filters.stage));
   if (filters.after) conditions.push(gt(teachers.id, filters.after));
@@ -175,6 +179,10 @@ export interface RecordWorkflowView {
   catalogue: EffectiveCatalogue;
   /** What this actor may do to the record now, for the buttons. */
   may: { submit: boolean; review: boolean; decideSchoolAdditions: boolean; decideAuthority: boolean };
+  /** The open transfer that makes the record read-only, if any. */
+  openTransfer: { id: number; state: string } | null;
+  /** 待补充: what the record's province requires and it lacks since it moved in. */
+  supplements: { subsetLabel: string; fieldLabel: string | null; message: string }[];
 }
 
 /** The record's workflow: timeline, versions with diffs, pending additions and change requests. The teacher sees their own. */
@@ -202,8 +210,12 @@ export async function getRecordWorkflow(actor: Actor, teacherId: number): Promis
       .limit(50),
     catalogueFor(teacher, db),
   ]);
+  const [[openTransfer], [supplement]] = await Promise.all([
+    db.select({ id: transfers.id, state: transfers.state }).from(transfers).where(and(eq(transfers.teacherId, teacher.id), inArray(transfers.state, openTransferStates))).limit(1),
+    db.select({ problems: recordSupplements.problems }).from(recordSupplements).where(eq(recordSupplements.teacherId, teacher.id)),
+  ]);
   const ownSchool = actor.unitId === teacher.unitId;
-  const authority = actor.unitId === teacher.unitParentId;
+  const authority = isCompetentAuthorityOf(actor, { parentId: teacher.unitParentId });
   const own = actor.role === 'teacher' && teacher.accountId === actor.accountId;
   return {
     recordState: teacher.recordState,
@@ -222,6 +234,8 @@ export async function getRecordWorkflow(actor: Actor, teacherId: number): Promis
       decideSchoolAdditions: ownSchool && can(actor, 'record.submit'),
       decideAuthority: authority && can(actor, 'record.review'),
     },
+    openTransfer: openTransfer ? { id: openTransfer.id, state: transferStateNames[openTransfer.state] } : null,
+    supplements: (supplement?.problems ?? []).map(({ subsetLabel, fieldLabel, message }) => ({ subsetLabel, fieldLabel, message })),
   };
 }
 
@@ -294,7 +308,7 @@ export async function listPendingChanges(actor: Actor): Promise<{ additions: Pen
       .from(recordAdditions)
       .innerJoin(teachers, eq(teachers.id, recordAdditions.teacherId))
       .innerJoin(units, eq(units.id, recordAdditions.unitId))
-      .where(and(eq(units.parentId, actor.unitId), eq(recordAdditions.state, 'pending_authority'), inJurisdiction(actor, recordAdditions.unitPath)))
+      .where(and(competentAuthorityIsActor(actor, units.parentId), eq(recordAdditions.state, 'pending_authority'), inJurisdiction(actor, recordAdditions.unitPath)))
       .orderBy(asc(recordAdditions.id))
       .limit(200);
     requests = await db
@@ -319,7 +333,7 @@ export async function listPendingChanges(actor: Actor): Promise<{ additions: Pen
       .from(changeRequests)
       .innerJoin(teachers, eq(teachers.id, changeRequests.teacherId))
       .innerJoin(units, eq(units.id, changeRequests.unitId))
-      .where(and(eq(units.parentId, actor.unitId), eq(changeRequests.state, 'pending'), inJurisdiction(actor, changeRequests.unitPath)))
+      .where(and(competentAuthorityIsActor(actor, units.parentId), eq(changeRequests.state, 'pending'), inJurisdiction(actor, changeRequests.unitPath)))
       .orderBy(asc(changeRequests.id))
       .limit(200);
   }

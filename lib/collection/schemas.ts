@@ -1,3 +1,4 @@
+import type { CompletenessProblem } from '@/lib/teachers/completeness';
 import { z } from 'zod';
 import { parseId } from '@/lib/http/params';
 
@@ -71,9 +72,10 @@ export const reviewActionNames: Record<string, string> = {
   'change.file': '提交变更申请',
   'change.approve': '变更申请批准并生效',
   'change.reject': '驳回变更申请',
+  'transfer.complete': '调动完成，记录转入新学校',
 };
 
-export const versionKindNames: Record<string, string> = { collection: '首次生效', addition: '新增信息', change: '信息变更' };
+export const versionKindNames: Record<string, string> = { collection: '首次生效', addition: '新增信息', change: '信息变更', transfer: '教师调动' };
 
 export const progressSortKeys = ['name', 'teachers', 'complete', 'submitted', 'effective', 'returned', 'status'] as const;
 export type ProgressSortKey = (typeof progressSortKeys)[number];
@@ -102,4 +104,25 @@ export function parseProgressParams(params: Record<string, string | undefined>):
     sort: (progressSortKeys as readonly string[]).includes(params.sort ?? '') ? (params.sort as ProgressSortKey) : undefined,
     dir: params.dir === 'desc' ? 'desc' : params.dir === 'asc' ? 'asc' : undefined,
   };
+}
+
+/** A record the action could not move, and why (shown beside its name). */
+export interface RefusedRecord {
+  teacherId: number;
+  name: string;
+  reason: string;
+}
+
+export interface SubmitOutcome {
+  submitted: number[];
+  failed: { teacherId: number; name: string; problems: CompletenessProblem[] }[];
+  refused: RefusedRecord[];
+}
+
+
+
+
+export interface ApproveOutcome {
+  approved: number[];
+  refused: RefusedRecord[];
 }

@@ -11,7 +11,9 @@ import {
   saveSectionSchema,
   teacherIdSchema,
 } from './schemas';
-import { createTeacher, deleteEntry, revealIdNumber, saveEntry, savePhoto, saveSection } from './service';
+import { createTeacher } from '@/lib/teachers/registration/service';
+import { deleteEntry, saveEntry, savePhoto, saveSection } from '@/lib/teachers/editing/service';
+import { revealIdNumber } from '@/lib/teachers/id-numbers/service';
 
 /** Actions shared by the staff console and the teacher's own pages; the service decides what each actor may write. */
 function revalidateRecord(teacherId: number) {

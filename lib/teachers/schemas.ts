@@ -1,3 +1,5 @@
+import type { StoredRecord } from '@/lib/db/schema';
+import type { Stage } from '@/lib/reference/school-types';
 import { z } from 'zod';
 import { checkResidentIdNumber, normalizeIdNumber } from '@/lib/reference/id-number';
 import { codeTables } from '@/lib/indicators/code-tables';
@@ -124,3 +126,19 @@ export interface RegistrationRowError {
 
 /** An export with full ID numbers states why; the purpose is kept in the audit log and on the sheet. */
 export const exportPurposeSchema = z.string().trim().min(4, '导出完整证件号码须填写用途，至少 4 个字').max(200, '用途不超过 200 个字');
+
+/** A teacher row loaded within the actor's scope, with what the record rules need. */
+export interface ScopedTeacher {
+  id: number;
+  unitId: number;
+  unitPath: string;
+  unitParentId: number | null;
+  provinceUnitId: number | null;
+  stage: Stage;
+  accountId: number | null;
+  recordState: 'draft' | 'submitted' | 'effective';
+  revision: number;
+  record: StoredRecord;
+  /** A transfer is open: the record is read-only except through it. */
+  transferOpen: boolean;
+}

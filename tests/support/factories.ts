@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { createTeacher, saveEntry, saveSection } from '@/lib/teachers/service';
+import { createTeacher } from '@/lib/teachers/registration/service';
+import { saveEntry, saveSection } from '@/lib/teachers/editing/service';
 import { loginNameFor } from '@/lib/teachers/identity';
 import { getDb } from '@/lib/db';
 import { accounts, teachers, units } from '@/lib/db/schema';

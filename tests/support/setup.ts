@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { closeConnection, getConnection } from '@/lib/db/client';
-import { initializeReferenceData } from '@/lib/db/seed';
+import { initializeReferenceData } from '@/lib/setup/service';
 
 beforeAll(async () => {
   const connection = await getConnection();

@@ -8,12 +8,14 @@ import { requireStaff } from '@/lib/auth/session';
 import { getUnitDetail } from '@/lib/units/queries';
 import { getInbox } from '@/lib/inbox/queries';
 import { InboxList } from '@/components/collection/inbox-list';
+import { TransferYearCards } from '@/components/transfers/transfer-year-cards';
+import { getTransferYearTotals } from '@/lib/transfers/queries';
 
 export const metadata: Metadata = { title: '工作台' };
 
 export default async function DashboardPage() {
   const actor = await requireStaff();
-  const [detail, inbox] = await Promise.all([can(actor, 'unit.browse') ? getUnitDetail(actor, actor.unitId) : null, getInbox(actor)]);
+  const [detail, inbox, transfers] = await Promise.all([can(actor, 'unit.browse') ? getUnitDetail(actor, actor.unitId) : null, getInbox(actor), can(actor, 'transfer.view') ? getTransferYearTotals(actor) : null]);
   const links = navItemsFor(actor).filter((item) => item.href !== '/dashboard');
   return (
     <div className="space-y-6">
@@ -26,6 +28,7 @@ export default async function DashboardPage() {
           <StatCard label="用户账号" value={detail.counts.accounts} testId="count-accounts" />
         </section>
       )}
+      {transfers && <TransferYearCards totals={transfers} />}
       {inbox.length > 0 && (
         <section aria-label="待办事项" className="space-y-2">
           <h2 className="text-sm font-semibold text-slate-700">待办事项</h2>

@@ -12,6 +12,8 @@ import { getInbox } from '@/lib/inbox/queries';
 import { InboxList } from '@/components/collection/inbox-list';
 import { SigninWarning } from '@/components/console/signin-warning';
 import { RecordWorkflow } from '@/components/collection/record-workflow';
+import { OwnTransfers } from '@/components/transfers/own-transfers';
+import { listOwnTransfers } from '@/lib/transfers/queries';
 
 export const metadata: Metadata = { title: '我的账号' };
 
@@ -19,7 +21,7 @@ export const metadata: Metadata = { title: '我的账号' };
 export default async function TeacherHome() {
   const actor = await requireActor();
   if (actor.role !== 'teacher') redirect('/dashboard');
-  const [trail, teacherId] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor)]);
+  const [trail, teacherId, transfers] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor), listOwnTransfers(actor)]);
   const [view, workflow, inbox] = teacherId ? await Promise.all([getTeacherRecord(actor, teacherId), getRecordWorkflow(actor, teacherId), getInbox(actor)]) : [null, null, []];
   return (
     <main className="mx-auto max-w-3xl px-3 py-4 sm:px-4">
@@ -50,6 +52,7 @@ export default async function TeacherHome() {
         </dl>
       </section>
       <Link href="/change-password" className="btn-secondary mt-3 w-full py-2.5">修改密码</Link>
+      {transfers.length > 0 && <OwnTransfers transfers={transfers} />}
       {inbox.length > 0 && (
         <section className="mt-4 space-y-2" aria-label="待办事项">
           <h2 className="font-semibold text-slate-900">待办事项</h2>

@@ -5,7 +5,7 @@ import { useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { Field, FormAlert } from '@/components/forms/field';
 import { confirmTotpSchema, type ConfirmTotpInput } from '@/lib/signin/schemas';
-import { confirmTotpEnrolmentAction, startTotpEnrolmentAction } from './actions';
+import { confirmTotpEnrolmentAction, startTotpEnrolmentAction } from '@/lib/signin/actions';
 
 /** Scan the QR code (or type the key), confirm with one code, then keep the ten recovery codes. */
 export function TwoFactorEnrolment({ continueHref }: { continueHref: string }) {

@@ -5,3 +5,4 @@ export * from './rollups';
 export * from './teachers';
 export * from './workflow';
 export * from './statistics';
+export * from './cases';

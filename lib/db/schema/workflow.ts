@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, varchar } from 'drizzle-orm/pg-core';
-import type { FieldDiff, VersionSnapshot } from '../../collection/types';
-import { teachers, type StoredValue } from './teachers';
+import { teachers, type StoredRecord, type StoredValue } from './teachers';
 import { ltree } from './types';
 import { units } from './units';
 
@@ -24,7 +23,23 @@ export const recordReviews = pgTable(
 );
 
 
-export type { FieldDiff, VersionSnapshot };
+/** The record as a version freezes it: the single subsets and every entry of the list subsets. */
+export interface VersionSnapshot {
+  record: StoredRecord;
+  entries: Record<string, { id: number; values: Record<string, StoredValue> }[]>;
+}
+
+export interface FieldDiff {
+  subset: string;
+  /** The entry of a list subset; null for 基本信息 and 联系方式. */
+  entryId: number | null;
+  field: string;
+  oldValue: StoredValue | null;
+  newValue: StoredValue | null;
+}
+
+/** Why a version was made. Open: each flow that changes an effective record adds its own kind. */
+export type VersionKind = 'collection' | 'addition' | 'change' | 'transfer' | (string & {});
 
 /** Each approval freezes the effective record as a new version, with its diff against the previous one. */
 export const teacherVersions = pgTable(
@@ -35,8 +50,7 @@ export const teacherVersions = pgTable(
       .notNull()
       .references(() => teachers.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
-    /** collection (first approval), addition or change. */
-    kind: varchar('kind', { length: 16 }).notNull(),
+    kind: varchar('kind', { length: 16 }).$type<VersionKind>().notNull(),
     snapshot: jsonb('snapshot').$type<VersionSnapshot>().notNull(),
     diff: jsonb('diff').$type<FieldDiff[]>().notNull(),
     approvedBy: integer('approved_by'),

@@ -6,7 +6,7 @@ import { buildCredentialSheet } from '@/lib/accounts/credential-sheet';
 import { requireActor } from '@/lib/auth/session';
 import { invalidInput, toActionResult, type ActionResult } from '@/lib/result';
 import type { RegistrationRowError } from '@/lib/teachers/schemas';
-import { issueTeacherCredentials, registerTeachersFromSheet } from '@/lib/teachers/service';
+import { issueTeacherCredentials, registerTeachersFromSheet } from '@/lib/teachers/registration/service';
 
 const fileSchema = z.object({ file: z.instanceof(File, { message: '请选择文件' }).refine((f) => f.size > 0, '请选择文件') });
 

@@ -1,4 +1,4 @@
-import type { FieldDiff, StoredFieldValue as StoredValue, VersionSnapshot } from './types';
+import type { FieldDiff, StoredValue, VersionSnapshot } from '@/lib/db/schema';
 
 /** Client-safe. Field-level differences between two versions of a record (the first against nothing). */
 export function diffSnapshots(before: VersionSnapshot | null, after: VersionSnapshot): FieldDiff[] {

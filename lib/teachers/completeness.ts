@@ -1,6 +1,6 @@
 import { buildSubsetSchema, type RecordValues } from '@/lib/indicators/form-schema';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
-import type { StoredFieldValue as StoredValue, VersionSnapshot } from './types';
+import type { StoredValue, VersionSnapshot } from '@/lib/db/schema';
 
 type StoredRecord = VersionSnapshot['record'];
 

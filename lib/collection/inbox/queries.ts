@@ -1,0 +1,158 @@
+import 'server-only';
+import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { changeRequests, recordAdditions, reminders, teachers, unitRollups, units } from '@/lib/db/schema';
+import { totalRows as total, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { can } from '@/lib/auth/policy';
+import { inJurisdiction } from '@/lib/auth/scope';
+import { competentAuthorityIsActor } from '@/lib/auth/relations';
+
+const recentDays = 30;
+
+/** The collection workflow's waiting work: reports, returns, approvals, additions, change requests, reminders. */
+export const collectionInboxSources: InboxSource[] = [
+  {
+    key: 'record.toReport',
+    label: '待审核上报的完整记录',
+    applies: (actor) => can(actor, 'record.submit'),
+    href: () => '/review/submit?filter=complete',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: teachers.id, name: teachers.name, at: teachers.updatedAt, total })
+        .from(teachers)
+        .where(and(eq(teachers.unitId, actor.unitId), eq(teachers.recordState, 'draft'), eq(teachers.complete, true)))
+        .orderBy(asc(teachers.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `t${row.id}`, title: row.name, detail: '已通过完整性检测，可报送', href: `/teachers/${row.id}`, at: row.at }), limit);
+    },
+  },
+  {
+    key: 'record.returned',
+    label: '被退回待修改的记录',
+    applies: (actor) => actor.unitKind === 'school' && (actor.role === 'manager' || can(actor, 'record.submit')),
+    href: () => '/review/submit?filter=returned',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: teachers.id, name: teachers.name, reason: teachers.returnReason, at: teachers.returnedAt, total })
+        .from(teachers)
+        .where(and(eq(teachers.unitId, actor.unitId), eq(teachers.recordState, 'draft'), isNotNull(teachers.returnReason)))
+        .orderBy(asc(teachers.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `t${row.id}`, title: row.name, detail: `退回原因：${row.reason}`, href: `/teachers/${row.id}`, at: row.at }), limit);
+    },
+  },
+  {
+    key: 'record.toApprove',
+    label: '待审核的报送记录',
+    applies: (actor) => can(actor, 'record.review'),
+    href: () => '/review/records',
+    async load(actor, limit) {
+      const db = await getDb();
+      // The count comes from the schools' progress totals; the queue itself pages through the teachers.
+      const [counted] = await db
+        .select({ n: sql<number>`coalesce(sum(${unitRollups.recordsSubmitted}), 0)::int` })
+        .from(units)
+        .innerJoin(unitRollups, eq(unitRollups.unitId, units.id))
+        .where(and(competentAuthorityIsActor(actor, units.parentId), eq(units.kind, 'school')));
+      if (limit === 0 || counted.n === 0) return { count: counted.n, items: [] };
+      const rows = await db
+        .select({ id: teachers.id, name: teachers.name, unitName: units.name, at: teachers.submittedAt })
+        .from(teachers)
+        .innerJoin(units, eq(units.id, teachers.unitId))
+        .where(and(competentAuthorityIsActor(actor, units.parentId), eq(teachers.recordState, 'submitted'), inJurisdiction(actor, teachers.unitPath)))
+        .orderBy(asc(teachers.id))
+        .limit(limit);
+      return { count: counted.n, items: rows.map((row) => ({ id: `t${row.id}`, title: row.name, detail: row.unitName, href: `/teachers/${row.id}`, at: row.at })) };
+    },
+  },
+  {
+    key: 'addition.school',
+    label: '待学校审核的新增信息',
+    applies: (actor) => can(actor, 'record.submit'),
+    href: () => '/review/changes',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: recordAdditions.id, name: teachers.name, by: recordAdditions.filedByName, at: recordAdditions.filedAt, total })
+        .from(recordAdditions)
+        .innerJoin(teachers, eq(teachers.id, recordAdditions.teacherId))
+        .where(and(eq(recordAdditions.unitId, actor.unitId), eq(recordAdditions.state, 'pending_school')))
+        .orderBy(asc(recordAdditions.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `a${row.id}`, title: row.name, detail: `${row.by} 提交的新增信息`, href: '/review/changes', at: row.at }), limit);
+    },
+  },
+  {
+    key: 'addition.authority',
+    label: '待审批的新增信息',
+    applies: (actor) => can(actor, 'record.review'),
+    href: () => '/review/changes',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: recordAdditions.id, name: teachers.name, unitName: units.name, at: recordAdditions.schoolReviewedAt, total })
+        .from(recordAdditions)
+        .innerJoin(teachers, eq(teachers.id, recordAdditions.teacherId))
+        .innerJoin(units, eq(units.id, recordAdditions.unitId))
+        .where(and(competentAuthorityIsActor(actor, units.parentId), eq(recordAdditions.state, 'pending_authority')))
+        .orderBy(asc(recordAdditions.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `a${row.id}`, title: row.name, detail: `${row.unitName} 已审核的新增信息`, href: '/review/changes', at: row.at }), limit);
+    },
+  },
+  {
+    key: 'change.authority',
+    label: '待审批的变更申请',
+    applies: (actor) => can(actor, 'record.review'),
+    href: () => '/review/changes',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: changeRequests.id, name: teachers.name, unitName: units.name, reason: changeRequests.reason, at: changeRequests.filedAt, total })
+        .from(changeRequests)
+        .innerJoin(teachers, eq(teachers.id, changeRequests.teacherId))
+        .innerJoin(units, eq(units.id, changeRequests.unitId))
+        .where(and(competentAuthorityIsActor(actor, units.parentId), eq(changeRequests.state, 'pending')))
+        .orderBy(asc(changeRequests.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `c${row.id}`, title: row.name, detail: `${row.unitName}：${row.reason}`, href: '/review/changes', at: row.at }), limit);
+    },
+  },
+  {
+    key: 'reminder',
+    label: '上级催办',
+    applies: (actor) => actor.role === 'sysadmin' || actor.role === 'manager',
+    href: (actor) => (can(actor, 'progress.view') ? '/progress' : can(actor, 'record.submit') ? '/review/submit' : '/teachers'),
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: reminders.id, fromUnitName: reminders.fromUnitName, fromAccountName: reminders.fromAccountName, message: reminders.message, at: reminders.createdAt, total })
+        .from(reminders)
+        .where(and(eq(reminders.toUnitId, actor.unitId), isNull(reminders.readAt)))
+        .orderBy(desc(reminders.id))
+        .limit(Math.max(limit, 1));
+      const href = this.href(actor);
+      return waiting(rows, (row) => ({ id: `r${row.id}`, title: `${row.fromUnitName}（${row.fromAccountName}）`, detail: row.message, href, at: row.at, reminderId: row.id }), limit);
+    },
+  },
+  {
+    key: 'teacher.returned',
+    label: '被退回的个人信息',
+    applies: (actor) => actor.role === 'teacher',
+    href: () => '/me',
+    async load(actor, limit) {
+      const db = await getDb();
+      const records = await db
+        .select({ id: teachers.id, reason: teachers.returnReason, at: teachers.returnedAt })
+        .from(teachers)
+        .where(and(eq(teachers.accountId, actor.accountId), eq(teachers.recordState, 'draft'), isNotNull(teachers.returnReason)));
+      const additions = await db
+        .select({ id: recordAdditions.id, reason: recordAdditions.returnReason, at: recordAdditions.decidedAt })
+        .from(recordAdditions)
+        .innerJoin(teachers, eq(teachers.id, recordAdditions.teacherId))
+        .where(and(eq(teachers.accountId, actor.accountId), eq(recordAdditions.state, 'returned'), gt(recordAdditions.decidedAt, sql`now() - make_interval(days => ${recentDays})`)))
+        .orderBy(desc(recordAdditions.id));
+      const items = [
+        ...records.map((row) => ({ id: `t${row.id}`, title: '信息被退回，请按原因修改', detail: row.reason ?? '', href: '/me', at: row.at })),
+        ...additions.map((row) => ({ id: `a${row.id}`, title: '新增信息被退回', detail: row.reason ?? '', href: '/me/history', at: row.at })),
+      ];
+      return { count: items.length, items: items.slice(0, limit) };
+    },
+  },
+];

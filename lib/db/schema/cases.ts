@@ -1,0 +1,144 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { teachers } from './teachers';
+import { ltree } from './types';
+import { units } from './units';
+
+const bytea = customType<{ data: Buffer }>({
+  dataType() {
+    return 'bytea';
+  },
+});
+
+/**
+ * The timeline of every multi-party case (transfers, rotations …): one row per step taken, written by
+ * the workflow kit in the step's transaction. `flow` names the case table.
+ */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    flow: varchar('flow', { length: 32 }).notNull(),
+    caseId: integer('case_id').notNull(),
+    action: varchar('action', { length: 32 }).notNull(),
+    fromState: varchar('from_state', { length: 32 }),
+    toState: varchar('to_state', { length: 32 }).notNull(),
+    reason: text('reason'),
+    /** What the step recorded beside its reason (a leaving month …), as the approval form prints it. */
+    detail: jsonb('detail').$type<Record<string, string>>(),
+    accountId: integer('account_id'),
+    accountName: text('account_name').notNull(),
+    unitId: integer('unit_id'),
+    unitName: text('unit_name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('case_events_case_idx').on(table.flow, table.caseId, table.id)],
+);
+
+export const transferState = pgEnum('transfer_state', [
+  'filed',
+  'receiving_province',
+  'sent',
+  'sending_agreed',
+  'sending_province',
+  'awaiting_file',
+  'completed',
+  'rejected',
+  'withdrawn',
+]);
+
+/** 调动 (an ordinary transfer) or 交流轮岗 (a rotation that changes the personnel relation). */
+export const transferKind = pgEnum('transfer_kind', ['transfer', 'rotation']);
+
+export type TransferState = (typeof transferState.enumValues)[number];
+export type TransferKind = (typeof transferKind.enumValues)[number];
+
+/**
+ * 教师调动 (seed 七(一)1): a case with up to six parties. Each party's unit is stored with the case,
+ * so a party's staff find it through their own jurisdiction, and `waiting_unit_id` names the unit
+ * whose turn it is (the inbox and 待我处理 read it through an index).
+ */
+export const transfers = pgTable(
+  'transfers',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    kind: transferKind('kind').notNull().default('transfer'),
+    state: transferState('state').notNull().default('filed'),
+    teacherId: integer('teacher_id')
+      .notNull()
+      .references(() => teachers.id, { onDelete: 'cascade' }),
+    /** What the receiving side may see before the sending side agrees. */
+    teacherName: text('teacher_name').notNull(),
+    teacherIdMasked: varchar('teacher_id_masked', { length: 40 }).notNull(),
+    teacherGender: varchar('teacher_gender', { length: 1 }).notNull(),
+    sendingSchoolId: integer('sending_school_id')
+      .notNull()
+      .references(() => units.id),
+    sendingSchoolPath: ltree('sending_school_path').notNull(),
+    sendingSchoolName: text('sending_school_name').notNull(),
+    sendingAuthorityId: integer('sending_authority_id').references(() => units.id),
+    sendingProvinceId: integer('sending_province_id').references(() => units.id),
+    receivingSchoolId: integer('receiving_school_id')
+      .notNull()
+      .references(() => units.id),
+    receivingSchoolPath: ltree('receiving_school_path').notNull(),
+    receivingSchoolName: text('receiving_school_name').notNull(),
+    receivingAuthorityId: integer('receiving_authority_id').references(() => units.id),
+    receivingProvinceId: integer('receiving_province_id').references(() => units.id),
+    /** Each province's authority confirms as well (the relay the national 学籍 system also uses). */
+    crossProvince: boolean('cross_province').notNull(),
+    reason: text('reason').notNull(),
+    /** 岗位类别 at the receiving school (postCategory code). */
+    postCategory: varchar('post_category', { length: 2 }).notNull(),
+    postTitle: text('post_title'),
+    /** YYYY-MM. */
+    plannedArrivalMonth: varchar('planned_arrival_month', { length: 7 }).notNull(),
+    leavingMonth: varchar('leaving_month', { length: 7 }),
+    arrivalMonth: varchar('arrival_month', { length: 7 }),
+    /** The unit whose staff act next; null once the case is closed. */
+    waitingUnitId: integer('waiting_unit_id'),
+    /** When the current step began: days waiting, overdue after ten. */
+    stateSince: timestamp('state_since', { withTimezone: true }).notNull().defaultNow(),
+    rejectionReason: text('rejection_reason'),
+    filedBy: integer('filed_by').notNull(),
+    filedByName: text('filed_by_name').notNull(),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (table) => [
+    // One open transfer per teacher: two schools filing at the same moment, one wins.
+    uniqueIndex('transfers_open_teacher_idx').on(table.teacherId).where(sql`state not in ('completed', 'rejected', 'withdrawn')`),
+    index('transfers_sending_path_gist').using('gist', table.sendingSchoolPath),
+    index('transfers_receiving_path_gist').using('gist', table.receivingSchoolPath),
+    index('transfers_waiting_idx').on(table.waitingUnitId, table.id).where(sql`waiting_unit_id is not null`),
+    index('transfers_closed_idx').on(table.closedAt),
+  ],
+);
+
+/** The filing's supporting document (PDF or JPG), kept in the database like photos. */
+export const transferAttachments = pgTable('transfer_attachments', {
+  transferId: integer('transfer_id')
+    .primaryKey()
+    .references(() => transfers.id, { onDelete: 'cascade' }),
+  fileName: text('file_name').notNull(),
+  contentType: varchar('content_type', { length: 32 }).notNull(),
+  content: bytea('content').notNull(),
+  byteSize: integer('byte_size').notNull(),
+});
+
+/**
+ * 待补充: fields the record's province requires but the record lacks, after it moved into that
+ * province. The school fills them through additions and change requests; the row goes when none is left.
+ */
+export const recordSupplements = pgTable(
+  'record_supplements',
+  {
+    teacherId: integer('teacher_id')
+      .primaryKey()
+      .references(() => teachers.id, { onDelete: 'cascade' }),
+    unitId: integer('unit_id').notNull(),
+    problems: jsonb('problems').$type<{ subset: string; subsetLabel: string; field: string | null; fieldLabel: string | null; message: string }[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('record_supplements_unit_idx').on(table.unitId)],
+);

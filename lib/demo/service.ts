@@ -1,0 +1,337 @@
+import 'server-only';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { hashPassword } from '@/lib/auth/password';
+import { idCheckCharacter } from '@/lib/reference/id-number';
+import { schoolTypes } from '@/lib/reference/school-types';
+import { initializeNationalTree, insertUnitsWithDefaultAccounts } from '@/lib/units/service';
+import { getDb } from '@/lib/db';
+import type { Database, Executor } from '@/lib/db/client';
+import type { Actor } from '@/lib/auth/actor';
+import { loadSessionAccount } from '@/lib/auth/queries';
+import { approveRecords, submitRecords } from '@/lib/collection/review/service';
+import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
+import type { TransferStepInput } from '@/lib/transfers/schemas';
+import { accounts, teacherEntries, teachers, units } from '@/lib/db/schema';
+import { getSchoolTarget, refreshCompleteness } from '@/lib/teachers/service';
+import { insertTeachers } from '@/lib/teachers/registration/service';
+import { isTeacherLoginName, teacherLoginName } from '@/lib/teachers/identity';
+
+/** The one password of every demo account; printed by `npm start`. */
+export const demoPassword = 'Demo@2026';
+
+const demoTeacherId = (() => {
+  const first17 = '33010619850315002';
+  return first17 + idCheckCharacter(first17);
+})();
+
+export interface DemoAccount {
+  tier: string;
+  role: string;
+  username: string;
+  unitName: string;
+}
+
+interface DemoSchool {
+  code: string;
+  name: string;
+  type: string;
+  authorityCode: string;
+  divisionCode?: string;
+}
+
+// One demo county (杭州市西湖区) with a school of every stage, a provincial and a central university.
+const demoSchools: DemoSchool[] = [
+  { code: '1133060001', name: '杭州市西湖区示范幼儿园', type: '111', authorityCode: '330106' },
+  { code: '2133060001', name: '杭州市西湖区示范小学', type: '211', authorityCode: '330106' },
+  { code: '3133060001', name: '杭州市西湖区示范初级中学', type: '311', authorityCode: '330106' },
+  { code: '3633060001', name: '杭州市西湖区示范职业高级中学', type: '365', authorityCode: '330106' },
+  { code: '5133060001', name: '杭州市西湖区启智学校', type: '514', authorityCode: '330106' },
+  { code: '4133060001', name: '浙江示范理工学院', type: '412', authorityCode: '330000' },
+  { code: '4133060002', name: '部属示范大学', type: '411', authorityCode: '000000' },
+  // A second county of the same city and a school in another province, for 教师调动 between them.
+  { code: '2133050001', name: '杭州市拱墅区示范小学', type: '211', authorityCode: '330105', divisionCode: '330105' },
+  { code: '2132010001', name: '南京市玄武区示范小学', type: '211', authorityCode: '320102', divisionCode: '320102' },
+];
+
+const demoLogins: { unitCode: string; suffixes: string[]; tier: string }[] = [
+  { unitCode: '000000', suffixes: ['admin', 'manager', 'query1', 'audit'], tier: '中央' },
+  { unitCode: '330000', suffixes: ['admin', 'manager', 'query1', 'audit'], tier: '省级（浙江）' },
+  { unitCode: '330100', suffixes: ['admin', 'manager', 'query1'], tier: '市级（杭州）' },
+  { unitCode: '330106', suffixes: ['admin', 'manager', 'query1'], tier: '县级（西湖区）' },
+  { unitCode: '2133060001', suffixes: ['admin', 'manager', 'query1'], tier: '校级（示范小学）' },
+  { unitCode: '330105', suffixes: ['manager'], tier: '县级（拱墅区）' },
+  { unitCode: '2133050001', suffixes: ['admin', 'manager'], tier: '校级（拱墅区示范小学）' },
+  { unitCode: '320000', suffixes: ['manager'], tier: '省级（江苏）' },
+  { unitCode: '320102', suffixes: ['manager'], tier: '县级（玄武区）' },
+  { unitCode: '2132010001', suffixes: ['admin', 'manager'], tier: '校级（南京玄武区示范小学）' },
+  { unitCode: 'PX33000001', suffixes: ['submit'], tier: '培训机构' },
+];
+
+
+
+/** Demo schools, an institution, a teacher and demo logins for every tier and role. */
+export async function seedDemoData(db: Database): Promise<DemoAccount[]> {
+  const passwordHash = await hashPassword(demoPassword);
+  return db.transaction(async (tx) => {
+    await initializeNationalTree(tx);
+    const authorities = await tx.select({ id: units.id, code: units.code, path: units.path }).from(units).where(inArray(units.code, ['000000', '330000', '330106', '330105', '320102']));
+    const byCode = new Map(authorities.map((a) => [a.code, a]));
+    const existing = await tx.select({ code: units.code }).from(units).where(inArray(units.code, demoSchools.map((s) => s.code)));
+    if (existing.length === 0) {
+      await insertUnitsWithDefaultAccounts(
+        tx,
+        demoSchools.map((school) => {
+          const authority = byCode.get(school.authorityCode)!;
+          const type = schoolTypes.get(school.type)!;
+          return {
+            code: school.code,
+            name: school.name,
+            kind: 'school' as const,
+            tier: 'school' as const,
+            parentId: authority.id,
+            parentPath: authority.path,
+            divisionCode: school.divisionCode ?? '330106',
+            schoolTypeCode: school.type,
+            stage: type.stage,
+            ownership: 'public' as const,
+          };
+        }),
+      );
+      const province = byCode.get('330000')!;
+      await insertUnitsWithDefaultAccounts(tx, [
+        { code: 'PX33000001', name: '浙江省中小学教师培训示范中心', kind: 'institution', tier: 'school', parentId: province.id, parentPath: province.path, divisionCode: '330106' },
+      ]);
+      await seedDemoTeachers(tx);
+      await seedTransferDemoTeachers(tx);
+    }
+    const usernames = [...demoLogins.flatMap((l) => l.suffixes.map((s) => `${l.unitCode}.${s}`)), ...demoTeacherLogins.map((t) => teacherLoginName(t.idNumber))];
+    await tx
+      .update(accounts)
+      .set({ passwordHash, isDemo: true, mustChangePassword: false, passwordIssuedAt: new Date() })
+      .where(inArray(accounts.username, usernames));
+    return existing.length === 0;
+  }).then(async (created) => {
+    if (created) await seedDemoTransfers(db);
+    return listDemoAccountsWith(db);
+  });
+}
+
+const roleLabels: Record<string, string> = { sysadmin: '系统管理员', manager: '信息管理员', viewer: '信息查询员', teacher: '教师', institution: '培训机构', auditor: '安全审计员' };
+
+async function listDemoAccountsWith(executor: Executor): Promise<DemoAccount[]> {
+  const rows = await executor
+    .select({ username: accounts.username, role: accounts.role, unitName: units.name, unitCode: units.code, path: units.path })
+    .from(accounts)
+    .innerJoin(units, eq(units.id, accounts.unitId))
+    .where(eq(accounts.isDemo, true))
+    .orderBy(sql`nlevel(${units.path})`, units.code, accounts.username);
+  const tierOf = new Map(demoLogins.map((l) => [l.unitCode, l.tier]));
+  // The teacher signs in with the ID number; the account name is only its keyed hash.
+  const teacherIds = new Map(demoTeacherLogins.map((t) => [teacherLoginName(t.idNumber), t.idNumber]));
+  return rows.map((row) => ({ tier: tierOf.get(row.unitCode) ?? '校级', role: roleLabels[row.role], username: isTeacherLoginName(row.username) ? (teacherIds.get(row.username) ?? row.username) : row.username, unitName: row.unitName }));
+}
+
+/** Demo accounts that are still demo accounts (issuing credentials turns one into a normal account). */
+export function listDemoAccounts(db: Database): Promise<DemoAccount[]> {
+  return listDemoAccountsWith(db);
+}
+
+
+
+const demoSurnames = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+const demoGivenNames = ['芳', '伟', '娜', '敏', '静', '丽', '强', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '建华', '文博'];
+
+function demoId(region: string, birth: string, sequence: number, gender: '1' | '2'): string {
+  const seq = sequence * 2 + (gender === '1' ? 1 : 0);
+  const first17 = `${region}${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
+  return first17 + idCheckCharacter(first17);
+}
+
+/** 王芳 (the demo teacher login) and colleagues in the demo primary and junior schools, with part of their records filled. */
+async function seedDemoTeachers(tx: Executor): Promise<void> {
+  const author = { accountId: null, displayName: '系统初始化', unitPath: '1' };
+  for (const [code, count] of [['2133060001', 24], ['3133060001', 12]] as const) {
+    const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.code, code));
+    const school = await getSchoolTarget(tx, unit.id);
+    const rows = Array.from({ length: count }, (_, i) => {
+      const isWangFang = code === '2133060001' && i === 0;
+      const gender: '1' | '2' = isWangFang || i % 3 !== 1 ? '2' : '1';
+      const birthDate = isWangFang ? '1985-03-15' : `${1968 + ((i * 7) % 30)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 5) % 28)).padStart(2, '0')}`;
+      const idNumber = isWangFang ? demoTeacherId : demoId('330106', birthDate, 100 + i + (code === '3133060001' ? 200 : 0), gender);
+      const name = isWangFang ? '王芳' : demoSurnames[(i * 3 + code.length) % demoSurnames.length] + demoGivenNames[(i * 5) % demoGivenNames.length];
+      const year = Number(birthDate.slice(0, 4));
+      return {
+        registration: { name, gender, birthDate, idType: '1', idNumber, onEstablishment: i % 8 === 7 ? ('0' as const) : ('1' as const), contractOneYearOrMore: i % 8 === 7 ? ('1' as const) : ('' as const), postCategory: '1' },
+        record: {
+          basic: {
+            nationality: '156',
+            ethnicGroup: i % 10 === 4 ? '04' : '01',
+            politicalStatus: [i % 4 === 0 ? '01' : '13'],
+            staffNumber: `${code.slice(-4)}${String(i + 1).padStart(3, '0')}`,
+            workStartDate: `${year + 22}-08`,
+            joinSchoolDate: `${Math.max(year + 22, 2005 + (i % 15))}-09`,
+            staffSource: '02',
+            staffCategory: '01',
+            contractStatus: '02',
+            personnelStatus: '01',
+            healthStatus: '1',
+            ...(i % 8 === 7 ? { employmentForm: '01' } : {}),
+          },
+          contact: { mobile: `139${code.slice(-4)}${String(1000 + i).slice(-4)}` },
+        },
+      };
+    });
+    const created = await insertTeachers(tx, author, school, rows, 'system');
+    await tx.insert(teacherEntries).values(
+      created.map((teacher, i) => {
+        const year = Number(rows[i].registration.birthDate.slice(0, 4));
+        return { teacherId: teacher.teacherId, subset: 'education', values: { educationLevel: '21', country: '156', institution: '浙江师范大学', major: '小学教育', teacherTrainingMajor: '1', entryMonth: `${year + 18}-09`, graduationMonth: `${year + 22}-07`, degreeLevel: '4', studyMode: '01' } };
+      }),
+    );
+    // Every sixth teacher lacks 岗位聘任, so the completeness check has something to find.
+    await tx.insert(teacherEntries).values(
+      created
+        .filter((_, i) => i % 6 !== 5)
+        .map((teacher, i) => ({ teacherId: teacher.teacherId, subset: 'post', values: { postCategory: '1', postGrade: i % 3 === 0 ? '10' : '11', startMonth: `${2010 + (i % 12)}-09` } })),
+    );
+    await tx.execute(sql`update teachers set highest_education = '21', highest_degree = '4', record = jsonb_set(jsonb_set(record, '{basic,highestEducation}', '"21"'), '{basic,highestDegree}', '"4"') where unit_id = ${school.id}`);
+    await refreshCompleteness(tx, created.map((teacher) => teacher.teacherId));
+  }
+}
+
+/** Demo teachers who sign in (by ID number): 王芳 at the 西湖区 primary school, and one whose transfer is under way. */
+const transferTeacherId = demoId('330105', '1988-06-12', 31, '2');
+const demoTeacherLogins = [{ idNumber: demoTeacherId }, { idNumber: transferTeacherId }];
+
+const transferDemoTeachers: { schoolCode: string; region: string; teachers: { name: string; birthDate: string; gender: '1' | '2' }[] }[] = [
+  {
+    schoolCode: '2133050001',
+    region: '330105',
+    teachers: [
+      { name: '陈思远', birthDate: '1986-04-03', gender: '1' },
+      { name: '林晓雯', birthDate: '1988-06-12', gender: '2' },
+      { name: '周建国', birthDate: '1979-11-20', gender: '1' },
+      { name: '吴佳怡', birthDate: '1992-02-08', gender: '2' },
+      { name: '郑浩然', birthDate: '1990-09-15', gender: '1' },
+      { name: '孙丽华', birthDate: '1983-12-01', gender: '2' },
+    ],
+  },
+  {
+    schoolCode: '2132010001',
+    region: '320102',
+    teachers: [
+      { name: '高文静', birthDate: '1987-05-21', gender: '2' },
+      { name: '马志强', birthDate: '1984-08-30', gender: '1' },
+      { name: '胡雨桐', birthDate: '1993-03-17', gender: '2' },
+      { name: '何俊杰', birthDate: '1989-10-05', gender: '1' },
+    ],
+  },
+];
+
+/** Complete records in the 拱墅区 and 玄武区 schools (approved by their counties once the seed is in). */
+async function seedTransferDemoTeachers(tx: Executor): Promise<void> {
+  const author = { accountId: null, displayName: '系统初始化', unitPath: '1' };
+  for (const group of transferDemoTeachers) {
+    const [unit] = await tx.select({ id: units.id, name: units.name }).from(units).where(eq(units.code, group.schoolCode));
+    const school = await getSchoolTarget(tx, unit.id);
+    const rows = group.teachers.map((t, i) => {
+      const year = Number(t.birthDate.slice(0, 4));
+      const idNumber = group.region === '330105' && i === 1 ? transferTeacherId : demoId(group.region, t.birthDate, 20 + i, t.gender);
+      return {
+        registration: { name: t.name, gender: t.gender, birthDate: t.birthDate, idType: '1', idNumber, onEstablishment: '1' as const, contractOneYearOrMore: '' as const, postCategory: '1' },
+        record: {
+          basic: {
+            nationality: '156',
+            ethnicGroup: '01',
+            politicalStatus: ['13'],
+            staffNumber: `${group.schoolCode.slice(-4)}${String(i + 1).padStart(3, '0')}`,
+            workStartDate: `${year + 22}-08`,
+            joinSchoolDate: `${year + 24}-09`,
+            staffSource: '02',
+            staffCategory: '01',
+            contractStatus: '02',
+            personnelStatus: '01',
+            healthStatus: '1',
+            highestEducation: '21',
+            highestDegree: '4',
+          },
+          contact: { mobile: `137${group.schoolCode.slice(-4)}${String(2000 + i).slice(-4)}` },
+        },
+      };
+    });
+    const created = await insertTeachers(tx, author, school, rows, 'system');
+    await tx.insert(teacherEntries).values(
+      created.flatMap((teacher, i): { teacherId: number; subset: string; values: Record<string, string> }[] => {
+        const year = Number(rows[i].registration.birthDate.slice(0, 4));
+        return [
+          { teacherId: teacher.teacherId, subset: 'education', values: { educationLevel: '21', country: '156', institution: '南京师范大学', major: '小学教育', teacherTrainingMajor: '1', entryMonth: `${year + 18}-09`, graduationMonth: `${year + 22}-07`, degreeLevel: '4', studyMode: '01' } },
+          { teacherId: teacher.teacherId, subset: 'post', values: { postCategory: '1', postGrade: '11', startMonth: `${year + 24}-09` } },
+          { teacherId: teacher.teacherId, subset: 'work', values: { unitName: unit.name, startMonth: `${year + 24}-09`, post: '小学教师' } },
+        ];
+      }),
+    );
+    await tx.execute(sql`update teachers set highest_education = '21', highest_degree = '4' where unit_id = ${school.id}`);
+    await refreshCompleteness(tx, created.map((teacher) => teacher.teacherId));
+  }
+}
+
+async function demoActor(username: string): Promise<Actor> {
+  const db = await getDb();
+  const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.username, username));
+  const session = await loadSessionAccount(account.id, null);
+  return session!.actor;
+}
+
+/**
+ * One open transfer at each interesting step, through the services as users would take them, so a
+ * newcomer can walk the flow: into 西湖区 from 拱墅区 (same city) and from 南京 (another province).
+ */
+async function seedDemoTransfers(db: Database): Promise<void> {
+  for (const [schoolCode, county] of [['2133050001', '330105'], ['2132010001', '320102']]) {
+    const [school] = await db.select({ id: units.id }).from(units).where(eq(units.code, schoolCode));
+    const ids = (await db.select({ id: teachers.id }).from(teachers).where(eq(teachers.unitId, school.id)).orderBy(teachers.id)).map((row) => row.id);
+    await submitRecords(await demoActor(`${schoolCode}.admin`), { teacherIds: ids });
+    await approveRecords(await demoActor(`${county}.manager`), { teacherIds: ids, comment: '', sampled: [] });
+  }
+  const receiving = { primary: await demoActor('2133060001.manager'), junior: await demoActor('3133060001.manager') };
+  const parties = {
+    xihu: await demoActor('330106.manager'),
+    gongshu: await demoActor('330105.manager'),
+    gongshuSchool: await demoActor('2133050001.manager'),
+    zhejiang: await demoActor('330000.manager'),
+    nanjingSchool: await demoActor('2132010001.manager'),
+    xuanwu: await demoActor('320102.manager'),
+  };
+  const file = async (by: Actor, teacher: { name: string; birthDate: string; gender: '1' | '2' }, region: string, index: number, reason: string) => {
+    const idNumber = region === '330105' && index === 1 ? transferTeacherId : demoId(region, teacher.birthDate, 20 + index, teacher.gender);
+    return (await fileTransfer(by, { idNumber, name: teacher.name, kind: 'transfer', reason, postCategory: '1', postTitle: '小学教师', plannedArrivalMonth: '2027-02' })).transferId;
+  };
+  const step = (by: Actor, id: number, action: TransferStepInput['action'], extra: Partial<TransferStepInput> = {}) => takeTransferStep(by, { id, action, reason: '', leavingMonth: '', arrivalMonth: '', ...extra });
+  const [gongshu, nanjing] = transferDemoTeachers.map((group) => group.teachers);
+  // 待西湖区教育局确认
+  await file(receiving.primary, gongshu[0], '330105', 0, '夫妻两地分居，申请调入西湖区工作');
+  // 待调出校同意 (the teacher follows it on /me)
+  const sent = await file(receiving.primary, gongshu[1], '330105', 1, '本校数学学科缺编，经双方协商调入');
+  await step(parties.xihu, sent, 'confirm', { reason: '同意调入，请调出学校办理' });
+  // 待拱墅区教育局确认
+  const agreed = await file(receiving.junior, gongshu[2], '330105', 2, '初中部英语学科骨干教师引进');
+  await step(parties.xihu, agreed, 'confirm');
+  await step(parties.gongshuSchool, agreed, 'agree', { leavingMonth: '2027-01', reason: '同意调出' });
+  // 待调入校调档
+  const awaiting = await file(receiving.primary, gongshu[3], '330105', 3, '家庭住址变动，就近工作');
+  await step(parties.xihu, awaiting, 'confirm');
+  await step(parties.gongshuSchool, awaiting, 'agree', { leavingMonth: '2027-01' });
+  await step(parties.gongshu, awaiting, 'confirm', { reason: '同意' });
+  // Rejected by the sending school, with its reason.
+  const rejected = await file(receiving.primary, gongshu[4], '330105', 4, '个人申请');
+  await step(parties.xihu, rejected, 'confirm');
+  await step(parties.gongshuSchool, rejected, 'reject', { reason: '该教师担任毕业班班主任，本学年结束前不宜调出' });
+  // Across provinces: 待浙江省教育厅确认
+  await step(parties.xihu, await file(receiving.primary, nanjing[0], '320102', 0, '随配偶工作调动由南京调入杭州'), 'confirm');
+  // Across provinces: 待江苏省教育厅确认
+  const crossSending = await file(receiving.junior, nanjing[1], '320102', 1, '人才引进');
+  await step(parties.xihu, crossSending, 'confirm');
+  await step(parties.zhejiang, crossSending, 'confirm');
+  await step(parties.nanjingSchool, crossSending, 'agree', { leavingMonth: '2027-01' });
+  await step(parties.xuanwu, crossSending, 'confirm');
+}

@@ -1,0 +1,46 @@
+import type { Actor } from '@/lib/auth/actor';
+import { sql } from 'drizzle-orm';
+
+/**
+ * The inbox's contract with the domains: each domain owns the sources of its waiting work (in its
+ * inbox/queries.ts), read straight from the table that holds it, and the inbox lists the domains.
+ */
+export interface InboxItem {
+  id: string;
+  title: string;
+  detail?: string;
+  href: string;
+  at?: Date | null;
+  /** A reminder can be marked read right in the inbox. */
+  reminderId?: number;
+}
+
+export interface InboxGroup {
+  key: string;
+  label: string;
+  count: number;
+  /** Where the whole group is worked through. */
+  href: string;
+  items: InboxItem[];
+}
+
+export interface Waiting {
+  count: number;
+  items: InboxItem[];
+}
+
+/** One kind of waiting work. `load` answers the total and the first `limit` items; with limit 0 only the total is needed. */
+export interface InboxSource {
+  key: string;
+  label: string;
+  applies(actor: Actor): boolean;
+  href(actor: Actor): string;
+  load(actor: Actor, limit: number): Promise<Waiting>;
+}
+
+/** The total number of rows of a query, next to each of its first rows. */
+export const totalRows = sql<number>`(count(*) over ())::int`;
+
+export function waiting<T extends { total: number }>(rows: T[], toItem: (row: T) => InboxItem, limit: number): Waiting {
+  return { count: rows[0]?.total ?? 0, items: rows.slice(0, limit).map(toItem) };
+}

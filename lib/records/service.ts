@@ -1,0 +1,95 @@
+import 'server-only';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '@/lib/db';
+import { recordReviews, recordSupplements, teacherEntries, teachers, teacherVersions, type VersionKind, type VersionSnapshot } from '@/lib/db/schema';
+import type { Stage } from '@/lib/reference/school-types';
+import { completenessChecker, type CompletenessProblem } from '@/lib/teachers/completeness';
+import { catalogueFor } from '@/lib/teachers/service';
+import type { Actor } from '@/lib/auth/actor';
+import { ConflictError } from '@/lib/errors';
+import { diffSnapshots } from './diff';
+
+/* A record's history, shared by every flow that changes it: its timeline (record_reviews) and its versions. */
+
+export interface Reviewer {
+  accountId: number;
+  displayName: string;
+  unitName: string;
+}
+
+export function reviewerOf(actor: Actor): Reviewer {
+  return { accountId: actor.accountId, displayName: actor.displayName, unitName: actor.unitName };
+}
+
+export async function writeReviews(tx: Executor, reviewer: Reviewer, action: string, teacherIds: number[], comment: string | null): Promise<void> {
+  for (let start = 0; start < teacherIds.length; start += 2000) {
+    await tx.insert(recordReviews).values(
+      teacherIds.slice(start, start + 2000).map((teacherId) => ({ teacherId, action, comment: comment || null, accountId: reviewer.accountId, accountName: reviewer.displayName, unitName: reviewer.unitName })),
+    );
+  }
+}
+
+/** The effective record with all its entries, as a version freezes it. */
+export async function loadSnapshots(tx: Executor, teacherIds: number[]): Promise<Map<number, VersionSnapshot>> {
+  const snapshots = new Map<number, VersionSnapshot>();
+  if (teacherIds.length === 0) return snapshots;
+  for (const row of await tx.select({ id: teachers.id, record: teachers.record }).from(teachers).where(inArray(teachers.id, teacherIds))) {
+    snapshots.set(row.id, { record: row.record, entries: {} });
+  }
+  const entries = await tx
+    .select({ id: teacherEntries.id, teacherId: teacherEntries.teacherId, subset: teacherEntries.subset, values: teacherEntries.values })
+    .from(teacherEntries)
+    .where(inArray(teacherEntries.teacherId, teacherIds))
+    .orderBy(teacherEntries.id);
+  for (const entry of entries) (snapshots.get(entry.teacherId)!.entries[entry.subset] ??= []).push({ id: entry.id, values: entry.values });
+  return snapshots;
+}
+
+/**
+ * Freezes the current effective record as the next version. The version number moves only from the
+ * one read, so two approvals on the same record cannot both write version n+1.
+ */
+export async function createNextVersion(tx: Executor, teacherId: number, kind: VersionKind, approver: Actor): Promise<number> {
+  const [current] = await tx.select({ version: teachers.effectiveVersion }).from(teachers).where(eq(teachers.id, teacherId));
+  const [moved] = await tx
+    .update(teachers)
+    .set({ effectiveVersion: current.version + 1, updatedAt: new Date() })
+    .where(and(eq(teachers.id, teacherId), eq(teachers.effectiveVersion, current.version), eq(teachers.recordState, 'effective')))
+    .returning({ version: teachers.effectiveVersion });
+  if (!moved) throw new ConflictError('该记录刚被其他审核人处理，请刷新后重试');
+  const [previous] = await tx.select({ snapshot: teacherVersions.snapshot }).from(teacherVersions).where(and(eq(teacherVersions.teacherId, teacherId), eq(teacherVersions.version, current.version)));
+  const snapshot = (await loadSnapshots(tx, [teacherId])).get(teacherId)!;
+  await tx.insert(teacherVersions).values({
+    teacherId,
+    version: moved.version,
+    kind,
+    snapshot,
+    diff: diffSnapshots(previous?.snapshot ?? null, snapshot),
+    approvedBy: approver.accountId,
+    approvedByName: `${approver.displayName}（${approver.unitName}）`,
+  });
+  return moved.version;
+}
+
+/**
+ * 待补充 after a move into another province: what the record's own province requires and the record
+ * lacks, checked against the record as it is now. Writes (or clears) the record's row and answers the problems.
+ */
+export async function checkSupplements(tx: Executor, teacherId: number): Promise<CompletenessProblem[]> {
+  const [teacher] = await tx.select({ unitId: teachers.unitId, provinceUnitId: teachers.provinceUnitId, stage: teachers.stage, record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
+  const snapshot = (await loadSnapshots(tx, [teacherId])).get(teacherId)!;
+  const entries = Object.fromEntries(Object.entries(snapshot.entries).map(([subset, list]) => [subset, list.map((entry) => entry.values)]));
+  const problems = completenessChecker(await catalogueFor({ provinceUnitId: teacher.provinceUnitId, stage: teacher.stage as Stage }, tx))(teacher.record, entries);
+  if (problems.length === 0) await tx.delete(recordSupplements).where(eq(recordSupplements.teacherId, teacherId));
+  else {
+    const stored = problems.map(({ subset, subsetLabel, field, fieldLabel, message }) => ({ subset, subsetLabel, field, fieldLabel, message }));
+    await tx.insert(recordSupplements).values({ teacherId, unitId: teacher.unitId, problems: stored }).onConflictDoUpdate({ target: recordSupplements.teacherId, set: { unitId: teacher.unitId, problems: stored } });
+  }
+  return problems;
+}
+
+/** After an addition or a change took effect: a record that was waiting for 待补充 is checked again. */
+export async function refreshSupplements(tx: Executor, teacherId: number): Promise<void> {
+  const [waiting] = await tx.select({ teacherId: recordSupplements.teacherId }).from(recordSupplements).where(eq(recordSupplements.teacherId, teacherId));
+  if (waiting) await checkSupplements(tx, teacherId);
+}

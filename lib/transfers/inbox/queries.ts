@@ -1,0 +1,65 @@
+import 'server-only';
+import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { recordSupplements, teachers, transfers } from '@/lib/db/schema';
+import { can } from '@/lib/auth/policy';
+import { caseVisibleTo } from '@/lib/auth/relations';
+import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { overdueDays, transferStateNames } from '@/lib/transfers/chain';
+
+/** 教师调动's waiting work: every step is an item for the unit whose turn it is; overdue steps reach the superiors. */
+export const transferInboxSources: InboxSource[] = [
+  {
+    key: 'transfer.step',
+    label: '待办理的教师调动',
+    applies: (actor) => can(actor, 'transfer.act'),
+    href: () => '/transfers?view=waiting',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: transfers.id, name: transfers.teacherName, state: transfers.state, from: transfers.sendingSchoolName, to: transfers.receivingSchoolName, at: transfers.stateSince, total: totalRows })
+        .from(transfers)
+        .where(and(eq(transfers.waitingUnitId, actor.unitId), isNotNull(transfers.waitingUnitId)))
+        .orderBy(asc(transfers.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `tr${row.id}`, title: `${row.name}：${row.from} → ${row.to}`, detail: transferStateNames[row.state], href: `/transfers/${row.id}`, at: row.at }), limit);
+    },
+  },
+  {
+    key: 'transfer.overdue',
+    label: `下级超过 ${overdueDays} 天未办理的调动`,
+    applies: (actor) => can(actor, 'transfer.view') && actor.unitKind === 'authority',
+    href: () => '/transfers?view=all&state=overdue',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: transfers.id, name: transfers.teacherName, state: transfers.state, at: transfers.stateSince, total: totalRows })
+        .from(transfers)
+        .where(
+          and(
+            isNotNull(transfers.waitingUnitId),
+            sql`${transfers.waitingUnitId} <> ${actor.unitId}`,
+            lt(transfers.stateSince, sql`now() - make_interval(days => ${overdueDays})`),
+            caseVisibleTo(actor, [transfers.sendingSchoolPath, transfers.receivingSchoolPath]),
+          ),
+        )
+        .orderBy(asc(transfers.stateSince))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `to${row.id}`, title: row.name, detail: `${transferStateNames[row.state]}，已超期`, href: `/transfers/${row.id}`, at: row.at }), limit);
+    },
+  },
+  {
+    key: 'record.supplement',
+    label: '调入后待补充的信息',
+    applies: (actor) => actor.unitKind === 'school' && (actor.role === 'manager' || actor.role === 'sysadmin'),
+    href: () => '/teachers',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: recordSupplements.teacherId, name: teachers.name, problems: recordSupplements.problems, at: recordSupplements.createdAt, total: totalRows })
+        .from(recordSupplements)
+        .innerJoin(teachers, eq(teachers.id, recordSupplements.teacherId))
+        .where(eq(recordSupplements.unitId, actor.unitId))
+        .orderBy(asc(recordSupplements.teacherId))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `s${row.id}`, title: row.name, detail: `待补充：${row.problems.map((p) => p.fieldLabel ?? p.subsetLabel).slice(0, 5).join('、')}`, href: `/teachers/${row.id}`, at: row.at }), limit);
+    },
+  },
+];

@@ -1,0 +1,337 @@
+import 'server-only';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { getDb, rowsOf, type Executor } from '@/lib/db';
+import { accounts, changeRequests, recordAdditions, teacherEntries, teacherFieldChanges, teachers, transferAttachments, transfers, units, type StoredRecord, type TransferState } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/policy';
+import { caseVisibleTo, competentAuthorityOf } from '@/lib/auth/relations';
+import { recordAudit } from '@/lib/audit/service';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { basicSubsetKey } from '@/lib/indicators/catalogue';
+import { codeTables } from '@/lib/indicators/code-tables';
+import { maskIdNumber } from '@/lib/reference/id-number';
+import { checkSupplements, createNextVersion, reviewerOf, writeReviews } from '@/lib/records/service';
+import { idNumberHash } from '@/lib/teachers/identity';
+import { getSchoolTarget, lockTeacher } from '@/lib/teachers/service';
+import { applyRollupDeltas } from '@/lib/units/service';
+import { recordCaseOpened, transition } from '@/lib/workflow/service';
+import { openTransferStates, transferChain, transferParties, transferPartyLabels, waitingUnitOf, type TransferSubject } from './chain';
+import { maxAttachmentBytes, type FileTransferInput, type FindTransferTeacherInput, type TransferCandidate, type TransferStepInput } from './schemas';
+
+/** 人员状态 of teachers who have left the education system: they are re-hired, not transferred. */
+const leftStatuses = new Set(codeTables.personnelStatus.filter((item) => ['离职', '退休', '死亡'].includes(item.name)).map((item) => item.code));
+
+/** Lookups that find nobody, per account and hour, before lookups stop (finding a teacher must not become a way to test ID numbers). */
+export const transferLookupMissBudget = 30;
+
+interface FoundTeacher {
+  id: number;
+  name: string;
+  gender: string;
+  idNumberMasked: string;
+  unitId: number;
+  unitPath: string;
+  unitName: string;
+  recordState: 'draft' | 'submitted' | 'effective';
+  personnelStatus: string | null;
+}
+
+/**
+ * The receiving school finds a teacher by ID number and name together; a near miss says no more than
+ * a miss. Misses are audited and limited per hour.
+ */
+async function findTeacher(executor: Executor, actor: Actor, input: FindTransferTeacherInput): Promise<FoundTeacher> {
+  assertCan(actor, 'transfer.file');
+  const [misses] = rowsOf<{ n: number }>(
+    await executor.execute(sql`select count(*)::int as n from audit_log where action = 'transfer.lookup.miss' and actor_account_id = ${actor.accountId} and occurred_at > now() - interval '1 hour'`),
+  );
+  if (misses.n >= transferLookupMissBudget) throw new ForbiddenError(`一小时内查无此人已达 ${transferLookupMissBudget} 次，为防止探测证件号码，本账号暂停查找 1 小时。`);
+  const [row] = await executor
+    .select({
+      id: teachers.id,
+      name: teachers.name,
+      gender: teachers.gender,
+      idNumberMasked: teachers.idNumberMasked,
+      unitId: teachers.unitId,
+      unitPath: teachers.unitPath,
+      unitName: units.name,
+      recordState: teachers.recordState,
+      personnelStatus: teachers.personnelStatus,
+    })
+    .from(teachers)
+    .innerJoin(units, eq(units.id, teachers.unitId))
+    .where(and(eq(teachers.idNumberHash, idNumberHash(input.idNumber)), eq(teachers.name, input.name)));
+  if (!row) {
+    await recordAudit(await getDb(), actor, { action: 'transfer.lookup.miss', detail: { idNumber: maskIdNumber(input.idNumber) } });
+    throw new NotFoundError('未找到证件号码与姓名都相符的教师，请核对后重试');
+  }
+  return { ...row, idNumberMasked: row.idNumberMasked! };
+}
+
+/** Step 0: what the receiving school may see of the teacher before filing (name, masked ID, gender, school). */
+export async function findTransferTeacher(actor: Actor, input: FindTransferTeacherInput): Promise<TransferCandidate> {
+  const db = await getDb();
+  const found = await findTeacher(db, actor, input);
+  if (found.unitId === actor.unitId) throw new ValidationError('该教师已在本校，无需调动', { idNumber: ['该教师已在本校'] });
+  await recordAudit(db, actor, { action: 'transfer.lookup', unitPath: found.unitPath, targetType: 'teacher', targetId: found.id, detail: { idNumber: found.idNumberMasked } });
+  return { name: found.name, idNumberMasked: found.idNumberMasked, gender: found.gender, schoolName: found.unitName };
+}
+
+async function provinceIdOf(executor: Executor, path: string): Promise<number | null> {
+  const ids = path.split('.').map(Number);
+  const [row] = await executor.select({ id: units.id }).from(units).where(and(inArray(units.id, ids), eq(units.tier, 'province')));
+  return row?.id ?? null;
+}
+
+/** Why a record cannot be transferred now, or null. */
+async function transferBlocker(tx: Executor, teacher: FoundTeacher): Promise<string | null> {
+  if (teacher.recordState !== 'effective') return '该教师的信息尚未审核生效，须由所在学校完成采集审核后才能调动';
+  if (teacher.personnelStatus && leftStatuses.has(teacher.personnelStatus)) return '该教师已离开教育系统（离职、退休或死亡），不能调动';
+  const [pendingAddition] = await tx.select({ id: recordAdditions.id }).from(recordAdditions).where(and(eq(recordAdditions.teacherId, teacher.id), inArray(recordAdditions.state, ['pending_school', 'pending_authority']))).limit(1);
+  const [pendingChange] = await tx.select({ id: changeRequests.id }).from(changeRequests).where(and(eq(changeRequests.teacherId, teacher.id), eq(changeRequests.state, 'pending'))).limit(1);
+  if (pendingAddition || pendingChange) return '该教师有待审批的新增信息或变更申请，须等其审批完成后才能调动';
+  return null;
+}
+
+export interface FiledAttachment {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+const pdfMagic = [0x25, 0x50, 0x44, 0x46];
+const jpegMagic = [0xff, 0xd8, 0xff];
+
+function checkAttachment(file: FiledAttachment): { contentType: string } {
+  if (file.bytes.byteLength > maxAttachmentBytes) throw new ValidationError('附件不能超过 5 MB', { attachment: [`附件为 ${(file.bytes.byteLength / 1024 / 1024).toFixed(1)} MB，不能超过 5 MB`] });
+  if (pdfMagic.every((byte, i) => file.bytes[i] === byte)) return { contentType: 'application/pdf' };
+  if (jpegMagic.every((byte, i) => file.bytes[i] === byte)) return { contentType: 'image/jpeg' };
+  throw new ValidationError('附件须为 PDF 或 JPG 文件', { attachment: ['附件须为 PDF 或 JPG 文件'] });
+}
+
+/**
+ * Step 1 (seed 七(一)1): the receiving school files the request. One open transfer per teacher: the
+ * partial unique index decides between two schools filing at the same moment.
+ */
+export async function fileTransfer(actor: Actor, input: FileTransferInput, attachment?: FiledAttachment | null): Promise<{ transferId: number }> {
+  assertCan(actor, 'transfer.file');
+  const stored = attachment && attachment.bytes.byteLength > 0 ? { ...checkAttachment(attachment), file: attachment } : null;
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const teacher = await findTeacher(tx, actor, input);
+    if (teacher.unitId === actor.unitId) throw new ValidationError('该教师已在本校，无需调动', { idNumber: ['该教师已在本校'] });
+    // The row lock orders this filing against additions and change requests filed at the same moment.
+    await lockTeacher(tx, teacher.id);
+    const blocker = await transferBlocker(tx, teacher);
+    if (blocker) throw new ConflictError(blocker);
+    const receiving = await getSchoolTarget(tx, actor.unitId);
+    const [sendingUnit] = await tx.select({ parentId: units.parentId }).from(units).where(eq(units.id, teacher.unitId));
+    const [receivingUnit] = await tx.select({ parentId: units.parentId }).from(units).where(eq(units.id, receiving.id));
+    const subject: TransferSubject = {
+      sendingSchoolId: teacher.unitId,
+      sendingAuthorityId: competentAuthorityOf(sendingUnit),
+      sendingProvinceId: await provinceIdOf(tx, teacher.unitPath),
+      receivingSchoolId: receiving.id,
+      receivingAuthorityId: competentAuthorityOf(receivingUnit),
+      receivingProvinceId: receiving.provinceUnitId,
+      crossProvince: false,
+    };
+    subject.crossProvince = subject.sendingProvinceId !== subject.receivingProvinceId;
+    const [created] = await tx
+      .insert(transfers)
+      .values({
+        kind: input.kind,
+        teacherId: teacher.id,
+        teacherName: teacher.name,
+        teacherIdMasked: teacher.idNumberMasked,
+        teacherGender: teacher.gender,
+        sendingSchoolPath: teacher.unitPath,
+        sendingSchoolName: teacher.unitName,
+        receivingSchoolPath: receiving.path,
+        receivingSchoolName: receiving.name,
+        ...subject,
+        reason: input.reason,
+        postCategory: input.postCategory,
+        postTitle: input.postTitle || null,
+        plannedArrivalMonth: input.plannedArrivalMonth,
+        waitingUnitId: waitingUnitOf(subject, 'filed'),
+        filedBy: actor.accountId,
+        filedByName: actor.displayName,
+      })
+      .onConflictDoNothing()
+      .returning({ id: transfers.id });
+    if (!created) throw new ConflictError('该教师已有正在办理的调动，须等其办结后才能再次申请');
+    if (stored) await tx.insert(transferAttachments).values({ transferId: created.id, fileName: stored.file.name.slice(0, 200), contentType: stored.contentType, content: Buffer.from(stored.file.bytes), byteSize: stored.file.bytes.byteLength });
+    await recordCaseOpened(tx, actor, 'transfer', created.id, 'filed', input.reason);
+    await recordAudit(tx, actor, { action: 'transfer.file', unitPath: receiving.path, targetType: 'transfer', targetId: created.id, detail: { teacher: teacher.name, idNumber: teacher.idNumberMasked, from: teacher.unitName, to: receiving.name } });
+    return { transferId: created.id };
+  });
+}
+
+export interface LoadedTransfer extends TransferSubject {
+  id: number;
+  state: TransferState;
+  teacherId: number;
+  teacherName: string;
+  sendingSchoolPath: string;
+  sendingSchoolName: string;
+  receivingSchoolPath: string;
+  receivingSchoolName: string;
+  plannedArrivalMonth: string;
+  leavingMonth: string | null;
+  postTitle: string | null;
+}
+
+/** A transfer one of whose parties lies in the actor's jurisdiction; anyone else gets "not found". */
+export async function loadVisibleTransfer(executor: Executor, actor: Actor, transferId: number): Promise<LoadedTransfer> {
+  const [row] = await executor
+    .select({
+      id: transfers.id,
+      state: transfers.state,
+      teacherId: transfers.teacherId,
+      teacherName: transfers.teacherName,
+      crossProvince: transfers.crossProvince,
+      sendingSchoolId: transfers.sendingSchoolId,
+      sendingSchoolPath: transfers.sendingSchoolPath,
+      sendingSchoolName: transfers.sendingSchoolName,
+      sendingAuthorityId: transfers.sendingAuthorityId,
+      sendingProvinceId: transfers.sendingProvinceId,
+      receivingSchoolId: transfers.receivingSchoolId,
+      receivingSchoolPath: transfers.receivingSchoolPath,
+      receivingSchoolName: transfers.receivingSchoolName,
+      receivingAuthorityId: transfers.receivingAuthorityId,
+      receivingProvinceId: transfers.receivingProvinceId,
+      plannedArrivalMonth: transfers.plannedArrivalMonth,
+      leavingMonth: transfers.leavingMonth,
+      postTitle: transfers.postTitle,
+    })
+    .from(transfers)
+    .where(and(eq(transfers.id, transferId), caseVisibleTo(actor, [transfers.sendingSchoolPath, transfers.receivingSchoolPath])));
+  if (!row) throw new NotFoundError('该调动不存在或不在您的管辖范围内');
+  return row;
+}
+
+/**
+ * Every step after filing, by the party whose turn it is (transferChain): confirm, agree (with the
+ * leaving month), reject (with a reason), withdraw, and receive, which completes the transfer.
+ */
+export async function takeTransferStep(actor: Actor, input: TransferStepInput): Promise<{ state: TransferState }> {
+  assertCan(actor, 'transfer.view');
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const transfer = await loadVisibleTransfer(tx, actor, input.id);
+    const now = new Date();
+    const arrivalMonth = input.arrivalMonth || transfer.plannedArrivalMonth;
+    if (input.action === 'receive' && transfer.leavingMonth && arrivalMonth < transfer.leavingMonth) {
+      throw new ValidationError('到岗年月不能早于离校年月', { arrivalMonth: [`不能早于离校年月 ${transfer.leavingMonth}`] });
+    }
+    const step = await transition(tx, actor, {
+      flow: 'transfer',
+      chain: transferChain,
+      parties: transferParties,
+      partyLabels: transferPartyLabels,
+      subject: transfer,
+      action: input.action,
+      reason: input.reason,
+      detail: input.action === 'agree' ? { leavingMonth: input.leavingMonth } : input.action === 'receive' ? { arrivalMonth } : undefined,
+      async advance(tx, step) {
+        const closed = !openTransferStates.includes(step.to);
+        const moved = await tx
+          .update(transfers)
+          .set({
+            state: step.to,
+            stateSince: now,
+            waitingUnitId: waitingUnitOf(transfer, step.to),
+            ...(closed ? { closedAt: now } : {}),
+            ...(step.to === 'rejected' ? { rejectionReason: input.reason } : {}),
+            ...(input.action === 'agree' ? { leavingMonth: input.leavingMonth } : {}),
+            ...(step.to === 'completed' ? { arrivalMonth } : {}),
+          })
+          .where(and(eq(transfers.id, transfer.id), eq(transfers.state, transfer.state)))
+          .returning({ id: transfers.id });
+        if (moved.length === 0) return false;
+        if (step.to === 'completed') await completeTransfer(tx, actor, { ...transfer, leavingMonth: transfer.leavingMonth ?? arrivalMonth }, arrivalMonth);
+        return true;
+      },
+      audit: { unitPath: transfer.receivingSchoolPath, targetType: 'transfer', targetId: transfer.id, detail: { teacher: transfer.teacherName } },
+    });
+    return { state: step.to };
+  });
+}
+
+/**
+ * 调档: in the step's transaction the record moves to the receiving school with its history. The
+ * statistics trigger follows the row; the subtree totals move here; the open 工作经历 entry is closed
+ * and one at the new school opened; 进本校年月 becomes the arrival month; a version of kind transfer
+ * holds the diff; the login stays the same.
+ */
+async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTransfer & { leavingMonth: string }, arrivalMonth: string): Promise<void> {
+  const [teacher] = await tx
+    .select({ id: teachers.id, unitId: teachers.unitId, unitPath: teachers.unitPath, accountId: teachers.accountId, record: teachers.record, complete: teachers.complete, recordState: teachers.recordState })
+    .from(teachers)
+    .where(eq(teachers.id, transfer.teacherId))
+    .for('update');
+  if (!teacher || teacher.unitId !== transfer.sendingSchoolId || teacher.recordState !== 'effective') throw new ConflictError('该教师的记录已发生变化，无法完成调动，请联系调出学校核实');
+  const target = await getSchoolTarget(tx, transfer.receivingSchoolId);
+  const basic = { ...(teacher.record[basicSubsetKey] ?? {}) };
+  const previousJoin = basic.joinSchoolDate ?? null;
+  basic.joinSchoolDate = arrivalMonth;
+  const record: StoredRecord = { ...teacher.record, [basicSubsetKey]: basic };
+  const [moved] = await tx
+    .update(teachers)
+    .set({
+      unitId: target.id,
+      unitPath: target.path,
+      provinceUnitId: target.provinceUnitId,
+      stage: target.stage,
+      schoolTypeCode: target.schoolTypeCode,
+      ownership: target.ownership,
+      record,
+      revision: sql`${teachers.revision} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(teachers.id, teacher.id), eq(teachers.unitId, transfer.sendingSchoolId)))
+    .returning({ id: teachers.id });
+  if (!moved) throw new ConflictError('该教师的记录已发生变化，无法完成调动');
+  if (teacher.accountId) await tx.update(accounts).set({ unitId: target.id, updatedAt: new Date() }).where(eq(accounts.id, teacher.accountId));
+  const move = { teachers: 1, accounts: teacher.accountId ? 1 : 0, recordsEffective: 1, recordsComplete: teacher.complete ? 1 : 0 };
+  await applyRollupDeltas(tx, [
+    { path: teacher.unitPath, teachers: -move.teachers, accounts: -move.accounts, recordsEffective: -move.recordsEffective, recordsComplete: -move.recordsComplete },
+    { path: target.path, ...move },
+  ]);
+  const changes: (typeof teacherFieldChanges.$inferInsert)[] = [];
+  const author = { accountId: actor.accountId, accountName: actor.displayName, source: 'system' as const };
+  if (previousJoin !== arrivalMonth) changes.push({ teacherId: teacher.id, subset: basicSubsetKey, entryId: null, field: 'joinSchoolDate', oldValue: previousJoin, newValue: arrivalMonth, ...author });
+  const open = await tx
+    .update(teacherEntries)
+    .set({ values: sql`${teacherEntries.values} || jsonb_build_object('endMonth', ${transfer.leavingMonth}::text)`, updatedAt: new Date() })
+    .where(and(eq(teacherEntries.teacherId, teacher.id), eq(teacherEntries.subset, 'work'), sql`coalesce(${teacherEntries.values}->>'endMonth', '') = ''`))
+    .returning({ id: teacherEntries.id });
+  for (const entry of open) changes.push({ teacherId: teacher.id, subset: 'work', entryId: entry.id, field: 'endMonth', oldValue: null, newValue: transfer.leavingMonth, ...author });
+  const opened = { unitName: target.name, startMonth: arrivalMonth, ...(transfer.postTitle ? { post: transfer.postTitle } : {}) };
+  const [entry] = await tx.insert(teacherEntries).values({ teacherId: teacher.id, subset: 'work', values: opened }).returning({ id: teacherEntries.id });
+  for (const [field, value] of Object.entries(opened)) changes.push({ teacherId: teacher.id, subset: 'work', entryId: entry.id, field, oldValue: null, newValue: value, ...author });
+  await tx.insert(teacherFieldChanges).values(changes);
+  const version = await createNextVersion(tx, teacher.id, 'transfer', actor);
+  await writeReviews(tx, reviewerOf(actor), 'transfer.complete', [teacher.id], `由“${transfer.sendingSchoolName}”调入“${target.name}”，生成第 ${version} 版`);
+  // Fields the new province (or stage) requires and the record lacks wait as 待补充 at the new school.
+  await checkSupplements(tx, teacher.id);
+  await recordAudit(tx, actor, { action: 'transfer.complete', unitPath: target.path, targetType: 'teacher', targetId: teacher.id, detail: { transferId: transfer.id, from: transfer.sendingSchoolName, to: target.name, version } });
+}
+
+/** The record is read-only while a transfer is open, except through the flow. */
+export async function assertNoOpenTransfer(executor: Executor, teacherId: number): Promise<void> {
+  const [open] = await executor.select({ id: transfers.id }).from(transfers).where(and(eq(transfers.teacherId, teacherId), inArray(transfers.state, openTransferStates))).limit(1);
+  if (open) throw new ConflictError('该教师正在办理调动，调动办结前记录只读');
+}
+
+/** The filing's attachment, for the parties' staff only. */
+export async function readTransferAttachment(actor: Actor, transferId: number): Promise<{ fileName: string; contentType: string; content: Buffer }> {
+  assertCan(actor, 'transfer.view');
+  const db = await getDb();
+  const transfer = await loadVisibleTransfer(db, actor, transferId);
+  const [file] = await db.select({ fileName: transferAttachments.fileName, contentType: transferAttachments.contentType, content: transferAttachments.content }).from(transferAttachments).where(eq(transferAttachments.transferId, transfer.id));
+  if (!file) throw new NotFoundError('该调动没有附件');
+  await recordAudit(db, actor, { action: 'transfer.attachment.view', unitPath: transfer.receivingSchoolPath, targetType: 'transfer', targetId: transfer.id });
+  return file;
+}
