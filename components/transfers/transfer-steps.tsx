@@ -36,7 +36,7 @@ export function TransferSteps({ transferId, actions, plannedArrivalMonth }: { tr
         action: step.action,
         reason,
         leavingMonth: step.action === 'agree' ? month : '',
-        arrivalMonth: step.action === 'receive' ? month || plannedArrivalMonth : '',
+        arrivalMonth: step.action === 'receive' ? month : '',
       });
       if (!result.ok) {
         setErrors(Object.fromEntries(Object.entries(result.fieldErrors ?? {}).map(([key, list]) => [key, list[0]])));
@@ -49,7 +49,8 @@ export function TransferSteps({ transferId, actions, plannedArrivalMonth }: { tr
 
   const start = (step: StepButton) => {
     setReason('');
-    setMonth(step.action === 'receive' ? plannedArrivalMonth : '');
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    setMonth(step.action === 'receive' ? (plannedArrivalMonth < thisMonth ? plannedArrivalMonth : thisMonth) : '');
     setErrors({});
     setMessage(null);
     setOpen(step);

@@ -11,6 +11,7 @@ import { loadSessionAccount } from '@/lib/auth/queries';
 import { approveRecords, submitRecords } from '@/lib/collection/review/service';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
 import type { TransferStepInput } from '@/lib/transfers/schemas';
+import { todayIso } from '@/lib/indicators/form-schema';
 import { accounts, teacherEntries, teachers, units } from '@/lib/db/schema';
 import { getSchoolTarget, refreshCompleteness } from '@/lib/teachers/service';
 import { insertTeachers } from '@/lib/teachers/registration/service';
@@ -275,6 +276,9 @@ async function seedTransferDemoTeachers(tx: Executor): Promise<void> {
   }
 }
 
+/** The sending schools set the leaving month to the month the demo is written. */
+const thisMonth = () => todayIso().slice(0, 7);
+
 async function demoActor(username: string): Promise<Actor> {
   const db = await getDb();
   const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.username, username));
@@ -316,11 +320,11 @@ async function seedDemoTransfers(db: Database): Promise<void> {
   // 待拱墅区教育局确认
   const agreed = await file(receiving.junior, gongshu[2], '330105', 2, '初中部英语学科骨干教师引进');
   await step(parties.xihu, agreed, 'confirm');
-  await step(parties.gongshuSchool, agreed, 'agree', { leavingMonth: '2027-01', reason: '同意调出' });
+  await step(parties.gongshuSchool, agreed, 'agree', { leavingMonth: thisMonth(), reason: '同意调出' });
   // 待调入校调档
   const awaiting = await file(receiving.primary, gongshu[3], '330105', 3, '家庭住址变动，就近工作');
   await step(parties.xihu, awaiting, 'confirm');
-  await step(parties.gongshuSchool, awaiting, 'agree', { leavingMonth: '2027-01' });
+  await step(parties.gongshuSchool, awaiting, 'agree', { leavingMonth: thisMonth() });
   await step(parties.gongshu, awaiting, 'confirm', { reason: '同意' });
   // Rejected by the sending school, with its reason.
   const rejected = await file(receiving.primary, gongshu[4], '330105', 4, '个人申请');
@@ -332,6 +336,6 @@ async function seedDemoTransfers(db: Database): Promise<void> {
   const crossSending = await file(receiving.junior, nanjing[1], '320102', 1, '人才引进');
   await step(parties.xihu, crossSending, 'confirm');
   await step(parties.zhejiang, crossSending, 'confirm');
-  await step(parties.nanjingSchool, crossSending, 'agree', { leavingMonth: '2027-01' });
+  await step(parties.nanjingSchool, crossSending, 'agree', { leavingMonth: thisMonth() });
   await step(parties.xuanwu, crossSending, 'confirm');
 }

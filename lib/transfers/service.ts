@@ -9,6 +9,7 @@ import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { codeTables } from '@/lib/indicators/code-tables';
+import { todayIso } from '@/lib/indicators/form-schema';
 import { maskIdNumber } from '@/lib/reference/id-number';
 import { checkSupplements, createNextVersion, reviewerOf, writeReviews } from '@/lib/records/service';
 import { idNumberHash } from '@/lib/teachers/identity';
@@ -221,9 +222,12 @@ export async function takeTransferStep(actor: Actor, input: TransferStepInput): 
   return db.transaction(async (tx) => {
     const transfer = await loadVisibleTransfer(tx, actor, input.id);
     const now = new Date();
-    const arrivalMonth = input.arrivalMonth || transfer.plannedArrivalMonth;
-    if (input.action === 'receive' && transfer.leavingMonth && arrivalMonth < transfer.leavingMonth) {
-      throw new ValidationError('到岗年月不能早于离校年月', { arrivalMonth: [`不能早于离校年月 ${transfer.leavingMonth}`] });
+    const thisMonth = todayIso().slice(0, 7);
+    const arrivalMonth = input.arrivalMonth || (transfer.plannedArrivalMonth < thisMonth ? transfer.plannedArrivalMonth : thisMonth);
+    if (input.action === 'receive') {
+      // 进本校年月 takes this value, and a record month may not lie in the future.
+      if (arrivalMonth > thisMonth) throw new ValidationError('到岗年月不能晚于本月', { arrivalMonth: [`不能晚于本月（${thisMonth}）`] });
+      if (transfer.leavingMonth && arrivalMonth < transfer.leavingMonth) throw new ValidationError('到岗年月不能早于离校年月', { arrivalMonth: [`不能早于离校年月 ${transfer.leavingMonth}`] });
     }
     const step = await transition(tx, actor, {
       flow: 'transfer',
