@@ -20,7 +20,9 @@ import { parseStatFilters } from '@/lib/statistics/schemas';
 import { getTeacherRecord, listTeachers } from '@/lib/teachers/queries';
 import { measure, type Timing } from './bench-timing';
 import { timeTeacherImport } from './bench-teacher-import';
-import { applyRollupDeltas } from '@/lib/units/service';
+import { applyRollupDeltas, rebuildRollups } from '@/lib/units/service';
+import { getTransferYearTotals, listTransfers } from '@/lib/transfers/queries';
+import { takeTransferStep } from '@/lib/transfers/service';
 import { ensureAuthSecret } from './runtime-env';
 
 // The keys for personal data at rest (and the audit seals), as the server has them.
@@ -124,6 +126,8 @@ async function main() {
     await db.transaction((tx) => applyRollupDeltas(tx, (rawPaths as unknown as { unit_path: string }[]).map((row) => ({ path: row.unit_path, recordsSubmitted: -1, recordsEffective: 1 }))));
   } else console.log(`| one approval | only ${available} effective records in the county's schools (${need} needed): skipped | | | | |`);
 
+  await benchTransfers(ministry, county);
+
   if (values.base && !values.only) {
     const password = 'Bench#2026http';
     for (const user of [ministry, province, county]) {
@@ -159,6 +163,54 @@ async function main() {
     console.log(`\n${importRows}-row teacher import (${result.megabytes.toFixed(1)} MB xlsx): validation ${result.validateSeconds.toFixed(1)} s, import ${result.importSeconds.toFixed(1)} s (${result.status}); ${result.rowsPerSecond.toFixed(0)} rows/s end to end`);
   }
   await closeConnection();
+}
+
+/** 调动管理 lists, the dashboard's transfer figures and one completion, beside the raw SQL for each. */
+async function benchTransfers(ministry: Actor, county: Actor) {
+  const { db } = await getConnection();
+  const [{ n }] = await db.execute(sql`select count(*)::int as n from transfers`).then((r) => r as unknown as { n: number }[]);
+  if (n === 0) return console.log('| 调动管理 | no transfers loaded (npm run seed:scale loads them): skipped | | | | |');
+  const rawList = (where: ReturnType<typeof sql>) => async () => {
+    await db.execute(sql`select id, kind, state, teacher_name, teacher_id_masked, sending_school_name, receiving_school_name, cross_province, filed_at, state_since, waiting_unit_id from transfers where ${where} order by id desc limit 51`);
+  };
+  const inCounty = sql`(sending_school_path <@ ${county.unitPath}::ltree or receiving_school_path <@ ${county.unitPath}::ltree)`;
+  await compare(`调动管理, county (西湖区), all of ${n.toLocaleString('en')} transfers`, () => listTransfers(county, { view: 'all' }), rawList(inCounty));
+  await compare('调动管理, county, 待我处理', () => listTransfers(county, { view: 'waiting' }), rawList(sql`waiting_unit_id = ${county.unitId}`));
+  await compare('调动管理, county, overdue', () => listTransfers(county, { view: 'all', state: 'overdue' }), rawList(sql`${inCounty} and state in ('filed','receiving_province','sent','sending_agreed','sending_province','awaiting_file') and state_since < now() - interval '10 days'`));
+  await compare('调动管理, ministry, all', () => listTransfers(ministry, { view: 'all' }), rawList(sql`true`));
+  await compare('调动管理, ministry, overdue', () => listTransfers(ministry, { view: 'all', state: 'overdue' }), rawList(sql`state in ('filed','receiving_province','sent','sending_agreed','sending_province','awaiting_file') and state_since < now() - interval '10 days'`));
+  const rawTotals = (where: ReturnType<typeof sql>) => async () => {
+    await db.execute(sql`select count(*) filter (where state = 'completed'), count(*) filter (where state not in ('completed','rejected','withdrawn')) from transfers where ${where} and (state not in ('completed','rejected','withdrawn') or closed_at >= date_trunc('year', now()))`);
+  };
+  await compare('dashboard transfer figures, county', () => getTransferYearTotals(county), rawTotals(inCounty));
+  await compare('dashboard transfer figures, ministry', () => getTransferYearTotals(ministry), rawTotals(sql`true`));
+
+  // One completion per sample, each on a different transfer waiting for its file, by the receiving
+  // school's manager: conditional transition, the move, totals, statistics, work history, version, audit.
+  const completionRuns = 30;
+  const waiting = await db.execute(sql`
+    select tr.id, tr.teacher_id, u.code, r.path as receiving_path, r.id as receiving_id from transfers tr
+    join teachers t on t.id = tr.teacher_id and t.unit_id = tr.sending_school_id and t.record_state = 'effective'
+    join units u on u.id = tr.receiving_school_id join units r on r.id = tr.receiving_school_id
+    where tr.state = 'awaiting_file' order by tr.id limit ${completionRuns * 2 + 2}`).then((r) => r as unknown as { id: number; teacher_id: number; code: string; receiving_path: string; receiving_id: number }[]);
+  if (waiting.length < completionRuns * 2 + 2) return console.log(`| one transfer completion | only ${waiting.length} transfers waiting for their file: skipped | | | | |`);
+  const managers = new Map<string, Actor>();
+  for (const row of waiting) if (!managers.has(row.code)) managers.set(row.code, await actor(`${row.code}.manager`));
+  let next = 0;
+  const ours = await measure(completionRuns, async () => {
+    const row = waiting[next++];
+    await takeTransferStep(managers.get(row.code)!, { id: Number(row.id), action: 'receive', reason: '', leavingMonth: '', arrivalMonth: '' });
+  });
+  const raw = await measure(completionRuns, async () => {
+    const row = waiting[next++];
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`update transfers set state = 'completed', closed_at = now(), waiting_unit_id = null where id = ${Number(row.id)} and state = 'awaiting_file'`);
+      await tx.execute(sql`update teachers set unit_id = ${Number(row.receiving_id)}, unit_path = ${row.receiving_path}::ltree where id = ${Number(row.teacher_id)}`);
+    });
+  });
+  console.log(`| one transfer completion (transition, move, totals, statistics, work history, version, audit; ${completionRuns} runs) | ${ms(ours)} | ${ms(raw)} | ${(ours.p95 / raw.p95).toFixed(2)} |`);
+  // The raw half moved teachers without their totals: recount once so the database stays consistent.
+  await db.transaction((tx) => rebuildRollups(tx));
 }
 
 main().catch(async (error) => {

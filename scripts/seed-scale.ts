@@ -18,9 +18,11 @@ import { ensureAuthSecret } from './runtime-env';
 // The keys for personal data at rest (and the audit seals), as the server has them.
 ensureAuthSecret();
 
-const { values } = parseArgs({ options: { teachers: { type: 'string', default: '1000000' }, 'teachers-per-school': { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { teachers: { type: 'string', default: '1000000' }, 'teachers-per-school': { type: 'string', default: '40' }, transfers: { type: 'string' } } });
 const target = Number(values.teachers);
 const perSchool = Number(values['teachers-per-school']);
+/** 50,000 transfers per million teachers by default, in every state. */
+const transferTarget = values.transfers === undefined ? Math.round(target / 20) : Number(values.transfers);
 
 /** A county's schools, in the proportions of the national statistics (kindergartens and primaries dominate). */
 const countyMix: { type: string; weight: number; privateShare: number }[] = [
@@ -53,7 +55,8 @@ async function main() {
   await db.transaction((tx) => initializeNationalTree(tx));
   const [{ existing }] = await db.execute(sql`select count(*)::int as existing from teachers where staff_number like 'SC%'`).then((r) => r as unknown as { existing: number }[]);
   if (existing >= target) {
-    console.log(`already ${existing} scale teachers; nothing to do`);
+    console.log(`already ${existing} scale teachers`);
+    await seedScaleTransfers(db, transferTarget);
     await closeConnection();
     return;
   }
@@ -157,11 +160,68 @@ async function main() {
   // The generated rows bypass the services: the subtree totals are recounted once.
   await db.transaction((tx) => rebuildRollups(tx));
   await db.execute(sql`drop table if exists scale_schools`);
+  await seedScaleTransfers(db, transferTarget);
   // The sealing rewrote every teacher row once: vacuum as autovacuum would.
   await db.execute(sql`vacuum analyze`);
   const [{ total }] = await db.execute(sql`select count(*)::int as total from teachers`).then((r) => r as unknown as { total: number }[]);
   console.log(`loaded: ${total} teachers in the database; ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
   await closeConnection();
+}
+
+/**
+ * 教师调动 in every state over the scale teachers, one per teacher, in one INSERT … SELECT: mostly
+ * between two counties, every seventh across provinces. A completed transfer names the teacher's
+ * current school as the receiving one (the generated teacher is where the transfer left them).
+ */
+async function seedScaleTransfers(db: Awaited<ReturnType<typeof getConnection>>['db'], count: number) {
+  const [{ have }] = await db.execute(sql`select count(*)::int as have from transfers where reason = '规模测试调动'`).then((r) => r as unknown as { have: number }[]);
+  if (have >= count) return console.log(`already ${have} scale transfers`);
+  const t = performance.now();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      create temp table scale_transfer_schools on commit drop as
+      select u.id, u.path, u.name, u.parent_id, (string_to_array(u.path::text, '.'))[2]::int as province_id, row_number() over (order by u.id) - 1 as rn
+      from units u where u.name like '%规模学校%' and u.stage <> 'higher_education'`);
+    await tx.execute(sql`
+      insert into transfers (kind, state, teacher_id, teacher_name, teacher_id_masked, teacher_gender,
+        sending_school_id, sending_school_path, sending_school_name, sending_authority_id, sending_province_id,
+        receiving_school_id, receiving_school_path, receiving_school_name, receiving_authority_id, receiving_province_id,
+        cross_province, reason, post_category, planned_arrival_month, leaving_month, arrival_month, waiting_unit_id, state_since, rejection_reason,
+        filed_by, filed_by_name, filed_at, closed_at)
+      select 'transfer', p.state::transfer_state, p.teacher_id, p.teacher_name, p.masked, p.gender,
+        s.id, s.path, s.name, s.parent_id, s.province_id,
+        r.id, r.path, r.name, r.parent_id, r.province_id,
+        s.province_id <> r.province_id, '规模测试调动', '1', '2026-09',
+        case when p.state in ('sending_agreed', 'sending_province', 'awaiting_file', 'completed') then '2026-08' end,
+        case when p.state = 'completed' then '2026-09' end,
+        case p.state when 'filed' then r.parent_id when 'receiving_province' then r.province_id when 'sent' then s.id when 'sending_agreed' then s.parent_id
+          when 'sending_province' then s.province_id when 'awaiting_file' then r.id end,
+        now() - make_interval(days => p.k % 25), case when p.state = 'rejected' then '规模测试：不同意' end,
+        1, '规模测试', now() - make_interval(days => 30 + p.k % 300), case when p.state in ('completed', 'rejected', 'withdrawn') then now() - make_interval(days => p.k % 25) end
+      from (
+        select q.*, (array['filed', 'receiving_province', 'sent', 'sending_agreed', 'sending_province', 'awaiting_file', 'completed', 'rejected', 'withdrawn'])[1 + q.k % 9] as state
+        from (
+          select t.id as teacher_id, t.name as teacher_name, t.id_number_masked as masked, t.gender, ts.rn as home_rn, (row_number() over (order by t.id))::int as k
+          from teachers t
+          join scale_transfer_schools ts on ts.id = t.unit_id
+          where t.record_state = 'effective' and t.id % 11 = 0
+            and not exists (select 1 from transfers o where o.teacher_id = t.id)
+        ) q
+      ) p
+      cross join lateral (select (select count(*) from scale_transfer_schools) as n, (select count(*) from units where tier = 'county') as counties) c
+      -- The other school (schools are dealt to the counties in turn): every seventh across provinces, three in
+      -- seven in a neighbouring county, the rest another school of the same county.
+      join scale_transfer_schools o on o.rn = (p.home_rn + case when p.k % 7 = 0 then c.n / 2 when p.k % 7 <= 3 then 1 + p.k % 3 else c.counties * (1 + p.k % 3) end) % c.n
+      join scale_transfer_schools home on home.rn = p.home_rn
+      cross join lateral (select case when p.state = 'completed' then o.id else home.id end as sending_id, case when p.state = 'completed' then home.id else o.id end as receiving_id) ids
+      join scale_transfer_schools s on s.id = ids.sending_id
+      join scale_transfer_schools r on r.id = ids.receiving_id
+      -- The relay states exist only across provinces.
+      where (p.state not in ('receiving_province', 'sending_province') or s.province_id <> r.province_id)
+      limit ${count - have}`);
+  });
+  const [{ now }] = await db.execute(sql`select count(*)::int as now from transfers`).then((r) => r as unknown as { now: number }[]);
+  console.log(`transfers: ${now} in the database (${((performance.now() - t) / 1000).toFixed(1)} s)`);
 }
 
 main().catch(async (error) => {

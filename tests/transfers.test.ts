@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb, rowsOf } from '@/lib/db';
-import { accounts, caseEvents, recordSupplements, statCounts, teacherEntries, teachers, teacherVersions, transfers, unitRollups } from '@/lib/db/schema';
+import { accounts, auditLog, caseEvents, recordSupplements, statCounts, teacherEntries, teachers, teacherVersions, transfers, unitRollups } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { approveRecords, submitRecords } from '@/lib/collection/review/service';
 import { fileChangeRequest } from '@/lib/collection/changes/service';
@@ -129,6 +129,12 @@ describe('教师调动 between two counties of one city', () => {
 
     const filing = { idNumber: teacher.idNumber, name: teacher.name, kind: 'transfer' as const, reason: '工作需要', postCategory: '1', postTitle: '小学语文教师', plannedArrivalMonth: '2027-03' };
     await expectError(fileTransfer(beside.sysadmin, filing), ForbiddenError);
+    // A miss while filing is audited after the filing's transaction, which leaves nothing behind.
+    const misses = async () => (await getDb()).select({ n: sql<number>`count(*)::int` }).from(auditLog).where(and(eq(auditLog.action, 'transfer.lookup.miss'), eq(auditLog.actorAccountId, receiving.manager.accountId)));
+    const missesBefore = (await misses())[0].n;
+    await expectError(fileTransfer(receiving.manager, { ...filing, name: '别人' }), NotFoundError);
+    expect((await misses())[0].n).toBe(missesBefore + 1);
+    expect(await (await getDb()).select().from(transfers).where(eq(transfers.teacherId, teacher.teacherId))).toEqual([]);
     const { transferId: id } = await fileTransfer(receiving.manager, filing);
     await expectError(fileTransfer(beside.manager, filing), ConflictError, /已有正在办理的调动/);
 
@@ -156,6 +162,10 @@ describe('教师调动 between two counties of one city', () => {
 
     // Step 3: the sending school agrees with its leaving month.
     await refusedToAllBut(parties.sendingSchool, everyone, id, teacher.teacherId, step(id, 'agree', { leavingMonth: thisMonth }));
+    const beforeMonths = await snapshot(id, teacher.teacherId);
+    await expectError(takeTransferStep(parties.sendingSchool, step(id, 'agree', { leavingMonth: '2009-01' })), ValidationError, /不能早于进本校年月/);
+    await expectError(takeTransferStep(parties.sendingSchool, step(id, 'agree', { leavingMonth: '2099-01' })), ValidationError, /一年以后/);
+    expect(await snapshot(id, teacher.teacherId)).toEqual(beforeMonths);
     expect((await takeTransferStep(parties.sendingSchool, step(id, 'agree', { leavingMonth: thisMonth }))).state).toBe('sending_agreed');
     expect((await getTransfer(receiving.manager, id)).teacherSummary).not.toBeNull();
 

@@ -49,6 +49,16 @@ export const auditActionNames: Record<string, string> = {
   'collection.deadline.set': '设置采集截止日期',
   'collection.remind': '发送催办',
   'collection.reminder.read': '确认催办',
+  'transfer.lookup': '调动：查找教师',
+  'transfer.lookup.miss': '调动：查无此人',
+  'transfer.file': '调动：调入校提交申请',
+  'transfer.confirm': '调动：确认',
+  'transfer.agree': '调动：调出校同意',
+  'transfer.reject': '调动：不同意',
+  'transfer.withdraw': '调动：撤回申请',
+  'transfer.receive': '调动：调入校调档',
+  'transfer.complete': '调动完成，记录转入',
+  'transfer.attachment.view': '调动：查看附件',
 };
 
 /** What a refused attempt tried: pages by their guard name, actions by their wrapper name. */
@@ -68,6 +78,9 @@ const attemptNames: Record<string, string> = {
   decideAddition: '审批新增信息',
   fileChangeRequest: '提交变更申请',
   decideChangeRequest: '审批变更申请',
+  transfer: '打开调动详情',
+  'transfer.print': '打开调动审批表',
+  'transfer.step': '办理调动',
   setDeadline: '设置截止日期',
   sendReminders: '发送催办',
   markReminderRead: '确认催办',

@@ -49,7 +49,8 @@ export const transferChain: Chain<TransferState, TransferParty, TransferAction, 
     actions: { confirm: { label: '确认调出', to: (s) => (provinceRelays(s, 'sending') ? 'sending_province' : 'awaiting_file') }, reject },
   },
   sending_province: { label: '待调出省确认', party: 'sendingProvince', actions: { confirm: { label: '确认', to: 'awaiting_file' }, reject } },
-  awaiting_file: { label: '待调入校调档', party: 'receivingSchool', actions: { receive: { label: '调档并完成调动', to: 'completed' } } },
+  // The receiving school may still give up (the teacher does not come): the record must not stay locked.
+  awaiting_file: { label: '待调入校调档', party: 'receivingSchool', actions: { receive: { label: '调档并完成调动', to: 'completed' }, withdraw: { label: '撤回申请', to: 'withdrawn', requiresReason: true } } },
 };
 
 export const transferPartyLabels: Record<TransferParty, string> = {

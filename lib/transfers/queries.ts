@@ -144,8 +144,9 @@ export async function getTransfer(actor: Actor, transferId: number): Promise<Tra
     db.select({ fileName: transferAttachments.fileName, byteSize: transferAttachments.byteSize }).from(transferAttachments).where(eq(transferAttachments.transferId, row.id)),
     db.select({ unitPath: teachers.unitPath, record: teachers.record, highestEducation: teachers.highestEducation, titleLevel: teachers.titleLevel }).from(teachers).where(eq(teachers.id, row.teacherId)),
   ]);
-  const onSendingSide = pathInJurisdiction(actor, row.sendingSchoolPath);
-  const seesMore = onSendingSide || agreedStates.includes(row.state);
+  const open = openTransferStates.includes(row.state);
+  // The sending side knows its teacher while the case is open; the receiving side once the sending school agreed.
+  const seesMore = (open && pathInJurisdiction(actor, row.sendingSchoolPath)) || (pathInJurisdiction(actor, row.receivingSchoolPath) && agreedStates.includes(row.state));
   const basic = teacher?.record.basic ?? {};
   const teacherSummary = seesMore && teacher
     ? [
@@ -158,7 +159,6 @@ export async function getTransfer(actor: Actor, transferId: number): Promise<Tra
         { label: '专业技术职务', value: codeName('teacherTitle', teacher.titleLevel) },
       ].filter((item) => item.value)
     : null;
-  const open = openTransferStates.includes(row.state);
   const waited = Math.floor((Date.now() - row.stateSince.getTime()) / 86_400_000);
   return {
     id: row.id,

@@ -37,16 +37,29 @@ interface FoundTeacher {
   personnelStatus: string | null;
 }
 
+/** A lookup that found nobody: audited (and counted against the budget) once its transaction is over. */
+class TransferLookupMiss extends NotFoundError {
+  constructor(readonly idNumber: string) {
+    super('未找到证件号码与姓名都相符的教师，请核对后重试');
+  }
+}
+
+async function auditLookupMiss(actor: Actor, error: unknown): Promise<void> {
+  if (error instanceof TransferLookupMiss) await recordAudit(await getDb(), actor, { action: 'transfer.lookup.miss', detail: { idNumber: maskIdNumber(error.idNumber) } });
+}
+
 /**
  * The receiving school finds a teacher by ID number and name together; a near miss says no more than
- * a miss. Misses are audited and limited per hour.
+ * a miss. Misses are limited per hour. Inside a transaction the row is locked first, so what is read
+ * is what the transaction works with (a transfer completing meanwhile is waited for).
  */
-async function findTeacher(executor: Executor, actor: Actor, input: FindTransferTeacherInput): Promise<FoundTeacher> {
+async function findTeacher(executor: Executor, actor: Actor, input: FindTransferTeacherInput, lock = false): Promise<FoundTeacher> {
   assertCan(actor, 'transfer.file');
   const [misses] = rowsOf<{ n: number }>(
     await executor.execute(sql`select count(*)::int as n from audit_log where action = 'transfer.lookup.miss' and actor_account_id = ${actor.accountId} and occurred_at > now() - interval '1 hour'`),
   );
   if (misses.n >= transferLookupMissBudget) throw new ForbiddenError(`一小时内查无此人已达 ${transferLookupMissBudget} 次，为防止探测证件号码，本账号暂停查找 1 小时。`);
+  if (lock) await executor.execute(sql`select id from teachers where id_number_hash = ${idNumberHash(input.idNumber)} for update`);
   const [row] = await executor
     .select({
       id: teachers.id,
@@ -62,17 +75,17 @@ async function findTeacher(executor: Executor, actor: Actor, input: FindTransfer
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
     .where(and(eq(teachers.idNumberHash, idNumberHash(input.idNumber)), eq(teachers.name, input.name)));
-  if (!row) {
-    await recordAudit(await getDb(), actor, { action: 'transfer.lookup.miss', detail: { idNumber: maskIdNumber(input.idNumber) } });
-    throw new NotFoundError('未找到证件号码与姓名都相符的教师，请核对后重试');
-  }
+  if (!row) throw new TransferLookupMiss(input.idNumber);
   return { ...row, idNumberMasked: row.idNumberMasked! };
 }
 
 /** Step 0: what the receiving school may see of the teacher before filing (name, masked ID, gender, school). */
 export async function findTransferTeacher(actor: Actor, input: FindTransferTeacherInput): Promise<TransferCandidate> {
   const db = await getDb();
-  const found = await findTeacher(db, actor, input);
+  const found = await findTeacher(db, actor, input).catch(async (error: unknown) => {
+    await auditLookupMiss(actor, error);
+    throw error;
+  });
   if (found.unitId === actor.unitId) throw new ValidationError('该教师已在本校，无需调动', { idNumber: ['该教师已在本校'] });
   await recordAudit(db, actor, { action: 'transfer.lookup', unitPath: found.unitPath, targetType: 'teacher', targetId: found.id, detail: { idNumber: found.idNumberMasked } });
   return { name: found.name, idNumberMasked: found.idNumberMasked, gender: found.gender, schoolName: found.unitName };
@@ -118,11 +131,10 @@ export async function fileTransfer(actor: Actor, input: FileTransferInput, attac
   assertCan(actor, 'transfer.file');
   const stored = attachment && attachment.bytes.byteLength > 0 ? { ...checkAttachment(attachment), file: attachment } : null;
   const db = await getDb();
-  return db.transaction(async (tx) => {
-    const teacher = await findTeacher(tx, actor, input);
+  // The row lock (taken by the lookup) orders this filing against additions, change requests and completions at the same moment.
+  const filing = db.transaction(async (tx) => {
+    const teacher = await findTeacher(tx, actor, input, true);
     if (teacher.unitId === actor.unitId) throw new ValidationError('该教师已在本校，无需调动', { idNumber: ['该教师已在本校'] });
-    // The row lock orders this filing against additions and change requests filed at the same moment.
-    await lockTeacher(tx, teacher.id);
     const blocker = await transferBlocker(tx, teacher);
     if (blocker) throw new ConflictError(blocker);
     const receiving = await getSchoolTarget(tx, actor.unitId);
@@ -166,6 +178,10 @@ export async function fileTransfer(actor: Actor, input: FileTransferInput, attac
     await recordCaseOpened(tx, actor, 'transfer', created.id, 'filed', input.reason);
     await recordAudit(tx, actor, { action: 'transfer.file', unitPath: receiving.path, targetType: 'transfer', targetId: created.id, detail: { teacher: teacher.name, idNumber: teacher.idNumberMasked, from: teacher.unitName, to: receiving.name } });
     return { transferId: created.id };
+  });
+  return filing.catch(async (error: unknown) => {
+    await auditLookupMiss(actor, error);
+    throw error;
   });
 }
 
@@ -221,14 +237,11 @@ export async function takeTransferStep(actor: Actor, input: TransferStepInput): 
   const db = await getDb();
   return db.transaction(async (tx) => {
     const transfer = await loadVisibleTransfer(tx, actor, input.id);
+    // Teacher row first, then the case: the order filing takes too, so the two never deadlock.
+    await lockTeacher(tx, transfer.teacherId);
     const now = new Date();
     const thisMonth = todayIso().slice(0, 7);
     const arrivalMonth = input.arrivalMonth || (transfer.plannedArrivalMonth < thisMonth ? transfer.plannedArrivalMonth : thisMonth);
-    if (input.action === 'receive') {
-      // 进本校年月 takes this value, and a record month may not lie in the future.
-      if (arrivalMonth > thisMonth) throw new ValidationError('到岗年月不能晚于本月', { arrivalMonth: [`不能晚于本月（${thisMonth}）`] });
-      if (transfer.leavingMonth && arrivalMonth < transfer.leavingMonth) throw new ValidationError('到岗年月不能早于离校年月', { arrivalMonth: [`不能早于离校年月 ${transfer.leavingMonth}`] });
-    }
     const step = await transition(tx, actor, {
       flow: 'transfer',
       chain: transferChain,
@@ -239,6 +252,13 @@ export async function takeTransferStep(actor: Actor, input: TransferStepInput): 
       reason: input.reason,
       detail: input.action === 'agree' ? { leavingMonth: input.leavingMonth } : input.action === 'receive' ? { arrivalMonth } : undefined,
       async advance(tx, step) {
+        // Checked here, after the party check: a stranger is refused, not told what is wrong with the month.
+        if (input.action === 'agree') await checkLeavingMonth(tx, transfer.teacherId, input.leavingMonth, thisMonth);
+        if (input.action === 'receive') {
+          // 进本校年月 takes this value, and a record month may not lie in the future.
+          if (arrivalMonth > thisMonth) throw new ValidationError('到岗年月不能晚于本月', { arrivalMonth: [`不能晚于本月（${thisMonth}）`] });
+          if (transfer.leavingMonth && arrivalMonth < transfer.leavingMonth) throw new ValidationError('到岗年月不能早于离校年月', { arrivalMonth: [`不能早于离校年月 ${transfer.leavingMonth}`] });
+        }
         const closed = !openTransferStates.includes(step.to);
         const moved = await tx
           .update(transfers)
@@ -257,10 +277,20 @@ export async function takeTransferStep(actor: Actor, input: TransferStepInput): 
         if (step.to === 'completed') await completeTransfer(tx, actor, { ...transfer, leavingMonth: transfer.leavingMonth ?? arrivalMonth }, arrivalMonth);
         return true;
       },
-      audit: { unitPath: transfer.receivingSchoolPath, targetType: 'transfer', targetId: transfer.id, detail: { teacher: transfer.teacherName } },
+      // Under the actor's own unit: each side's auditors see what their staff decided.
+      audit: { unitPath: actor.unitPath, targetType: 'transfer', targetId: transfer.id, detail: { teacher: transfer.teacherName } },
     });
     return { state: step.to };
   });
+}
+
+/** The leaving month: not before the teacher joined the school, and at most a year ahead. */
+async function checkLeavingMonth(tx: Executor, teacherId: number, leavingMonth: string, thisMonth: string): Promise<void> {
+  const [teacher] = await tx.select({ record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
+  const joined = teacher?.record.basic?.joinSchoolDate;
+  const latest = `${Number(thisMonth.slice(0, 4)) + 1}${thisMonth.slice(4)}`;
+  if (typeof joined === 'string' && leavingMonth < joined) throw new ValidationError('离校年月不能早于进本校年月', { leavingMonth: [`不能早于进本校年月 ${joined}`] });
+  if (leavingMonth > latest) throw new ValidationError('离校年月最多填写一年以后', { leavingMonth: [`不能晚于 ${latest}`] });
 }
 
 /**
@@ -336,6 +366,6 @@ export async function readTransferAttachment(actor: Actor, transferId: number): 
   const transfer = await loadVisibleTransfer(db, actor, transferId);
   const [file] = await db.select({ fileName: transferAttachments.fileName, contentType: transferAttachments.contentType, content: transferAttachments.content }).from(transferAttachments).where(eq(transferAttachments.transferId, transfer.id));
   if (!file) throw new NotFoundError('该调动没有附件');
-  await recordAudit(db, actor, { action: 'transfer.attachment.view', unitPath: transfer.receivingSchoolPath, targetType: 'transfer', targetId: transfer.id });
+  await recordAudit(db, actor, { action: 'transfer.attachment.view', unitPath: actor.unitPath, targetType: 'transfer', targetId: transfer.id });
   return file;
 }

@@ -123,7 +123,8 @@ export async function applyRollupDeltas(executor: Executor, deltas: RollupDelta[
       for (const field of rollupFields) totals[field] += delta[field] ?? 0;
     }
   }
-  const rows = [...byUnit].filter(([, totals]) => rollupFields.some((field) => totals[field] !== 0)).map(([unitId, totals]) => ({ unitId, ...totals }));
+  // In unit order: two transactions moving teachers in opposite directions lock the same rows in the same order.
+  const rows = [...byUnit].filter(([, totals]) => rollupFields.some((field) => totals[field] !== 0)).sort(([a], [b]) => a - b).map(([unitId, totals]) => ({ unitId, ...totals }));
   for (let start = 0; start < rows.length; start += chunkSize) {
     await executor
       .insert(unitRollups)

@@ -22,7 +22,7 @@ export interface TransitionRequest<S extends string, P extends string, A extends
   /** The timeline row; by default one case_events row. The collection flows write the record's own timeline. */
   timeline?: (tx: Executor, step: ResolvedAction<S, P, A>) => Promise<void>;
   /** The audit row; its action defaults to `<flow>.<action>`. */
-  audit: { action?: string; unitPath: string; targetType: string; targetId: number; detail?: Record<string, unknown> };
+  audit: { action?: string; unitPath: string; targetType: string; targetId: number; detail?: Record<string, unknown> | (() => Record<string, unknown>) };
   /** Values the step recorded (a leaving month …), kept on the timeline row. */
   detail?: Record<string, string>;
 }
@@ -65,7 +65,7 @@ export async function transition<S extends string, P extends string, A extends s
       unitName: actor.unitName,
     });
   }
-  await recordAudit(tx, actor, { action: request.audit.action ?? `${request.flow}.${step.action}`, unitPath: request.audit.unitPath, targetType: request.audit.targetType, targetId: request.audit.targetId, detail: { ...request.audit.detail, from: subject.state, to: step.to, ...(reason ? { reason } : {}) } });
+  await recordAudit(tx, actor, { action: request.audit.action ?? `${request.flow}.${step.action}`, unitPath: request.audit.unitPath, targetType: request.audit.targetType, targetId: request.audit.targetId, detail: { ...(typeof request.audit.detail === 'function' ? request.audit.detail() : request.audit.detail), from: subject.state, to: step.to, ...(reason ? { reason } : {}) } });
   return step;
 }
 

@@ -15,7 +15,8 @@ import type { TransferState } from '@/lib/db/schema';
 
 export const metadata: Metadata = { title: '教师调动' };
 
-const dateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+// A real calendar day (2024-02-30 is dropped like any other bad value), as PostgreSQL will read it.
+const dateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((value) => !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().slice(0, 10) === value);
 const stateFilters = ['open', 'overdue', ...(Object.keys(transferStateNames) as TransferState[])] as const;
 
 export default async function TransfersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

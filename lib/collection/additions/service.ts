@@ -22,10 +22,11 @@ export async function fileAddition(actor: Actor, input: FileAdditionInput): Prom
   assertCan(actor, 'record.addInfo');
   const db = await getDb();
   return db.transaction(async (tx) => {
+    // Locked before it is read: a transfer filed or completed at the same moment is waited for, not overtaken.
+    await lockTeacher(tx, input.teacherId);
     const teacher = await getScopedTeacher(tx, actor, input.teacherId);
     if (teacher.recordState !== 'effective') throw new ValidationError('记录尚未生效，请直接在草稿中填写');
-    // Locked against a transfer filed at the same moment; the record is read-only while one is open.
-    await lockTeacher(tx, teacher.id);
+    // The record is read-only while a transfer is open.
     await assertNoOpenTransfer(tx, teacher.id);
     const catalogue = await catalogueFor(teacher, tx);
     const subset = catalogue.subsets.find((s) => s.key === input.subset);
@@ -116,7 +117,7 @@ export async function decideAddition(actor: Actor, input: DecideInput): Promise<
         return moved.length > 0;
       },
       timeline: (tx, step) => writeReviews(tx, reviewer, additionTimeline[step.to], [addition.teacherId], step.to === 'effective' ? input.comment || `生成第 ${version} 版` : input.comment),
-      audit: { action: additionAuditAction(addition.state, input.decision), unitPath: addition.unitPath, targetType: 'teacher', targetId: addition.teacherId, detail: { additionId: addition.id } },
+      audit: { action: additionAuditAction(addition.state, input.decision), unitPath: addition.unitPath, targetType: 'teacher', targetId: addition.teacherId, detail: () => ({ additionId: addition.id, ...(version ? { version } : {}) }) },
     });
     return { state: step.to as 'pending_authority' | 'effective' | 'returned' };
   });

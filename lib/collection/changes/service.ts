@@ -28,10 +28,11 @@ export async function fileChangeRequest(actor: Actor, input: FileChangeRequestIn
   assertCan(actor, 'record.fileChange');
   const db = await getDb();
   return db.transaction(async (tx) => {
+    // Locked before it is read: a transfer filed or completed at the same moment is waited for, not overtaken.
+    await lockTeacher(tx, input.teacherId);
     const teacher = await getScopedTeacher(tx, actor, input.teacherId);
     if (teacher.unitId !== actor.unitId) throw new ForbiddenError('只有教师所在学校可以提交变更申请');
-    // Locked against a transfer filed at the same moment; the record is read-only while one is open.
-    await lockTeacher(tx, teacher.id);
+    // The record is read-only while a transfer is open.
     await assertNoOpenTransfer(tx, teacher.id);
     if (teacher.recordState !== 'effective') throw new ValidationError('记录尚未生效，请直接修改草稿');
     const catalogue = await catalogueFor(teacher, tx);
@@ -144,7 +145,7 @@ export async function decideChangeRequest(actor: Actor, input: DecideInput): Pro
         return true;
       },
       timeline: (tx, step) => writeReviews(tx, reviewer, step.to === 'approved' ? 'change.approve' : 'change.reject', [request.teacherId], step.to === 'approved' ? input.comment || `生成第 ${version} 版` : input.comment),
-      audit: { action: input.decision === 'approve' ? 'record.change.approve' : 'record.change.reject', unitPath: request.unitPath, targetType: 'teacher', targetId: request.teacherId, detail: { requestId: request.id } },
+      audit: { action: input.decision === 'approve' ? 'record.change.approve' : 'record.change.reject', unitPath: request.unitPath, targetType: 'teacher', targetId: request.teacherId, detail: () => ({ requestId: request.id, ...(version ? { version } : {}) }) },
     });
     return step.to === 'approved' ? { state: 'approved', version } : { state: 'rejected' };
   });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { recordSupplements, teachers, transfers } from '@/lib/db/schema';
+import { recordSupplements, teachers, transfers, units } from '@/lib/db/schema';
 import { can } from '@/lib/auth/policy';
 import { caseVisibleTo } from '@/lib/auth/relations';
 import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
@@ -33,11 +33,13 @@ export const transferInboxSources: InboxSource[] = [
       const rows = await (await getDb())
         .select({ id: transfers.id, name: transfers.teacherName, state: transfers.state, at: transfers.stateSince, total: totalRows })
         .from(transfers)
+        // Only steps waiting at units below the actor: its own subordinates are late, not another side's.
+        .innerJoin(units, eq(units.id, transfers.waitingUnitId))
         .where(
           and(
             isNotNull(transfers.waitingUnitId),
-            sql`${transfers.waitingUnitId} <> ${actor.unitId}`,
             lt(transfers.stateSince, sql`now() - make_interval(days => ${overdueDays})`),
+            sql`${units.path} <@ ${actor.unitPath}::ltree and ${units.id} <> ${actor.unitId}`,
             caseVisibleTo(actor, [transfers.sendingSchoolPath, transfers.receivingSchoolPath]),
           ),
         )
