@@ -15,6 +15,7 @@ test('a teacher follows the transfer on the phone', async ({ page }) => {
   await expect(page.getByTestId('record-transfer-open')).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   await page.screenshot({ path: 'test-results/screens/teacher-transfer-375.png', fullPage: true });
+  await own.screenshot({ path: 'test-results/screens/teacher-transfer-section-375.png' });
   await signOut(page);
 });
 

@@ -177,11 +177,16 @@ async function seedScaleTransfers(db: Awaited<ReturnType<typeof getConnection>>[
   const [{ have }] = await db.execute(sql`select count(*)::int as have from transfers where reason = '规模测试调动'`).then((r) => r as unknown as { have: number }[]);
   if (have >= count) return console.log(`already ${have} scale transfers`);
   const t = performance.now();
+  // Fresh statistics first: right after a bulk load the planner would take a million teachers for a handful.
+  await db.execute(sql`analyze teachers`);
   await db.transaction(async (tx) => {
     await tx.execute(sql`
       create temp table scale_transfer_schools on commit drop as
       select u.id, u.path, u.name, u.parent_id, (string_to_array(u.path::text, '.'))[2]::int as province_id, row_number() over (order by u.id) - 1 as rn
       from units u where u.name like '%规模学校%' and u.stage <> 'higher_education'`);
+    await tx.execute(sql`create index on scale_transfer_schools (rn)`);
+    await tx.execute(sql`create index on scale_transfer_schools (id)`);
+    await tx.execute(sql`analyze scale_transfer_schools`);
     await tx.execute(sql`
       insert into transfers (kind, state, teacher_id, teacher_name, teacher_id_masked, teacher_gender,
         sending_school_id, sending_school_path, sending_school_name, sending_authority_id, sending_province_id,

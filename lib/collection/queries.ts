@@ -19,7 +19,8 @@ import {
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
-import { competentAuthorityIsActor, isCompetentAuthorityOf } from '@/lib/auth/relations';
+import { competentAuthorityIsActor, mayAct } from '@/lib/auth/relations';
+import { collectionParties } from './chains';
 import { openTransferStates, transferStateNames } from '@/lib/transfers/chain';
 import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
@@ -214,8 +215,10 @@ export async function getRecordWorkflow(actor: Actor, teacherId: number): Promis
     db.select({ id: transfers.id, state: transfers.state }).from(transfers).where(and(eq(transfers.teacherId, teacher.id), inArray(transfers.state, openTransferStates))).limit(1),
     db.select({ problems: recordSupplements.problems }).from(recordSupplements).where(eq(recordSupplements.teacherId, teacher.id)),
   ]);
-  const ownSchool = actor.unitId === teacher.unitId;
-  const authority = isCompetentAuthorityOf(actor, { parentId: teacher.unitParentId });
+  // The buttons ask the flow's own parties, as the services do.
+  const subject = { unitId: teacher.unitId, parentId: teacher.unitParentId };
+  const atSchool = collectionParties(subject, 'school');
+  const atAuthority = collectionParties(subject, 'competentAuthority');
   const own = actor.role === 'teacher' && teacher.accountId === actor.accountId;
   return {
     recordState: teacher.recordState,
@@ -229,10 +232,10 @@ export async function getRecordWorkflow(actor: Actor, teacherId: number): Promis
     changeRequests: own ? requests : requests.map((r) => ({ ...r, diff: maskIdentityInDiff(r.diff) })),
     catalogue,
     may: {
-      submit: ownSchool && can(actor, 'record.submit') && teacher.recordState === 'draft',
-      review: authority && can(actor, 'record.review') && teacher.recordState === 'submitted',
-      decideSchoolAdditions: ownSchool && can(actor, 'record.submit'),
-      decideAuthority: authority && can(actor, 'record.review'),
+      submit: mayAct(actor, atSchool) && teacher.recordState === 'draft',
+      review: mayAct(actor, atAuthority) && teacher.recordState === 'submitted',
+      decideSchoolAdditions: mayAct(actor, atSchool),
+      decideAuthority: mayAct(actor, atAuthority),
     },
     openTransfer: openTransfer ? { id: openTransfer.id, state: transferStateNames[openTransfer.state] } : null,
     supplements: (supplement?.problems ?? []).map(({ subsetLabel, fieldLabel, message }) => ({ subsetLabel, fieldLabel, message })),
