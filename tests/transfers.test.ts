@@ -15,7 +15,7 @@ import { saveIndicatorSettings } from '@/lib/indicators/service';
 import { settingsToForm } from '@/lib/indicators/schemas';
 import { defaultProvinceSettings } from '@/lib/indicators/settings';
 import { getTeacherRecord } from '@/lib/teachers/queries';
-import { fileTransfer, findTransferTeacher, takeTransferStep } from '@/lib/transfers/service';
+import { fileTransfer, findTransferTeacher, readTransferAttachment, takeTransferStep } from '@/lib/transfers/service';
 import { getTransfer, getTransferYearTotals, listOwnTransfers, listTransfers } from '@/lib/transfers/queries';
 import type { TransferStepInput } from '@/lib/transfers/schemas';
 import { actorFor, getUnitByCode, school, teacherIn, type SchoolFixture } from './support/factories';
@@ -232,12 +232,23 @@ describe('教师调动 between two counties of one city', () => {
 
     const pending = await effectiveTeacher(sending, '330203', '待审教师');
     await fileChangeRequest(sending.manager, { teacherId: pending.teacherId, subset: 'contact', kind: 'update', values: { mobile: '13900000001' }, reason: '号码变更' });
-    const count = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(transfers).where(eq(transfers.teacherId, pending.teacherId)))[0].n;
+    const countFor = async (teacherId: number) => (await db.select({ n: sql<number>`count(*)::int` }).from(transfers).where(eq(transfers.teacherId, teacherId)))[0].n;
+    const count = () => countFor(pending.teacherId);
     await expectError(fileTransfer(receiving.manager, { ...base, idNumber: pending.idNumber, name: pending.name }), ConflictError, /待审批的新增信息或变更申请/);
     expect(await count()).toBe(0);
 
     const teacher = await effectiveTeacher(sending, '330203', '被拒教师');
-    const { transferId } = await fileTransfer(receiving.manager, { ...base, idNumber: teacher.idNumber, name: teacher.name });
+    // The attachment must be a PDF or a JPG within 5 MB, checked by its bytes; a refusal files nothing.
+    const filing = { ...base, idNumber: teacher.idNumber, name: teacher.name };
+    await expectError(fileTransfer(receiving.manager, filing, { name: 'a.pdf', type: 'application/pdf', bytes: new TextEncoder().encode('<html>not a pdf</html>') }), ValidationError, /PDF 或 JPG/);
+    await expectError(fileTransfer(receiving.manager, filing, { name: 'big.pdf', type: 'application/pdf', bytes: new Uint8Array(6 * 1024 * 1024).fill(0x25) }), ValidationError, /5 MB/);
+    expect(await countFor(teacher.teacherId)).toBe(0);
+    const pdf = new TextEncoder().encode('%PDF-1.4 调动审批材料');
+    const { transferId } = await fileTransfer(receiving.manager, filing, { name: '调动审批表.pdf', type: 'application/pdf', bytes: pdf });
+    const attachment = await readTransferAttachment(sending.manager, transferId);
+    expect(attachment).toMatchObject({ fileName: '调动审批表.pdf', contentType: 'application/pdf' });
+    expect(new Uint8Array(attachment.content)).toEqual(pdf);
+    await expectError(readTransferAttachment((await school('330205')).manager, transferId), NotFoundError);
     await takeTransferStep(await actorFor('330205.manager'), step(transferId, 'confirm'));
     await expectError(takeTransferStep(sending.manager, step(transferId, 'reject', { reason: '' })), ValidationError);
     await takeTransferStep(sending.manager, step(transferId, 'reject', { reason: '毕业班教学任务未完成' }));
