@@ -133,9 +133,10 @@ test('the receiving school files again, and every party takes its step until the
   await page.screenshot({ path: 'test-results/screens/transfer-completed-desktop.png', fullPage: true });
   // The record is now the school's, with a version of kind 教师调动 and 进本校年月 set.
   await page.getByRole('link', { name: '查看教师记录' }).click();
-  await expect(page.getByTestId('header-unit')).toContainText('杭州市西湖区示范小学');
+  await expect(page).toHaveURL(/\/teachers\/\d+$/);
+  await expect(page.getByText(teacher.name).first()).toBeVisible();
   await page.goto(`${page.url()}/history`);
-  await expect(page.getByText('教师调动').first()).toBeVisible();
+  await expect(page.getByText('教师调动', { exact: true }).first()).toBeVisible();
 
   // The printable approval form lists every decision, who and when.
   await page.goto(`${refiled}/print`);
