@@ -18,7 +18,7 @@ import { actorFor, getUnitByCode, registration, seedSchool } from './support/fac
 
 const completeBasic = {
   nationality: '156', ethnicGroup: '01', politicalStatus: ['13'], healthStatus: '1', workStartDate: '2008-08', joinSchoolDate: '2010-09',
-  staffSource: '01', staffCategory: '01', contractStatus: '02', personnelStatus: '01',
+  staffSource: '01', staffCategory: '01', contractStatus: '02', personnelStatus: '100',
 };
 
 async function revisionOf(teacherId: number): Promise<number> {
@@ -152,7 +152,7 @@ describe('statistics stay equal to a recount', () => {
         created.push({ id: await teacher(admin, manager, { gender: random() < 0.5 ? '1' : '2', birthDate: `19${70 + Math.floor(random() * 29)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`, ethnic: pick(['01', '04', '02']), title: pick([undefined, '01', '02', '03', '06']) }), school: s });
       } else if (action === 1) {
         const id = pick(mine);
-        await saveSection(manager, { teacherId: id, revision: await revisionOf(id), subset: 'basic', values: { personnelStatus: pick(['01', '04', '05']), ethnicGroup: pick(['01', '03']) } }).catch(ignore);
+        await saveSection(manager, { teacherId: id, revision: await revisionOf(id), subset: 'basic', values: { personnelStatus: pick(['100', '203', '204']), ethnicGroup: pick(['01', '03']) } }).catch(ignore);
       } else if (action === 2) {
         await submitRecords(admin, { teacherIds: [pick(mine)] }).catch(ignore);
       } else if (action === 3) {

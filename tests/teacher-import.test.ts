@@ -191,7 +191,7 @@ describe('teacher import', () => {
       { name: 'effective record', file: async () => ['t.xlsx', await fillTemplate({ 基本信息: [{ 身份证件号码: effective.idNumber, 教职工号: 'X' }] })], expect: /已报送或已生效，不能通过导入覆盖/ },
       { name: 'unknown code', file: async () => ['t.xlsx', await fillTemplate({ 基本信息: [basicRow({ 民族: '火星族' })] })], expect: /“火星族”不在代码表中/ },
       { name: 'cross-field rule', file: async () => ['t.xlsx', await fillTemplate({ 基本信息: [basicRow({ 进本校年月: '2001-01' })] })], expect: /进本校年月不能早于参加工作年月/ },
-      { name: 'retired person', file: async () => ['t.xlsx', await fillTemplate({ 基本信息: [basicRow({ 人员状态: '退休' })] })], expect: /离退休教职工不在采集范围内/ },
+      { name: 'retired person', file: async () => ['t.xlsx', await fillTemplate({ 基本信息: [basicRow({ 人员状态: '退休' })] })], expect: /已离开本单位的人员/ },
       { name: 'entry for an unknown teacher', file: async () => ['t.xlsx', await fillTemplate({ 基本信息: [basicRow()], 工作经历: [{ 身份证件号码: registration().idNumber, 任职单位名称: '某校', 任职开始年月: '2001-01' }] })], expect: /不在本校，也不在本文件/ },
     ];
     for (const c of cases) {

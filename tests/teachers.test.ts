@@ -37,7 +37,7 @@ describe('catalogue rules', () => {
   const valid = {
     name: '李明', gender: '1', nationality: '156', idType: '1', idNumber: '330106198001010011', birthDate: '1980-01-01',
     ethnicGroup: '01', politicalStatus: ['13'], healthStatus: '1', workStartDate: '2002-08', joinSchoolDate: '2010-09',
-    staffSource: '01', staffCategory: '01', onEstablishment: '1', contractStatus: '02', postCategory: '1', personnelStatus: '01',
+    staffSource: '01', staffCategory: '01', onEstablishment: '1', contractStatus: '02', postCategory: '1', personnelStatus: '100',
   };
 
   it('accepts a complete record', () => {
@@ -63,7 +63,7 @@ describe('catalogue rules', () => {
 
   it('wants 进本校 on or after 参加工作, and refuses people outside the collection scope', () => {
     expect(issuesOf(basicSchema().safeParse({ ...valid, joinSchoolDate: '2001-09' })).joinSchoolDate).toBe('进本校年月不能早于参加工作年月');
-    expect(issuesOf(basicSchema().safeParse({ ...valid, personnelStatus: '14' })).personnelStatus).toBe('离退休教职工不在采集范围内');
+    expect(issuesOf(basicSchema().safeParse({ ...valid, personnelStatus: '301' })).personnelStatus).toBe('已离开本单位的人员（离退休、调出、离职等）不在采集范围内');
     expect(issuesOf(basicSchema().safeParse({ ...valid, onEstablishment: '0', contractOneYearOrMore: '0', employmentForm: '01' })).contractOneYearOrMore).toMatch(/一年以上合同/);
     expect(issuesOf(basicSchema().safeParse({ ...valid, onEstablishment: '0', contractOneYearOrMore: '1', employmentForm: '01', postCategory: '4' })).postCategory).toMatch(/仅采集/);
   });
@@ -177,19 +177,19 @@ describe('online entry', () => {
   it('lets the school manager write 基本信息, records field history and refuses a stale revision', async () => {
     const { manager, teacherId } = await teacherAt();
     const record = await getTeacherRecord(manager, teacherId);
-    const saved = await saveSection(manager, { teacherId, revision: record.revision, subset: 'basic', values: { staffNumber: 'T-001', healthStatus: '1', personnelStatus: '01' } });
+    const saved = await saveSection(manager, { teacherId, revision: record.revision, subset: 'basic', values: { staffNumber: 'T-001', healthStatus: '1', personnelStatus: '100' } });
     const changes = await listFieldChanges(manager, teacherId);
     expect(changes.filter((c) => c.field !== '*').map((c) => c.field).sort()).toEqual(['healthStatus', 'personnelStatus', 'staffNumber']);
     expect(changes.find((c) => c.field === 'staffNumber')).toMatchObject({ oldValue: null, newValue: 'T-001', accountName: manager.displayName });
     const db = await getDb();
     const [row] = await db.select().from(teachers).where(eq(teachers.id, teacherId));
-    expect(row).toMatchObject({ staffNumber: 'T-001', personnelStatus: '01', revision: saved.revision });
+    expect(row).toMatchObject({ staffNumber: 'T-001', personnelStatus: '100', revision: saved.revision });
     await expect(saveSection(manager, { teacherId, revision: record.revision, subset: 'basic', values: { staffNumber: 'T-002' } })).rejects.toBeInstanceOf(ConflictError);
     const bad = await saveSection(manager, { teacherId, revision: saved.revision, subset: 'basic', values: { staffNumber: 'T-001', workStartDate: '2010-09', joinSchoolDate: '2005-09' } }).catch((e) => e);
     expect(bad).toBeInstanceOf(ValidationError);
     expect(bad.fieldErrors.joinSchoolDate).toEqual(['进本校年月不能早于参加工作年月']);
     // Clearing a field clears it, and the history says so.
-    const cleared = await saveSection(manager, { teacherId, revision: saved.revision, subset: 'basic', values: { staffNumber: '', healthStatus: '1', personnelStatus: '01' } });
+    const cleared = await saveSection(manager, { teacherId, revision: saved.revision, subset: 'basic', values: { staffNumber: '', healthStatus: '1', personnelStatus: '100' } });
     const [afterClear] = await db.select().from(teachers).where(eq(teachers.id, teacherId));
     expect(afterClear).toMatchObject({ staffNumber: null, revision: cleared.revision });
     expect(afterClear.record.basic.staffNumber).toBeUndefined();

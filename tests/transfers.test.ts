@@ -3,10 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb, rowsOf } from '@/lib/db';
 import { accounts, auditLog, caseEvents, recordSupplements, statCounts, teacherEntries, teachers, teacherVersions, transfers, unitRollups } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { approveRecords, submitRecords } from '@/lib/collection/review/service';
 import { fileChangeRequest } from '@/lib/collection/changes/service';
 import { fileAddition } from '@/lib/collection/additions/service';
-import { approveRecordsSchema } from '@/lib/collection/schemas';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getInbox } from '@/lib/inbox/queries';
 import { getProvinceSettings } from '@/lib/indicators/queries';
@@ -18,7 +16,7 @@ import { getTeacherRecord } from '@/lib/teachers/queries';
 import { fileTransfer, findTransferTeacher, readTransferAttachment, takeTransferStep } from '@/lib/transfers/service';
 import { getTransfer, getTransferYearTotals, listOwnTransfers, listTransfers } from '@/lib/transfers/queries';
 import type { TransferStepInput } from '@/lib/transfers/schemas';
-import { actorFor, getUnitByCode, school, teacherIn, type SchoolFixture } from './support/factories';
+import { actorFor, effectiveTeacher, getUnitByCode, school, teacherIn } from './support/factories';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 // The months as the service sees them (China Standard Time).
@@ -35,17 +33,6 @@ async function expectError(promise: Promise<unknown>, type: new (...args: never[
   );
   expect(error, `expected ${type.name}`).toBeInstanceOf(type);
   if (message) expect((error as Error).message).toMatch(message);
-}
-
-/** A teacher whose record is effective: complete, reported by the school, approved by its county. */
-async function effectiveTeacher(fixture: SchoolFixture, countyCode: string, name = '调动教师'): Promise<{ teacherId: number; idNumber: string; name: string }> {
-  const teacherId = await teacherIn(fixture, { complete: true, name });
-  await submitRecords(fixture.sysadmin, { teacherIds: [teacherId] });
-  await approveRecords(await actorFor(`${countyCode}.manager`), approveRecordsSchema.parse({ teacherIds: [teacherId] }));
-  const db = await getDb();
-  const [row] = await db.select({ enc: teachers.idNumberEnc }).from(teachers).where(eq(teachers.id, teacherId));
-  const { revealStoredIdNumber } = await import('@/lib/teachers/identity');
-  return { teacherId, idNumber: revealStoredIdNumber(row.enc!), name };
 }
 
 function step(id: number, action: TransferStepInput['action'], extra: Partial<TransferStepInput> = {}): TransferStepInput {

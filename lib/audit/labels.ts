@@ -59,6 +59,10 @@ export const auditActionNames: Record<string, string> = {
   'transfer.receive': '调动：调入校调档',
   'transfer.complete': '调动完成，记录转入',
   'transfer.attachment.view': '调动：查看附件',
+  'status.file': '申请在职情况变动（离开本单位）',
+  'status.change': '在职情况变动生效',
+  'status.confirm': '确认在职情况变动',
+  'status.reject': '不同意在职情况变动',
 };
 
 /** What a refused attempt tried: pages by their guard name, actions by their wrapper name. */
@@ -81,6 +85,9 @@ const attemptNames: Record<string, string> = {
   transfer: '打开调动详情',
   'transfer.print': '打开调动审批表',
   'transfer.step': '办理调动',
+  'status.record': '记录在职情况变动',
+  'status.decide': '确认在职情况变动',
+  'status.markPendingRetirement': '设为待退休',
   setDeadline: '设置截止日期',
   sendReminders: '发送催办',
   markReminderRead: '确认催办',

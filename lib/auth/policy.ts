@@ -23,7 +23,9 @@ export type Permission =
   | 'security.configure'
   | 'transfer.view'
   | 'transfer.file'
-  | 'transfer.act';
+  | 'transfer.act'
+  | 'status.record'
+  | 'status.confirm';
 
 /** Tiers that have a security auditor (安全审计员) account. */
 export const auditorTiers: readonly string[] = ['central', 'province'];
@@ -78,6 +80,11 @@ export function can(actor: Actor, permission: Permission): boolean {
     case 'transfer.act':
       // Each party's information manager takes its step; which party acts is the chain's (lib/transfers/chain.ts).
       return actor.role === 'manager' && (actor.unitKind === 'school' || actor.unitKind === 'authority');
+    case 'status.record':
+      // Seed 七(一)2: the school's information manager records changes of 人员状态.
+      return actor.role === 'manager' && actor.unitKind === 'school';
+    case 'status.confirm':
+      return actor.role === 'manager' && actor.unitKind === 'authority';
     case 'security.configure':
       // Password lifetimes: the ministry for its own accounts, each province for its tiers (seed 四(二)).
       return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');

@@ -73,9 +73,12 @@ export const reviewActionNames: Record<string, string> = {
   'change.approve': '变更申请批准并生效',
   'change.reject': '驳回变更申请',
   'transfer.complete': '调动完成，记录转入新学校',
+  'status.file': '申请在职情况变动',
+  'status.change': '在职情况变动生效',
+  'status.reject': '在职情况变动未获确认',
 };
 
-export const versionKindNames: Record<string, string> = { collection: '首次生效', addition: '新增信息', change: '信息变更', transfer: '教师调动' };
+export const versionKindNames: Record<string, string> = { collection: '首次生效', addition: '新增信息', change: '信息变更', transfer: '教师调动', status: '在职情况变动' };
 
 export const progressSortKeys = ['name', 'teachers', 'complete', 'submitted', 'effective', 'returned', 'status'] as const;
 export type ProgressSortKey = (typeof progressSortKeys)[number];

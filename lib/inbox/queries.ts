@@ -2,6 +2,7 @@ import 'server-only';
 import type { Actor } from '@/lib/auth/actor';
 import { collectionInboxSources } from '@/lib/collection/inbox/queries';
 import { transferInboxSources } from '@/lib/transfers/inbox/queries';
+import { mobilityInboxSources } from '@/lib/mobility/inbox/queries';
 import type { InboxGroup, InboxSource } from './registry';
 
 export type { InboxGroup, InboxItem } from './registry';
@@ -9,7 +10,7 @@ export type { InboxGroup, InboxItem } from './registry';
 const itemLimit = 10;
 
 /** Every domain's sources; a new module adds its list here. */
-const sources: InboxSource[] = [...collectionInboxSources, ...transferInboxSources];
+const sources: InboxSource[] = [...collectionInboxSources, ...transferInboxSources, ...mobilityInboxSources];
 
 /** Each source counted once: the number in the navigation. */
 export async function inboxCount(actor: Actor): Promise<number> {

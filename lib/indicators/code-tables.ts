@@ -1,4 +1,5 @@
 import codes from '@/lib/reference/data/codes.json';
+import { personnelStatusItems } from '@/lib/mobility/status';
 
 /** Client-safe code tables for the teacher record: the GB/T tables from the reference data, plus project tables. */
 export interface CodeItem {
@@ -37,7 +38,8 @@ export const codeTables = {
   staffSource: fromReference(reference.staffSource),
   employmentForm: fromReference(reference.employmentForm),
   contractStatus: fromReference(reference.contractStatus),
-  personnelStatus: fromReference(reference.personnelStatus),
+  // The national 3-digit list (lib/mobility/status.ts).
+  personnelStatus: personnelStatusItems,
   assessmentResult: fromReference(reference.assessmentResult),
   // ISO 3166-1 numeric: the countries and regions teachers most often hold or studied in.
   country: [

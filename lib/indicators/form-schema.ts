@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EffectiveField, EffectiveSubset } from './settings';
+import { isServing } from '@/lib/mobility/status';
 
 /**
  * Client-safe. Builds the zod schema of one subset from the effective catalogue: the browser form,
@@ -88,13 +89,12 @@ const str = (value: FieldValue | undefined): string => (typeof value === 'string
 const list = (value: FieldValue | undefined): string[] => (Array.isArray(value) ? value : []);
 
 export const chineseNationality = '156';
-export const retiredPersonnelStatus = '14';
 /** Posts collected for staff not on the establishment (seed 三(二)): teacher, other professional, management. */
 export const contractPostCategories = ['1', '2', '3'];
 
 /** Who is collected (seed 三(二)): reported on the field that rules the person out. */
 export function collectionScopeProblem(values: { onEstablishment?: string; contractOneYearOrMore?: string; postCategory?: string; personnelStatus?: string }): { field: string; message: string } | null {
-  if (values.personnelStatus === retiredPersonnelStatus) return { field: 'personnelStatus', message: '离退休教职工不在采集范围内' };
+  if (values.personnelStatus && !isServing(values.personnelStatus)) return { field: 'personnelStatus', message: '已离开本单位的人员（离退休、调出、离职等）不在采集范围内' };
   if (values.onEstablishment === '0') {
     if (values.contractOneYearOrMore === '0') return { field: 'contractOneYearOrMore', message: '非在编人员须签订一年以上合同才在采集范围内' };
     if (values.postCategory && !contractPostCategories.includes(values.postCategory)) {

@@ -8,7 +8,7 @@ import { caseVisibleTo, competentAuthorityOf } from '@/lib/auth/relations';
 import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
-import { codeTables } from '@/lib/indicators/code-tables';
+import { isServing } from '@/lib/mobility/status';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { maskIdNumber } from '@/lib/reference/id-number';
 import { checkSupplements, createNextVersion, reviewerOf, writeReviews } from '@/lib/records/service';
@@ -19,8 +19,8 @@ import { recordCaseOpened, transition } from '@/lib/workflow/service';
 import { openTransferStates, transferChain, transferParties, transferPartyLabels, waitingUnitOf, type TransferSubject } from './chain';
 import { maxAttachmentBytes, type FileTransferInput, type FindTransferTeacherInput, type TransferCandidate, type TransferStepInput } from './schemas';
 
-/** 人员状态 of teachers who have left the education system: they are re-hired, not transferred. */
-const leftStatuses = new Set(codeTables.personnelStatus.filter((item) => ['离职', '退休', '死亡'].includes(item.name)).map((item) => item.code));
+
+
 
 /** Lookups that find nobody, per account and hour, before lookups stop (finding a teacher must not become a way to test ID numbers). */
 export const transferLookupMissBudget = 30;
@@ -100,7 +100,7 @@ async function provinceIdOf(executor: Executor, path: string): Promise<number | 
 /** Why a record cannot be transferred now, or null. */
 async function transferBlocker(tx: Executor, teacher: FoundTeacher): Promise<string | null> {
   if (teacher.recordState !== 'effective') return '该教师的信息尚未审核生效，须由所在学校完成采集审核后才能调动';
-  if (teacher.personnelStatus && leftStatuses.has(teacher.personnelStatus)) return '该教师已离开教育系统（离职、退休或死亡），不能调动';
+  if (!isServing(teacher.personnelStatus)) return '该教师已离开本单位（退休、调出、离职等），不能调动；重新入职须由新学校办理';
   const [pendingAddition] = await tx.select({ id: recordAdditions.id }).from(recordAdditions).where(and(eq(recordAdditions.teacherId, teacher.id), inArray(recordAdditions.state, ['pending_school', 'pending_authority']))).limit(1);
   const [pendingChange] = await tx.select({ id: changeRequests.id }).from(changeRequests).where(and(eq(changeRequests.teacherId, teacher.id), eq(changeRequests.state, 'pending'))).limit(1);
   if (pendingAddition || pendingChange) return '该教师有待审批的新增信息或变更申请，须等其审批完成后才能调动';

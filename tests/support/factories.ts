@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { createTeacher } from '@/lib/teachers/registration/service';
 import { saveEntry, saveSection } from '@/lib/teachers/editing/service';
-import { loginNameFor } from '@/lib/teachers/identity';
+import { loginNameFor, revealStoredIdNumber } from '@/lib/teachers/identity';
+import { approveRecords, submitRecords } from '@/lib/collection/review/service';
+import { approveRecordsSchema } from '@/lib/collection/schemas';
 import { getDb } from '@/lib/db';
 import { accounts, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
@@ -112,7 +114,7 @@ function randomBirthDate(): string {
 
 export const completeBasic = {
   nationality: '156', ethnicGroup: '01', politicalStatus: ['13'], healthStatus: '1', workStartDate: '2008-08', joinSchoolDate: '2010-09',
-  staffSource: '01', staffCategory: '01', contractStatus: '02', personnelStatus: '01',
+  staffSource: '01', staffCategory: '01', contractStatus: '02', personnelStatus: '100',
 };
 export const educationEntry = { educationLevel: '21', country: '156', institution: '浙江师范大学', entryMonth: '2004-09', graduationMonth: '2008-07' };
 export const postEntry = { postCategory: '1', postGrade: '10', startMonth: '2015-09' };
@@ -129,12 +131,23 @@ export async function school(authorityCode: string): Promise<SchoolFixture> {
 }
 
 /** Registers a teacher; `complete` fills everything the completeness check wants. */
-export async function teacherIn(fixture: SchoolFixture, options: { complete: boolean; name?: string } = { complete: true }): Promise<number> {
-  const { teacherId } = await createTeacher(fixture.sysadmin, registration({ name: options.name ?? '测试教师' }));
+export async function teacherIn(fixture: SchoolFixture, options: { complete: boolean; name?: string } & Partial<CreateTeacherInput> = { complete: true }): Promise<number> {
+  const { complete: _complete, ...overrides } = options;
+  const { teacherId } = await createTeacher(fixture.sysadmin, registration({ ...overrides, name: options.name ?? '测试教师' }));
   const [row] = await (await getDb()).select({ revision: teachers.revision }).from(teachers).where(eq(teachers.id, teacherId));
   await saveSection(fixture.manager, { teacherId, revision: row.revision, subset: 'basic', values: completeBasic });
   await saveSection(fixture.manager, { teacherId, revision: row.revision + 1, subset: 'contact', values: { mobile: '13800138000' } });
   await saveEntry(fixture.manager, { teacherId, subset: 'education', values: educationEntry });
   if (options.complete) await saveEntry(fixture.manager, { teacherId, subset: 'post', values: postEntry });
   return teacherId;
+}
+
+/** A teacher whose record is effective: complete, reported by the school, approved by its county. */
+export async function effectiveTeacher(fixture: SchoolFixture, countyCode: string, name = '调动教师', overrides: Partial<CreateTeacherInput> = {}): Promise<{ teacherId: number; idNumber: string; name: string }> {
+  const teacherId = await teacherIn(fixture, { complete: true, name, ...overrides });
+  await submitRecords(fixture.sysadmin, { teacherIds: [teacherId] });
+  await approveRecords(await actorFor(`${countyCode}.manager`), approveRecordsSchema.parse({ teacherIds: [teacherId] }));
+  const db = await getDb();
+  const [row] = await db.select({ enc: teachers.idNumberEnc }).from(teachers).where(eq(teachers.id, teacherId));
+  return { teacherId, idNumber: revealStoredIdNumber(row.enc!), name };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 import { teachers } from './teachers';
 import { ltree } from './types';
 import { units } from './units';
@@ -141,4 +141,42 @@ export const recordSupplements = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('record_supplements_unit_idx').on(table.unitId)],
+);
+
+export const statusChangeState = pgEnum('status_change_state', ['pending', 'effective', 'rejected']);
+export type StatusChangeState = (typeof statusChangeState.enumValues)[number];
+
+/**
+ * 在职情况变动 (seed 七(一)2): the school records a new 人员状态 with its date, reason and 文号.
+ * Temporary absences and returns take effect at once; leaving (3xx) waits for the competent
+ * authority's confirmation, except death. One pending change per teacher.
+ */
+export const statusChanges = pgTable(
+  'status_changes',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    teacherId: integer('teacher_id')
+      .notNull()
+      .references(() => teachers.id, { onDelete: 'cascade' }),
+    unitId: integer('unit_id').notNull(),
+    unitPath: ltree('unit_path').notNull(),
+    fromStatus: varchar('from_status', { length: 3 }),
+    toStatus: varchar('to_status', { length: 3 }).notNull(),
+    effectiveDate: date('effective_date').notNull(),
+    reason: text('reason').notNull(),
+    documentNumber: text('document_number'),
+    state: statusChangeState('state').notNull(),
+    filedBy: integer('filed_by').notNull(),
+    filedByName: text('filed_by_name').notNull(),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedBy: integer('decided_by'),
+    decidedByName: text('decided_by_name'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionComment: text('decision_comment'),
+  },
+  (table) => [
+    index('status_changes_teacher_idx').on(table.teacherId, table.id),
+    uniqueIndex('status_changes_pending_idx').on(table.teacherId).where(sql`state = 'pending'`),
+    index('status_changes_pending_unit_idx').on(table.unitId, table.id).where(sql`state = 'pending'`),
+  ],
 );

@@ -49,7 +49,12 @@ export const teachers = pgTable(
     staffNumber: varchar('staff_number', { length: 32 }),
     onEstablishment: boolean('on_establishment').notNull(),
     postCategory: varchar('post_category', { length: 2 }),
-    personnelStatus: varchar('personnel_status', { length: 2 }),
+    /** 人员状态, the national 3-digit code: 1xx at post, 2xx temporarily not at post, 3xx left. */
+    personnelStatus: varchar('personnel_status', { length: 3 }),
+    /** The flexible retirement month a teacher chose (first day of the month), within three years of the statutory one. */
+    retirementOverride: date('retirement_override'),
+    /** The month the teacher retires: the chosen one, else the statutory one under the 2025 rules (SQL function of migration 0012). */
+    retirementMonth: date('retirement_month').generatedAlwaysAs(sql`coalesce(retirement_override, statutory_retirement_month(birth_date, gender, post_category))`),
     highestEducation: varchar('highest_education', { length: 2 }),
     highestDegree: varchar('highest_degree', { length: 2 }),
     ethnicGroup: varchar('ethnic_group', { length: 2 }),
@@ -90,6 +95,10 @@ export const teachers = pgTable(
     // The review queues and the inbox count by school: both stay small next to the whole table.
     index('teachers_submitted_idx').on(table.unitId, table.id).where(sql`record_state = 'submitted'`),
     index('teachers_returned_idx').on(table.unitId, table.id).where(sql`record_state = 'draft' and return_reason is not null`),
+    // 即将退休: serving teachers by retirement month, for a school, a county or the nation.
+    // 已离开: the few who left, by school.
+    index('teachers_left_idx').on(table.unitId, table.id).where(sql`personnel_status like '3%'`),
+    index('teachers_retirement_idx').on(table.retirementMonth, table.id).where(sql`personnel_status is null or personnel_status not like '3%'`),
   ],
 );
 

@@ -1,0 +1,18 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { defineAction } from '@/lib/action';
+import { decideStatusChangeSchema, markPendingRetirementSchema, recordStatusChangeSchema } from './schemas';
+import { decideStatusChange, markPendingRetirement, recordStatusChange } from './service';
+
+function revalidateStatus(teacherIds: number[] = []) {
+  // The navigation's inbox count changes with every step.
+  revalidatePath('/', 'layout');
+  for (const id of teacherIds.slice(0, 50)) revalidatePath(`/teachers/${id}`);
+}
+
+export const recordStatusChangeAction = defineAction('status.record', recordStatusChangeSchema, (actor, input) => recordStatusChange(actor, input), (input) => revalidateStatus([input.teacherId]));
+
+export const decideStatusChangeAction = defineAction('status.decide', decideStatusChangeSchema, decideStatusChange, () => revalidateStatus());
+
+export const markPendingRetirementAction = defineAction('status.markPendingRetirement', markPendingRetirementSchema, markPendingRetirement, (input) => revalidateStatus(input.teacherIds));

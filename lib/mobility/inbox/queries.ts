@@ -1,0 +1,46 @@
+import 'server-only';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { statusChanges, teachers, units } from '@/lib/db/schema';
+import { can } from '@/lib/auth/policy';
+import { competentAuthorityIsActor } from '@/lib/auth/relations';
+import { todayIso } from '@/lib/indicators/form-schema';
+import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { retirementNoticeMonths, retiringWindow } from '@/lib/mobility/schemas';
+
+/** 在职情况变动's waiting work: departures for the competent authority, coming retirements for the school. */
+export const mobilityInboxSources: InboxSource[] = [
+  {
+    key: 'status.pending',
+    label: '待确认的在职情况变动',
+    applies: (actor) => can(actor, 'status.confirm'),
+    href: () => '/review/changes',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: statusChanges.id, name: teachers.name, unitName: units.name, reason: statusChanges.reason, at: statusChanges.filedAt, total: totalRows })
+        .from(statusChanges)
+        .innerJoin(teachers, eq(teachers.id, statusChanges.teacherId))
+        .innerJoin(units, eq(units.id, statusChanges.unitId))
+        .where(and(eq(statusChanges.state, 'pending'), competentAuthorityIsActor(actor, units.parentId)))
+        .orderBy(asc(statusChanges.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `st${row.id}`, title: row.name, detail: `${row.unitName}：${row.reason}`, href: '/review/changes', at: row.at }), limit);
+    },
+  },
+  {
+    key: 'retirement.soon',
+    label: `${retirementNoticeMonths} 个月内到退休时间的教师`,
+    applies: (actor) => can(actor, 'status.record'),
+    href: () => '/teachers/retiring',
+    async load(actor, limit) {
+      const window = retiringWindow(todayIso(), retirementNoticeMonths);
+      const rows = await (await getDb())
+        .select({ id: teachers.id, name: teachers.name, month: teachers.retirementMonth, total: totalRows })
+        .from(teachers)
+        .where(and(eq(teachers.unitId, actor.unitId), sql`${teachers.personnelStatus} like '1%'`, gte(teachers.retirementMonth, window.from), lt(teachers.retirementMonth, window.until)))
+        .orderBy(asc(teachers.retirementMonth), asc(teachers.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `rt${row.id}`, title: row.name, detail: `${row.month!.slice(0, 7)} 到退休时间，可设为待退休`, href: '/teachers/retiring' }), limit);
+    },
+  },
+];

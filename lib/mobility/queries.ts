@@ -1,0 +1,197 @@
+import 'server-only';
+import { and, asc, desc, eq, gt, gte, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { statusChanges, teachers, units } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { can } from '@/lib/auth/policy';
+import { competentAuthorityIsActor, mayAct } from '@/lib/auth/relations';
+import { inJurisdiction } from '@/lib/auth/scope';
+import { NotFoundError } from '@/lib/errors';
+import { todayIso } from '@/lib/indicators/form-schema';
+import { statusParties } from './chain';
+import { retiringWindow, retiringWithinMonths } from './schemas';
+import { isServing, personnelStatusItems, statusGroupOf } from './status';
+import { describeAge, originalRetirementAge, statutoryRetirement } from './retirement';
+
+const pageSize = 50;
+const statusName = (code: string | null) => (code ? (personnelStatusItems.find((item) => item.code === code)?.name ?? code) : '未填写');
+const serving = sql`(${teachers.personnelStatus} is null or ${teachers.personnelStatus} not like '3%')`;
+
+export interface RetiringRow {
+  id: number;
+  name: string;
+  idNumberMasked: string;
+  gender: string;
+  birthDate: string;
+  unitName: string;
+  statusCode: string | null;
+  statusName: string;
+  /** YYYY-MM */
+  retirementMonth: string;
+  /** 60岁2个月; with "弹性" when the teacher chose a month. */
+  retirementAge: string;
+  flexible: boolean;
+  /** The school may set it to 209 from the list. */
+  mayMark: boolean;
+}
+
+/**
+ * 即将退休: serving teachers of the jurisdiction whose retirement month falls in the next
+ * `months` months, soonest first, paged by (month, id) on the partial retirement index.
+ */
+export async function listRetiring(actor: Actor, options: { months?: number; after?: { month: string; id: number }; limit?: number } = {}): Promise<{ rows: RetiringRow[]; hasMore: boolean; total: number; window: { from: string; until: string } }> {
+  if (!can(actor, 'teacher.list')) throw new NotFoundError();
+  const window = retiringWindow(todayIso(), options.months ?? retiringWithinMonths);
+  const limit = options.limit ?? pageSize;
+  const base: SQL[] = [inJurisdiction(actor, teachers.unitPath), serving, gte(teachers.retirementMonth, window.from), lt(teachers.retirementMonth, window.until)];
+  const after = options.after ? or(gt(teachers.retirementMonth, `${options.after.month}-01`), and(eq(teachers.retirementMonth, `${options.after.month}-01`), gt(teachers.id, options.after.id)))! : undefined;
+  const db = await getDb();
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select({
+        id: teachers.id,
+        name: teachers.name,
+        idNumberMasked: teachers.idNumberMasked,
+        gender: teachers.gender,
+        birthDate: teachers.birthDate,
+        postCategory: teachers.postCategory,
+        unitId: teachers.unitId,
+        unitName: units.name,
+        unitParentId: units.parentId,
+        status: teachers.personnelStatus,
+        retirementMonth: teachers.retirementMonth,
+        override: teachers.retirementOverride,
+        recordState: teachers.recordState,
+      })
+      .from(teachers)
+      .innerJoin(units, eq(units.id, teachers.unitId))
+      .where(and(...base, after))
+      .orderBy(asc(teachers.retirementMonth), asc(teachers.id))
+      .limit(limit + 1),
+    db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...base)),
+  ]);
+  return {
+    total: counted.n,
+    hasMore: rows.length > limit,
+    window,
+    rows: rows.slice(0, limit).map((row) => {
+      const statutory = statutoryRetirement(row.birthDate.slice(0, 7), originalRetirementAge(row.gender, row.postCategory));
+      const month = row.retirementMonth!.slice(0, 7);
+      const ageMonths = statutory.ageMonths + (Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7))) - (Number(statutory.month.slice(0, 4)) * 12 + Number(statutory.month.slice(5, 7)));
+      return {
+        id: row.id,
+        name: row.name,
+        idNumberMasked: row.idNumberMasked ?? '',
+        gender: row.gender === '1' ? '男' : '女',
+        birthDate: row.birthDate,
+        unitName: row.unitName,
+        statusCode: row.status,
+        statusName: statusName(row.status),
+        retirementMonth: month,
+        retirementAge: `${describeAge(ageMonths)}${row.override ? '（弹性）' : ''}`,
+        flexible: row.override !== null,
+        mayMark: row.recordState === 'effective' && statusGroupOf(row.status) === 'atPost' && mayAct(actor, statusParties({ unitId: row.unitId, parentId: row.unitParentId }, 'school')),
+      };
+    }),
+  };
+}
+
+export interface LeftRow {
+  id: number;
+  name: string;
+  idNumberMasked: string;
+  unitName: string;
+  statusName: string;
+  leftOn: string | null;
+}
+
+/** 已离开: the jurisdiction's records of staff who left (3xx), readable with their whole history. */
+export async function listLeftTeachers(actor: Actor, options: { before?: number } = {}): Promise<{ rows: LeftRow[]; hasMore: boolean }> {
+  if (!can(actor, 'teacher.list')) throw new NotFoundError();
+  const rows = await (await getDb())
+    .select({
+      id: teachers.id,
+      name: teachers.name,
+      idNumberMasked: teachers.idNumberMasked,
+      unitName: units.name,
+      status: teachers.personnelStatus,
+      leftOn: sql<string | null>`(select max(${statusChanges.effectiveDate})::text from ${statusChanges} where ${statusChanges.teacherId} = ${teachers.id} and ${statusChanges.state} = 'effective')`,
+    })
+    .from(teachers)
+    .innerJoin(units, eq(units.id, teachers.unitId))
+    .where(and(inJurisdiction(actor, teachers.unitPath), like(teachers.personnelStatus, '3%'), options.before ? lt(teachers.id, options.before) : undefined))
+    .orderBy(desc(teachers.id))
+    .limit(pageSize + 1);
+  return { hasMore: rows.length > pageSize, rows: rows.slice(0, pageSize).map((row) => ({ ...row, idNumberMasked: row.idNumberMasked ?? '', statusName: statusName(row.status) })) };
+}
+
+export interface PendingStatusChangeRow {
+  id: number;
+  teacherId: number;
+  teacherName: string;
+  unitName: string;
+  fromName: string;
+  toName: string;
+  effectiveDate: string;
+  reason: string;
+  documentNumber: string | null;
+  filedByName: string;
+  filedAt: Date;
+}
+
+/** Departures waiting for this authority's confirmation: those its schools filed. */
+export async function listPendingStatusChanges(actor: Actor): Promise<PendingStatusChangeRow[]> {
+  if (!can(actor, 'status.confirm')) return [];
+  const rows = await (await getDb())
+    .select({
+      id: statusChanges.id,
+      teacherId: statusChanges.teacherId,
+      teacherName: teachers.name,
+      unitName: units.name,
+      fromStatus: statusChanges.fromStatus,
+      toStatus: statusChanges.toStatus,
+      effectiveDate: statusChanges.effectiveDate,
+      reason: statusChanges.reason,
+      documentNumber: statusChanges.documentNumber,
+      filedByName: statusChanges.filedByName,
+      filedAt: statusChanges.filedAt,
+    })
+    .from(statusChanges)
+    .innerJoin(teachers, eq(teachers.id, statusChanges.teacherId))
+    .innerJoin(units, eq(units.id, statusChanges.unitId))
+    .where(and(eq(statusChanges.state, 'pending'), competentAuthorityIsActor(actor, units.parentId), inJurisdiction(actor, statusChanges.unitPath)))
+    .orderBy(asc(statusChanges.id))
+    .limit(200);
+  return rows.map(({ fromStatus, toStatus, ...row }) => ({ ...row, fromName: statusName(fromStatus), toName: statusName(toStatus) }));
+}
+
+export interface StatusPanel {
+  statusCode: string | null;
+  statusName: string;
+  serving: boolean;
+  retirementMonth: string | null;
+  pending: { id: number; toName: string; effectiveDate: string; filedByName: string; reason: string } | null;
+  /** The school may record a change now. */
+  mayRecord: boolean;
+  history: { id: number; fromName: string; toName: string; effectiveDate: string; state: string; reason: string; documentNumber: string | null; decisionComment: string | null }[];
+}
+
+/** The record page's 在职情况 panel: the status, what waits, the history and whether the actor may record a change. */
+export async function getStatusPanel(actor: Actor, teacher: { id: number; unitId: number; unitParentId: number | null; recordState: string; transferOpen: boolean }): Promise<StatusPanel> {
+  const db = await getDb();
+  const [[row], history] = await Promise.all([
+    db.select({ status: teachers.personnelStatus, retirementMonth: teachers.retirementMonth }).from(teachers).where(eq(teachers.id, teacher.id)),
+    db.select().from(statusChanges).where(eq(statusChanges.teacherId, teacher.id)).orderBy(desc(statusChanges.id)).limit(20),
+  ]);
+  const pending = history.find((change) => change.state === 'pending') ?? null;
+  return {
+    statusCode: row.status,
+    statusName: statusName(row.status),
+    serving: isServing(row.status),
+    retirementMonth: row.retirementMonth?.slice(0, 7) ?? null,
+    pending: pending ? { id: pending.id, toName: statusName(pending.toStatus), effectiveDate: pending.effectiveDate, filedByName: pending.filedByName, reason: pending.reason } : null,
+    mayRecord: teacher.recordState === 'effective' && !teacher.transferOpen && !pending && isServing(row.status) && mayAct(actor, statusParties({ unitId: teacher.unitId, parentId: teacher.unitParentId }, 'school')),
+    history: history.map((change) => ({ id: change.id, fromName: statusName(change.fromStatus), toName: statusName(change.toStatus), effectiveDate: change.effectiveDate, state: change.state, reason: change.reason, documentNumber: change.documentNumber, decisionComment: change.decisionComment })),
+  };
+}
+
