@@ -20,6 +20,9 @@ const teacher = { name: '孙丽华', idNumber: demoIdNumber('330105', '1983-12-0
 const thisMonth = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 
 async function signInAs(page: Page, username: string) {
+  // A request still in flight from the previous party's page may have set its session cookie again.
+  await page.goto('about:blank');
+  await page.context().clearCookies();
   await signIn(page, username, demoPassword);
   await expect(page.getByTestId('header-unit').or(page.getByTestId('two-factor-required'))).toBeVisible();
   if (await page.getByTestId('two-factor-required').isVisible()) await enrolSecondFactor(page);
@@ -163,6 +166,7 @@ test('a transfer from 南京 passes both provinces’ authorities', async ({ pag
   await signInAs(page, '2133050001.manager');
   const response = await page.goto(url);
   expect(response?.status()).toBe(404);
+  await expect(page.getByText('您访问的记录不存在')).toBeVisible();
   await signOut(page);
 
   await signInAs(page, '2132010001.manager');

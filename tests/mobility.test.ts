@@ -52,7 +52,8 @@ describe('在职情况变动', () => {
     expect(await recordStatusChange(fixture.manager, change(teacher.teacherId, '203', { documentNumber: '海教人〔2026〕12号' }))).toMatchObject({ state: 'effective' });
     expect(await statusRow(teacher.teacherId)).toMatchObject({ status: '203', recordStatus: '203', version: 2, login: 'active' });
     const county = await actorFor('330282.manager');
-    expect((await getStatusPanel(county, { id: teacher.teacherId, unitId: fixture.school.id, unitParentId: (await actorFor('330282.manager')).unitId, recordState: 'effective', transferOpen: false })).statusName).toBe('暂未在本单位任职-长病假');
+    expect(await getStatusPanel(county, teacher.teacherId)).toMatchObject({ statusName: '暂未在本单位任职-长病假', mayRecord: false });
+    expect(await getStatusPanel(fixture.manager, teacher.teacherId)).toMatchObject({ mayRecord: true, serving: true });
     await recordStatusChange(fixture.manager, change(teacher.teacherId, '100', { reason: '病愈返岗' }));
     expect(await statusRow(teacher.teacherId)).toMatchObject({ status: '100', version: 3 });
     const versions = await (await getDb()).select({ kind: teacherVersions.kind, diff: teacherVersions.diff }).from(teacherVersions).where(eq(teacherVersions.teacherId, teacher.teacherId)).orderBy(teacherVersions.version);

@@ -3,16 +3,17 @@
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { decideAdditionAction, decideChangeRequestAction } from '@/lib/collection/actions';
+import { decideStatusChangeAction } from '@/lib/mobility/actions';
 import { ReasonDialog } from './reason-dialog';
 
 /** Approve, or return / reject with a reason, one addition or change request. */
-export function DecisionButtons({ kind, id, approveLabel, returnLabel }: { kind: 'addition' | 'change'; id: number; approveLabel: string; returnLabel: string }) {
+export function DecisionButtons({ kind, id, approveLabel, returnLabel }: { kind: 'addition' | 'change' | 'status'; id: number; approveLabel: string; returnLabel: string }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
   const [reasonError, setReasonError] = useState<string | null>(null);
-  const decide = kind === 'addition' ? decideAdditionAction : decideChangeRequestAction;
+  const decide = kind === 'addition' ? decideAdditionAction : kind === 'status' ? decideStatusChangeAction : decideChangeRequestAction;
 
   const run = (decision: 'approve' | 'return', comment = '') =>
     startTransition(async () => {

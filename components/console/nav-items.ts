@@ -18,6 +18,7 @@ export function navItemsFor(actor: Actor, inboxCount = 0): NavItem[] {
   if (can(actor, 'transfer.view')) items.push({ href: '/transfers', label: '教师调动' });
   if (can(actor, 'unit.browse')) items.push({ href: `/units/${actor.unitId}`, label: actor.unitKind === 'school' ? '本校信息' : '单位浏览' });
   if (can(actor, 'teacher.list')) items.push({ href: '/teachers', label: '教师信息' }, { href: '/statistics', label: '统计分析' });
+  if (can(actor, 'teacher.list')) items.push({ href: '/teachers/retiring', label: '即将退休' });
   if (can(actor, 'teacher.import')) items.push({ href: '/teachers/import', label: '教师信息导入' });
   if (can(actor, 'indicator.configure')) items.push({ href: '/indicators', label: '指标体系设置' });
   if (can(actor, 'account.manage')) items.push({ href: '/accounts', label: '账号管理' });

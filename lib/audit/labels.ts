@@ -63,6 +63,7 @@ export const auditActionNames: Record<string, string> = {
   'status.change': '在职情况变动生效',
   'status.confirm': '确认在职情况变动',
   'status.reject': '不同意在职情况变动',
+  'retiring.export': '导出即将退休名单',
 };
 
 /** What a refused attempt tried: pages by their guard name, actions by their wrapper name. */

@@ -12,6 +12,7 @@ import { approveRecords, submitRecords } from '@/lib/collection/review/service';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
 import type { TransferStepInput } from '@/lib/transfers/schemas';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { originalRetirementAge, statutoryRetirement } from '@/lib/mobility/retirement';
 import { accounts, teacherEntries, teachers, units } from '@/lib/db/schema';
 import { getSchoolTarget, refreshCompleteness } from '@/lib/teachers/service';
 import { insertTeachers } from '@/lib/teachers/registration/service';
@@ -204,6 +205,18 @@ async function seedDemoTeachers(tx: Executor): Promise<void> {
 const transferTeacherId = demoId('330105', '1988-06-12', 31, '2');
 const demoTeacherLogins = [{ idNumber: demoTeacherId }, { idNumber: transferTeacherId }];
 
+/** A birth date whose statutory retirement (teaching post) falls `months` months after the current one. */
+function birthDateRetiringIn(months: number, gender: '1' | '2'): string {
+  const [year, month] = todayIso().split('-').map(Number);
+  const target = year * 12 + month - 1 + months;
+  for (let born = (year - 70) * 12; born < year * 12; born++) {
+    const birth = `${Math.floor(born / 12)}-${String((born % 12) + 1).padStart(2, '0')}`;
+    const retires = statutoryRetirement(birth, originalRetirementAge(gender, '1')).month;
+    if (Number(retires.slice(0, 4)) * 12 + Number(retires.slice(5, 7)) - 1 >= target) return `${birth}-10`;
+  }
+  throw new Error('no birth month retires then');
+}
+
 const transferDemoTeachers: { schoolCode: string; region: string; teachers: { name: string; birthDate: string; gender: '1' | '2' }[] }[] = [
   {
     schoolCode: '2133050001',
@@ -215,6 +228,9 @@ const transferDemoTeachers: { schoolCode: string; region: string; teachers: { na
       { name: '吴佳怡', birthDate: '1992-02-08', gender: '2' },
       { name: '郑浩然', birthDate: '1990-09-15', gender: '1' },
       { name: '孙丽华', birthDate: '1983-12-01', gender: '2' },
+      // Two who retire within the year of the demo's start (即将退休), whatever year that is.
+      { name: '沈美华', birthDate: birthDateRetiringIn(3, '2'), gender: '2' },
+      { name: '钱国庆', birthDate: birthDateRetiringIn(8, '1'), gender: '1' },
     ],
   },
   {

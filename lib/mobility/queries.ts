@@ -8,6 +8,7 @@ import { competentAuthorityIsActor, mayAct } from '@/lib/auth/relations';
 import { inJurisdiction } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { getScopedTeacher } from '@/lib/teachers/service';
 import { statusParties } from './chain';
 import { retiringWindow, retiringWithinMonths } from './schemas';
 import { isServing, personnelStatusItems, statusGroupOf } from './status';
@@ -177,8 +178,9 @@ export interface StatusPanel {
 }
 
 /** The record page's 在职情况 panel: the status, what waits, the history and whether the actor may record a change. */
-export async function getStatusPanel(actor: Actor, teacher: { id: number; unitId: number; unitParentId: number | null; recordState: string; transferOpen: boolean }): Promise<StatusPanel> {
+export async function getStatusPanel(actor: Actor, teacherId: number): Promise<StatusPanel> {
   const db = await getDb();
+  const teacher = await getScopedTeacher(db, actor, teacherId);
   const [[row], history] = await Promise.all([
     db.select({ status: teachers.personnelStatus, retirementMonth: teachers.retirementMonth }).from(teachers).where(eq(teachers.id, teacher.id)),
     db.select().from(statusChanges).where(eq(statusChanges.teacherId, teacher.id)).orderBy(desc(statusChanges.id)).limit(20),

@@ -14,6 +14,8 @@ import { revokeAllSessions } from '@/lib/signin/service';
 import { getScopedTeacher, lockTeacher } from '@/lib/teachers/service';
 import { assertNoOpenTransfer } from '@/lib/transfers/service';
 import { transition } from '@/lib/workflow/service';
+import { listRetiring } from './queries';
+import { buildRetiringWorkbook } from './retiring-export';
 import { statusChangeChain, statusParties, statusPartyLabels } from './chain';
 import type { DecideStatusChangeInput, MarkPendingRetirementInput, RecordStatusChangeInput } from './schemas';
 import { retiringWindow, retiringWithinMonths } from './schemas';
@@ -204,4 +206,12 @@ export async function markPendingRetirement(actor: Actor, input: MarkPendingReti
     if (marked.length === 0) throw new ConflictError(refused.length === 1 ? `${refused[0].name}：${refused[0].reason}` : '所选教师都不能设为待退休');
     return { marked, refused };
   });
+}
+
+/** The 即将退休 list as a file; every export is audited with its row count. */
+export async function exportRetiring(actor: Actor): Promise<{ fileName: string; content: Buffer }> {
+  const { rows, window } = await listRetiring(actor, { limit: 50_000 });
+  const content = await buildRetiringWorkbook(actor.unitName, rows, window, new Date().toISOString().slice(0, 16).replace('T', ' '));
+  await recordAudit(await getDb(), actor, { action: 'retiring.export', targetType: 'unit', targetId: actor.unitId, detail: { rows: rows.length } });
+  return { fileName: `即将退休-${actor.unitName}-${todayIso()}.xlsx`, content };
 }

@@ -7,6 +7,7 @@ import { PageTitle } from '@/components/ui/stat-card';
 import { can } from '@/lib/auth/policy';
 import { requireStaff } from '@/lib/auth/session';
 import { listPendingChanges } from '@/lib/collection/queries';
+import { listPendingStatusChanges } from '@/lib/mobility/queries';
 import { formatDateTime } from '@/lib/format';
 
 export const metadata: Metadata = { title: '新增与变更审核' };
@@ -15,12 +16,12 @@ export default async function ChangesReviewPage() {
   const actor = await requireStaff();
   const atSchool = can(actor, 'record.submit');
   if (!atSchool && !can(actor, 'record.review')) notFound();
-  const { additions, changeRequests } = await listPendingChanges(actor);
+  const [{ additions, changeRequests }, statusChanges] = await Promise.all([listPendingChanges(actor), listPendingStatusChanges(actor)]);
   return (
     <div className="space-y-6">
       <PageTitle
         title="新增与变更审核"
-        description={atSchool ? '教师或本校提交的新增信息，学校审核后报主管教育行政部门审批，审批后生效。' : '所属学校审核过的新增信息和学校提交的变更申请。批准后生成新的版本，原版本保留。'}
+        description={atSchool ? '教师或本校提交的新增信息，学校审核后报主管教育行政部门审批，审批后生效。' : '所属学校报来的在职情况变动（离开本单位）、审核过的新增信息和变更申请。确认或批准后生成新的版本，原版本保留。'}
       />
       <section className="space-y-3">
         <h2 className="font-semibold text-slate-900">新增信息（{additions.length}）</h2>
@@ -48,6 +49,29 @@ export default async function ChangesReviewPage() {
           </article>
         ))}
       </section>
+      {!atSchool && (
+        <section className="space-y-3">
+          <h2 className="font-semibold text-slate-900">在职情况变动（{statusChanges.length}）</h2>
+          {statusChanges.length === 0 && <p className="card p-4 text-sm text-slate-500">暂无待确认的在职情况变动。</p>}
+          {statusChanges.map((change) => (
+            <article key={change.id} className="card space-y-2 p-4" data-testid="pending-status">
+              <header className="flex flex-wrap items-baseline justify-between gap-2">
+                <p className="font-medium">
+                  <Link href={`/teachers/${change.teacherId}`} className="text-brand-700 hover:underline">{change.teacherName}</Link>
+                  <span className="ml-2 text-sm text-slate-500">{change.unitName} · {change.fromName} → {change.toName}</span>
+                </p>
+                <p className="text-xs text-slate-500">
+                  {change.filedByName} 于 {formatDateTime(change.filedAt)} 提交
+                </p>
+              </header>
+              <p className="text-sm text-slate-700">
+                生效日期 {change.effectiveDate}{change.documentNumber ? ` · 文号 ${change.documentNumber}` : ''} · 原因：{change.reason}
+              </p>
+              <DecisionButtons kind="status" id={change.id} approveLabel="确认变动" returnLabel="不同意" />
+            </article>
+          ))}
+        </section>
+      )}
       {!atSchool && (
         <section className="space-y-3">
           <h2 className="font-semibold text-slate-900">变更申请（{changeRequests.length}）</h2>

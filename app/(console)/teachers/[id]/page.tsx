@@ -7,12 +7,15 @@ import { loadOrNotFound } from '@/lib/http/page-guard';
 import { getTeacherRecord } from '@/lib/teachers/queries';
 import { getRecordWorkflow } from '@/lib/collection/queries';
 import { RecordWorkflow } from '@/components/collection/record-workflow';
+import { StatusPanel } from '@/components/mobility/status-panel';
+import { getStatusPanel } from '@/lib/mobility/queries';
+import { todayIso } from '@/lib/indicators/form-schema';
 
 export const metadata: Metadata = { title: '教师信息' };
 
 export default async function TeacherRecordPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePermission('teacher.list');
-  const [view, workflow] = await loadOrNotFound(actor, 'teacher.record', (await params).id, (id) => Promise.all([getTeacherRecord(actor, id), getRecordWorkflow(actor, id)]));
+  const [view, workflow, status] = await loadOrNotFound(actor, 'teacher.record', (await params).id, (id) => Promise.all([getTeacherRecord(actor, id), getRecordWorkflow(actor, id), getStatusPanel(actor, id)]));
   return (
     <div>
       <PageTitle title="教师信息" description="按本省选定的指标填报；带 * 的为必填项，报送前须填写完整。">
@@ -23,6 +26,7 @@ export default async function TeacherRecordPage({ params }: { params: Promise<{ 
       </PageTitle>
       <div className="space-y-4">
         <RecordWorkflow teacherId={view.id} workflow={workflow} historyHref={`/teachers/${view.id}/history`} />
+        {workflow.recordState === 'effective' && <StatusPanel teacherId={view.id} panel={status} today={todayIso()} />}
         <TeacherRecord view={view} audience="staff" />
       </div>
     </div>
