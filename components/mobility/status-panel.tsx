@@ -17,7 +17,8 @@ const stateNames: Record<string, string> = { pending: '待主管部门确认', e
 export function StatusPanel({ teacherId, panel, today }: { teacherId: number; panel: StatusPanelView; today: string }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [values, setValues] = useState({ toStatus: '', effectiveDate: today, reason: '', documentNumber: '' });
+  const initial = { toStatus: '', effectiveDate: today, reason: '', documentNumber: '' };
+  const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
@@ -37,6 +38,7 @@ export function StatusPanel({ teacherId, panel, today }: { teacherId: number; pa
         return;
       }
       setOpen(false);
+      setValues(initial);
       setMessage({ tone: 'success', text: result.data.state === 'pending' ? '已提交，待主管教育行政部门确认' : '已生效' });
       router.refresh();
     });
@@ -98,7 +100,16 @@ export function StatusPanel({ teacherId, panel, today }: { teacherId: number; pa
             <button type="submit" className="btn-primary" disabled={pending} data-testid="status-submit">
               {pending ? '正在提交…' : leaving ? '提交主管部门确认' : '确认变动'}
             </button>
-            <button type="button" className="btn-secondary" onClick={() => setOpen(false)}>
+            <button
+              type="button"
+              className="btn-secondary"
+              onClick={() => {
+                setOpen(false);
+                setValues(initial);
+                setErrors({});
+                setMessage(null);
+              }}
+            >
               取消
             </button>
           </div>

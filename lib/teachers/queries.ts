@@ -75,7 +75,8 @@ async function filterConditions(db: Executor, actor: Actor, filters: TeacherList
   if (filters.q) conditions.push(searchCondition(filters.q) ?? undefined);
   if (filters.stage) conditions.push(eq(teachers.stage, filters.stage));
   if (filters.gender) conditions.push(eq(teachers.gender, filters.gender));
-  if (filters.personnelStatus) conditions.push(eq(teachers.personnelStatus, filters.personnelStatus));
+  // Serving staff by default: those who left (3xx) only when asked for by their status (or under 已离开).
+  conditions.push(filters.personnelStatus ? eq(teachers.personnelStatus, filters.personnelStatus) : sql`(${teachers.personnelStatus} is null or ${teachers.personnelStatus} not like '3%')`);
   if (filters.state === 'draft' || filters.state === 'submitted' || filters.state === 'effective') conditions.push(eq(teachers.recordState, filters.state));
   for (const condition of filters.conditions ?? []) conditions.push(conditionSql(condition));
   return conditions;

@@ -35,7 +35,8 @@ export function validateValues(subset: EffectiveSubset, values: RecordValues, en
 /** Fields the school manager may ask to change on an effective record (none for anyone else). */
 export function changeableFields(actor: Actor, teacher: Pick<ScopedTeacher, 'unitId' | 'recordState' | 'transferOpen'>, subset: EffectiveSubset): string[] {
   if (teacher.transferOpen || teacher.recordState !== 'effective' || !can(actor, 'record.fileChange') || actor.unitId !== teacher.unitId) return [];
-  return subset.fields.filter((field) => field.type !== 'photo' && !field.derived && !field.identity).map((field) => field.key);
+  // 人员状态 of an effective record changes through 在职情况变动 (its date, reason and 文号), not a change request.
+  return subset.fields.filter((field) => field.type !== 'photo' && !field.derived && !field.identity && field.key !== 'personnelStatus').map((field) => field.key);
 }
 
 /** Which fields of a subset this actor may write on this record; an empty set means read-only. */

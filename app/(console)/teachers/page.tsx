@@ -21,7 +21,7 @@ export default async function TeachersPage({ searchParams }: { searchParams: Pro
   const last = rows.at(-1);
   return (
     <div className="space-y-4">
-      <PageTitle title="教师信息" description={`${actor.unitName}${actor.unitKind === 'school' ? '' : '及下级单位'}的教师。证件号码在列表中脱敏显示。`}>
+      <PageTitle title="教师信息" description={`${actor.unitName}${actor.unitKind === 'school' ? '' : '及下级单位'}的在职教师（含暂未在岗）；已离开的人员见“已离开人员”。证件号码在列表中脱敏显示。`}>
         <div className="flex flex-wrap gap-2">
           {can(actor, 'teacher.create') && (
             <>
@@ -30,6 +30,7 @@ export default async function TeachersPage({ searchParams }: { searchParams: Pro
             </>
           )}
           {can(actor, 'teacher.import') && <Link href="/teachers/import" className="btn-secondary">批量导入信息</Link>}
+          <Link href="/teachers/left" className="btn-secondary">已离开人员</Link>
           <Link href={`/teachers/export?${keep}`} className="btn-secondary">导出</Link>
         </div>
       </PageTitle>
@@ -65,7 +66,7 @@ export default async function TeachersPage({ searchParams }: { searchParams: Pro
         <label className="text-xs text-slate-600">
           人员状态
           <select name="status" defaultValue={params.status ?? ''} className="input mt-1">
-            <option value="">全部</option>
+            <option value="">在职人员（含暂未在岗）</option>
             {codeTables.personnelStatus.map((item) => <option key={item.code} value={item.code}>{item.name}</option>)}
           </select>
         </label>
