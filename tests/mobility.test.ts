@@ -8,7 +8,7 @@ import { getInbox } from '@/lib/inbox/queries';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { getStatusPanel, listLeftTeachers, listPendingStatusChanges, listRetiring } from '@/lib/mobility/queries';
 import { decideStatusChange, markPendingRetirement, recordStatusChange } from '@/lib/mobility/service';
-import { fileTransfer } from '@/lib/transfers/service';
+import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
 import { actorFor, effectiveTeacher, school } from './support/factories';
 
 const onServer = Boolean(process.env.DATABASE_URL);
@@ -116,6 +116,44 @@ describe('在职情况变动', () => {
     expect(await statusRow(soon.teacherId)).toMatchObject({ status: '209', version: 2 });
     expect((await getInbox(fixture.manager)).find((group) => group.key === 'retirement.soon')?.items.map((item) => item.title) ?? []).not.toContain('退休教师');
     await expect(markPendingRetirement(fixture.manager, { teacherIds: [soon.teacherId] })).rejects.toThrow(/已是待退休/);
+  });
+});
+
+describe('重新入职', () => {
+  it('moves a teacher who left to the new school with the whole history, at post again, with a new initial password', async () => {
+    const old = await school('330282');
+    const teacher = await effectiveTeacher(old, '330282', '返聘教师');
+    const leaving = await recordStatusChange(old.manager, change(teacher.teacherId, '307', { reason: '离职' }));
+    await decideStatusChange(await actorFor('330282.manager'), { id: leaving.changeId, decision: 'approve', comment: '' });
+    const hiring = await school('330281');
+    const filing = { idNumber: teacher.idNumber, name: teacher.name, reason: '重新应聘到校任教', postCategory: '1', postTitle: '', plannedArrivalMonth: '2027-01' };
+    // A transfer is refused (the teacher left); 重新入职 is the way.
+    await expect(fileTransfer(hiring.manager, { ...filing, kind: 'transfer' })).rejects.toThrow(/重新入职/);
+    const { transferId } = await fileTransfer(hiring.manager, { ...filing, kind: 'rehire' });
+    const county = await actorFor('330281.manager');
+    await expect(takeTransferStep(old.manager, { id: transferId, action: 'confirm', reason: '', leavingMonth: '', arrivalMonth: '' })).rejects.toBeInstanceOf(DomainError);
+    expect((await takeTransferStep(county, { id: transferId, action: 'confirm', reason: '', leavingMonth: '', arrivalMonth: '' })).state).toBe('awaiting_file');
+    const done = await takeTransferStep(hiring.manager, { id: transferId, action: 'receive', reason: '', leavingMonth: '', arrivalMonth: '' });
+    expect(done.state).toBe('completed');
+    expect(done.credential).toMatchObject({ username: teacher.idNumber, displayName: teacher.name });
+    const row = await statusRow(teacher.teacherId);
+    expect(row).toMatchObject({ status: '100', recordStatus: '100', login: 'active' });
+    const [moved] = await (await getDb()).select({ unitId: teachers.unitId }).from(teachers).where(eq(teachers.id, teacher.teacherId));
+    expect(moved.unitId).toBe(hiring.school.id);
+    const { authenticate } = await import('@/lib/signin/service');
+    expect(await authenticate({ username: teacher.idNumber, password: done.credential!.password, ip: '10.9.8.7' })).toMatchObject({ ok: true });
+    const kinds = (await (await getDb()).select({ kind: teacherVersions.kind }).from(teacherVersions).where(eq(teacherVersions.teacherId, teacher.teacherId)).orderBy(teacherVersions.version)).map((v) => v.kind);
+    expect(kinds).toEqual(['collection', 'status', 'transfer', 'status']);
+  });
+
+  it('is refused for a teacher still serving and for the deceased', async () => {
+    const old = await school('330282');
+    const serving = await effectiveTeacher(old, '330282', '在职教师');
+    const hiring = await school('330281');
+    const base = { reason: '重新入职', postCategory: '1', postTitle: '', plannedArrivalMonth: '2027-01', kind: 'rehire' as const };
+    await expect(fileTransfer(hiring.manager, { ...base, idNumber: serving.idNumber, name: serving.name })).rejects.toThrow(/仍在原单位任职/);
+    await recordStatusChange(old.manager, change(serving.teacherId, '303', { reason: '因病去世' }));
+    await expect(fileTransfer(hiring.manager, { ...base, idNumber: serving.idNumber, name: serving.name })).rejects.toThrow(/已死亡/);
   });
 });
 

@@ -119,6 +119,7 @@ export function FileTransferForm() {
               <select id="kind" className="input" {...form.register('kind')}>
                 <option value="transfer">调动</option>
                 <option value="rotation">交流轮岗（变更人事关系）</option>
+                <option value="rehire">重新入职（已离开原单位的人员）</option>
               </select>
             </Field>
             <Field id="plannedArrivalMonth" label="拟到岗年月 *" error={errors.plannedArrivalMonth?.message}>

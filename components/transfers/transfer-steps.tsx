@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { takeTransferStepAction } from '@/lib/transfers/actions';
 import type { TransferAction } from '@/lib/transfers/chain';
+import { IssuedPasswordDialog } from '@/components/accounts/issued-password-dialog';
 
 interface StepButton {
   action: TransferAction;
@@ -24,7 +25,8 @@ export function TransferSteps({ transferId, actions, plannedArrivalMonth }: { tr
   const [month, setMonth] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
-  if (actions.length === 0) return null;
+  const [issued, setIssued] = useState<{ username: string; password: string } | null>(null);
+  if (actions.length === 0 && !issued) return null;
 
   const asksMonth = (step: StepButton) => step.action === 'agree' || step.action === 'receive';
   const run = (step: StepButton) =>
@@ -44,7 +46,9 @@ export function TransferSteps({ transferId, actions, plannedArrivalMonth }: { tr
         return;
       }
       setOpen(null);
-      router.refresh();
+      // 重新入职: the login reopens with an initial password, shown this once.
+      if (result.data.credential) setIssued({ username: result.data.credential.username, password: result.data.credential.password });
+      else router.refresh();
     });
 
   const start = (step: StepButton) => {
@@ -71,6 +75,13 @@ export function TransferSteps({ transferId, actions, plannedArrivalMonth }: { tr
           {message}
         </p>
       )}
+      <IssuedPasswordDialog
+        credential={issued}
+        onClose={() => {
+          setIssued(null);
+          router.refresh();
+        }}
+      />
       <Dialog.Root open={open !== null} onOpenChange={(next) => !next && setOpen(null)}>
         <Dialog.Portal>
           <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />

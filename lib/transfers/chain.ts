@@ -13,6 +13,7 @@ export type TransferAction = 'confirm' | 'agree' | 'reject' | 'withdraw' | 'rece
 
 /** What the chain needs to know of a transfer to find its parties and its next state. */
 export interface TransferSubject {
+  kind: TransferKind;
   crossProvince: boolean;
   sendingSchoolId: number;
   sendingAuthorityId: number | null;
@@ -36,7 +37,8 @@ export const transferChain: Chain<TransferState, TransferParty, TransferAction, 
     label: '待调入校主管部门确认',
     party: 'receivingAuthority',
     actions: {
-      confirm: { label: '确认并发出', to: (s) => (provinceRelays(s, 'receiving') ? 'receiving_province' : 'sent') },
+      // 重新入职 has no sending side to ask (the teacher left it): the receiving school takes the file next.
+      confirm: { label: '确认并发出', to: (s) => (s.kind === 'rehire' ? 'awaiting_file' : provinceRelays(s, 'receiving') ? 'receiving_province' : 'sent') },
       reject,
       withdraw: { label: '撤回申请', to: 'withdrawn', party: 'receivingSchool' },
     },
@@ -100,10 +102,11 @@ export const transferStateNames: Record<TransferState, string> = {
 
 export const openTransferStates: TransferState[] = ['filed', 'receiving_province', 'sent', 'sending_agreed', 'sending_province', 'awaiting_file'];
 
-export const transferKindNames: Record<TransferKind, string> = { transfer: '调动', rotation: '交流轮岗（变更人事关系）' };
+export const transferKindNames: Record<TransferKind, string> = { transfer: '调动', rotation: '交流轮岗（变更人事关系）', rehire: '重新入职' };
 
 /** The open states this transfer passes through, in order (the progress bar and the approval form). */
 export function routeOf(subject: TransferSubject): TransferState[] {
+  if (subject.kind === 'rehire') return ['filed', 'awaiting_file'];
   return openTransferStates.filter((state) => (state === 'receiving_province' ? provinceRelays(subject, 'receiving') : state === 'sending_province' ? provinceRelays(subject, 'sending') : true));
 }
 

@@ -87,7 +87,7 @@ export interface TransferEvent {
 
 export interface TransferDetail {
   id: number;
-  kind: 'transfer' | 'rotation';
+  kind: 'transfer' | 'rotation' | 'rehire';
   state: TransferState;
   teacherId: number;
   teacherName: string;

@@ -26,7 +26,7 @@ export type FindTransferTeacherInput = z.infer<typeof findTransferTeacherSchema>
 export const maxAttachmentBytes = 5 * 1024 * 1024;
 
 export const fileTransferSchema = findTransferTeacherSchema.extend({
-  kind: z.enum(['transfer', 'rotation']).default('transfer'),
+  kind: z.enum(['transfer', 'rotation', 'rehire']).default('transfer'),
   reason: z.string().trim().min(2, '请填写调动原因（至少 2 个字）').max(500, '调动原因不能超过 500 个字'),
   postCategory: z.string().refine((value) => codeTables.postCategory.some((item) => item.code === value), '请选择拟任岗位类别'),
   postTitle: z.string().trim().max(50, '拟任岗位不能超过 50 个字').optional().default(''),
@@ -64,7 +64,7 @@ export interface TransferCandidate {
 
 export interface TransferListRow {
   id: number;
-  kind: 'transfer' | 'rotation';
+  kind: 'transfer' | 'rotation' | 'rehire';
   state: TransferState;
   teacherName: string;
   teacherIdMasked: string;

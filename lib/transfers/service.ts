@@ -1,18 +1,20 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
-import { accounts, changeRequests, recordAdditions, teacherEntries, teacherFieldChanges, teachers, transferAttachments, transfers, units, type StoredRecord, type TransferState } from '@/lib/db/schema';
+import { accounts, changeRequests, recordAdditions, statusChanges, teacherEntries, teacherFieldChanges, teachers, transferAttachments, transfers, units, type StoredRecord, type TransferState } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { caseVisibleTo, competentAuthorityOf } from '@/lib/auth/relations';
 import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
-import { isServing } from '@/lib/mobility/status';
+import { atPostStatus, deceasedStatus, isServing, statusGroupOf } from '@/lib/mobility/status';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { maskIdNumber } from '@/lib/reference/id-number';
 import { checkSupplements, createNextVersion, reviewerOf, writeReviews } from '@/lib/records/service';
-import { idNumberHash } from '@/lib/teachers/identity';
+import { idNumberHash, revealStoredIdNumber } from '@/lib/teachers/identity';
+import { generateInitialPassword, hashPassword } from '@/lib/auth/password';
+import type { IssuedCredential } from '@/lib/accounts/service';
 import { getSchoolTarget, lockTeacher } from '@/lib/teachers/service';
 import { applyRollupDeltas } from '@/lib/units/service';
 import { recordCaseOpened, transition } from '@/lib/workflow/service';
@@ -97,10 +99,15 @@ async function provinceIdOf(executor: Executor, path: string): Promise<number | 
   return row?.id ?? null;
 }
 
-/** Why a record cannot be transferred now, or null. */
-async function transferBlocker(tx: Executor, teacher: FoundTeacher): Promise<string | null> {
+/** Why a record cannot be transferred (or, for someone who left, re-hired) now, or null. */
+async function transferBlocker(tx: Executor, teacher: FoundTeacher, kind: FileTransferInput['kind']): Promise<string | null> {
   if (teacher.recordState !== 'effective') return '该教师的信息尚未审核生效，须由所在学校完成采集审核后才能调动';
-  if (!isServing(teacher.personnelStatus)) return '该教师已离开本单位（退休、调出、离职等），不能调动；重新入职须由新学校办理';
+  if (kind === 'rehire') {
+    if (isServing(teacher.personnelStatus)) return '该教师仍在原单位任职，请办理教师调动，而不是重新入职';
+    if (teacher.personnelStatus === deceasedStatus) return '该人员已死亡，不能办理重新入职';
+    return null;
+  }
+  if (!isServing(teacher.personnelStatus)) return '该教师已离开本单位（退休、调出、离职等），不能调动；请选择“重新入职”办理';
   const [pendingAddition] = await tx.select({ id: recordAdditions.id }).from(recordAdditions).where(and(eq(recordAdditions.teacherId, teacher.id), inArray(recordAdditions.state, ['pending_school', 'pending_authority']))).limit(1);
   const [pendingChange] = await tx.select({ id: changeRequests.id }).from(changeRequests).where(and(eq(changeRequests.teacherId, teacher.id), eq(changeRequests.state, 'pending'))).limit(1);
   if (pendingAddition || pendingChange) return '该教师有待审批的新增信息或变更申请，须等其审批完成后才能调动';
@@ -135,12 +142,13 @@ export async function fileTransfer(actor: Actor, input: FileTransferInput, attac
   const filing = db.transaction(async (tx) => {
     const teacher = await findTeacher(tx, actor, input, true);
     if (teacher.unitId === actor.unitId) throw new ValidationError('该教师已在本校，无需调动', { idNumber: ['该教师已在本校'] });
-    const blocker = await transferBlocker(tx, teacher);
+    const blocker = await transferBlocker(tx, teacher, input.kind);
     if (blocker) throw new ConflictError(blocker);
     const receiving = await getSchoolTarget(tx, actor.unitId);
     const [sendingUnit] = await tx.select({ parentId: units.parentId }).from(units).where(eq(units.id, teacher.unitId));
     const [receivingUnit] = await tx.select({ parentId: units.parentId }).from(units).where(eq(units.id, receiving.id));
     const subject: TransferSubject = {
+      kind: input.kind,
       sendingSchoolId: teacher.unitId,
       sendingAuthorityId: competentAuthorityOf(sendingUnit),
       sendingProvinceId: await provinceIdOf(tx, teacher.unitPath),
@@ -153,7 +161,6 @@ export async function fileTransfer(actor: Actor, input: FileTransferInput, attac
     const [created] = await tx
       .insert(transfers)
       .values({
-        kind: input.kind,
         teacherId: teacher.id,
         teacherName: teacher.name,
         teacherIdMasked: teacher.idNumberMasked,
@@ -204,6 +211,7 @@ export async function loadVisibleTransfer(executor: Executor, actor: Actor, tran
   const [row] = await executor
     .select({
       id: transfers.id,
+      kind: transfers.kind,
       state: transfers.state,
       teacherId: transfers.teacherId,
       teacherName: transfers.teacherName,
@@ -232,7 +240,7 @@ export async function loadVisibleTransfer(executor: Executor, actor: Actor, tran
  * Every step after filing, by the party whose turn it is (transferChain): confirm, agree (with the
  * leaving month), reject (with a reason), withdraw, and receive, which completes the transfer.
  */
-export async function takeTransferStep(actor: Actor, input: TransferStepInput): Promise<{ state: TransferState }> {
+export async function takeTransferStep(actor: Actor, input: TransferStepInput): Promise<{ state: TransferState; credential?: IssuedCredential }> {
   assertCan(actor, 'transfer.view');
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -241,6 +249,10 @@ export async function takeTransferStep(actor: Actor, input: TransferStepInput): 
     await lockTeacher(tx, transfer.teacherId);
     const now = new Date();
     const thisMonth = todayIso().slice(0, 7);
+    // A re-hired teacher's login reopens with a new initial password, made before the transaction's writes.
+    const password = transfer.kind === 'rehire' && input.action === 'receive' ? generateInitialPassword() : null;
+    const passwordHash = password ? await hashPassword(password) : null;
+    let credential: IssuedCredential | undefined;
     const arrivalMonth = input.arrivalMonth || (transfer.plannedArrivalMonth < thisMonth ? transfer.plannedArrivalMonth : thisMonth);
     const step = await transition(tx, actor, {
       flow: 'transfer',
@@ -274,14 +286,39 @@ export async function takeTransferStep(actor: Actor, input: TransferStepInput): 
           .where(and(eq(transfers.id, transfer.id), eq(transfers.state, transfer.state)))
           .returning({ id: transfers.id });
         if (moved.length === 0) return false;
-        if (step.to === 'completed') await completeTransfer(tx, actor, { ...transfer, leavingMonth: transfer.leavingMonth ?? arrivalMonth }, arrivalMonth);
+        if (step.to === 'completed') {
+          const target = await completeTransfer(tx, actor, { ...transfer, leavingMonth: transfer.leavingMonth ?? arrivalMonth }, arrivalMonth);
+          if (transfer.kind === 'rehire') credential = await reopenAfterRehire(tx, actor, transfer, target, passwordHash!, password!);
+        }
         return true;
       },
       // Under the actor's own unit: each side's auditors see what their staff decided.
       audit: { unitPath: actor.unitPath, targetType: 'transfer', targetId: transfer.id, detail: { teacher: transfer.teacherName } },
     });
-    return { state: step.to };
+    return { state: step.to, ...(credential ? { credential } : {}) };
   });
+}
+
+/**
+ * 重新入职 completes like a transfer, and then the teacher is at post again (a status change of its own,
+ * in the history) and the login opens with a new initial password, shown once to the school.
+ */
+async function reopenAfterRehire(tx: Executor, actor: Actor, transfer: LoadedTransfer, target: { id: number; code: string; name: string; path: string }, passwordHash: string, password: string): Promise<IssuedCredential> {
+  const [teacher] = await tx.select({ status: teachers.personnelStatus, accountId: teachers.accountId, idNumberEnc: teachers.idNumberEnc, name: teachers.name }).from(teachers).where(eq(teachers.id, transfer.teacherId));
+  if (statusGroupOf(teacher.status) !== 'left') throw new ConflictError('该教师已不是离开状态，无法办理重新入职');
+  await tx
+    .update(teachers)
+    .set({ personnelStatus: atPostStatus, record: sql`jsonb_set(${teachers.record}, '{basic,personnelStatus}', to_jsonb(${atPostStatus}::text))`, revision: sql`${teachers.revision} + 1` })
+    .where(eq(teachers.id, transfer.teacherId));
+  await tx.insert(statusChanges).values({ teacherId: transfer.teacherId, unitId: target.id, unitPath: target.path, fromStatus: teacher.status, toStatus: atPostStatus, effectiveDate: todayIso(), reason: `重新入职“${target.name}”`, state: 'effective', filedBy: actor.accountId, filedByName: actor.displayName, decidedBy: actor.accountId, decidedByName: actor.displayName, decidedAt: new Date() });
+  await tx.insert(teacherFieldChanges).values({ teacherId: transfer.teacherId, subset: basicSubsetKey, entryId: null, field: 'personnelStatus', oldValue: teacher.status, newValue: atPostStatus, accountId: actor.accountId, accountName: actor.displayName, source: 'system' });
+  const version = await createNextVersion(tx, transfer.teacherId, 'status', actor);
+  await writeReviews(tx, reviewerOf(actor), 'status.change', [transfer.teacherId], `重新入职，人员状态恢复为“在本单位任职”，生成第 ${version} 版`);
+  if (teacher.accountId) {
+    await tx.update(accounts).set({ status: 'active', passwordHash, mustChangePassword: true, passwordIssuedAt: new Date(), sessionVersion: sql`${accounts.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(accounts.id, teacher.accountId));
+    await recordAudit(tx, actor, { action: 'account.credentials.issue', unitPath: target.path, targetType: 'account', targetId: teacher.accountId, detail: { reason: 'rehire', teacherId: transfer.teacherId } });
+  }
+  return { unitCode: target.code, unitName: target.name, username: revealStoredIdNumber(teacher.idNumberEnc!), displayName: teacher.name, password };
 }
 
 /** The leaving month: not before the teacher joined the school, and at most a year ahead. */
@@ -299,7 +336,7 @@ async function checkLeavingMonth(tx: Executor, teacherId: number, leavingMonth: 
  * and one at the new school opened; 进本校年月 becomes the arrival month; a version of kind transfer
  * holds the diff; the login stays the same.
  */
-async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTransfer & { leavingMonth: string }, arrivalMonth: string): Promise<void> {
+async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTransfer & { leavingMonth: string }, arrivalMonth: string): Promise<{ id: number; code: string; name: string; path: string }> {
   const [teacher] = await tx
     .select({ id: teachers.id, unitId: teachers.unitId, unitPath: teachers.unitPath, accountId: teachers.accountId, record: teachers.record, complete: teachers.complete, recordState: teachers.recordState })
     .from(teachers)
@@ -351,6 +388,7 @@ async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTran
   // Fields the new province (or stage) requires and the record lacks wait as 待补充 at the new school.
   await checkSupplements(tx, teacher.id);
   await recordAudit(tx, actor, { action: 'transfer.complete', unitPath: target.path, targetType: 'teacher', targetId: teacher.id, detail: { transferId: transfer.id, from: transfer.sendingSchoolName, to: target.name, version } });
+  return target;
 }
 
 /** The record is read-only while a transfer is open, except through the flow. */

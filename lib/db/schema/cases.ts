@@ -47,8 +47,8 @@ export const transferState = pgEnum('transfer_state', [
   'withdrawn',
 ]);
 
-/** 调动 (an ordinary transfer) or 交流轮岗 (a rotation that changes the personnel relation). */
-export const transferKind = pgEnum('transfer_kind', ['transfer', 'rotation']);
+/** 调动 (an ordinary transfer), 交流轮岗 (a rotation that changes the personnel relation) or 重新入职 (someone who left, hired again). */
+export const transferKind = pgEnum('transfer_kind', ['transfer', 'rotation', 'rehire']);
 
 export type TransferState = (typeof transferState.enumValues)[number];
 export type TransferKind = (typeof transferKind.enumValues)[number];

@@ -138,7 +138,7 @@ export async function duplicateRegistrationError(executor: Executor, actor: Chan
   const masked = maskIdNumber(idNumber);
   const message = holder
     ? `证件号码 ${masked} 的教师已在“${holder.unitName}”登记，全国只能登记一次。`
-    : `证件号码 ${masked} 无法登记：全国每个证件号码只能登记一次。如该教师从其他单位调入，请通过“教师调动”办理；如有疑问，请联系主管教育行政部门核实。`;
+    : `证件号码 ${masked} 无法登记：全国每个证件号码只能登记一次。如该教师从其他单位调入，请通过“教师调动”办理；曾在其他单位任职、已离开（退休、离职等）后再到本校任职的，请在“教师调动”中选择“重新入职”；如有疑问，请联系主管教育行政部门核实。`;
   return new RegistrationConflictError(message, { idNumber: [holder ? '该证件号码已在本单位登记' : '该证件号码无法登记'] });
 }
 
