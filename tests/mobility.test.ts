@@ -9,7 +9,7 @@ import { todayIso } from '@/lib/indicators/form-schema';
 import { getStatusPanel, listLeftTeachers, listPendingStatusChanges, listRetiring } from '@/lib/mobility/queries';
 import { decideStatusChange, markPendingRetirement, recordStatusChange } from '@/lib/mobility/service';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
-import { actorFor, effectiveTeacher, school } from './support/factories';
+import { actorFor, effectiveTeacher, expectTotalsMatchRecount, school } from './support/factories';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 const today = todayIso();
@@ -76,6 +76,8 @@ describe('在职情况变动', () => {
 
     expect(await decideStatusChange(county, { id: changeId, decision: 'approve', comment: '' })).toEqual({ state: 'effective' });
     expect(await statusRow(teacher.teacherId)).toMatchObject({ status: '307', login: 'disabled', version: 2 });
+    // No longer counted in the subtree totals; a recount of serving staff agrees.
+    await expectTotalsMatchRecount('330282');
     await expect(decideStatusChange(county, { id: changeId, decision: 'approve', comment: '' })).rejects.toBeInstanceOf(ConflictError);
     // Left: no further change, no transfer; the record stays readable under 已离开.
     await expect(recordStatusChange(fixture.manager, change(teacher.teacherId, '100'))).rejects.toThrow(/已离开本单位/);
@@ -84,6 +86,15 @@ describe('在职情况变动', () => {
     expect((await listLeftTeachers(fixture.manager)).rows.map((row) => row.id)).toContain(teacher.teacherId);
     expect((await listLeftTeachers(county)).rows.find((row) => row.id === teacher.teacherId)).toMatchObject({ statusName: '离职', leftOn: today });
     await expect(listLeftTeachers(await actorFor('330281.manager')).then((r) => r.rows.map((row) => row.id))).resolves.not.toContain(teacher.teacherId);
+
+    // Dashboards count serving staff by default; everyone when asked.
+    const { getDashboard } = await import('@/lib/statistics/queries');
+    const { parseStatFilters } = await import('@/lib/statistics/schemas');
+    const serving = await getDashboard(county, parseStatFilters({ scope: 'all' }));
+    const everyone = await getDashboard(county, parseStatFilters({ scope: 'all', staff: 'all' }));
+    expect(everyone.total - serving.total).toBe(1);
+    expect(everyone.status.find((slice) => slice.key === '307')?.count).toBe(1);
+    expect(serving.status.find((slice) => slice.key === '307')).toBeUndefined();
 
     const kept = await effectiveTeacher(fixture, '330282', '留任教师');
     const refused = await recordStatusChange(fixture.manager, change(kept.teacherId, '306', { reason: '辞职' }));
@@ -144,6 +155,9 @@ describe('重新入职', () => {
     expect(await authenticate({ username: teacher.idNumber, password: done.credential!.password, ip: '10.9.8.7' })).toMatchObject({ ok: true });
     const kinds = (await (await getDb()).select({ kind: teacherVersions.kind }).from(teacherVersions).where(eq(teacherVersions.teacherId, teacher.teacherId)).orderBy(teacherVersions.version)).map((v) => v.kind);
     expect(kinds).toEqual(['collection', 'status', 'transfer', 'status']);
+    await expectTotalsMatchRecount('330282');
+    await expectTotalsMatchRecount('330281');
+    await expectTotalsMatchRecount('330200');
   });
 
   it('is refused for a teacher still serving and for the deceased', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb, rowsOf } from '@/lib/db';
-import { accounts, auditLog, caseEvents, recordSupplements, statCounts, teacherEntries, teachers, teacherVersions, transfers, unitRollups } from '@/lib/db/schema';
+import { accounts, auditLog, caseEvents, recordSupplements, teacherEntries, teachers, teacherVersions, transfers } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { fileChangeRequest } from '@/lib/collection/changes/service';
 import { fileAddition } from '@/lib/collection/additions/service';
@@ -16,7 +16,7 @@ import { getTeacherRecord } from '@/lib/teachers/queries';
 import { fileTransfer, findTransferTeacher, readTransferAttachment, takeTransferStep } from '@/lib/transfers/service';
 import { getTransfer, getTransferYearTotals, listOwnTransfers, listTransfers } from '@/lib/transfers/queries';
 import type { TransferStepInput } from '@/lib/transfers/schemas';
-import { actorFor, effectiveTeacher, getUnitByCode, school, teacherIn } from './support/factories';
+import { actorFor, effectiveTeacher, expectTotalsMatchRecount, getUnitByCode, rollup, school, teacherIn } from './support/factories';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 // The months as the service sees them (China Standard Time).
@@ -61,24 +61,6 @@ async function refusedToAllBut(allowed: Actor, everyone: Actor[], transferId: nu
     expect(error).not.toBeInstanceOf(ValidationError);
     expect(await snapshot(transferId, teacherId)).toEqual(before);
   }
-}
-
-async function rollup(unitId: number) {
-  const [row] = await (await getDb()).select().from(unitRollups).where(eq(unitRollups.unitId, unitId));
-  return row;
-}
-
-/** unit_rollups and stat_counts of a subtree against a count from the base tables. */
-async function expectTotalsMatchRecount(unitCode: string) {
-  const db = await getDb();
-  const unit = await getUnitByCode(unitCode);
-  const [counted] = rowsOf<{ teachers: number; effective: number; complete: number }>(
-    await db.execute(sql`select count(*)::int as teachers, count(*) filter (where record_state = 'effective')::int as effective, count(*) filter (where complete)::int as complete from teachers where unit_path <@ ${unit.path}::ltree`),
-  );
-  const totals = await rollup(unit.id);
-  expect({ teachers: totals?.teachers ?? 0, effective: totals?.recordsEffective ?? 0, complete: totals?.recordsComplete ?? 0 }).toEqual(counted);
-  const [stat] = await db.select({ n: sql<number>`coalesce(sum(${statCounts.n}), 0)::int` }).from(statCounts).where(and(eq(statCounts.unitId, unit.id), eq(statCounts.dim, 'total')));
-  expect(stat.n).toBe(counted.teachers);
 }
 
 describe('教师调动 between two counties of one city', () => {

@@ -37,9 +37,16 @@ export function StatFiltersForm({ filters, action = '/statistics', hidden = {} }
           <option value="all">含草稿和已报送</option>
         </select>
       </label>
+      <label className="text-xs text-slate-600">
+        人员范围
+        <select name="staff" defaultValue={filters.staff} className="input mt-1" data-testid="stat-staff-select">
+          <option value="serving">在职人员（含暂未在岗）</option>
+          <option value="all">含已离开人员</option>
+        </select>
+      </label>
       <div className="col-span-2 flex gap-2 sm:col-span-1">
         <button type="submit" className="btn-primary flex-1">查询</button>
-        <Link href={`${action}?${new URLSearchParams([...new URLSearchParams(statQuery({ scope: 'official', unitId: filters.unitId })), ...Object.entries(hidden)])}`} className="btn-secondary">重置</Link>
+        <Link href={`${action}?${new URLSearchParams([...new URLSearchParams(statQuery({ scope: 'official', staff: 'serving', unitId: filters.unitId })), ...Object.entries(hidden)])}`} className="btn-secondary">重置</Link>
       </div>
     </form>
   );

@@ -14,6 +14,7 @@ import { revokeAllSessions } from '@/lib/signin/service';
 import { getScopedTeacher, lockTeacher } from '@/lib/teachers/service';
 import { assertNoOpenTransfer } from '@/lib/transfers/service';
 import { transition } from '@/lib/workflow/service';
+import { applyRollupDeltas } from '@/lib/units/service';
 import { listRetiring } from './queries';
 import { buildRetiringWorkbook } from './retiring-export';
 import { statusChangeChain, statusParties, statusPartyLabels } from './chain';
@@ -49,8 +50,12 @@ async function applyStatusChange(tx: Executor, actor: Actor, change: ChangeToApp
       updatedAt: new Date(),
     })
     .where(and(eq(teachers.id, change.teacherId), eq(teachers.recordState, 'effective'), sql`${teachers.personnelStatus} is not distinct from ${change.fromStatus}`))
-    .returning({ accountId: teachers.accountId });
+    .returning({ accountId: teachers.accountId, unitPath: teachers.unitPath, complete: teachers.complete });
   if (!updated) throw new ConflictError('该教师的人员状态刚被他人修改，请刷新后重试');
+  // Whoever leaves is no longer counted in the subtree totals (progress, headcounts).
+  if (statusGroupOf(change.fromStatus) !== 'left' && statusGroupOf(change.toStatus) === 'left') {
+    await applyRollupDeltas(tx, [{ path: updated.unitPath, teachers: -1, recordsEffective: -1, recordsComplete: updated.complete ? -1 : 0 }]);
+  }
   await tx.insert(teacherFieldChanges).values({ teacherId: change.teacherId, subset: 'basic', entryId: null, field: 'personnelStatus', oldValue: change.fromStatus, newValue: change.toStatus, accountId: change.filedBy, accountName: change.filedByName, source: 'form' });
   const version = await createNextVersion(tx, change.teacherId, 'status', actor);
   if (statusGroupOf(change.toStatus) === 'left' && updated.accountId) {

@@ -38,6 +38,7 @@ export interface Dashboard {
 function statConditions(filters: StatFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.scope === 'official') conditions.push(eq(statCounts.state, 'effective'));
+  if (filters.staff !== 'all') conditions.push(eq(statCounts.serving, true));
   if (filters.schoolType) conditions.push(eq(statCounts.schoolType, filters.schoolType));
   else if (filters.stage) conditions.push(inArray(statCounts.schoolType, [...schoolTypes.values()].filter((t) => t.stage === filters.stage).map((t) => t.code)));
   if (filters.ownership) conditions.push(eq(statCounts.ownership, filters.ownership));
@@ -59,6 +60,7 @@ export async function statUnit(actor: Actor, unitId?: number) {
 function teacherConditions(filters: StatFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.scope === 'official') conditions.push(sql`t.record_state = 'effective'`);
+  if (filters.staff !== 'all') conditions.push(sql`coalesce(t.personnel_status, '') not like '3%'`);
   if (filters.schoolType) conditions.push(sql`t.school_type_code = ${filters.schoolType}`);
   else if (filters.stage) conditions.push(sql`t.stage = ${filters.stage}`);
   if (filters.ownership) conditions.push(sql`t.ownership = ${filters.ownership}`);

@@ -10,6 +10,8 @@ export interface StatFilters {
   ownership?: 'public' | 'private';
   /** Official figures count effective records only; `all` adds drafts and reported records. */
   scope: 'official' | 'all';
+  /** Serving staff (人员状态 not 3xx) unless `all` is asked for, which adds those who left. */
+  staff: 'serving' | 'all';
 }
 
 export function parseStatFilters(params: Record<string, string | undefined>): StatFilters {
@@ -21,6 +23,7 @@ export function parseStatFilters(params: Record<string, string | undefined>): St
     schoolType,
     ownership: params.ownership === 'public' || params.ownership === 'private' ? params.ownership : undefined,
     scope: params.scope === 'all' ? 'all' : 'official',
+    staff: params.staff === 'all' ? 'all' : 'serving',
   };
 }
 
@@ -33,6 +36,7 @@ export function statQuery(filters: StatFilters, overrides: Partial<StatFilters> 
   if (f.schoolType) entries.push(['type', f.schoolType]);
   if (f.ownership) entries.push(['ownership', f.ownership]);
   if (f.scope === 'all') entries.push(['scope', 'all']);
+  if (f.staff === 'all') entries.push(['staff', 'all']);
   return new URLSearchParams(entries).toString();
 }
 

@@ -338,7 +338,7 @@ async function checkLeavingMonth(tx: Executor, teacherId: number, leavingMonth: 
  */
 async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTransfer & { leavingMonth: string }, arrivalMonth: string): Promise<{ id: number; code: string; name: string; path: string }> {
   const [teacher] = await tx
-    .select({ id: teachers.id, unitId: teachers.unitId, unitPath: teachers.unitPath, accountId: teachers.accountId, record: teachers.record, complete: teachers.complete, recordState: teachers.recordState })
+    .select({ id: teachers.id, unitId: teachers.unitId, unitPath: teachers.unitPath, accountId: teachers.accountId, record: teachers.record, complete: teachers.complete, recordState: teachers.recordState, personnelStatus: teachers.personnelStatus })
     .from(teachers)
     .where(eq(teachers.id, transfer.teacherId))
     .for('update');
@@ -366,8 +366,10 @@ async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTran
   if (!moved) throw new ConflictError('该教师的记录已发生变化，无法完成调动');
   if (teacher.accountId) await tx.update(accounts).set({ unitId: target.id, updatedAt: new Date() }).where(eq(accounts.id, teacher.accountId));
   const move = { teachers: 1, accounts: teacher.accountId ? 1 : 0, recordsEffective: 1, recordsComplete: teacher.complete ? 1 : 0 };
+  // A teacher who left was no longer counted where they were; re-hired, they count at the new school.
+  const counted = isServing(teacher.personnelStatus);
   await applyRollupDeltas(tx, [
-    { path: teacher.unitPath, teachers: -move.teachers, accounts: -move.accounts, recordsEffective: -move.recordsEffective, recordsComplete: -move.recordsComplete },
+    { path: teacher.unitPath, teachers: counted ? -move.teachers : 0, accounts: -move.accounts, recordsEffective: counted ? -move.recordsEffective : 0, recordsComplete: counted ? -move.recordsComplete : 0 },
     { path: target.path, ...move },
   ]);
   const changes: (typeof teacherFieldChanges.$inferInsert)[] = [];

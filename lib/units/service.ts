@@ -169,7 +169,8 @@ export async function rebuildRollups(executor: Executor): Promise<void> {
         count(*) filter (where record_state = 'submitted') as submitted,
         count(*) filter (where record_state = 'effective') as effective,
         count(*) filter (where record_state = 'draft' and return_reason is not null) as returned
-      from teachers group by unit_id
+      -- Serving staff only: those who left (人员状态 3xx) are no longer counted or collected.
+      from teachers where coalesce(personnel_status, '') not like '3%' group by unit_id
     ) te on te.unit_id = u.id
     group by a.id
   `);

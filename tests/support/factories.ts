@@ -1,11 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { expect } from 'vitest';
 import { createTeacher } from '@/lib/teachers/registration/service';
 import { saveEntry, saveSection } from '@/lib/teachers/editing/service';
 import { loginNameFor, revealStoredIdNumber } from '@/lib/teachers/identity';
 import { approveRecords, submitRecords } from '@/lib/collection/review/service';
 import { approveRecordsSchema } from '@/lib/collection/schemas';
-import { getDb } from '@/lib/db';
-import { accounts, teachers, units } from '@/lib/db/schema';
+import { getDb, rowsOf } from '@/lib/db';
+import { accounts, statCounts, teachers, unitRollups, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { loadSessionAccount } from '@/lib/auth/queries';
@@ -150,4 +151,22 @@ export async function effectiveTeacher(fixture: SchoolFixture, countyCode: strin
   const db = await getDb();
   const [row] = await db.select({ enc: teachers.idNumberEnc }).from(teachers).where(eq(teachers.id, teacherId));
   return { teacherId, idNumber: revealStoredIdNumber(row.enc!), name };
+}
+
+export async function rollup(unitId: number) {
+  const [row] = await (await getDb()).select().from(unitRollups).where(eq(unitRollups.unitId, unitId));
+  return row;
+}
+
+/** unit_rollups and stat_counts of a subtree against a count from the base tables. */
+export async function expectTotalsMatchRecount(unitCode: string) {
+  const db = await getDb();
+  const unit = await getUnitByCode(unitCode);
+  const [counted] = rowsOf<{ teachers: number; effective: number; complete: number }>(
+    await db.execute(sql`select count(*)::int as teachers, count(*) filter (where record_state = 'effective')::int as effective, count(*) filter (where complete)::int as complete from teachers where unit_path <@ ${unit.path}::ltree and coalesce(personnel_status, '') not like '3%'`),
+  );
+  const totals = await rollup(unit.id);
+  expect({ teachers: totals?.teachers ?? 0, effective: totals?.recordsEffective ?? 0, complete: totals?.recordsComplete ?? 0 }).toEqual(counted);
+  const [stat] = await db.select({ n: sql<number>`coalesce(sum(${statCounts.n}), 0)::int` }).from(statCounts).where(and(eq(statCounts.unitId, unit.id), eq(statCounts.dim, 'total'), eq(statCounts.serving, true)));
+  expect(stat.n).toBe(counted.teachers);
 }

@@ -55,6 +55,7 @@ export default async function StatisticsPage({ searchParams }: { searchParams: P
       <StatFiltersForm filters={filters} />
       <div className={`rounded-md border px-3 py-2 text-sm ${official ? 'border-green-200 bg-green-50 text-green-900' : 'border-amber-300 bg-amber-50 text-amber-900'}`} data-testid="stat-scope">
         {official ? '正式数据：仅统计主管部门审核生效的记录。' : '含草稿和已报送的工作数据：未经审核，不是正式统计数据。'}
+        <span className="ml-1" data-testid="stat-staff">{filters.staff === 'all' ? '含已离开人员（退休、调出、离职等）。' : '只统计在职人员（含暂未在岗），不含已离开人员。'}</span>
         {filterText && <span className="ml-2">筛选：{filterText}</span>}
       </div>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">

@@ -1,4 +1,4 @@
-import { integer, pgTable, primaryKey, varchar } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, primaryKey, varchar } from 'drizzle-orm/pg-core';
 import { recordState } from './teachers';
 
 /**
@@ -15,9 +15,11 @@ export const statCounts = pgTable(
     state: recordState('state').notNull(),
     schoolType: varchar('school_type', { length: 3 }).notNull(),
     ownership: varchar('ownership', { length: 8 }).notNull(),
+    /** Still serving (人员状态 not 3xx): dashboards count serving staff unless asked for everyone. */
+    serving: boolean('serving').notNull().default(true),
     dim: varchar('dim', { length: 16 }).notNull(),
     bucket: varchar('bucket', { length: 16 }).notNull(),
     n: integer('n').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.unitId, table.state, table.schoolType, table.ownership, table.dim, table.bucket] })],
+  (table) => [primaryKey({ columns: [table.unitId, table.state, table.schoolType, table.ownership, table.serving, table.dim, table.bucket] })],
 );
