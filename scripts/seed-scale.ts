@@ -137,7 +137,7 @@ async function main() {
         select b.unit_id, b.path, b.province_id, b.stage, '1', b.id_number,
           b.name,
           b.gender, b.birth_date, 'SC' || b.g, b.w < 86, '1',
-          case when b.st < 955 then '100' when b.st < 975 then '204' when b.st < 985 then '203' when b.st < 993 then '205' else '209' end,
+          case when b.st < 935 then '100' when b.st < 955 then '204' when b.st < 965 then '203' when b.st < 973 then '205' when b.st < 980 then '209' when b.st < 992 then '301' when b.st < 995 then '307' when b.st < 998 then '305' else '306' end,
           case b.stage
             when 'higher_education' then case when b.e < 30 then '11' when b.e < 75 then '14' else '21' end
             when 'kindergarten' then case when b.e < 35 then '21' when b.e < 90 then '31' else '40' end

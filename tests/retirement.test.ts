@@ -72,3 +72,20 @@ describe('人员状态, the national 3-digit list', () => {
     expect(statusGroupOf('301')).toBe('left');
   });
 });
+
+describe('人员状态 in imports', () => {
+  it('reads JY/T 1001 codes and names as the national codes', async () => {
+    const { cellToValue } = await import('@/lib/teacher-import/workbook');
+    const { nationalCatalogue } = await import('@/lib/indicators/catalogue');
+    const { resolveCatalogue, defaultProvinceSettings } = await import('@/lib/indicators/settings');
+    const field = resolveCatalogue(defaultProvinceSettings(), 'primary_secondary').subsets.find((s) => s.key === 'basic')!.fields.find((f) => f.key === 'personnelStatus')!;
+    expect(nationalCatalogue.length).toBeGreaterThan(0);
+    expect(cellToValue(field, '在本单位任职')).toEqual({ value: '100' });
+    expect(cellToValue(field, '11')).toEqual({ value: '100' });
+    expect(cellToValue(field, '在职')).toEqual({ value: '100' });
+    expect(cellToValue(field, '14')).toEqual({ value: '203' });
+    expect(cellToValue(field, '长病假')).toEqual({ value: '203' });
+    expect(cellToValue(field, '01')).toEqual({ value: '301' });
+    expect(cellToValue(field, '火星')).toEqual({ error: expect.stringMatching(/不在代码表中/) });
+  });
+});

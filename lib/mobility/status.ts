@@ -58,3 +58,9 @@ export const jyt1001StatusCodes: Record<string, string> = Object.fromEntries(
     return [item.code, left?.code ?? byName[item.name] ?? '299'];
   }),
 );
+
+/** An import cell written in JY/T 1001 (its 2-digit code or its name): the national code, or null. */
+export function nationalStatusFromJyt(text: string): string | null {
+  const item = mobility.staffCurrentStatusJYT1001.items.find((entry) => entry.code === text || entry.name === text);
+  return item ? jyt1001StatusCodes[item.code] : null;
+}

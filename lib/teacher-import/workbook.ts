@@ -1,3 +1,4 @@
+import { nationalStatusFromJyt } from '@/lib/mobility/status';
 import ExcelJS from 'exceljs';
 import { ValidationError } from '@/lib/errors';
 import type { FieldValue } from '@/lib/indicators/form-schema';
@@ -87,7 +88,10 @@ export function cellToValue(field: EffectiveField, raw: string): { value: FieldV
   if (!text) return { value: '' };
   if (field.type === 'code' || field.type === 'boolean') {
     const option = field.options.find((o) => o.name === text || o.code === text);
-    return option ? { value: option.code } : { error: `“${text}”不在代码表中，请从下拉列表选择` };
+    if (option) return { value: option.code };
+    // Files from systems on JY/T 1001 (教职工当前状态码) are read by its codes and names.
+    const jyt = field.key === 'personnelStatus' ? nationalStatusFromJyt(text) : null;
+    return jyt ? { value: jyt } : { error: `“${text}”不在代码表中，请从下拉列表选择` };
   }
   if (field.type === 'date' || field.type === 'month') {
     const match = /^(\d{4})[-./年](\d{1,2})(?:[-./月](\d{1,2})日?)?月?$/.exec(text) ?? /^(\d{4})(\d{2})(\d{2})?$/.exec(text);
