@@ -23,6 +23,9 @@ import { timeTeacherImport } from './bench-teacher-import';
 import { applyRollupDeltas, rebuildRollups } from '@/lib/units/service';
 import { getTransferYearTotals, listTransfers } from '@/lib/transfers/queries';
 import { takeTransferStep } from '@/lib/transfers/service';
+import { listLeftTeachers, listRetiring } from '@/lib/mobility/queries';
+import { retiringWindow } from '@/lib/mobility/schemas';
+import { todayIso } from '@/lib/indicators/form-schema';
 import { ensureAuthSecret } from './runtime-env';
 
 // The keys for personal data at rest (and the audit seals), as the server has them.
@@ -127,6 +130,7 @@ async function main() {
   } else console.log(`| one approval | only ${available} effective records in the county's schools (${need} needed): skipped | | | | |`);
 
   await benchTransfers(ministry, county);
+  await benchMobility(ministry, province, county);
 
   if (values.base && !values.only) {
     const password = 'Bench#2026http';
@@ -163,6 +167,23 @@ async function main() {
     console.log(`\n${importRows}-row teacher import (${result.megabytes.toFixed(1)} MB xlsx): validation ${result.validateSeconds.toFixed(1)} s, import ${result.importSeconds.toFixed(1)} s (${result.status}); ${result.rowsPerSecond.toFixed(0)} rows/s end to end`);
   }
   await closeConnection();
+}
+
+/** 即将退休 of a province and of the nation, 已离开 of a county, beside the raw SQL for the same page. */
+async function benchMobility(ministry: Actor, province: Actor, county: Actor) {
+  const { db } = await getConnection();
+  const window = retiringWindow(todayIso(), 12);
+  const rawRetiring = (path: string) => async () => {
+    await db.execute(sql`select t.id, t.name, u.name from teachers t join units u on u.id = t.unit_id
+      where t.unit_path <@ ${path}::ltree and (t.personnel_status is null or t.personnel_status not like '3%') and t.retirement_month >= ${window.from} and t.retirement_month < ${window.until}
+      order by t.retirement_month, t.id limit 51`);
+    await db.execute(sql`select count(*) from teachers t where t.unit_path <@ ${path}::ltree and (t.personnel_status is null or t.personnel_status not like '3%') and t.retirement_month >= ${window.from} and t.retirement_month < ${window.until}`);
+  };
+  await compare('即将退休, province (浙江), first page and count', () => listRetiring(province), rawRetiring(province.unitPath));
+  await compare('即将退休, nation, first page and count', () => listRetiring(ministry), rawRetiring(ministry.unitPath));
+  await compare('已离开, county (西湖区)', () => listLeftTeachers(county), async () => {
+    await db.execute(sql`select t.id, t.name from teachers t where t.unit_path <@ ${county.unitPath}::ltree and t.personnel_status like '3%' order by t.id desc limit 51`);
+  });
 }
 
 /** 调动管理 lists, the dashboard's transfer figures and one completion, beside the raw SQL for each. */

@@ -5,7 +5,7 @@ import { statusChanges, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/policy';
 import { competentAuthorityIsActor, mayAct } from '@/lib/auth/relations';
-import { inJurisdiction } from '@/lib/auth/scope';
+import { inJurisdiction, underUnit } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { getScopedTeacher } from '@/lib/teachers/service';
@@ -120,7 +120,7 @@ export async function listLeftTeachers(actor: Actor, options: { before?: number 
     })
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
-    .where(and(inJurisdiction(actor, teachers.unitPath), like(teachers.personnelStatus, '3%'), options.before ? lt(teachers.id, options.before) : undefined))
+    .where(and(underUnit({ id: actor.unitId, path: actor.unitPath, tier: actor.unitTier }, { unitId: teachers.unitId, unitPath: teachers.unitPath }), like(teachers.personnelStatus, '3%'), options.before ? lt(teachers.id, options.before) : undefined))
     .orderBy(desc(teachers.id))
     .limit(pageSize + 1);
   return { hasMore: rows.length > pageSize, rows: rows.slice(0, pageSize).map((row) => ({ ...row, idNumberMasked: row.idNumberMasked ?? '', statusName: statusName(row.status) })) };
