@@ -41,12 +41,13 @@ async function teacher(admin: Actor, manager: Actor, options: { gender: '1' | '2
 async function statDrift(): Promise<number> {
   const result = await (await getDb()).execute(sql`
     with expected as (
-      select anc.id as unit_id, t.record_state as state, coalesce(t.school_type_code, '') as school_type, coalesce(t.ownership, '') as ownership, d.dim, d.bucket, count(*)::int as n
+      select anc.id as unit_id, t.record_state as state, coalesce(t.school_type_code, '') as school_type, coalesce(t.ownership, '') as ownership,
+        coalesce(t.personnel_status, '') not like '3%' as serving, d.dim, d.bucket, count(*)::int as n
       from teachers t
       cross join lateral unnest((string_to_array(t.unit_path::text, '.')::int[])[1:nlevel(t.unit_path) - 1]) as anc(id)
       cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status) as d
-      group by 1, 2, 3, 4, 5, 6
-    ), kept as (select unit_id, state, school_type, ownership, dim, bucket, n from stat_counts where n <> 0)
+      group by 1, 2, 3, 4, 5, 6, 7
+    ), kept as (select unit_id, state, school_type, ownership, serving, dim, bucket, n from stat_counts where n <> 0)
     select count(*)::int as drift from ((select * from expected except select * from kept) union all (select * from kept except select * from expected)) x`);
   return rowsOf<{ drift: number }>(result)[0].drift;
 }
