@@ -40,4 +40,10 @@ UPDATE "teacher_versions" v SET "diff" = (
 UPDATE "teacher_field_changes" c SET
   "old_value" = coalesce((SELECT to_jsonb(new) FROM "status_code_map" WHERE old = c.old_value #>> '{}'), c.old_value),
   "new_value" = coalesce((SELECT to_jsonb(new) FROM "status_code_map" WHERE old = c.new_value #>> '{}'), c.new_value)
-  WHERE c.field = 'personnelStatus';
+  WHERE c.field = 'personnelStatus';--> statement-breakpoint
+UPDATE "change_requests" r SET "diff" = (
+    SELECT jsonb_agg(CASE WHEN e->>'field' = 'personnelStatus' THEN e || jsonb_build_object(
+      'oldValue', coalesce((SELECT to_jsonb(new) FROM "status_code_map" WHERE old = e->>'oldValue'), e->'oldValue'),
+      'newValue', coalesce((SELECT to_jsonb(new) FROM "status_code_map" WHERE old = e->>'newValue'), e->'newValue')) ELSE e END ORDER BY n)
+    FROM jsonb_array_elements(r.diff) WITH ORDINALITY AS d(e, n))
+  WHERE jsonb_typeof(r.diff) = 'array' AND jsonb_array_length(r.diff) > 0 AND r.diff @> '[{"field": "personnelStatus"}]';

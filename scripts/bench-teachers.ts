@@ -96,7 +96,7 @@ async function main() {
           select s.id, s.path, s.province_id, 'primary_secondary', '1', a.username,
             (array['王','李','张','刘','陈','杨','黄','赵','吴','周'])[1 + g % 10] || (array['芳','伟','娜','敏','静','强','磊','洋','艳','勇','军','杰'])[1 + (g / 10) % 12] || case when g % 3 = 0 then '华' else '' end,
             case when g % 2 = 0 then '2' else '1' end, date '1962-01-01' + (g % 14000), 'S' || g, g % 10 <> 0, '1',
-            case when g % 50 = 0 then '04' else '01' end, (array['draft','submitted','effective'])[1 + g % 3]::record_state,
+            case when g % 50 = 0 then '203' else '100' end, (array['draft','submitted','effective'])[1 + g % 3]::record_state,
             g % 3 <> 0 or g % 4 = 0, case when g % 3 = 0 and g % 7 = 0 then '压测退回' end, '{}'::jsonb, a.id
           from generate_series(${from}::int, ${to}::int) g
           join bench_schools s on s.rn = g % ${targetSchools}
@@ -134,7 +134,7 @@ async function main() {
   await time('ministry, first page', list(ministry, {}));
   await time('ministry, page 2 (keyset)', list(ministry, { after: nationalFirst.rows.at(-1)!.id }));
   await time('ministry, women, effective records', list(ministry, { gender: '2', state: 'effective' }));
-  await time('ministry, personnel status 借出到机关 (2%)', list(ministry, { personnelStatus: '04' }));
+  await time('ministry, personnel status 长病假 (2%)', list(ministry, { personnelStatus: '203' }));
   await time('ministry, name prefix "王芳"', list(ministry, { q: '王芳' }));
   await time('ministry, exact ID number', (i) => listTeachers(ministry, { q: `B${String((i * 7919) % targetTeachers).padStart(17, '0')}` }));
   await time('ministry, exact staff number', (i) => listTeachers(ministry, { q: `S${(i * 104729) % targetTeachers}` }));

@@ -121,12 +121,40 @@ describe('在职情况变动', () => {
 
     await expect(markPendingRetirement(county, { teacherIds: [soon.teacherId] })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(markPendingRetirement((await school('330281')).manager, { teacherIds: [soon.teacherId] })).rejects.toBeInstanceOf(NotFoundError);
-    const outcome = await markPendingRetirement(fixture.manager, { teacherIds: [soon.teacherId, later.teacherId] });
+    // One with a pending departure is refused on its own; the rest go ahead.
+    const departing = await effectiveTeacher(fixture, '330281', '将离教师', { gender: '2', birthDate: '1971-11-05' });
+    await recordStatusChange(fixture.manager, change(departing.teacherId, '306', { reason: '辞职' }));
+    expect((await listRetiring(fixture.manager)).rows.find((r) => r.id === departing.teacherId)).toMatchObject({ mayMark: false });
+    const outcome = await markPendingRetirement(fixture.manager, { teacherIds: [soon.teacherId, later.teacherId, departing.teacherId] });
     expect(outcome.marked).toEqual([soon.teacherId]);
-    expect(outcome.refused).toEqual([expect.objectContaining({ teacherId: later.teacherId, reason: expect.stringMatching(/不到退休时间/) })]);
+    expect(outcome.refused).toEqual(
+      expect.arrayContaining([expect.objectContaining({ teacherId: later.teacherId, reason: expect.stringMatching(/不到退休时间/) }), expect.objectContaining({ teacherId: departing.teacherId, reason: expect.stringMatching(/待确认/) })]),
+    );
     expect(await statusRow(soon.teacherId)).toMatchObject({ status: '209', version: 2 });
     expect((await getInbox(fixture.manager)).find((group) => group.key === 'retirement.soon')?.items.map((item) => item.title) ?? []).not.toContain('退休教师');
     await expect(markPendingRetirement(fixture.manager, { teacherIds: [soon.teacherId] })).rejects.toThrow(/已是待退休/);
+  });
+});
+
+describe('在职情况变动 beside a transfer', () => {
+  it('lets neither overtake the other: a pending departure blocks a transfer, an open transfer blocks the confirmation', async () => {
+    const fixture = await school('330282');
+    const receiving = await school('330281');
+    const county = await actorFor('330282.manager');
+    const leaving = await effectiveTeacher(fixture, '330282', '待离教师');
+    const pending = await recordStatusChange(fixture.manager, change(leaving.teacherId, '305', { reason: '调出' }));
+    const filing = { name: leaving.name, idNumber: leaving.idNumber, kind: 'transfer' as const, reason: '调入', postCategory: '1', postTitle: '', plannedArrivalMonth: '2027-01' };
+    await expect(fileTransfer(receiving.manager, filing)).rejects.toThrow(/在职情况变动/);
+    await decideStatusChange(county, { id: pending.changeId, decision: 'return', comment: '请走调动流程' });
+    await fileTransfer(receiving.manager, filing);
+    await expect(recordStatusChange(fixture.manager, change(leaving.teacherId, '307', { reason: '离职' }))).rejects.toThrow(/正在办理调动/);
+    // The school sysadmin cannot switch a leaver's login back on.
+    const dead = await effectiveTeacher(fixture, '330282', '已故教师');
+    await recordStatusChange(fixture.manager, change(dead.teacherId, '303', { reason: '病故' }));
+    const [account] = await (await getDb()).select({ id: teachers.accountId }).from(teachers).where(eq(teachers.id, dead.teacherId));
+    const { setAccountStatus } = await import('@/lib/accounts/service');
+    await expect(setAccountStatus(fixture.sysadmin, { accountId: account.id!, status: 'active' })).rejects.toThrow(/重新入职/);
+    expect(await statusRow(dead.teacherId)).toMatchObject({ login: 'disabled' });
   });
 });
 

@@ -201,6 +201,11 @@ export async function setAccountStatus(actor: Actor, input: SetAccountStatusInpu
   if (input.accountId === actor.accountId) throw new ForbiddenError('不能停用或启用自己的账号');
   await db.transaction(async (tx) => {
     const target = await getManagedAccount(tx, actor, input.accountId);
+    if (input.status === 'active') {
+      // A teacher who left (人员状态 3xx) gets the login back only through 重新入职.
+      const [left] = await tx.select({ id: teachers.id }).from(teachers).where(and(eq(teachers.accountId, target.id), sql`${teachers.personnelStatus} like '3%'`));
+      if (left) throw new ConflictError('该教师已离开本单位，账号不能直接启用；如再次任职，请由新学校通过“教师调动 → 重新入职”办理');
+    }
     const [row] = await tx
       .update(accounts)
       // Disabling also ends every session for good: enabling again requires a fresh sign-in.

@@ -63,6 +63,7 @@ export async function listRetiring(actor: Actor, options: { months?: number; aft
         retirementMonth: teachers.retirementMonth,
         override: teachers.retirementOverride,
         recordState: teachers.recordState,
+        blocked: sql<boolean>`exists (select 1 from status_changes sc where sc.teacher_id = "teachers"."id" and sc.state = 'pending') or exists (select 1 from transfers tr where tr.teacher_id = "teachers"."id" and tr.state not in ('completed', 'rejected', 'withdrawn'))`,
       })
       .from(teachers)
       .innerJoin(units, eq(units.id, teachers.unitId))
@@ -91,7 +92,7 @@ export async function listRetiring(actor: Actor, options: { months?: number; aft
         retirementMonth: month,
         retirementAge: `${describeAge(ageMonths)}${row.override ? '（弹性）' : ''}`,
         flexible: row.override !== null,
-        mayMark: row.recordState === 'effective' && statusGroupOf(row.status) === 'atPost' && mayAct(actor, statusParties({ unitId: row.unitId, parentId: row.unitParentId }, 'school')),
+        mayMark: row.recordState === 'effective' && !row.blocked && statusGroupOf(row.status) === 'atPost' && mayAct(actor, statusParties({ unitId: row.unitId, parentId: row.unitParentId }, 'school')),
       };
     }),
   };

@@ -27,6 +27,8 @@ const statusName = (code: string | null) => (code ? (personnelStatusItems.find((
 interface ChangeToApply {
   id: number;
   teacherId: number;
+  /** The school the change was filed at: it takes effect only while the teacher is still there. */
+  unitId: number;
   unitPath: string;
   fromStatus: string | null;
   toStatus: string;
@@ -49,7 +51,7 @@ async function applyStatusChange(tx: Executor, actor: Actor, change: ChangeToApp
       revision: sql`${teachers.revision} + 1`,
       updatedAt: new Date(),
     })
-    .where(and(eq(teachers.id, change.teacherId), eq(teachers.recordState, 'effective'), sql`${teachers.personnelStatus} is not distinct from ${change.fromStatus}`))
+    .where(and(eq(teachers.id, change.teacherId), eq(teachers.unitId, change.unitId), eq(teachers.recordState, 'effective'), sql`${teachers.personnelStatus} is not distinct from ${change.fromStatus}`))
     .returning({ accountId: teachers.accountId, unitPath: teachers.unitPath, complete: teachers.complete });
   if (!updated) throw new ConflictError('该教师的人员状态刚被他人修改，请刷新后重试');
   // Whoever leaves is no longer counted in the subtree totals (progress, headcounts).
@@ -109,7 +111,7 @@ export async function recordStatusChange(actor: Actor, input: RecordStatusChange
       .onConflictDoNothing()
       .returning({ id: statusChanges.id });
     if (!change) throw new ConflictError('该教师已有待主管部门确认的在职情况变动，请等待确认结果');
-    const toApply = { id: change.id, teacherId: teacher.id, unitPath: teacher.unitPath, fromStatus: current, toStatus: input.toStatus, effectiveDate: input.effectiveDate, documentNumber: input.documentNumber || null, filedBy: actor.accountId, filedByName: actor.displayName };
+    const toApply = { id: change.id, teacherId: teacher.id, unitId: teacher.unitId, unitPath: teacher.unitPath, fromStatus: current, toStatus: input.toStatus, effectiveDate: input.effectiveDate, documentNumber: input.documentNumber || null, filedBy: actor.accountId, filedByName: actor.displayName };
     if (immediate) await applyStatusChange(tx, actor, toApply);
     else {
       await writeReviews(tx, reviewerOf(actor), 'status.file', [teacher.id], `申请变动为“${statusName(input.toStatus)}”：${input.reason}`);
@@ -147,6 +149,7 @@ export async function decideStatusChange(actor: Actor, input: DecideStatusChange
     if (!row || !isCompetentAuthorityOf(actor, row)) throw new NotFoundError('该在职情况变动不存在，或不是本单位主管的学校提交的');
     if (row.filedBy === actor.accountId) throw new ForbiddenError('不能确认本人提交的变动');
     await lockTeacher(tx, row.teacherId);
+    await assertNoOpenTransfer(tx, row.teacherId);
     const reviewer = reviewerOf(actor);
     const step = await transition(tx, actor, {
       flow: 'status',
@@ -189,10 +192,21 @@ export async function markPendingRetirement(actor: Actor, input: MarkPendingReti
   const db = await getDb();
   return db.transaction(async (tx) => {
     const wanted = [...new Set(input.teacherIds)];
+    // Locked in id order, so two bulk runs cannot deadlock; what is read is what is changed.
     const rows = await tx
-      .select({ id: teachers.id, name: teachers.name, status: teachers.personnelStatus, month: teachers.retirementMonth, recordState: teachers.recordState })
+      .select({
+        id: teachers.id,
+        name: teachers.name,
+        status: teachers.personnelStatus,
+        month: teachers.retirementMonth,
+        recordState: teachers.recordState,
+        // Qualified by hand: in a one-table select drizzle leaves column names bare, which the subqueries would capture.
+        blocked: sql<boolean>`exists (select 1 from status_changes sc where sc.teacher_id = "teachers"."id" and sc.state = 'pending') or exists (select 1 from transfers tr where tr.teacher_id = "teachers"."id" and tr.state not in ('completed', 'rejected', 'withdrawn'))`,
+      })
       .from(teachers)
-      .where(and(inArray(teachers.id, wanted), eq(teachers.unitId, actor.unitId)));
+      .where(and(inArray(teachers.id, wanted), eq(teachers.unitId, actor.unitId)))
+      .orderBy(teachers.id)
+      .for('update', { of: teachers });
     if (rows.length !== wanted.length) throw new NotFoundError('所选教师不存在或不在本校');
     const today = todayIso();
     const { until } = retiringWindow(today, retiringWithinMonths);
@@ -200,6 +214,7 @@ export async function markPendingRetirement(actor: Actor, input: MarkPendingReti
     const marked: number[] = [];
     for (const row of rows) {
       if (row.recordState !== 'effective') refused.push({ teacherId: row.id, name: row.name, reason: '记录尚未生效' });
+      else if (row.blocked) refused.push({ teacherId: row.id, name: row.name, reason: '有待确认的在职情况变动或正在办理调动' });
       else if (row.status === pendingRetirementStatus) refused.push({ teacherId: row.id, name: row.name, reason: '已是待退休' });
       else if (statusGroupOf(row.status) !== 'atPost') refused.push({ teacherId: row.id, name: row.name, reason: `当前为“${statusName(row.status)}”` });
       else if (!row.month || row.month >= until) refused.push({ teacherId: row.id, name: row.name, reason: `${retiringWithinMonths} 个月内不到退休时间` });
@@ -213,9 +228,13 @@ export async function markPendingRetirement(actor: Actor, input: MarkPendingReti
   });
 }
 
+/** One file holds at most this many rows; a province or the nation exports by its units. */
+export const maxRetiringExportRows = 50_000;
+
 /** The 即将退休 list as a file; every export is audited with its row count. */
 export async function exportRetiring(actor: Actor): Promise<{ fileName: string; content: Buffer }> {
-  const { rows, window } = await listRetiring(actor, { limit: 50_000 });
+  const { rows, window, total } = await listRetiring(actor, { limit: maxRetiringExportRows });
+  if (total > maxRetiringExportRows) throw new ValidationError(`共 ${total.toLocaleString('zh-CN')} 人，超过单次导出上限 ${maxRetiringExportRows.toLocaleString('zh-CN')} 人，请在下级单位分别导出`);
   const content = await buildRetiringWorkbook(actor.unitName, rows, window, new Date().toISOString().slice(0, 16).replace('T', ' '));
   await recordAudit(await getDb(), actor, { action: 'retiring.export', targetType: 'unit', targetId: actor.unitId, detail: { rows: rows.length } });
   return { fileName: `即将退休-${actor.unitName}-${todayIso()}.xlsx`, content };

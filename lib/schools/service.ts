@@ -189,11 +189,12 @@ export async function importSchoolList(actor: Actor, file: { name: string; bytes
       const moved = await tx.execute(sql`
         update teachers set unit_path = ${path}::ltree, stage = ${row.stage}, school_type_code = ${row.schoolTypeCode}, ownership = ${row.ownership}
         where unit_id = ${current.id} and (unit_path <> ${path}::ltree or stage <> ${row.stage} or school_type_code is distinct from ${row.schoolTypeCode} or ownership is distinct from ${row.ownership})
-        returning record_state, complete, return_reason is not null as returned`);
+        returning record_state, complete, return_reason is not null as returned, coalesce(personnel_status, '') like '3%' as left_unit`);
       if (path !== current.path) {
         const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from accounts where unit_id = ${current.id}`));
         const wasClosed = current.status === 'closed' ? 1 : 0;
-        const teacherRows = rowsOf<{ record_state: string; complete: boolean; returned: boolean }>(moved);
+        // Those who left are not in the subtree totals (rebuildRollups counts serving staff only).
+        const teacherRows = rowsOf<{ record_state: string; complete: boolean; returned: boolean; left_unit: boolean }>(moved).filter((t) => !t.left_unit);
         const records = {
           teachers: teacherRows.length,
           recordsComplete: teacherRows.filter((t) => t.complete).length,

@@ -98,7 +98,7 @@ export async function getScopedTeacher(executor: Executor, actor: Actor, teacher
       recordState: teachers.recordState,
       revision: teachers.revision,
       record: teachers.record,
-      transferOpen: sql<boolean>`exists (select 1 from transfers tr where tr.teacher_id = ${teachers.id} and tr.state not in ('completed', 'rejected', 'withdrawn'))`,
+      transferOpen: sql<boolean>`exists (select 1 from transfers tr where tr.teacher_id = "teachers"."id" and tr.state not in ('completed', 'rejected', 'withdrawn'))`,
     })
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))

@@ -105,9 +105,9 @@ async function transferBlocker(tx: Executor, teacher: FoundTeacher, kind: FileTr
   if (kind === 'rehire') {
     if (isServing(teacher.personnelStatus)) return '该教师仍在原单位任职，请办理教师调动，而不是重新入职';
     if (teacher.personnelStatus === deceasedStatus) return '该人员已死亡，不能办理重新入职';
-    return null;
-  }
-  if (!isServing(teacher.personnelStatus)) return '该教师已离开本单位（退休、调出、离职等），不能调动；请选择“重新入职”办理';
+  } else if (!isServing(teacher.personnelStatus)) return '该教师已离开本单位（退休、调出、离职等），不能调动；请选择“重新入职”办理';
+  const [pendingStatus] = await tx.select({ id: statusChanges.id }).from(statusChanges).where(and(eq(statusChanges.teacherId, teacher.id), eq(statusChanges.state, 'pending'))).limit(1);
+  if (pendingStatus) return '该教师有待主管部门确认的在职情况变动，须等其确认后才能调动';
   const [pendingAddition] = await tx.select({ id: recordAdditions.id }).from(recordAdditions).where(and(eq(recordAdditions.teacherId, teacher.id), inArray(recordAdditions.state, ['pending_school', 'pending_authority']))).limit(1);
   const [pendingChange] = await tx.select({ id: changeRequests.id }).from(changeRequests).where(and(eq(changeRequests.teacherId, teacher.id), eq(changeRequests.state, 'pending'))).limit(1);
   if (pendingAddition || pendingChange) return '该教师有待审批的新增信息或变更申请，须等其审批完成后才能调动';
@@ -308,12 +308,13 @@ async function reopenAfterRehire(tx: Executor, actor: Actor, transfer: LoadedTra
   if (statusGroupOf(teacher.status) !== 'left') throw new ConflictError('该教师已不是离开状态，无法办理重新入职');
   await tx
     .update(teachers)
-    .set({ personnelStatus: atPostStatus, record: sql`jsonb_set(${teachers.record}, '{basic,personnelStatus}', to_jsonb(${atPostStatus}::text))`, revision: sql`${teachers.revision} + 1` })
+    .set({ personnelStatus: atPostStatus, record: sql`jsonb_set(${teachers.record}, '{basic,personnelStatus}', to_jsonb(${atPostStatus}::text))`, revision: sql`${teachers.revision} + 1`, updatedAt: new Date() })
     .where(eq(teachers.id, transfer.teacherId));
   await tx.insert(statusChanges).values({ teacherId: transfer.teacherId, unitId: target.id, unitPath: target.path, fromStatus: teacher.status, toStatus: atPostStatus, effectiveDate: todayIso(), reason: `重新入职“${target.name}”`, state: 'effective', filedBy: actor.accountId, filedByName: actor.displayName, decidedBy: actor.accountId, decidedByName: actor.displayName, decidedAt: new Date() });
   await tx.insert(teacherFieldChanges).values({ teacherId: transfer.teacherId, subset: basicSubsetKey, entryId: null, field: 'personnelStatus', oldValue: teacher.status, newValue: atPostStatus, accountId: actor.accountId, accountName: actor.displayName, source: 'system' });
   const version = await createNextVersion(tx, transfer.teacherId, 'status', actor);
   await writeReviews(tx, reviewerOf(actor), 'status.change', [transfer.teacherId], `重新入职，人员状态恢复为“在本单位任职”，生成第 ${version} 版`);
+  await recordAudit(tx, actor, { action: 'status.change', unitPath: target.path, targetType: 'teacher', targetId: transfer.teacherId, detail: { from: teacher.status, to: atPostStatus, version, via: 'rehire' } });
   if (teacher.accountId) {
     await tx.update(accounts).set({ status: 'active', passwordHash, mustChangePassword: true, passwordIssuedAt: new Date(), sessionVersion: sql`${accounts.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(accounts.id, teacher.accountId));
     await recordAudit(tx, actor, { action: 'account.credentials.issue', unitPath: target.path, targetType: 'account', targetId: teacher.accountId, detail: { reason: 'rehire', teacherId: transfer.teacherId } });
@@ -343,6 +344,7 @@ async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTran
     .where(eq(teachers.id, transfer.teacherId))
     .for('update');
   if (!teacher || teacher.unitId !== transfer.sendingSchoolId || teacher.recordState !== 'effective') throw new ConflictError('该教师的记录已发生变化，无法完成调动，请联系调出学校核实');
+  if (transfer.kind !== 'rehire' && !isServing(teacher.personnelStatus)) throw new ConflictError('该教师已离开原单位，不能完成调动；请撤回后按“重新入职”办理');
   const target = await getSchoolTarget(tx, transfer.receivingSchoolId);
   const basic = { ...(teacher.record[basicSubsetKey] ?? {}) };
   const previousJoin = basic.joinSchoolDate ?? null;

@@ -93,6 +93,7 @@ export async function decideAddition(actor: Actor, input: DecideInput): Promise<
     if (input.decision === 'approve' && (addition.filedBy === actor.accountId || addition.schoolReviewedBy === actor.accountId)) {
       throw new ForbiddenError('不能审核本人提交或已审核过的信息');
     }
+    await lockTeacher(tx, addition.teacherId);
     const reviewer = reviewerOf(actor);
     const now = new Date();
     let version = 0;

@@ -116,6 +116,8 @@ export async function decideChangeRequest(actor: Actor, input: DecideInput): Pro
       .where(and(eq(changeRequests.id, input.id), inJurisdiction(actor, changeRequests.unitPath)));
     if (!request || !isCompetentAuthorityOf(actor, request)) throw new NotFoundError('该变更申请不存在，或不是本单位主管的学校提交的');
     if (input.decision === 'approve' && request.filedBy === actor.accountId) throw new ForbiddenError('不能审批本人提交的变更申请');
+    // The record row is locked before the diff is applied: a status change or transfer at the same moment waits.
+    await lockTeacher(tx, request.teacherId);
     const reviewer = reviewerOf(actor);
     let version: number | undefined;
     const step = await transition(tx, actor, {

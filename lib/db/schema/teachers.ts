@@ -86,6 +86,11 @@ export const teachers = pgTable(
     unique('teachers_id_number_key').on(table.legacyIdNumber),
     unique('teachers_id_number_hash_key').on(table.idNumberHash),
     // Every row holds its ID number either sealed (hash, ciphertext, mask) or, until sealLegacyIdNumbers runs at start, in the legacy column.
+    // A flexible retirement month is the first of a month, within three years of the statutory one.
+    check(
+      'teachers_retirement_override_range',
+      sql`${table.retirementOverride} is null or (extract(day from ${table.retirementOverride}) = 1 and ${table.retirementOverride} between statutory_retirement_month(${table.birthDate}, ${table.gender}, ${table.postCategory}) - interval '36 months' and statutory_retirement_month(${table.birthDate}, ${table.gender}, ${table.postCategory}) + interval '36 months')`,
+    ),
     check('teachers_id_number_stored', sql`${table.legacyIdNumber} is not null or (${table.idNumberHash} is not null and ${table.idNumberEnc} is not null and ${table.idNumberMasked} is not null)`),
     uniqueIndex('teachers_account_idx').on(table.accountId),
     index('teachers_unit_path_gist').using('gist', table.unitPath),

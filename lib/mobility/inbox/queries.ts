@@ -37,7 +37,7 @@ export const mobilityInboxSources: InboxSource[] = [
       const rows = await (await getDb())
         .select({ id: teachers.id, name: teachers.name, month: teachers.retirementMonth, total: totalRows })
         .from(teachers)
-        .where(and(eq(teachers.unitId, actor.unitId), sql`${teachers.personnelStatus} like '1%'`, gte(teachers.retirementMonth, window.from), lt(teachers.retirementMonth, window.until)))
+        .where(and(eq(teachers.unitId, actor.unitId), eq(teachers.recordState, 'effective'), sql`coalesce(${teachers.personnelStatus}, '100') like '1%'`, gte(teachers.retirementMonth, window.from), lt(teachers.retirementMonth, window.until)))
         .orderBy(asc(teachers.retirementMonth), asc(teachers.id))
         .limit(Math.max(limit, 1));
       return waiting(rows, (row) => ({ id: `rt${row.id}`, title: row.name, detail: `${row.month!.slice(0, 7)} 到退休时间，可设为待退休`, href: '/teachers/retiring' }), limit);
