@@ -4,7 +4,9 @@ import type { Executor } from '@/lib/db';
 import { recordReviews, recordSupplements, teacherEntries, teachers, teacherVersions, type VersionKind, type VersionSnapshot } from '@/lib/db/schema';
 import type { Stage } from '@/lib/reference/school-types';
 import { completenessChecker, type CompletenessProblem } from '@/lib/teachers/completeness';
-import { catalogueFor } from '@/lib/teachers/service';
+import { getProvinceSettings } from '@/lib/indicators/queries';
+import { resolveCatalogue } from '@/lib/indicators/settings';
+import { todayIso } from '@/lib/indicators/form-schema';
 import type { Actor } from '@/lib/auth/actor';
 import { ConflictError } from '@/lib/errors';
 import { diffSnapshots } from './diff';
@@ -57,18 +59,43 @@ export async function createNextVersion(tx: Executor, teacherId: number, kind: V
     .where(and(eq(teachers.id, teacherId), eq(teachers.effectiveVersion, current.version), eq(teachers.recordState, 'effective')))
     .returning({ version: teachers.effectiveVersion });
   if (!moved) throw new ConflictError('该记录刚被其他审核人处理，请刷新后重试');
-  const [previous] = await tx.select({ snapshot: teacherVersions.snapshot }).from(teacherVersions).where(and(eq(teacherVersions.teacherId, teacherId), eq(teacherVersions.version, current.version)));
+  await freezeVersion(tx, teacherId, moved.version, kind, approver);
+  return moved.version;
+}
+
+/**
+ * Writes version n of the record as it now is, with its diff against version n - 1, for a caller
+ * that already moved `effective_version` to n in its own conditional UPDATE (one write of the row).
+ */
+export async function freezeVersion(tx: Executor, teacherId: number, version: number, kind: VersionKind, approver: Actor): Promise<void> {
+  const [previous] = await tx.select({ snapshot: teacherVersions.snapshot }).from(teacherVersions).where(and(eq(teacherVersions.teacherId, teacherId), eq(teacherVersions.version, version - 1)));
   const snapshot = (await loadSnapshots(tx, [teacherId])).get(teacherId)!;
   await tx.insert(teacherVersions).values({
     teacherId,
-    version: moved.version,
+    version,
     kind,
     snapshot,
     diff: diffSnapshots(previous?.snapshot ?? null, snapshot),
     approvedBy: approver.accountId,
     approvedByName: `${approver.displayName}（${approver.unitName}）`,
   });
-  return moved.version;
+}
+
+/**
+ * Compiled checks per province settings version, stage and day: building the zod schemas of a whole
+ * catalogue costs more than the rest of a transfer's completion.
+ */
+const checkers = new Map<string, ReturnType<typeof completenessChecker>>();
+
+async function checkerFor(tx: Executor, provinceUnitId: number | null, stage: Stage): Promise<ReturnType<typeof completenessChecker>> {
+  const { version, settings } = await getProvinceSettings(provinceUnitId, tx);
+  const key = `${provinceUnitId}:${version}:${stage}:${todayIso()}`;
+  let check = checkers.get(key);
+  if (!check) {
+    if (checkers.size >= 500) checkers.clear();
+    checkers.set(key, (check = completenessChecker(resolveCatalogue(settings, stage))));
+  }
+  return check;
 }
 
 /**
@@ -79,7 +106,7 @@ export async function checkSupplements(tx: Executor, teacherId: number): Promise
   const [teacher] = await tx.select({ unitId: teachers.unitId, provinceUnitId: teachers.provinceUnitId, stage: teachers.stage, record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
   const snapshot = (await loadSnapshots(tx, [teacherId])).get(teacherId)!;
   const entries = Object.fromEntries(Object.entries(snapshot.entries).map(([subset, list]) => [subset, list.map((entry) => entry.values)]));
-  const problems = completenessChecker(await catalogueFor({ provinceUnitId: teacher.provinceUnitId, stage: teacher.stage as Stage }, tx))(teacher.record, entries);
+  const problems = (await checkerFor(tx, teacher.provinceUnitId, teacher.stage as Stage))(teacher.record, entries);
   if (problems.length === 0) await tx.delete(recordSupplements).where(eq(recordSupplements.teacherId, teacherId));
   else {
     const stored = problems.map(({ subset, subsetLabel, field, fieldLabel, message }) => ({ subset, subsetLabel, field, fieldLabel, message }));

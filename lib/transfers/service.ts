@@ -11,7 +11,7 @@ import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { atPostStatus, deceasedStatus, isServing, statusGroupOf } from '@/lib/mobility/status';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { maskIdNumber } from '@/lib/reference/id-number';
-import { checkSupplements, createNextVersion, reviewerOf, writeReviews } from '@/lib/records/service';
+import { checkSupplements, createNextVersion, freezeVersion, reviewerOf, writeReviews } from '@/lib/records/service';
 import { idNumberHash, revealStoredIdNumber } from '@/lib/teachers/identity';
 import { generateInitialPassword, hashPassword } from '@/lib/auth/password';
 import type { IssuedCredential } from '@/lib/accounts/service';
@@ -339,7 +339,7 @@ async function checkLeavingMonth(tx: Executor, teacherId: number, leavingMonth: 
  */
 async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTransfer & { leavingMonth: string }, arrivalMonth: string): Promise<{ id: number; code: string; name: string; path: string }> {
   const [teacher] = await tx
-    .select({ id: teachers.id, unitId: teachers.unitId, unitPath: teachers.unitPath, accountId: teachers.accountId, record: teachers.record, complete: teachers.complete, recordState: teachers.recordState, personnelStatus: teachers.personnelStatus })
+    .select({ id: teachers.id, unitId: teachers.unitId, unitPath: teachers.unitPath, provinceUnitId: teachers.provinceUnitId, stage: teachers.stage, accountId: teachers.accountId, record: teachers.record, complete: teachers.complete, recordState: teachers.recordState, personnelStatus: teachers.personnelStatus, effectiveVersion: teachers.effectiveVersion })
     .from(teachers)
     .where(eq(teachers.id, transfer.teacherId))
     .for('update');
@@ -360,10 +360,12 @@ async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTran
       schoolTypeCode: target.schoolTypeCode,
       ownership: target.ownership,
       record,
+      // The version moves in the same write: one UPDATE of the row (and one run of the statistics trigger).
+      effectiveVersion: teacher.effectiveVersion + 1,
       revision: sql`${teachers.revision} + 1`,
       updatedAt: new Date(),
     })
-    .where(and(eq(teachers.id, teacher.id), eq(teachers.unitId, transfer.sendingSchoolId)))
+    .where(and(eq(teachers.id, teacher.id), eq(teachers.unitId, transfer.sendingSchoolId), eq(teachers.effectiveVersion, teacher.effectiveVersion)))
     .returning({ id: teachers.id });
   if (!moved) throw new ConflictError('该教师的记录已发生变化，无法完成调动');
   if (teacher.accountId) await tx.update(accounts).set({ unitId: target.id, updatedAt: new Date() }).where(eq(accounts.id, teacher.accountId));
@@ -387,10 +389,12 @@ async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTran
   const [entry] = await tx.insert(teacherEntries).values({ teacherId: teacher.id, subset: 'work', values: opened }).returning({ id: teacherEntries.id });
   for (const [field, value] of Object.entries(opened)) changes.push({ teacherId: teacher.id, subset: 'work', entryId: entry.id, field, oldValue: null, newValue: value, ...author });
   await tx.insert(teacherFieldChanges).values(changes);
-  const version = await createNextVersion(tx, teacher.id, 'transfer', actor);
+  const version = teacher.effectiveVersion + 1;
+  await freezeVersion(tx, teacher.id, version, 'transfer', actor);
   await writeReviews(tx, reviewerOf(actor), 'transfer.complete', [teacher.id], `由“${transfer.sendingSchoolName}”调入“${target.name}”，生成第 ${version} 版`);
-  // Fields the new province (or stage) requires and the record lacks wait as 待补充 at the new school.
-  await checkSupplements(tx, teacher.id);
+  // Across provinces the settings differ: fields the new province requires and the record lacks wait as
+  // 待补充 at the new school. Within a province the record was approved against the same settings.
+  if (target.provinceUnitId !== teacher.provinceUnitId) await checkSupplements(tx, teacher.id);
   await recordAudit(tx, actor, { action: 'transfer.complete', unitPath: target.path, targetType: 'teacher', targetId: teacher.id, detail: { transferId: transfer.id, from: transfer.sendingSchoolName, to: target.name, version } });
   return target;
 }
