@@ -193,3 +193,45 @@ test('a transfer from 南京 passes both provinces’ authorities', async ({ pag
   await expect(page.getByTestId('transfer-timeline')).toContainText('江苏省教育厅');
   await signOut(page);
 });
+
+test('a teacher who retired is re-hired by another school; the login reopens with a new password', async ({ page }) => {
+  // 郑浩然 of 拱墅区 retired in e2e/status.spec.ts (the desktop project runs first).
+  const rehired = { name: '郑浩然', idNumber: demoIdNumber('330105', '1990-09-15', 24, '1') };
+  await signInAs(page, '2133060001.manager');
+  await page.goto('/transfers/new');
+  await page.getByLabel('证件号码 *').fill(rehired.idNumber);
+  await page.getByLabel('姓名 *').fill(rehired.name);
+  await page.getByTestId('transfer-find').click();
+  await expect(page.getByTestId('transfer-candidate')).toContainText('杭州市拱墅区示范小学');
+  await page.getByLabel('类型 *').selectOption('rehire');
+  await page.getByLabel('拟到岗年月 *').fill(thisMonth);
+  await page.getByLabel('调动原因 *').fill('退休后返聘任教');
+  await page.getByTestId('transfer-submit').click();
+  await expect(page).toHaveURL(/\/transfers\/\d+$/);
+  const url = page.url();
+  await expect(page.getByTestId('transfer-route')).toContainText('调入校调档');
+  await signOut(page);
+
+  await signInAs(page, '330106.manager');
+  await page.goto(url);
+  await takeStep(page, 'confirm');
+  await expect(page.getByTestId('transfer-state')).toContainText('待调入校调档');
+  await signOut(page);
+
+  await signInAs(page, '2133060001.manager');
+  await page.goto(url);
+  await page.getByTestId('transfer-receive').click();
+  await page.getByRole('dialog').getByTestId('transfer-step-confirm').click();
+  const issued = page.getByRole('dialog').filter({ hasText: '初始密码已生成' });
+  await expect(issued).toBeVisible();
+  const password = (await issued.getByTestId('issued-password').textContent())!.trim();
+  await issued.getByRole('button', { name: /关闭|我已记下/ }).click();
+  await expect(page.getByTestId('transfer-state')).toContainText('已完成');
+  await signOut(page);
+
+  // The teacher signs in again with the ID number and the new initial password, and must change it.
+  await page.goto('about:blank');
+  await page.context().clearCookies();
+  await signIn(page, rehired.idNumber, password);
+  await expect(page).toHaveURL(/\/change-password$/);
+});
