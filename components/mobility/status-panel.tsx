@@ -5,10 +5,10 @@ import { useState, useTransition } from 'react';
 import { CodeSelect } from '@/components/forms/code-select';
 import { Field, FormAlert } from '@/components/forms/field';
 import { recordStatusChangeAction } from '@/lib/mobility/actions';
+import { statusChangeStateNames } from '@/lib/mobility/chain';
 import { personnelStatusItems, statusGroupOf } from '@/lib/mobility/status';
 import type { StatusPanel as StatusPanelView } from '@/lib/mobility/queries';
 
-const stateNames: Record<string, string> = { pending: '待主管部门确认', effective: '已生效', rejected: '未通过' };
 
 /**
  * 在职情况: the current 人员状态, the retirement month, what waits, the history, and for the school's
@@ -121,7 +121,7 @@ export function StatusPanel({ teacherId, panel, today }: { teacherId: number; pa
           <ul className="mt-2 space-y-1" data-testid="status-history">
             {panel.history.map((item) => (
               <li key={item.id} className="text-slate-700">
-                {item.effectiveDate}：{item.fromName} → {item.toName}（{stateNames[item.state]}）{item.documentNumber ? ` · ${item.documentNumber}` : ''} · {item.reason}
+                {item.effectiveDate}：{item.fromName} → {item.toName}（{statusChangeStateNames[item.state as keyof typeof statusChangeStateNames]}）{item.documentNumber ? ` · ${item.documentNumber}` : ''} · {item.reason}
                 {item.decisionComment ? ` · 意见：${item.decisionComment}` : ''}
               </li>
             ))}

@@ -1,4 +1,4 @@
-import type { TransferState } from '@/lib/db/schema';
+import type { TransferState } from '@/lib/transfers/chain';
 import { transferChain } from '@/lib/transfers/chain';
 
 /**

@@ -1,4 +1,4 @@
-import type { TransferState } from '@/lib/db/schema';
+import type { TransferState } from '@/lib/transfers/chain';
 import { transferStateNames } from '@/lib/transfers/chain';
 
 const tone: Record<TransferState, string> = {

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Actor, UnitKind } from './actor';
 import { can, type Permission } from './policy';
-import { inJurisdiction, pathInJurisdiction } from './scope';
+import { inJurisdiction } from './scope';
 
 /**
  * The one home of the rules that relate an actor to a unit or a case: services, page guards, the UI's
@@ -49,10 +49,4 @@ export function mayAct(actor: Actor, party: CaseParty | null): boolean {
 export function caseVisibleTo(actor: Actor, partyPaths: (AnyPgColumn | SQL)[]): SQL {
   if (!can(actor, 'unit.browse')) return sql`false`;
   return sql`(${sql.join(partyPaths.map((path) => inJurisdiction(actor, path)), sql` or `)})`;
-}
-
-/** The same rule for a case already loaded. */
-export function caseVisibleToActor(actor: Actor, partyPaths: string[]): boolean {
-  if (!can(actor, 'unit.browse')) return false;
-  return partyPaths.some((path) => pathInJurisdiction(actor, path));
 }

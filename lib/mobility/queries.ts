@@ -11,11 +11,16 @@ import { todayIso } from '@/lib/indicators/form-schema';
 import { getScopedTeacher } from '@/lib/teachers/service';
 import { statusParties } from './chain';
 import { retiringWindow, retiringWithinMonths } from './schemas';
-import { isServing, personnelStatusItems, statusGroupOf } from './status';
+import { isServing, statusNameOf as statusName, statusGroupOf } from './status';
 import { describeAge, originalRetirementAge, statutoryRetirement } from './retirement';
 
 const pageSize = 50;
-const statusName = (code: string | null) => (code ? (personnelStatusItems.find((item) => item.code === code)?.name ?? code) : '未填写');
+
+/**
+ * A pending departure or an open transfer: no other status change may be recorded meanwhile. Named by
+ * hand ("teachers"."id"): in a one-table select drizzle leaves columns bare, which the subqueries would capture.
+ */
+export const statusChangeBlocked = sql<boolean>`exists (select 1 from status_changes sc where sc.teacher_id = "teachers"."id" and sc.state = 'pending') or exists (select 1 from transfers tr where tr.teacher_id = "teachers"."id" and tr.state not in ('completed', 'rejected', 'withdrawn'))`;
 const serving = sql`(${teachers.personnelStatus} is null or ${teachers.personnelStatus} not like '3%')`;
 
 export interface RetiringRow {
@@ -63,7 +68,7 @@ export async function listRetiring(actor: Actor, options: { months?: number; aft
         retirementMonth: teachers.retirementMonth,
         override: teachers.retirementOverride,
         recordState: teachers.recordState,
-        blocked: sql<boolean>`exists (select 1 from status_changes sc where sc.teacher_id = "teachers"."id" and sc.state = 'pending') or exists (select 1 from transfers tr where tr.teacher_id = "teachers"."id" and tr.state not in ('completed', 'rejected', 'withdrawn'))`,
+        blocked: statusChangeBlocked,
       })
       .from(teachers)
       .innerJoin(units, eq(units.id, teachers.unitId))

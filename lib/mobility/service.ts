@@ -15,14 +15,13 @@ import { getScopedTeacher, lockTeacher } from '@/lib/teachers/service';
 import { assertNoOpenTransfer } from '@/lib/transfers/service';
 import { transition } from '@/lib/workflow/service';
 import { applyRollupDeltas } from '@/lib/units/service';
-import { listRetiring } from './queries';
+import { listRetiring, statusChangeBlocked } from './queries';
 import { buildRetiringWorkbook } from './retiring-export';
 import { statusChangeChain, statusParties, statusPartyLabels } from './chain';
 import type { DecideStatusChangeInput, MarkPendingRetirementInput, RecordStatusChangeInput } from './schemas';
 import { retiringWindow, retiringWithinMonths } from './schemas';
-import { deceasedStatus, pendingRetirementStatus, personnelStatusItems, statusGroupOf } from './status';
+import { deceasedStatus, pendingRetirementStatus, statusNameOf as statusName, statusGroupOf } from './status';
 
-const statusName = (code: string | null) => (code ? (personnelStatusItems.find((item) => item.code === code)?.name ?? code) : '未填写');
 
 interface ChangeToApply {
   id: number;
@@ -200,8 +199,7 @@ export async function markPendingRetirement(actor: Actor, input: MarkPendingReti
         status: teachers.personnelStatus,
         month: teachers.retirementMonth,
         recordState: teachers.recordState,
-        // Qualified by hand: in a one-table select drizzle leaves column names bare, which the subqueries would capture.
-        blocked: sql<boolean>`exists (select 1 from status_changes sc where sc.teacher_id = "teachers"."id" and sc.state = 'pending') or exists (select 1 from transfers tr where tr.teacher_id = "teachers"."id" and tr.state not in ('completed', 'rejected', 'withdrawn'))`,
+        blocked: statusChangeBlocked,
       })
       .from(teachers)
       .where(and(inArray(teachers.id, wanted), eq(teachers.unitId, actor.unitId)))

@@ -7,6 +7,11 @@ import mobility from '@/lib/reference/data/mobility.json';
  */
 export const personnelStatusItems: { code: string; name: string }[] = mobility.personnelStatus.items;
 
+/** The name of a code as lists show it. */
+export function statusNameOf(code: string | null | undefined): string {
+  return code ? (personnelStatusItems.find((item) => item.code === code)?.name ?? code) : '未填写';
+}
+
 export const atPostStatus = '100';
 export const pendingRetirementStatus = '209';
 export const rotatingOutStatus = '205';

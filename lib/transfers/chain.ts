@@ -1,4 +1,6 @@
 import type { TransferKind, TransferState } from '@/lib/db/schema';
+
+export type { TransferKind, TransferState };
 import type { Chain, PartyResolver } from '@/lib/workflow/chain';
 import { waitingParty } from '@/lib/workflow/chain';
 
@@ -88,19 +90,15 @@ export function waitingUnitOf(subject: TransferSubject, state: TransferState): n
   return party ? (transferParties(subject, party)?.unitId ?? null) : null;
 }
 
-export const transferStateNames: Record<TransferState, string> = {
-  filed: '待调入校主管部门确认',
-  receiving_province: '待调入省确认',
-  sent: '待调出校同意',
-  sending_agreed: '待调出校主管部门确认',
-  sending_province: '待调出省确认',
-  awaiting_file: '待调入校调档',
+export const openTransferStates: TransferState[] = ['filed', 'receiving_province', 'sent', 'sending_agreed', 'sending_province', 'awaiting_file'];
+
+/** An open state is named for what its step waits for (the chain's label); closed ones for how they ended. */
+export const transferStateNames = {
+  ...Object.fromEntries(openTransferStates.map((state) => [state, transferChain[state]!.label])),
   completed: '已完成',
   rejected: '未通过',
   withdrawn: '已撤回',
-};
-
-export const openTransferStates: TransferState[] = ['filed', 'receiving_province', 'sent', 'sending_agreed', 'sending_province', 'awaiting_file'];
+} as Record<TransferState, string>;
 
 export const transferKindNames: Record<TransferKind, string> = { transfer: '调动', rotation: '交流轮岗（变更人事关系）', rehire: '重新入职' };
 

@@ -11,7 +11,7 @@ import { idParam, parseSearchParams } from '@/lib/http/params';
 import { overdueDays, transferStateNames } from '@/lib/transfers/chain';
 import { listTransfers } from '@/lib/transfers/queries';
 import { transferViewNames, transferViews, type TransferView } from '@/lib/transfers/schemas';
-import type { TransferState } from '@/lib/db/schema';
+import type { TransferState } from '@/lib/transfers/chain';
 
 export const metadata: Metadata = { title: '教师调动' };
 

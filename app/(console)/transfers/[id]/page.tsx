@@ -8,7 +8,7 @@ import { formatDateTime } from '@/lib/format';
 import { loadOrNotFound } from '@/lib/http/page-guard';
 import { overdueDays, transferKindNames, transferStateNames } from '@/lib/transfers/chain';
 import { getTransfer } from '@/lib/transfers/queries';
-import type { TransferState } from '@/lib/db/schema';
+import type { TransferState } from '@/lib/transfers/chain';
 
 export const metadata: Metadata = { title: '调动详情' };
 
