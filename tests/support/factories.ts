@@ -82,8 +82,10 @@ export function makeIdNumber(options: { region?: string; birthDate?: string; gen
   const region = options.region ?? '330106';
   const birth = (options.birthDate ?? '1985-03-15').replaceAll('-', '');
   idSequence += 1;
-  // Third sequence digit: odd for men, even for women.
-  const base = (idSequence % 500) * 2 + (options.gender === '1' ? 1 : 0);
+  // Each vitest worker draws from its own 50 sequences, so files running side by side never make the same
+  // number for the same birth date. Third sequence digit: odd for men, even for women.
+  const worker = Number(process.env.VITEST_POOL_ID ?? 1) % 10;
+  const base = (worker * 50 + (idSequence % 50)) * 2 + (options.gender === '1' ? 1 : 0);
   const first17 = `${region}${birth}${String(base % 1000).padStart(3, '0')}`;
   return first17 + idCheckCharacter(first17);
 }
