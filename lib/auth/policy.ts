@@ -25,7 +25,12 @@ export type Permission =
   | 'transfer.file'
   | 'transfer.act'
   | 'status.record'
-  | 'status.confirm';
+  | 'status.confirm'
+  | 'rotation.view'
+  | 'rotation.file'
+  | 'rotation.act'
+  | 'rotation.plan'
+  | 'rotation.target';
 
 /** Tiers that have a security auditor (安全审计员) account. */
 export const auditorTiers: readonly string[] = ['central', 'province'];
@@ -85,6 +90,19 @@ export function can(actor: Actor, permission: Permission): boolean {
       return actor.role === 'manager' && actor.unitKind === 'school';
     case 'status.confirm':
       return actor.role === 'manager' && actor.unitKind === 'authority';
+    case 'rotation.view':
+      return staff;
+    case 'rotation.file':
+      // Seed 七(二): the home school (派出学校) files the rotation.
+      return actor.role === 'manager' && actor.unitKind === 'school';
+    case 'rotation.act':
+      // Which party acts is the chain's (lib/rotations/chain.ts).
+      return actor.role === 'manager' && (actor.unitKind === 'school' || actor.unitKind === 'authority');
+    case 'rotation.plan':
+      return staff && actor.unitKind === 'authority';
+    case 'rotation.target':
+      // The county sets its yearly targets (县域内义务教育学校交流轮岗).
+      return actor.role === 'manager' && actor.unitKind === 'authority' && actor.unitTier === 'county';
     case 'security.configure':
       // Password lifetimes: the ministry for its own accounts, each province for its tiers (seed 四(二)).
       return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');

@@ -3,6 +3,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { collectionInboxSources } from '@/lib/collection/inbox/queries';
 import { transferInboxSources } from '@/lib/transfers/inbox/queries';
 import { mobilityInboxSources } from '@/lib/mobility/inbox/queries';
+import { rotationInboxSources } from '@/lib/rotations/inbox/queries';
 import type { InboxGroup, InboxSource } from './registry';
 
 export type { InboxGroup, InboxItem } from './registry';
@@ -10,7 +11,7 @@ export type { InboxGroup, InboxItem } from './registry';
 const itemLimit = 10;
 
 /** Every domain's sources; a new module adds its list here. */
-const sources: InboxSource[] = [...collectionInboxSources, ...transferInboxSources, ...mobilityInboxSources];
+const sources: InboxSource[] = [...collectionInboxSources, ...transferInboxSources, ...mobilityInboxSources, ...rotationInboxSources];
 
 /** Each source counted once: the number in the navigation. */
 export async function inboxCount(actor: Actor): Promise<number> {

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, desc, eq, gt, gte, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { statusChanges, teachers, units } from '@/lib/db/schema';
+import { rotations, statusChanges, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/policy';
 import { competentAuthorityIsActor, mayAct } from '@/lib/auth/relations';
@@ -10,6 +10,7 @@ import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { getScopedTeacher } from '@/lib/teachers/service';
 import { statusParties } from './chain';
+import { openRotationStates, rotationStateNames } from '@/lib/rotations/chain';
 import { retiringWindow, retiringWithinMonths } from './schemas';
 import { isServing, statusNameOf as statusName, statusGroupOf } from './status';
 import { describeAge, originalRetirementAge, statutoryRetirement } from './retirement';
@@ -17,10 +18,10 @@ import { describeAge, originalRetirementAge, statutoryRetirement } from './retir
 const pageSize = 50;
 
 /**
- * A pending departure or an open transfer: no other status change may be recorded meanwhile. Named by
+ * A pending departure, an open transfer or rotation: no other status change may be recorded meanwhile. Named by
  * hand ("teachers"."id"): in a one-table select drizzle leaves columns bare, which the subqueries would capture.
  */
-export const statusChangeBlocked = sql<boolean>`exists (select 1 from status_changes sc where sc.teacher_id = "teachers"."id" and sc.state = 'pending') or exists (select 1 from transfers tr where tr.teacher_id = "teachers"."id" and tr.state not in ('completed', 'rejected', 'withdrawn'))`;
+export const statusChangeBlocked = sql<boolean>`exists (select 1 from status_changes sc where sc.teacher_id = "teachers"."id" and sc.state = 'pending') or exists (select 1 from transfers tr where tr.teacher_id = "teachers"."id" and tr.state not in ('completed', 'rejected', 'withdrawn')) or exists (select 1 from rotations ro where ro.teacher_id = "teachers"."id" and ro.state in ('filed', 'active', 'extending'))`;
 const serving = sql`(${teachers.personnelStatus} is null or ${teachers.personnelStatus} not like '3%')`;
 
 export interface RetiringRow {
@@ -178,6 +179,8 @@ export interface StatusPanel {
   serving: boolean;
   retirementMonth: string | null;
   pending: { id: number; toName: string; effectiveDate: string; filedByName: string; reason: string } | null;
+  /** An open 交流轮岗: status changes wait until it ends. */
+  rotation: { id: number; stateName: string; hostSchoolName: string; startMonth: string; plannedEndMonth: string } | null;
   /** The school may record a change now. */
   mayRecord: boolean;
   history: { id: number; fromName: string; toName: string; effectiveDate: string; state: string; reason: string; documentNumber: string | null; decisionComment: string | null }[];
@@ -187,9 +190,13 @@ export interface StatusPanel {
 export async function getStatusPanel(actor: Actor, teacherId: number): Promise<StatusPanel> {
   const db = await getDb();
   const teacher = await getScopedTeacher(db, actor, teacherId);
-  const [[row], history] = await Promise.all([
+  const [[row], history, [rotation]] = await Promise.all([
     db.select({ status: teachers.personnelStatus, retirementMonth: teachers.retirementMonth }).from(teachers).where(eq(teachers.id, teacher.id)),
     db.select().from(statusChanges).where(eq(statusChanges.teacherId, teacher.id)).orderBy(desc(statusChanges.id)).limit(20),
+    db
+      .select({ id: rotations.id, state: rotations.state, hostSchoolName: rotations.hostSchoolName, startMonth: rotations.startMonth, plannedEndMonth: rotations.plannedEndMonth })
+      .from(rotations)
+      .where(and(eq(rotations.teacherId, teacher.id), inArray(rotations.state, openRotationStates))),
   ]);
   const pending = history.find((change) => change.state === 'pending') ?? null;
   return {
@@ -198,7 +205,8 @@ export async function getStatusPanel(actor: Actor, teacherId: number): Promise<S
     serving: isServing(row.status),
     retirementMonth: row.retirementMonth?.slice(0, 7) ?? null,
     pending: pending ? { id: pending.id, toName: statusName(pending.toStatus), effectiveDate: pending.effectiveDate, filedByName: pending.filedByName, reason: pending.reason } : null,
-    mayRecord: teacher.recordState === 'effective' && !teacher.transferOpen && !pending && isServing(row.status) && mayAct(actor, statusParties({ unitId: teacher.unitId, parentId: teacher.unitParentId }, 'school')),
+    rotation: rotation ? { id: rotation.id, stateName: rotationStateNames[rotation.state], hostSchoolName: rotation.hostSchoolName, startMonth: rotation.startMonth, plannedEndMonth: rotation.plannedEndMonth } : null,
+    mayRecord: teacher.recordState === 'effective' && !teacher.transferOpen && !rotation && !pending && isServing(row.status) && mayAct(actor, statusParties({ unitId: teacher.unitId, parentId: teacher.unitParentId }, 'school')),
     history: history.map((change) => ({ id: change.id, fromName: statusName(change.fromStatus), toName: statusName(change.toStatus), effectiveDate: change.effectiveDate, state: change.state, reason: change.reason, documentNumber: change.documentNumber, decisionComment: change.decisionComment })),
   };
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '@/lib/db';
-import { accounts, statusChanges, teacherFieldChanges, teachers, units, type StatusChangeState } from '@/lib/db/schema';
+import { accounts, rotations, statusChanges, teacherFieldChanges, teachers, units, type StatusChangeState } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { isCompetentAuthorityOf } from '@/lib/auth/relations';
@@ -20,7 +20,7 @@ import { buildRetiringWorkbook } from './retiring-export';
 import { statusChangeChain, statusParties, statusPartyLabels } from './chain';
 import type { DecideStatusChangeInput, MarkPendingRetirementInput, RecordStatusChangeInput } from './schemas';
 import { retiringWindow, retiringWithinMonths } from './schemas';
-import { deceasedStatus, pendingRetirementStatus, statusNameOf as statusName, statusGroupOf } from './status';
+import { deceasedStatus, pendingRetirementStatus, rotatingOutStatus, statusNameOf as statusName, statusGroupOf } from './status';
 
 
 interface ChangeToApply {
@@ -70,6 +70,20 @@ async function applyStatusChange(tx: Executor, actor: Actor, change: ChangeToApp
 }
 
 /**
+ * A status the 交流轮岗 flow sets (205 on departure, 100 on return): an effective change of its own in
+ * the history, applied like any other, inside the rotation step's transaction.
+ */
+export async function applyRotationStatus(tx: Executor, actor: Actor, input: { teacherId: number; unitId: number; unitPath: string; toStatus: string; effectiveDate: string; reason: string; documentNumber: string | null }): Promise<number> {
+  const [teacher] = await tx.select({ status: teachers.personnelStatus }).from(teachers).where(eq(teachers.id, input.teacherId));
+  const fromStatus = teacher?.status ?? null;
+  const [change] = await tx
+    .insert(statusChanges)
+    .values({ teacherId: input.teacherId, unitId: input.unitId, unitPath: input.unitPath, fromStatus, toStatus: input.toStatus, effectiveDate: input.effectiveDate, reason: input.reason, documentNumber: input.documentNumber, state: 'effective', filedBy: actor.accountId, filedByName: actor.displayName, decidedBy: actor.accountId, decidedByName: actor.displayName, decidedAt: new Date() })
+    .returning({ id: statusChanges.id });
+  return applyStatusChange(tx, actor, { id: change.id, teacherId: input.teacherId, unitId: input.unitId, unitPath: input.unitPath, fromStatus, toStatus: input.toStatus, effectiveDate: input.effectiveDate, documentNumber: input.documentNumber, filedBy: actor.accountId, filedByName: actor.displayName });
+}
+
+/**
  * Seed 七(一)2: the school's information manager records a new 人员状态 with its date, reason and 文号.
  * A temporary absence (2xx) or a return to post takes effect at once; leaving (3xx) waits for the
  * competent authority, except death, which closes the record at once.
@@ -85,6 +99,9 @@ export async function recordStatusChange(actor: Actor, input: RecordStatusChange
     const current = typeof teacher.record.basic?.personnelStatus === 'string' ? teacher.record.basic.personnelStatus : null;
     if (statusGroupOf(current) === 'left') throw new ConflictError('该教师已离开本单位，不能再变动；重新入职须由新学校办理');
     if (current === input.toStatus) throw new ValidationError('新的人员状态与当前相同', { toStatus: ['与当前人员状态相同'] });
+    if (input.toStatus === rotatingOutStatus) throw new ValidationError('交流轮岗请在“交流轮岗”中办理', { toStatus: ['“交流轮岗”由派出学校在交流轮岗中申请，主管部门确认后自动设置'] });
+    const [rotation] = await tx.select({ id: rotations.id }).from(rotations).where(and(eq(rotations.teacherId, teacher.id), inArray(rotations.state, ['filed', 'active', 'extending']))).limit(1);
+    if (rotation) throw new ConflictError('该教师正在办理或进行交流轮岗，请先在交流轮岗中办理结束或撤回');
     if (input.effectiveDate > todayIso()) throw new ValidationError('生效日期不能晚于今天', { effectiveDate: ['变动发生后再记录，生效日期不能晚于今天'] });
     const joined = teacher.record.basic?.joinSchoolDate;
     if (typeof joined === 'string' && input.effectiveDate.slice(0, 7) < joined) throw new ValidationError('生效日期不能早于进本校年月', { effectiveDate: [`不能早于进本校年月 ${joined}`] });
@@ -212,7 +229,7 @@ export async function markPendingRetirement(actor: Actor, input: MarkPendingReti
     const marked: number[] = [];
     for (const row of rows) {
       if (row.recordState !== 'effective') refused.push({ teacherId: row.id, name: row.name, reason: '记录尚未生效' });
-      else if (row.blocked) refused.push({ teacherId: row.id, name: row.name, reason: '有待确认的在职情况变动或正在办理调动' });
+      else if (row.blocked) refused.push({ teacherId: row.id, name: row.name, reason: '有待确认的在职情况变动，或正在办理调动、交流轮岗' });
       else if (row.status === pendingRetirementStatus) refused.push({ teacherId: row.id, name: row.name, reason: '已是待退休' });
       else if (statusGroupOf(row.status) !== 'atPost') refused.push({ teacherId: row.id, name: row.name, reason: `当前为“${statusName(row.status)}”` });
       else if (!row.month || row.month >= until) refused.push({ teacherId: row.id, name: row.name, reason: `${retiringWithinMonths} 个月内不到退休时间` });

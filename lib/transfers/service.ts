@@ -1,13 +1,14 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
-import { accounts, changeRequests, recordAdditions, statusChanges, teacherEntries, teacherFieldChanges, teachers, transferAttachments, transfers, units, type StoredRecord, type TransferState } from '@/lib/db/schema';
+import { accounts, changeRequests, recordAdditions, rotations, statusChanges, teacherEntries, teacherFieldChanges, teachers, transferAttachments, transfers, units, type StoredRecord, type TransferState } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { caseVisibleTo, competentAuthorityOf } from '@/lib/auth/relations';
 import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
+import { codeTables } from '@/lib/indicators/code-tables';
 import { atPostStatus, deceasedStatus, isServing, statusGroupOf } from '@/lib/mobility/status';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { maskIdNumber } from '@/lib/reference/id-number';
@@ -108,6 +109,8 @@ async function transferBlocker(tx: Executor, teacher: FoundTeacher, kind: FileTr
   } else if (!isServing(teacher.personnelStatus)) return '该教师已离开本单位（退休、调出、离职等），不能调动；请选择“重新入职”办理';
   const [pendingStatus] = await tx.select({ id: statusChanges.id }).from(statusChanges).where(and(eq(statusChanges.teacherId, teacher.id), eq(statusChanges.state, 'pending'))).limit(1);
   if (pendingStatus) return '该教师有待主管部门确认的在职情况变动，须等其确认后才能调动';
+  const [openRotation] = await tx.select({ id: rotations.id }).from(rotations).where(and(eq(rotations.teacherId, teacher.id), inArray(rotations.state, ['filed', 'active', 'extending']))).limit(1);
+  if (openRotation) return '该教师正在办理或进行交流轮岗（人事关系不变），须等交流结束后才能调动';
   const [pendingAddition] = await tx.select({ id: recordAdditions.id }).from(recordAdditions).where(and(eq(recordAdditions.teacherId, teacher.id), inArray(recordAdditions.state, ['pending_school', 'pending_authority']))).limit(1);
   const [pendingChange] = await tx.select({ id: changeRequests.id }).from(changeRequests).where(and(eq(changeRequests.teacherId, teacher.id), eq(changeRequests.state, 'pending'))).limit(1);
   if (pendingAddition || pendingChange) return '该教师有待审批的新增信息或变更申请，须等其审批完成后才能调动';
@@ -140,6 +143,7 @@ export async function fileTransfer(actor: Actor, input: FileTransferInput, attac
   const db = await getDb();
   // The row lock (taken by the lookup) orders this filing against additions, change requests and completions at the same moment.
   const filing = db.transaction(async (tx) => {
+    if (input.kind === 'rotation' && !codeTables.rotationKind.some((item) => item.code === input.rotationKind)) throw new ValidationError('请选择交流轮岗类型', { rotationKind: ['请选择交流轮岗类型'] });
     const teacher = await findTeacher(tx, actor, input, true);
     if (teacher.unitId === actor.unitId) throw new ValidationError('该教师已在本校，无需调动', { idNumber: ['该教师已在本校'] });
     const blocker = await transferBlocker(tx, teacher, input.kind);
@@ -171,6 +175,7 @@ export async function fileTransfer(actor: Actor, input: FileTransferInput, attac
         receivingSchoolName: receiving.name,
         ...subject,
         reason: input.reason,
+        rotationKind: input.kind === 'rotation' ? (input.rotationKind ?? null) : null,
         postCategory: input.postCategory,
         postTitle: input.postTitle || null,
         plannedArrivalMonth: input.plannedArrivalMonth,
@@ -204,6 +209,7 @@ export interface LoadedTransfer extends TransferSubject {
   plannedArrivalMonth: string;
   leavingMonth: string | null;
   postTitle: string | null;
+  rotationKind: string | null;
 }
 
 /** A transfer one of whose parties lies in the actor's jurisdiction; anyone else gets "not found". */
@@ -229,6 +235,7 @@ export async function loadVisibleTransfer(executor: Executor, actor: Actor, tran
       plannedArrivalMonth: transfers.plannedArrivalMonth,
       leavingMonth: transfers.leavingMonth,
       postTitle: transfers.postTitle,
+      rotationKind: transfers.rotationKind,
     })
     .from(transfers)
     .where(and(eq(transfers.id, transferId), caseVisibleTo(actor, [transfers.sendingSchoolPath, transfers.receivingSchoolPath])));
@@ -388,6 +395,12 @@ async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTran
   const opened = { unitName: target.name, startMonth: arrivalMonth, ...(transfer.postTitle ? { post: transfer.postTitle } : {}) };
   const [entry] = await tx.insert(teacherEntries).values({ teacherId: teacher.id, subset: 'work', values: opened }).returning({ id: teacherEntries.id });
   for (const [field, value] of Object.entries(opened)) changes.push({ teacherId: teacher.id, subset: 'work', entryId: entry.id, field, oldValue: null, newValue: value, ...author });
+  // 交流轮岗 with a change of personnel relation (人走关系走): the record's 交流轮岗 entry too.
+  if (transfer.kind === 'rotation') {
+    const rotation = { kind: transfer.rotationKind ?? '05', fromUnit: transfer.sendingSchoolName, toUnit: target.name, startMonth: arrivalMonth, personnelChange: '1' };
+    const [rotationEntry] = await tx.insert(teacherEntries).values({ teacherId: teacher.id, subset: 'rotation', values: rotation }).returning({ id: teacherEntries.id });
+    for (const [field, value] of Object.entries(rotation)) changes.push({ teacherId: teacher.id, subset: 'rotation', entryId: rotationEntry.id, field, oldValue: null, newValue: value, ...author });
+  }
   await tx.insert(teacherFieldChanges).values(changes);
   const version = teacher.effectiveVersion + 1;
   await freezeVersion(tx, teacher.id, version, 'transfer', actor);

@@ -23,8 +23,8 @@ export interface TransitionRequest<S extends string, P extends string, A extends
   timeline?: (tx: Executor, step: ResolvedAction<S, P, A>) => Promise<void>;
   /** The audit row; its action defaults to `<flow>.<action>`. */
   audit: { action?: string; unitPath: string; targetType: string; targetId: number; detail?: Record<string, unknown> | (() => Record<string, unknown>) };
-  /** Values the step recorded (a leaving month …), kept on the timeline row. */
-  detail?: Record<string, string>;
+  /** Values the step recorded (a leaving month …), kept on the timeline row; a function when \`advance\` finds them. */
+  detail?: Record<string, string> | (() => Record<string, string> | undefined);
 }
 
 /**
@@ -58,7 +58,7 @@ export async function transition<S extends string, P extends string, A extends s
       fromState: subject.state,
       toState: step.to,
       reason: reason || null,
-      detail: request.detail ?? null,
+      detail: (typeof request.detail === 'function' ? request.detail() : request.detail) ?? null,
       accountId: actor.accountId,
       accountName: actor.displayName,
       unitId: actor.unitId,

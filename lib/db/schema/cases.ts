@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, customType, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 import { teachers } from './teachers';
 import { ltree } from './types';
 import { units } from './units';
@@ -88,6 +88,8 @@ export const transfers = pgTable(
     /** Each province's authority confirms as well (the relay the national 学籍 system also uses). */
     crossProvince: boolean('cross_province').notNull(),
     reason: text('reason').notNull(),
+    /** For kind rotation: the rotationKind code, written to the record's 交流轮岗 entry on completion. */
+    rotationKind: varchar('rotation_kind', { length: 2 }),
     /** 岗位类别 at the receiving school (postCategory code). */
     postCategory: varchar('post_category', { length: 2 }).notNull(),
     postTitle: text('post_title'),
@@ -179,4 +181,90 @@ export const statusChanges = pgTable(
     uniqueIndex('status_changes_pending_idx').on(table.teacherId).where(sql`state = 'pending'`),
     index('status_changes_pending_unit_idx').on(table.unitId, table.id).where(sql`state = 'pending'`),
   ],
+);
+
+export const rotationState = pgEnum('rotation_state', ['filed', 'active', 'extending', 'ended', 'rejected', 'withdrawn']);
+export type RotationState = (typeof rotationState.enumValues)[number];
+
+/**
+ * 交流轮岗 without a change of personnel relation (seed 七(二), 人走关系留): the home school (派出学校)
+ * files, its competent authority confirms; the teacher is then 205 at home and appears in the host
+ * school's 交流来校 list. Extensions wait for the same authority. A rotation that changes the relation
+ * is a transfer of kind rotation instead.
+ */
+export const rotations = pgTable(
+  'rotations',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    state: rotationState('state').notNull().default('filed'),
+    teacherId: integer('teacher_id')
+      .notNull()
+      .references(() => teachers.id, { onDelete: 'cascade' }),
+    /** What the host school's 交流来校 list shows, read-only. */
+    teacherName: text('teacher_name').notNull(),
+    teacherIdMasked: varchar('teacher_id_masked', { length: 40 }).notNull(),
+    teacherGender: varchar('teacher_gender', { length: 1 }).notNull(),
+    /** 骨干教师 when filed: the rotation plan's key-teacher share. */
+    keyTeacher: boolean('key_teacher').notNull(),
+    /** rotationKind code (城乡交流, 校际交流, 支教, 对口帮扶 …). */
+    kind: varchar('kind', { length: 2 }).notNull(),
+    homeSchoolId: integer('home_school_id')
+      .notNull()
+      .references(() => units.id),
+    homeSchoolPath: ltree('home_school_path').notNull(),
+    homeSchoolName: text('home_school_name').notNull(),
+    homeAuthorityId: integer('home_authority_id').references(() => units.id),
+    hostSchoolId: integer('host_school_id')
+      .notNull()
+      .references(() => units.id),
+    hostSchoolPath: ltree('host_school_path').notNull(),
+    hostSchoolName: text('host_school_name').notNull(),
+    /** YYYY-MM. */
+    startMonth: varchar('start_month', { length: 7 }).notNull(),
+    plannedEndMonth: varchar('planned_end_month', { length: 7 }).notNull(),
+    /** An extension's new end month while the authority decides. */
+    requestedEndMonth: varchar('requested_end_month', { length: 7 }),
+    endMonth: varchar('end_month', { length: 7 }),
+    /** returned (as planned) or early (ended before the planned month). */
+    endKind: varchar('end_kind', { length: 8 }),
+    reason: text('reason').notNull(),
+    documentNumber: text('document_number'),
+    /** The record's 交流轮岗 entry, written when the authority confirms. */
+    entryId: integer('entry_id'),
+    waitingUnitId: integer('waiting_unit_id'),
+    stateSince: timestamp('state_since', { withTimezone: true }).notNull().defaultNow(),
+    rejectionReason: text('rejection_reason'),
+    filedBy: integer('filed_by').notNull(),
+    filedByName: text('filed_by_name').notNull(),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('rotations_open_teacher_idx').on(table.teacherId).where(sql`state in ('filed', 'active', 'extending')`),
+    index('rotations_home_path_gist').using('gist', table.homeSchoolPath),
+    index('rotations_host_path_gist').using('gist', table.hostSchoolPath),
+    index('rotations_home_school_idx').on(table.homeSchoolId, table.startMonth),
+    index('rotations_waiting_idx').on(table.waitingUnitId, table.id).where(sql`waiting_unit_id is not null`),
+    // 30 days before the planned end both schools are reminded.
+    index('rotations_due_idx').on(table.plannedEndMonth, table.id).where(sql`state in ('active', 'extending')`),
+  ],
+);
+
+/** The county's yearly rotation targets (seed 七(二)); absent, the national floor applies. */
+export const rotationTargets = pgTable(
+  'rotation_targets',
+  {
+    countyId: integer('county_id')
+      .notNull()
+      .references(() => units.id),
+    year: integer('year').notNull(),
+    eligibleYears: integer('eligible_years').notNull(),
+    /** Shares in per mille (100 = 10 %), exact in integers. */
+    minSharePermille: integer('min_share_permille').notNull(),
+    minKeySharePermille: integer('min_key_share_permille').notNull(),
+    updatedBy: integer('updated_by').notNull(),
+    updatedByName: text('updated_by_name').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.countyId, table.year] }), check('rotation_targets_range', sql`eligible_years between 1 and 30 and min_share_permille between 0 and 1000 and min_key_share_permille between 0 and 1000`)],
 );

@@ -1,0 +1,52 @@
+import 'server-only';
+import { and, asc, eq, isNotNull, or, sql } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { rotations } from '@/lib/db/schema';
+import { can } from '@/lib/auth/policy';
+import { codeName } from '@/lib/indicators/code-tables';
+import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { rotationDueDays, rotationStateNames } from '@/lib/rotations/chain';
+import { rotationDueMonth } from '@/lib/rotations/queries';
+
+/** 交流轮岗's waiting work: filings and extensions for the home school's authority; returns due within 30 days for both schools. */
+export const rotationInboxSources: InboxSource[] = [
+  {
+    key: 'rotation.step',
+    label: '待确认的交流轮岗',
+    applies: (actor) => can(actor, 'rotation.act') && actor.unitKind === 'authority',
+    href: () => '/rotations?view=waiting',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: rotations.id, name: rotations.teacherName, state: rotations.state, from: rotations.homeSchoolName, to: rotations.hostSchoolName, at: rotations.stateSince, total: totalRows })
+        .from(rotations)
+        .where(and(eq(rotations.waitingUnitId, actor.unitId), isNotNull(rotations.waitingUnitId)))
+        .orderBy(asc(rotations.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `ro${row.id}`, title: `${row.name}：${row.from} → ${row.to}`, detail: rotationStateNames[row.state], href: `/rotations/${row.id}`, at: row.at }), limit);
+    },
+  },
+  {
+    key: 'rotation.due',
+    label: `${rotationDueDays} 天内到期的交流轮岗`,
+    applies: (actor) => can(actor, 'rotation.view') && actor.unitKind === 'school',
+    href: () => '/rotations?view=waiting&state=due',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: rotations.id, name: rotations.teacherName, kind: rotations.kind, home: rotations.homeSchoolName, host: rotations.hostSchoolName, homeId: rotations.homeSchoolId, end: rotations.plannedEndMonth, total: totalRows })
+        .from(rotations)
+        .where(and(sql`${rotations.state} in ('active', 'extending')`, sql`${rotations.plannedEndMonth} <= ${rotationDueMonth()}`, or(eq(rotations.homeSchoolId, actor.unitId), eq(rotations.hostSchoolId, actor.unitId))))
+        .orderBy(asc(rotations.plannedEndMonth), asc(rotations.id))
+        .limit(Math.max(limit, 1));
+      return waiting(
+        rows,
+        (row) => ({
+          id: `rd${row.id}`,
+          title: row.name,
+          detail: row.homeId === actor.unitId ? `${codeName('rotationKind', row.kind)}到“${row.host}”，计划 ${row.end} 结束：请办理返回、延期或提前结束` : `来自“${row.home}”的交流教师，计划 ${row.end} 结束`,
+          href: `/rotations/${row.id}`,
+        }),
+        limit,
+      );
+    },
+  },
+];
