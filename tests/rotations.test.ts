@@ -209,7 +209,7 @@ describe('the county rotation plan', () => {
     const senior = await schoolIn(county.code, '342'); // 高级中学: not compulsory education, not in the plan
     const a1 = await effectiveTeacher(a, county.code, '甲一');
     const a2 = await effectiveTeacher(a, county.code, '甲二');
-    const a3 = await effectiveTeacher(a, county.code, '甲三');
+    await effectiveTeacher(a, county.code, '甲三');
     const aNew = await effectiveTeacher(a, county.code, '甲新');
     const b1 = await effectiveTeacher(b, county.code, '乙一');
     await effectiveTeacher(b, county.code, '乙二');
