@@ -18,11 +18,22 @@ import { ensureAuthSecret } from './runtime-env';
 // The keys for personal data at rest (and the audit seals), as the server has them.
 ensureAuthSecret();
 
-const { values } = parseArgs({ options: { teachers: { type: 'string', default: '1000000' }, 'teachers-per-school': { type: 'string', default: '40' }, transfers: { type: 'string' } } });
+const { values } = parseArgs({ options: { teachers: { type: 'string', default: '1000000' }, 'teachers-per-school': { type: 'string', default: '40' }, transfers: { type: 'string' }, rotations: { type: 'string' } } });
 const target = Number(values.teachers);
 const perSchool = Number(values['teachers-per-school']);
 /** 50,000 transfers per million teachers by default, in every state. */
 const transferTarget = values.transfers === undefined ? Math.round(target / 20) : Number(values.transfers);
+/** 20,000 rotations per million teachers by default, in every state. */
+const rotationTarget = values.rotations === undefined ? Math.round(target / 50) : Number(values.rotations);
+
+/** 进本校年月: some year from 23 on, not before 1996 nor after this September (the rotation plan's eligibility). */
+function joinSchoolDateSql(birthDate: string, key: ReturnType<typeof sql>) {
+  return sql`to_char(least(greatest(${sql.raw(birthDate)} + interval '23 years', make_date(1996 + (abs(hashtext(${key} || 'j')) % 31)::int, 9, 1)), date '2026-09-01'), 'YYYY-MM')`;
+}
+/** 骨干教师: about one in eight at some level (01 national … 05 school), the rest 06 否. */
+function keyTeacherLevelSql(key: ReturnType<typeof sql>) {
+  return sql`case when abs(hashtext(${key} || 'k')) % 100 < 12 then lpad((1 + abs(hashtext(${key} || 'k')) % 5)::text, 2, '0') else '06' end`;
+}
 
 /** A county's schools, in the proportions of the national statistics (kindergartens and primaries dominate). */
 const countyMix: { type: string; weight: number; privateShare: number }[] = [
@@ -57,6 +68,7 @@ async function main() {
   if (existing >= target) {
     console.log(`already ${existing} scale teachers`);
     await seedScaleTransfers(db, transferTarget);
+    await seedScaleRotations(db, rotationTarget);
     await closeConnection();
     return;
   }
@@ -147,7 +159,8 @@ async function main() {
           b.school_type_code, b.ownership,
           (case when b.r < 800 then 'effective' when b.r < 880 then 'submitted' else 'draft' end)::record_state,
           b.r < 960, case when b.r >= 960 and b.r < 980 then '规模测试：请补充学习经历' end,
-          jsonb_build_object('basic', jsonb_build_object('name', b.name, 'idType', '1', 'idNumber', b.id_number, 'gender', b.gender, 'birthDate', b.birth_date::text, 'nationality', '156', 'staffCategory', case when b.w < 92 then '01' else '02' end)),
+          jsonb_build_object('basic', jsonb_build_object('name', b.name, 'idType', '1', 'idNumber', b.id_number, 'gender', b.gender, 'birthDate', b.birth_date::text, 'nationality', '156', 'staffCategory', case when b.w < 92 then '01' else '02' end,
+            'joinSchoolDate', ${joinSchoolDateSql('b.birth_date', sql`b.g`)}, 'keyTeacherLevel', ${keyTeacherLevelSql(sql`b.g`)})),
           a.id
         from scale_ids b join accounts a on a.username = b.id_number`);
     });
@@ -161,6 +174,7 @@ async function main() {
   await db.transaction((tx) => rebuildRollups(tx));
   await db.execute(sql`drop table if exists scale_schools`);
   await seedScaleTransfers(db, transferTarget);
+  await seedScaleRotations(db, rotationTarget);
   // The sealing rewrote every teacher row once: vacuum as autovacuum would.
   await db.execute(sql`vacuum analyze`);
   const [{ total }] = await db.execute(sql`select count(*)::int as total from teachers`).then((r) => r as unknown as { total: number }[]);
@@ -227,6 +241,59 @@ async function seedScaleTransfers(db: Awaited<ReturnType<typeof getConnection>>[
   });
   const [{ now }] = await db.execute(sql`select count(*)::int as now from transfers`).then((r) => r as unknown as { now: number }[]);
   console.log(`transfers: ${now} in the database (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * 交流轮岗 (人走关系留) in every state over effective teachers of compulsory-education schools, one per
+ * teacher, hosted by another school of the same county; those away are 205 at home. An older load
+ * without 进本校年月 and 骨干教师 gets them first (one UPDATE), so the rotation plan has its figures.
+ */
+async function seedScaleRotations(db: Awaited<ReturnType<typeof getConnection>>['db'], count: number) {
+  const [{ have }] = await db.execute(sql`select count(*)::int as have from rotations where reason = '规模测试交流'`).then((r) => r as unknown as { have: number }[]);
+  if (have >= count) return console.log(`already ${have} scale rotations`);
+  const t = performance.now();
+  const backfilled = await db.execute(sql`
+    update teachers set record = jsonb_set(record, '{basic}', (record->'basic') || jsonb_build_object('joinSchoolDate', ${joinSchoolDateSql('birth_date', sql`id`)}, 'keyTeacherLevel', ${keyTeacherLevelSql(sql`id`)}))
+    where staff_number like 'SC%' and not (record->'basic' ? 'joinSchoolDate')`);
+  console.log(`进本校年月 and 骨干教师 written on ${(backfilled as unknown as { count?: number }).count ?? '?'} older scale records`);
+  const months = (offset: ReturnType<typeof sql>) => sql`to_char(date_trunc('month', now()) + make_interval(months => (${offset})::int), 'YYYY-MM')`;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      create temp table scale_rotation_schools on commit drop as
+      select u.id, u.path, u.name, u.parent_id, row_number() over (partition by u.parent_id order by u.id) - 1 as rn, count(*) over (partition by u.parent_id) as n
+      from units u where u.name like '%规模学校%' and u.stage = 'primary_secondary'`);
+    await tx.execute(sql`create index on scale_rotation_schools (parent_id, rn)`);
+    await tx.execute(sql`create index on scale_rotation_schools (id)`);
+    await tx.execute(sql`analyze scale_rotation_schools`);
+    await tx.execute(sql`
+      create temp table scale_rotation_rows on commit drop as
+      select p.*, (array['filed', 'active', 'active', 'extending', 'ended', 'ended', 'rejected', 'withdrawn'])[1 + p.k % 8] as state
+      from (
+        select t.id as teacher_id, t.name, t.id_number_masked as masked, t.gender, t.record->'basic'->>'keyTeacherLevel' in ('01','02','03','04','05') as key_teacher,
+          s.id as home_id, s.path as home_path, s.name as home_name, s.parent_id, s.rn, s.n, (row_number() over (order by t.id))::int as k
+        from teachers t join scale_rotation_schools s on s.id = t.unit_id
+        where t.record_state = 'effective' and t.personnel_status = '100' and t.id % 13 = 5 and t.school_type_code in ('211','218','219','311','312','319','341','345')
+          and not exists (select 1 from transfers o where o.teacher_id = t.id and o.state not in ('completed', 'rejected', 'withdrawn'))
+          and not exists (select 1 from rotations o where o.teacher_id = t.id)
+        order by t.id limit ${count - have}
+      ) p where p.n > 1`);
+    await tx.execute(sql`
+      insert into rotations (state, teacher_id, teacher_name, teacher_id_masked, teacher_gender, key_teacher, kind,
+        home_school_id, home_school_path, home_school_name, home_authority_id, host_school_id, host_school_path, host_school_name,
+        start_month, planned_end_month, requested_end_month, end_month, end_kind, reason, waiting_unit_id, state_since, rejection_reason, filed_by, filed_by_name, filed_at, closed_at)
+      select r.state::rotation_state, r.teacher_id, r.name, coalesce(r.masked, ''), r.gender, r.key_teacher, lpad((1 + r.k % 4)::text, 2, '0'),
+        r.home_id, r.home_path, r.home_name, r.parent_id, h.id, h.path, h.name,
+        ${months(sql`-(r.k % 11)`)}, ${months(sql`-(r.k % 11) + 12 * (1 + r.k % 3)`)},
+        case when r.state = 'extending' then ${months(sql`-(r.k % 11) + 12 * (2 + r.k % 3)`)} end,
+        case when r.state = 'ended' then ${months(sql`0`)} end, case when r.state = 'ended' then 'returned' end,
+        '规模测试交流', case when r.state in ('filed', 'extending') then r.parent_id end, now() - make_interval(days => r.k % 20),
+        case when r.state = 'rejected' then '规模测试：不同意' end, 1, '规模测试', now() - make_interval(days => 20 + r.k % 200),
+        case when r.state in ('ended', 'rejected', 'withdrawn') then now() - make_interval(days => r.k % 20) end
+      from scale_rotation_rows r join scale_rotation_schools h on h.parent_id = r.parent_id and h.rn = (r.rn + 1) % r.n`);
+    await tx.execute(sql`update teachers t set personnel_status = '205', record = jsonb_set(t.record, '{basic,personnelStatus}', '"205"') from scale_rotation_rows r where r.teacher_id = t.id and r.state in ('active', 'extending')`);
+  });
+  const [{ now }] = await db.execute(sql`select count(*)::int as now from rotations`).then((r) => r as unknown as { now: number }[]);
+  console.log(`rotations: ${now} in the database (${((performance.now() - t) / 1000).toFixed(1)} s)`);
 }
 
 main().catch(async (error) => {

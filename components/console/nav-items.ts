@@ -16,6 +16,8 @@ export function navItemsFor(actor: Actor, inboxCount = 0): NavItem[] {
   if (can(actor, 'record.submit') || can(actor, 'record.review')) items.push({ href: '/review/changes', label: '新增与变更审核' });
   if (can(actor, 'progress.view')) items.push({ href: '/progress', label: '采集进度' });
   if (can(actor, 'transfer.view')) items.push({ href: '/transfers', label: '教师调动' });
+  if (can(actor, 'rotation.view')) items.push({ href: '/rotations', label: '交流轮岗' });
+  if (can(actor, 'rotation.plan')) items.push({ href: '/rotations/plan', label: '交流轮岗计划' });
   if (can(actor, 'unit.browse')) items.push({ href: `/units/${actor.unitId}`, label: actor.unitKind === 'school' ? '本校信息' : '单位浏览' });
   if (can(actor, 'teacher.list')) items.push({ href: '/teachers', label: '教师信息' }, { href: '/statistics', label: '统计分析' });
   if (can(actor, 'teacher.list')) items.push({ href: '/teachers/retiring', label: '即将退休' });

@@ -1,14 +1,14 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { CodeSelect } from '@/components/forms/code-select';
 import { Field, FormAlert } from '@/components/forms/field';
 import { recordStatusChangeAction } from '@/lib/mobility/actions';
 import { statusChangeStateNames } from '@/lib/mobility/chain';
-import { personnelStatusItems, statusGroupOf } from '@/lib/mobility/status';
+import { personnelStatusItems, rotatingOutStatus, statusGroupOf } from '@/lib/mobility/status';
 import type { StatusPanel as StatusPanelView } from '@/lib/mobility/queries';
-
 
 /**
  * 在职情况: the current 人员状态, the retirement month, what waits, the history, and for the school's
@@ -22,7 +22,8 @@ export function StatusPanel({ teacherId, panel, today }: { teacherId: number; pa
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
-  const options = personnelStatusItems.filter((item) => item.code !== panel.statusCode);
+  // 205 交流轮岗 is set by the rotation flow, never by hand.
+  const options = personnelStatusItems.filter((item) => item.code !== panel.statusCode && item.code !== rotatingOutStatus);
   const leaving = statusGroupOf(values.toStatus) === 'left' && values.toStatus !== '303';
   const set = (key: keyof typeof values) => (value: string) => setValues((v) => ({ ...v, [key]: value }));
   const describedBy = (key: string) => (errors[key] ? `status-${key}-error` : undefined);
@@ -48,9 +49,16 @@ export function StatusPanel({ teacherId, panel, today }: { teacherId: number; pa
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="font-semibold text-slate-900">在职情况</h2>
         {panel.mayRecord && !open && (
-          <button type="button" className="btn-secondary" onClick={() => setOpen(true)} data-testid="status-open">
-            在职情况变动
-          </button>
+          <div className="flex flex-wrap gap-2">
+            {panel.mayFileRotation && (
+              <Link href={`/rotations/new?teacher=${teacherId}`} className="btn-secondary" data-testid="rotation-file-from-record">
+                派出交流轮岗
+              </Link>
+            )}
+            <button type="button" className="btn-secondary" onClick={() => setOpen(true)} data-testid="status-open">
+              在职情况变动
+            </button>
+          </div>
         )}
       </div>
       <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-3">
@@ -66,6 +74,14 @@ export function StatusPanel({ teacherId, panel, today }: { teacherId: number; pa
           <dd>{panel.retirementMonth ?? '—'}</dd>
         </div>
       </dl>
+      {panel.rotation && (
+        <p className="rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm text-indigo-900" data-testid="status-rotation">
+          交流轮岗（{panel.rotation.stateName}）：到“{panel.rotation.hostSchoolName}”，{panel.rotation.startMonth} 至 {panel.rotation.plannedEndMonth}。{' '}
+          <Link href={`/rotations/${panel.rotation.id}`} className="text-brand-700 underline">
+            查看交流轮岗
+          </Link>
+        </p>
+      )}
       {panel.pending && (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="status-pending">
           {panel.pending.filedByName} 已申请变动为“{panel.pending.toName}”（{panel.pending.effectiveDate} 起）：{panel.pending.reason}，待主管教育行政部门确认。

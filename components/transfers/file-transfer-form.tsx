@@ -20,7 +20,7 @@ export function FileTransferForm() {
   const router = useRouter();
   const form = useForm<FormValues>({
     resolver: zodResolver(fileTransferSchema) as Resolver<FormValues>,
-    defaultValues: { idNumber: '', name: '', kind: 'transfer', reason: '', postCategory: '1', postTitle: '', plannedArrivalMonth: '' },
+    defaultValues: { idNumber: '', name: '', kind: 'transfer', rotationKind: '', reason: '', postCategory: '1', postTitle: '', plannedArrivalMonth: '' },
   });
   const [candidate, setCandidate] = useState<TransferCandidate | null>(null);
   const [attachment, setAttachment] = useState<File | null>(null);
@@ -28,6 +28,7 @@ export function FileTransferForm() {
   const [message, setMessage] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const errors = form.formState.errors;
+  const kind = form.watch('kind');
   const describedBy = (name: string, error?: unknown) => (error ? `${name}-error` : undefined);
 
   const applyErrors = (fieldErrors: Record<string, string[]> | undefined) => {
@@ -122,6 +123,11 @@ export function FileTransferForm() {
                 <option value="rehire">重新入职（已离开原单位的人员）</option>
               </select>
             </Field>
+            {kind === 'rotation' && (
+              <Field id="rotationKind" label="交流轮岗类型 *" error={errors.rotationKind?.message} hint="人事关系随交流转入本校；不转人事关系的交流由派出学校在“交流轮岗”中申请。">
+                <Controller control={form.control} name="rotationKind" render={({ field }) => <CodeSelect id="rotationKind" options={codeTables.rotationKind} value={field.value ?? ''} onChange={field.onChange} invalid={!!errors.rotationKind} describedBy={errors.rotationKind ? 'rotationKind-error' : 'rotationKind-hint'} />} />
+              </Field>
+            )}
             <Field id="plannedArrivalMonth" label="拟到岗年月 *" error={errors.plannedArrivalMonth?.message}>
               <input id="plannedArrivalMonth" type="month" className="input" aria-invalid={!!errors.plannedArrivalMonth || undefined} aria-describedby={describedBy('plannedArrivalMonth', errors.plannedArrivalMonth)} {...form.register('plannedArrivalMonth')} />
             </Field>

@@ -64,6 +64,15 @@ export const auditActionNames: Record<string, string> = {
   'status.confirm': '确认在职情况变动',
   'status.reject': '不同意在职情况变动',
   'retiring.export': '导出即将退休名单',
+  'rotation.file': '交流轮岗：派出学校申请',
+  'rotation.confirm': '交流轮岗：确认',
+  'rotation.reject': '交流轮岗：不同意',
+  'rotation.withdraw': '交流轮岗：撤回申请',
+  'rotation.return': '交流轮岗：期满返回',
+  'rotation.endEarly': '交流轮岗：提前结束',
+  'rotation.extend': '交流轮岗：申请延期',
+  'rotation.targets': '设置交流轮岗目标',
+  'rotation.plan.export': '导出交流轮岗计划',
 };
 
 /** What a refused attempt tried: pages by their guard name, actions by their wrapper name. */
@@ -89,13 +98,15 @@ const attemptNames: Record<string, string> = {
   'status.record': '记录在职情况变动',
   'status.decide': '确认在职情况变动',
   'status.markPendingRetirement': '设为待退休',
+  rotation: '打开交流轮岗详情',
+  'rotation.step': '办理交流轮岗',
   setDeadline: '设置截止日期',
   sendReminders: '发送催办',
   markReminderRead: '确认催办',
   'account.status': '停用或启用账号',
 };
 
-export const auditTargetNames: Record<string, string> = { account: '账号', unit: '单位', file: '文件', teacher: '教师' };
+export const auditTargetNames: Record<string, string> = { account: '账号', unit: '单位', file: '文件', teacher: '教师', transfer: '调动', rotation: '交流轮岗' };
 
 const signInFailureReasons: Record<string, string> = {
   unknown_account: '账号不存在',

@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { hashPassword } from '@/lib/auth/password';
 import { idCheckCharacter } from '@/lib/reference/id-number';
 import { schoolTypes } from '@/lib/reference/school-types';
@@ -10,6 +10,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { approveRecords, submitRecords } from '@/lib/collection/review/service';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
+import { fileRotation, saveRotationTargets, takeRotationStep } from '@/lib/rotations/service';
+import { decideStatusChange, recordStatusChange } from '@/lib/mobility/service';
 import type { TransferStepInput } from '@/lib/transfers/schemas';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { originalRetirementAge, statutoryRetirement } from '@/lib/mobility/retirement';
@@ -52,6 +54,8 @@ const demoSchools: DemoSchool[] = [
   { code: '4133060002', name: '部属示范大学', type: '411', authorityCode: '000000' },
   // A second county of the same city and a school in another province, for 教师调动 between them.
   { code: '2133050001', name: '杭州市拱墅区示范小学', type: '211', authorityCode: '330105', divisionCode: '330105' },
+  // A second 拱墅区 school, for 交流轮岗 within the county and its rotation plan.
+  { code: '3133050001', name: '杭州市拱墅区示范初级中学', type: '311', authorityCode: '330105', divisionCode: '330105' },
   { code: '2132010001', name: '南京市玄武区示范小学', type: '211', authorityCode: '320102', divisionCode: '320102' },
 ];
 
@@ -63,6 +67,7 @@ const demoLogins: { unitCode: string; suffixes: string[]; tier: string }[] = [
   { unitCode: '2133060001', suffixes: ['admin', 'manager', 'query1'], tier: '校级（示范小学）' },
   { unitCode: '330105', suffixes: ['manager'], tier: '县级（拱墅区）' },
   { unitCode: '2133050001', suffixes: ['admin', 'manager'], tier: '校级（拱墅区示范小学）' },
+  { unitCode: '3133050001', suffixes: ['manager'], tier: '校级（拱墅区示范初中）' },
   { unitCode: '320000', suffixes: ['manager'], tier: '省级（江苏）' },
   { unitCode: '320102', suffixes: ['manager'], tier: '县级（玄武区）' },
   { unitCode: '2132010001', suffixes: ['admin', 'manager'], tier: '校级（南京玄武区示范小学）' },
@@ -203,7 +208,9 @@ async function seedDemoTeachers(tx: Executor): Promise<void> {
 
 /** Demo teachers who sign in (by ID number): 王芳 at the 西湖区 primary school, and one whose transfer is under way. */
 const transferTeacherId = demoId('330105', '1988-06-12', 31, '2');
-const demoTeacherLogins = [{ idNumber: demoTeacherId }, { idNumber: transferTeacherId }];
+/** 刘伟 of 拱墅区示范初级中学, on a 交流轮岗 due back within 30 days: he follows it on /me. */
+const rotationTeacherId = demoId('330105', '1980-12-14', 22, '1');
+const demoTeacherLogins = [{ idNumber: demoTeacherId }, { idNumber: transferTeacherId }, { idNumber: rotationTeacherId }];
 
 /** A birth date whose statutory retirement (teaching post) falls `months` months after the current one. */
 function birthDateRetiringIn(months: number, gender: '1' | '2'): string {
@@ -234,6 +241,19 @@ const transferDemoTeachers: { schoolCode: string; region: string; teachers: { na
     ],
   },
   {
+    // 拱墅区示范初级中学: rotations of the demo (under way, due back, waiting), one retired, two free.
+    schoolCode: '3133050001',
+    region: '330105',
+    teachers: [
+      { name: '赵明轩', birthDate: '1985-07-09', gender: '1' },
+      { name: '黄晓燕', birthDate: '1982-03-25', gender: '2' },
+      { name: '刘伟', birthDate: '1980-12-14', gender: '1' },
+      { name: '杨淑芬', birthDate: '1968-05-18', gender: '2' },
+      { name: '徐海波', birthDate: '1987-10-02', gender: '1' },
+      { name: '蔡文娟', birthDate: '1991-01-27', gender: '2' },
+    ],
+  },
+  {
     schoolCode: '2132010001',
     region: '320102',
     teachers: [
@@ -253,7 +273,7 @@ async function seedTransferDemoTeachers(tx: Executor): Promise<void> {
     const school = await getSchoolTarget(tx, unit.id);
     const rows = group.teachers.map((t, i) => {
       const year = Number(t.birthDate.slice(0, 4));
-      const idNumber = group.region === '330105' && i === 1 ? transferTeacherId : demoId(group.region, t.birthDate, 20 + i, t.gender);
+      const idNumber = group.schoolCode === '2133050001' && i === 1 ? transferTeacherId : demoId(group.region, t.birthDate, 20 + i, t.gender);
       return {
         registration: { name: t.name, gender: t.gender, birthDate: t.birthDate, idType: '1', idNumber, onEstablishment: '1' as const, contractOneYearOrMore: '' as const, postCategory: '1' },
         record: {
@@ -269,6 +289,8 @@ async function seedTransferDemoTeachers(tx: Executor): Promise<void> {
             contractStatus: '02',
             personnelStatus: '100',
             healthStatus: '1',
+            // Every third a 县级骨干教师 (the rotation plan's key-teacher share).
+            keyTeacherLevel: i % 3 === 1 ? '04' : '06',
             highestEducation: '21',
             highestDegree: '4',
           },
@@ -307,7 +329,7 @@ async function demoActor(username: string): Promise<Actor> {
  * newcomer can walk the flow: into 西湖区 from 拱墅区 (same city) and from 南京 (another province).
  */
 async function seedDemoTransfers(db: Database): Promise<void> {
-  for (const [schoolCode, county] of [['2133050001', '330105'], ['2132010001', '320102']]) {
+  for (const [schoolCode, county] of [['2133050001', '330105'], ['3133050001', '330105'], ['2132010001', '320102']]) {
     const [school] = await db.select({ id: units.id }).from(units).where(eq(units.code, schoolCode));
     const ids = (await db.select({ id: teachers.id }).from(teachers).where(eq(teachers.unitId, school.id)).orderBy(teachers.id)).map((row) => row.id);
     await submitRecords(await demoActor(`${schoolCode}.admin`), { teacherIds: ids });
@@ -327,7 +349,7 @@ async function seedDemoTransfers(db: Database): Promise<void> {
     return (await fileTransfer(by, { idNumber, name: teacher.name, kind: 'transfer', reason, postCategory: '1', postTitle: '小学教师', plannedArrivalMonth: '2027-02' })).transferId;
   };
   const step = (by: Actor, id: number, action: TransferStepInput['action'], extra: Partial<TransferStepInput> = {}) => takeTransferStep(by, { id, action, reason: '', leavingMonth: '', arrivalMonth: '', ...extra });
-  const [gongshu, nanjing] = transferDemoTeachers.map((group) => group.teachers);
+  const [gongshu, , nanjing] = transferDemoTeachers.map((group) => group.teachers);
   // 待西湖区教育局确认
   await file(receiving.primary, gongshu[0], '330105', 0, '夫妻两地分居，申请调入西湖区工作');
   // 待调出校同意 (the teacher follows it on /me)
@@ -354,4 +376,38 @@ async function seedDemoTransfers(db: Database): Promise<void> {
   await step(parties.zhejiang, crossSending, 'confirm');
   await step(parties.nanjingSchool, crossSending, 'agree', { leavingMonth: thisMonth() });
   await step(parties.xuanwu, crossSending, 'confirm');
+  await seedDemoRotations(parties.gongshu);
+}
+
+const monthFromNow = (delta: number) => {
+  const [year, month] = thisMonth().split('-').map(Number);
+  const index = year * 12 + month - 1 + delta;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+};
+
+/**
+ * 交流轮岗 in 拱墅区 through the services: one under way, one due back within 30 days, one waiting for
+ * the county; a retirement confirmed by the county (已离开); the county's targets for the year.
+ */
+async function seedDemoRotations(county: Actor): Promise<void> {
+  const db = await getDb();
+  const junior = await demoActor('3133050001.manager');
+  const [primary, other] = await db.select({ id: units.id, code: units.code }).from(units).where(inArray(units.code, ['2133050001', '2133060001'])).orderBy(units.code);
+  const teacherNamed = async (name: string) => {
+    const [row] = await db.select({ id: teachers.id }).from(teachers).where(and(eq(teachers.name, name), eq(teachers.unitId, junior.unitId)));
+    return row.id;
+  };
+  const file = async (name: string, input: { hostSchoolId?: number; hostSchoolCode?: string; kind: string; startMonth: string; plannedEndMonth: string; reason: string }) =>
+    (await fileRotation(junior, { teacherId: await teacherNamed(name), hostSchoolId: input.hostSchoolId ?? 0, hostSchoolCode: input.hostSchoolCode ?? '', kind: input.kind, startMonth: input.startMonth, plannedEndMonth: input.plannedEndMonth, reason: input.reason, documentNumber: '拱教人〔2026〕18号' })).rotationId;
+  const confirm = (id: number) => takeRotationStep(county, { id, action: 'confirm', reason: '', month: '' });
+  // 交流中: a key teacher at the county's primary school for two years.
+  await confirm(await file('徐海波', { hostSchoolId: primary.id, kind: '02', startMonth: monthFromNow(-3), plannedEndMonth: monthFromNow(21), reason: '县域内校际交流，支援小学科学教学' }));
+  // Due back within 30 days: both schools have it in their inbox.
+  await confirm(await file('刘伟', { hostSchoolId: primary.id, kind: '01', startMonth: monthFromNow(-11), plannedEndMonth: monthFromNow(1), reason: '城乡交流一年' }));
+  // Waiting for 拱墅区教育局: 支教 at a school of another county, named by its code.
+  await file('黄晓燕', { hostSchoolCode: other.code, kind: '03', startMonth: monthFromNow(1), plannedEndMonth: monthFromNow(13), reason: '到西湖区示范小学支教一年' });
+  // 已离开: retired, confirmed by the county.
+  const retired = await recordStatusChange(junior, { teacherId: await teacherNamed('杨淑芬'), toStatus: '301', effectiveDate: `${thisMonth()}-01`, reason: '达到法定退休年龄', documentNumber: '拱教人〔2026〕21号' });
+  await decideStatusChange(county, { id: retired.changeId, decision: 'approve', comment: '' });
+  await saveRotationTargets(county, { year: Number(thisMonth().slice(0, 4)), eligibleYears: 6, minSharePercent: 15, minKeySharePercent: 20 });
 }

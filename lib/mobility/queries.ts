@@ -183,6 +183,8 @@ export interface StatusPanel {
   rotation: { id: number; stateName: string; hostSchoolName: string; startMonth: string; plannedEndMonth: string } | null;
   /** The school may record a change now. */
   mayRecord: boolean;
+  /** The school may send the teacher on a rotation now (at post, nothing open). */
+  mayFileRotation: boolean;
   history: { id: number; fromName: string; toName: string; effectiveDate: string; state: string; reason: string; documentNumber: string | null; decisionComment: string | null }[];
 }
 
@@ -199,6 +201,7 @@ export async function getStatusPanel(actor: Actor, teacherId: number): Promise<S
       .where(and(eq(rotations.teacherId, teacher.id), inArray(rotations.state, openRotationStates))),
   ]);
   const pending = history.find((change) => change.state === 'pending') ?? null;
+  const mayRecord = teacher.recordState === 'effective' && !teacher.transferOpen && !rotation && !pending && isServing(row.status) && mayAct(actor, statusParties({ unitId: teacher.unitId, parentId: teacher.unitParentId }, 'school'));
   return {
     statusCode: row.status,
     statusName: statusName(row.status),
@@ -206,8 +209,37 @@ export async function getStatusPanel(actor: Actor, teacherId: number): Promise<S
     retirementMonth: row.retirementMonth?.slice(0, 7) ?? null,
     pending: pending ? { id: pending.id, toName: statusName(pending.toStatus), effectiveDate: pending.effectiveDate, filedByName: pending.filedByName, reason: pending.reason } : null,
     rotation: rotation ? { id: rotation.id, stateName: rotationStateNames[rotation.state], hostSchoolName: rotation.hostSchoolName, startMonth: rotation.startMonth, plannedEndMonth: rotation.plannedEndMonth } : null,
-    mayRecord: teacher.recordState === 'effective' && !teacher.transferOpen && !rotation && !pending && isServing(row.status) && mayAct(actor, statusParties({ unitId: teacher.unitId, parentId: teacher.unitParentId }, 'school')),
+    mayRecord,
+    mayFileRotation: mayRecord && statusGroupOf(row.status) === 'atPost' && can(actor, 'rotation.file'),
     history: history.map((change) => ({ id: change.id, fromName: statusName(change.fromStatus), toName: statusName(change.toStatus), effectiveDate: change.effectiveDate, state: change.state, reason: change.reason, documentNumber: change.documentNumber, decisionComment: change.decisionComment })),
   };
 }
 
+
+export interface MobilityTotals {
+  /** Serving teachers whose retirement month falls in the next 12 months. */
+  retiringWithinYear: number;
+  /** Departures (3xx) that took effect this calendar year, by the status they left with. */
+  leaversThisYear: { code: string; name: string; count: number }[];
+}
+
+/** The dashboard's figures of 在职情况 for the actor's jurisdiction. */
+export async function getMobilityTotals(actor: Actor): Promise<MobilityTotals> {
+  if (!can(actor, 'teacher.list')) throw new NotFoundError();
+  const db = await getDb();
+  const window = retiringWindow(todayIso(), retiringWithinMonths);
+  const yearStart = `${todayIso().slice(0, 4)}-01-01`;
+  const [[retiring], leavers] = await Promise.all([
+    db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(teachers)
+      .where(and(inJurisdiction(actor, teachers.unitPath), serving, gte(teachers.retirementMonth, window.from), lt(teachers.retirementMonth, window.until))),
+    db
+      .select({ code: statusChanges.toStatus, count: sql<number>`count(*)::int` })
+      .from(statusChanges)
+      .where(and(eq(statusChanges.state, 'effective'), like(statusChanges.toStatus, '3%'), gte(statusChanges.effectiveDate, yearStart), inJurisdiction(actor, statusChanges.unitPath)))
+      .groupBy(statusChanges.toStatus)
+      .orderBy(statusChanges.toStatus),
+  ]);
+  return { retiringWithinYear: retiring.count, leaversThisYear: leavers.map((row) => ({ ...row, name: statusName(row.code) })) };
+}

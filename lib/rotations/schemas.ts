@@ -19,7 +19,7 @@ const optionalMonth = z
 
 export const fileRotationSchema = z
   .object({
-    teacherId: id,
+    teacherId: z.coerce.number().int().positive('请选择交流教师'),
     /** The host school: a unit id picked from the county's list, or a school code typed for one elsewhere. */
     hostSchoolId: z.coerce.number().int().nonnegative().optional().default(0),
     hostSchoolCode: z.string().trim().max(16, '学校代码不能超过 16 位').optional().default(''),

@@ -14,6 +14,8 @@ import { atPostStatus, rotatingOutStatus, statusGroupOf } from '@/lib/mobility/s
 import { getScopedTeacher, lockTeacher } from '@/lib/teachers/service';
 import { assertNoOpenTransfer } from '@/lib/transfers/service';
 import { recordCaseOpened, transition } from '@/lib/workflow/service';
+import { buildRotationPlanWorkbook } from './plan-export';
+import { getRotationPlan } from './queries';
 import { rotationChain, rotationParties, rotationPartyLabels, rotationWaitingUnitOf, type RotationSubject } from './chain';
 import { keyTeacherLevels, type FileRotationInput, type RotationStepInput, type RotationTargetsInput } from './schemas';
 
@@ -297,4 +299,12 @@ export async function saveRotationTargets(actor: Actor, input: RotationTargetsIn
     });
     return { year: input.year };
   });
+}
+
+/** The county's plan as a file; every export is audited. */
+export async function exportRotationPlan(actor: Actor, input: { countyId: number; year: number }): Promise<{ fileName: string; content: Buffer }> {
+  const plan = await getRotationPlan(actor, input);
+  const content = await buildRotationPlanWorkbook(plan, new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' '));
+  await recordAudit(await getDb(), actor, { action: 'rotation.plan.export', unitPath: plan.county.path, targetType: 'unit', targetId: plan.county.id, detail: { year: plan.year, schools: plan.schools.length } });
+  return { fileName: `交流轮岗计划-${plan.county.name}-${plan.year}.xlsx`, content };
 }

@@ -10,12 +10,21 @@ import { getInbox } from '@/lib/inbox/queries';
 import { InboxList } from '@/components/collection/inbox-list';
 import { TransferYearCards } from '@/components/transfers/transfer-year-cards';
 import { getTransferYearTotals } from '@/lib/transfers/queries';
+import { MobilityCards } from '@/components/mobility/mobility-cards';
+import { getMobilityTotals } from '@/lib/mobility/queries';
+import { getRotationTotals } from '@/lib/rotations/queries';
 
 export const metadata: Metadata = { title: '工作台' };
 
 export default async function DashboardPage() {
   const actor = await requireStaff();
-  const [detail, inbox, transfers] = await Promise.all([can(actor, 'unit.browse') ? getUnitDetail(actor, actor.unitId) : null, getInbox(actor), can(actor, 'transfer.view') ? getTransferYearTotals(actor) : null]);
+  const [detail, inbox, transfers, mobility, rotations] = await Promise.all([
+    can(actor, 'unit.browse') ? getUnitDetail(actor, actor.unitId) : null,
+    getInbox(actor),
+    can(actor, 'transfer.view') ? getTransferYearTotals(actor) : null,
+    can(actor, 'teacher.list') ? getMobilityTotals(actor) : null,
+    can(actor, 'rotation.view') ? getRotationTotals(actor) : null,
+  ]);
   const links = navItemsFor(actor).filter((item) => item.href !== '/dashboard');
   return (
     <div className="space-y-6">
@@ -29,6 +38,7 @@ export default async function DashboardPage() {
         </section>
       )}
       {transfers && <TransferYearCards totals={transfers} />}
+      {mobility && <MobilityCards mobility={mobility} rotations={rotations} />}
       {inbox.length > 0 && (
         <section aria-label="待办事项" className="space-y-2">
           <h2 className="text-sm font-semibold text-slate-700">待办事项</h2>

@@ -14,6 +14,8 @@ import { SigninWarning } from '@/components/console/signin-warning';
 import { RecordWorkflow } from '@/components/collection/record-workflow';
 import { OwnTransfers } from '@/components/transfers/own-transfers';
 import { listOwnTransfers } from '@/lib/transfers/queries';
+import { OwnRotations } from '@/components/rotations/own-rotations';
+import { listOwnRotations } from '@/lib/rotations/queries';
 
 export const metadata: Metadata = { title: '我的账号' };
 
@@ -21,7 +23,7 @@ export const metadata: Metadata = { title: '我的账号' };
 export default async function TeacherHome() {
   const actor = await requireActor();
   if (actor.role !== 'teacher') redirect('/dashboard');
-  const [trail, teacherId, transfers] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor), listOwnTransfers(actor)]);
+  const [trail, teacherId, transfers, rotations] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor), listOwnTransfers(actor), listOwnRotations(actor)]);
   const [view, workflow, inbox] = teacherId ? await Promise.all([getTeacherRecord(actor, teacherId), getRecordWorkflow(actor, teacherId), getInbox(actor)]) : [null, null, []];
   return (
     <main className="mx-auto max-w-3xl px-3 py-4 sm:px-4">
@@ -52,6 +54,7 @@ export default async function TeacherHome() {
         </dl>
       </section>
       <Link href="/change-password" className="btn-secondary mt-3 w-full py-2.5">修改密码</Link>
+      {rotations.length > 0 && <OwnRotations rotations={rotations} />}
       {transfers.length > 0 && <OwnTransfers transfers={transfers} />}
       {inbox.length > 0 && (
         <section className="mt-4 space-y-2" aria-label="待办事项">

@@ -1,0 +1,126 @@
+'use client';
+
+import * as Dialog from '@radix-ui/react-dialog';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { takeRotationStepAction } from '@/lib/rotations/actions';
+import type { RotationAction } from '@/lib/rotations/chain';
+
+interface StepButton {
+  action: RotationAction;
+  label: string;
+  requiresReason: boolean;
+}
+
+const monthLabels: Partial<Record<RotationAction, string>> = { return: '返回年月 *', endEarly: '结束年月 *', extend: '延期后的结束年月 *' };
+const explanations: Partial<Record<RotationAction, string>> = {
+  confirm: '确认后即生效。',
+  reject: '请填写原因，派出学校可以看到。',
+  withdraw: '撤回后可以重新申请。',
+  return: '教师回到本校任职：人员状态恢复为“在本单位任职”，交流轮岗记录写入结束年月，生成新版本。',
+  endEarly: '在计划结束前结束交流，须说明原因；教师回到本校任职。',
+  extend: '延期须经主管教育行政部门确认；确认前按原计划执行。',
+};
+const danger = (action: RotationAction) => action === 'reject' || action === 'withdraw' || action === 'endEarly';
+
+/** The steps the actor may take now, as the chain says (the same test the service runs). */
+export function RotationSteps({ rotationId, actions, plannedEndMonth, requestedEndMonth }: { rotationId: number; actions: StepButton[]; plannedEndMonth: string; requestedEndMonth: string | null }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [open, setOpen] = useState<StepButton | null>(null);
+  const [reason, setReason] = useState('');
+  const [month, setMonth] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  if (actions.length === 0) return null;
+
+  const start = (step: StepButton) => {
+    setReason('');
+    const thisMonth = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    setMonth(step.action === 'return' ? plannedEndMonth : step.action === 'endEarly' ? thisMonth : '');
+    setErrors({});
+    setMessage(null);
+    setOpen(step);
+  };
+  const run = (step: StepButton) =>
+    startTransition(async () => {
+      setErrors({});
+      setMessage(null);
+      const result = await takeRotationStepAction({ id: rotationId, action: step.action, reason, month: monthLabels[step.action] ? month : '' });
+      if (!result.ok) {
+        setErrors(Object.fromEntries(Object.entries(result.fieldErrors ?? {}).map(([key, list]) => [key, list[0]])));
+        setMessage(result.message);
+        return;
+      }
+      setOpen(null);
+      router.refresh();
+    });
+
+  return (
+    <div className="card space-y-2 p-4" data-testid="rotation-steps">
+      <h2 className="font-semibold text-slate-900">待本单位办理</h2>
+      {requestedEndMonth && <p className="text-sm text-slate-700">派出学校申请延期至 {requestedEndMonth}（原计划 {plannedEndMonth} 结束）。</p>}
+      <div className="flex flex-wrap gap-2">
+        {actions.map((step) => (
+          <button key={step.action} type="button" className={danger(step.action) ? 'btn-danger' : 'btn-primary'} disabled={pending} onClick={() => start(step)} data-testid={`rotation-${step.action}`}>
+            {step.label}
+          </button>
+        ))}
+      </div>
+      <Dialog.Root open={open !== null} onOpenChange={(next) => !next && setOpen(null)}>
+        <Dialog.Portal>
+          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+          <Dialog.Content className="fixed inset-x-0 bottom-0 z-50 rounded-t-xl bg-white p-4 shadow-xl sm:inset-auto sm:left-1/2 sm:top-1/2 sm:w-[min(32rem,92vw)] sm:-translate-x-1/2 sm:-translate-y-1/2 sm:rounded-lg sm:p-5">
+            <Dialog.Title className="text-base font-semibold">{open?.label}</Dialog.Title>
+            <Dialog.Description className="mt-1 text-sm text-slate-600">{open ? explanations[open.action] : ''}</Dialog.Description>
+            <form
+              className="mt-3 space-y-3"
+              onSubmit={(event) => {
+                event.preventDefault();
+                if (open) run(open);
+              }}
+            >
+              {open && monthLabels[open.action] && (
+                <div className="space-y-1">
+                  <label htmlFor="step-month" className="block text-sm font-medium text-slate-700">
+                    {monthLabels[open.action]}
+                  </label>
+                  <input id="step-month" type="month" lang="zh-CN" className="input" value={month} onChange={(e) => setMonth(e.target.value)} aria-invalid={Boolean(errors.month) || undefined} aria-describedby={errors.month ? 'step-month-error' : undefined} />
+                  {errors.month && (
+                    <p id="step-month-error" className="text-xs text-red-600">
+                      {errors.month}
+                    </p>
+                  )}
+                </div>
+              )}
+              <div className="space-y-1">
+                <label htmlFor="step-reason" className="block text-sm font-medium text-slate-700">
+                  {open?.requiresReason ? '原因 *' : '意见（可选）'}
+                </label>
+                <textarea id="step-reason" className="input min-h-20" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={Boolean(errors.reason) || undefined} aria-describedby={errors.reason ? 'step-reason-error' : undefined} />
+                {errors.reason && (
+                  <p id="step-reason-error" className="text-xs text-red-600">
+                    {errors.reason}
+                  </p>
+                )}
+              </div>
+              {message && (
+                <p role="alert" className="text-sm text-red-600">
+                  {message}
+                </p>
+              )}
+              <div className="flex justify-end gap-2">
+                <Dialog.Close className="btn-secondary" type="button">
+                  取消
+                </Dialog.Close>
+                <button type="submit" className={open && danger(open.action) ? 'btn-danger' : 'btn-primary'} disabled={pending} data-testid="rotation-step-confirm">
+                  {pending ? '处理中…' : `确认${open?.label ?? ''}`}
+                </button>
+              </div>
+            </form>
+          </Dialog.Content>
+        </Dialog.Portal>
+      </Dialog.Root>
+    </div>
+  );
+}
