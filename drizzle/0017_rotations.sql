@@ -52,8 +52,13 @@ ALTER TABLE "rotations" ADD CONSTRAINT "rotations_home_school_id_units_id_fk" FO
 ALTER TABLE "rotations" ADD CONSTRAINT "rotations_home_authority_id_units_id_fk" FOREIGN KEY ("home_authority_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "rotations" ADD CONSTRAINT "rotations_host_school_id_units_id_fk" FOREIGN KEY ("host_school_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "rotations_open_teacher_idx" ON "rotations" USING btree ("teacher_id") WHERE state in ('filed', 'active', 'extending');--> statement-breakpoint
+CREATE INDEX "rotations_teacher_idx" ON "rotations" USING btree ("teacher_id","id");--> statement-breakpoint
 CREATE INDEX "rotations_home_path_gist" ON "rotations" USING gist ("home_school_path");--> statement-breakpoint
 CREATE INDEX "rotations_host_path_gist" ON "rotations" USING gist ("host_school_path");--> statement-breakpoint
 CREATE INDEX "rotations_home_school_idx" ON "rotations" USING btree ("home_school_id","start_month");--> statement-breakpoint
 CREATE INDEX "rotations_waiting_idx" ON "rotations" USING btree ("waiting_unit_id","id") WHERE waiting_unit_id is not null;--> statement-breakpoint
-CREATE INDEX "rotations_due_idx" ON "rotations" USING btree ("planned_end_month","id") WHERE state in ('active', 'extending');
+CREATE INDEX "rotations_due_idx" ON "rotations" USING btree ("planned_end_month","id") WHERE state in ('active', 'extending');--> statement-breakpoint
+CREATE INDEX "transfers_teacher_idx" ON "transfers" USING btree ("teacher_id","id");--> statement-breakpoint
+-- 即将退休 counts over a province or the nation read the index alone (unit_path included): no heap visit per row.
+DROP INDEX "teachers_retirement_idx";--> statement-breakpoint
+CREATE INDEX "teachers_retirement_idx" ON "teachers" USING btree ("retirement_month","id") INCLUDE ("unit_path") WHERE personnel_status is null or personnel_status not like '3%';

@@ -77,3 +77,11 @@ export async function issueCredentialsFor(page: Page, unitName: string): Promise
   });
   return rows;
 }
+
+/** axe on the page as it stands: no serious or critical violation (WCAG 2.1 A/AA rules). */
+export async function expectNoSeriousAxeViolations(page: Page) {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+}

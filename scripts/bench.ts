@@ -23,7 +23,8 @@ import { timeTeacherImport } from './bench-teacher-import';
 import { applyRollupDeltas, rebuildRollups } from '@/lib/units/service';
 import { getTransferYearTotals, listTransfers } from '@/lib/transfers/queries';
 import { takeTransferStep } from '@/lib/transfers/service';
-import { listLeftTeachers, listRetiring } from '@/lib/mobility/queries';
+import { getMobilityTotals, listLeftTeachers, listRetiring } from '@/lib/mobility/queries';
+import { getRotationPlan, getRotationTotals, listEligibleTeachers, listRotations, planCountsBySchool } from '@/lib/rotations/queries';
 import { retiringWindow } from '@/lib/mobility/schemas';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { ensureAuthSecret } from './runtime-env';
@@ -131,6 +132,7 @@ async function main() {
 
   await benchTransfers(ministry, county);
   await benchMobility(ministry, province, county);
+  await benchRotations(ministry, province, county);
 
   if (values.base && !values.only) {
     const password = 'Bench#2026http';
@@ -184,6 +186,48 @@ async function benchMobility(ministry: Actor, province: Actor, county: Actor) {
   await compare('已离开, county (西湖区)', () => listLeftTeachers(county), async () => {
     await db.execute(sql`select t.id, t.name from teachers t where t.unit_path <@ ${county.unitPath}::ltree and t.personnel_status like '3%' order by t.id desc limit 51`);
   });
+}
+
+/** The county's rotation plan and its drill-down, 交流轮岗 lists, and the dashboard's 人员流动 figures, beside the raw SQL. */
+async function benchRotations(ministry: Actor, province: Actor, county: Actor) {
+  const { db } = await getConnection();
+  const [{ n }] = await db.execute(sql`select count(*)::int as n from rotations`).then((r) => r as unknown as { n: number }[]);
+  if (n === 0) return console.log('| 交流轮岗 | no rotations loaded (npm run seed:scale loads them): skipped | | | | |');
+  const year = Number(todayIso().slice(0, 4));
+  const joinedBy = `${year - 6}-09`;
+  const compulsory = sql`('211','218','219','311','312','319','341','345')`;
+  await compare(`交流轮岗计划, county (西湖区), ${year}`, () => getRotationPlan(county, { countyId: county.unitId, year }), async () => {
+    await db.execute(sql`select t.unit_id, count(*) from teachers t where t.unit_path <@ ${county.unitPath}::ltree and t.school_type_code in ${compulsory}
+      and t.record_state = 'effective' and (t.personnel_status is null or t.personnel_status not like '3%') and t.record->'basic'->>'joinSchoolDate' <= ${joinedBy} group by 1`);
+    await db.execute(sql`select home_school_id, count(*) filter (where start_month like ${`${year}-%`}), count(*) filter (where state in ('active','extending')) from rotations
+      where home_school_path <@ ${county.unitPath}::ltree and state not in ('rejected','withdrawn') group by 1`);
+  });
+  // Generated counties are small (one school in ~2,900 per county); the same statement over a province's
+  // subtree stands for a county ten times the largest real one.
+  const [{ teachers: provinceTeachers }] = await db.execute(sql`select count(*)::int as teachers from teachers where unit_path <@ ${province.unitPath}::ltree`).then((r) => r as unknown as { teachers: number }[]);
+  await compare(`交流轮岗计划 statement over 浙江's subtree (${provinceTeachers.toLocaleString('en')} teachers), ${year}`, () => planCountsBySchool(db, province.unitPath, year, joinedBy), null);
+  await compare('交流轮岗计划 drill-down, county, first page of the eligible', () => listEligibleTeachers(county, { countyId: county.unitId, year }), async () => {
+    await db.execute(sql`select t.id, t.name from teachers t where t.unit_path <@ ${county.unitPath}::ltree and t.school_type_code in ${compulsory}
+      and t.record_state = 'effective' and (t.personnel_status is null or t.personnel_status not like '3%') and t.record->'basic'->>'joinSchoolDate' <= ${joinedBy} order by t.id limit 51`);
+  });
+  const rawRotations = (where: ReturnType<typeof sql>) => async () => {
+    await db.execute(sql`select id, state, kind, teacher_name, home_school_name, host_school_name, start_month, planned_end_month from rotations where ${where} order by id desc limit 51`);
+  };
+  await compare(`交流轮岗, county, all of ${n.toLocaleString('en')} rotations`, () => listRotations(county, { view: 'all' }), rawRotations(sql`(home_school_path <@ ${county.unitPath}::ltree or host_school_path <@ ${county.unitPath}::ltree)`));
+  await compare('交流轮岗, ministry, under way', () => listRotations(ministry, { view: 'all', state: 'away' }), rawRotations(sql`state in ('active','extending')`));
+  const rawRotationTotals = (path: string) => async () => {
+    await db.execute(sql`select count(*) filter (where home_school_path <@ ${path}::ltree), count(*) filter (where host_school_path <@ ${path}::ltree) from rotations where state in ('active','extending')`);
+  };
+  await compare('dashboard rotation figures, county', () => getRotationTotals(county), rawRotationTotals(county.unitPath));
+  await compare('dashboard rotation figures, ministry', () => getRotationTotals(ministry), rawRotationTotals(ministry.unitPath));
+  const window = retiringWindow(todayIso(), 12);
+  const rawMobility = (path: string) => async () => {
+    await db.execute(sql`select count(*) from teachers where unit_path <@ ${path}::ltree and (personnel_status is null or personnel_status not like '3%') and retirement_month >= ${window.from} and retirement_month < ${window.until}`);
+    await db.execute(sql`select to_status, count(*) from status_changes where state = 'effective' and to_status like '3%' and effective_date >= date_trunc('year', now()) and unit_path <@ ${path}::ltree group by 1`);
+  };
+  await compare('dashboard 人员流动 (retiring within 12 months, leavers by reason), county', () => getMobilityTotals(county), rawMobility(county.unitPath));
+  await compare('dashboard 人员流动, province (浙江)', () => getMobilityTotals(province), rawMobility(province.unitPath));
+  await compare('dashboard 人员流动, nation', () => getMobilityTotals(ministry), rawMobility(ministry.unitPath));
 }
 
 /** 调动管理 lists, the dashboard's transfer figures and one completion, beside the raw SQL for each. */

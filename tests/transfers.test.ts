@@ -248,7 +248,7 @@ describe('教师调动 across provinces', () => {
     const db = await getDb();
     // A value of an indicator only Zhejiang has (as a province's own indicator would leave on the record).
     await db.execute(sql`update teachers set record = jsonb_set(record, '{basic,pZhejiangOnly}', '"浙江自有值"') where id = ${teacher.teacherId}`);
-    const { transferId: id } = await fileTransfer(receiving.manager, { idNumber: teacher.idNumber, name: teacher.name, kind: 'rotation', reason: '对口交流', postCategory: '1', postTitle: '', plannedArrivalMonth: '2027-09' });
+    const { transferId: id } = await fileTransfer(receiving.manager, { idNumber: teacher.idNumber, name: teacher.name, kind: 'rotation', rotationKind: '04', reason: '对口交流', postCategory: '1', postTitle: '', plannedArrivalMonth: '2027-09' });
     const provinces = { receiving: await actorFor('320000.manager'), sending: await actorFor('330000.manager') };
     const everyone = [receiving.manager, sending.manager, await actorFor('320104.manager'), await actorFor('330203.manager'), provinces.receiving, provinces.sending, await actorFor('320100.manager'), await actorFor('000000.manager')];
     expect((await getTransfer(receiving.manager, id)).route).toEqual(['filed', 'receiving_province', 'sent', 'sending_agreed', 'sending_province', 'awaiting_file']);

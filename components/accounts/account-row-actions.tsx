@@ -18,7 +18,7 @@ export function AccountRowActions({ accountId, username, throttled, totpEnabled,
     });
   };
 
-  if (isSelf) return <span className="text-xs text-slate-400">当前账号</span>;
+  if (isSelf) return <span className="text-xs text-slate-500">当前账号</span>;
   return (
     <div className="flex flex-wrap items-center gap-1">
       {throttled && (

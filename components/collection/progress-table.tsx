@@ -105,7 +105,7 @@ export function ProgressTable({ rows, total, sortLinks, sort, dir, canRemind }: 
                   <Link href={row.kind === 'school' ? `/teachers?unit=${row.unitId}` : `/progress?unit=${row.unitId}`} className="font-medium text-brand-700 hover:underline">
                     {row.name}
                   </Link>
-                  <span className="ml-1 text-xs text-slate-400">{row.code}</span>
+                  <span className="ml-1 text-xs text-slate-500">{row.code}</span>
                 </td>
                 {cells(row)}
               </tr>

@@ -30,7 +30,7 @@ export function CodeSelect({ id, options, value, onChange, invalid, describedBy,
           disabled={disabled}
           className="input flex items-center justify-between text-left"
         >
-          <span className={selected ? '' : 'text-slate-400'}>{selected ? selected.name : '请选择'}</span>
+          <span className={selected ? '' : 'text-slate-500'}>{selected ? selected.name : '请选择'}</span>
           <span aria-hidden className="text-slate-400">▾</span>
         </button>
       </Popover.Trigger>
@@ -58,7 +58,7 @@ export function CodeMultiSelect({ id, options, value, onChange, invalid, describ
     <Popover.Root open={open} onOpenChange={setOpen}>
       <Popover.Trigger asChild>
         <button id={id} type="button" role="combobox" aria-expanded={open} aria-invalid={invalid || undefined} aria-describedby={describedBy} disabled={disabled} className="input flex items-center justify-between text-left">
-          <span className={names.length ? '' : 'text-slate-400'}>{names.length ? names.join('、') : '请选择（可多选）'}</span>
+          <span className={names.length ? '' : 'text-slate-500'}>{names.length ? names.join('、') : '请选择（可多选）'}</span>
           <span aria-hidden className="text-slate-400">▾</span>
         </button>
       </Popover.Trigger>
@@ -89,7 +89,7 @@ function CodeCommand({ options, isSelected, onPick }: { options: CodeItem[]; isS
             className="flex cursor-pointer items-center justify-between rounded px-2 py-1.5 text-sm data-[selected=true]:bg-brand-50"
           >
             <span>{option.name}</span>
-            <span className="flex items-center gap-2 text-xs text-slate-400">
+            <span className="flex items-center gap-2 text-xs text-slate-500">
               {option.code}
               {isSelected(option.code) && <span className="text-brand-600">✓</span>}
             </span>

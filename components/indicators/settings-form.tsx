@@ -87,7 +87,7 @@ function SettingsFormBody({ version, settings, message, setMessage }: { version:
                     <label key={id} className="flex items-center gap-1.5 text-sm">
                       <input type="checkbox" className="h-4 w-4" checked={field.core || !excluded.has(id)} disabled={field.core} onChange={() => toggleExcluded(id)} />
                       {field.label}
-                      {field.core && <span className="text-[11px] text-slate-400">核心</span>}
+                      {field.core && <span className="text-[11px] text-slate-500">核心</span>}
                     </label>
                   );
                 })}

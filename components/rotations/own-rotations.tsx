@@ -12,7 +12,7 @@ export function OwnRotations({ rotations }: { rotations: OwnRotation[] }) {
             {rotation.homeSchoolName} → <span className="font-medium">{rotation.hostSchoolName}</span>
           </p>
           <RotationStateBadge state={rotation.state} />
-          <dl className="grid grid-cols-2 gap-2">
+          <dl className="grid gap-2 sm:grid-cols-2">
             <div>
               <dt className="text-xs text-slate-500">类型</dt>
               <dd>{rotation.kindName}（人事关系不变）</dd>

@@ -15,7 +15,7 @@ export function RotationStateBadge({ state, dueSoon = false, mine = false }: { s
     <span className="inline-flex flex-wrap items-center gap-1" data-testid="rotation-state">
       <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs ${tone[state]}`}>{rotationStateNames[state]}</span>
       {mine && <span className="whitespace-nowrap rounded bg-brand-600 px-1.5 py-0.5 text-xs text-white">待本单位办理</span>}
-      {dueSoon && <span className="whitespace-nowrap rounded bg-amber-600 px-1.5 py-0.5 text-xs text-white">即将到期</span>}
+      {dueSoon && <span className="whitespace-nowrap rounded bg-amber-700 px-1.5 py-0.5 text-xs text-white">即将到期</span>}
     </span>
   );
 }

@@ -36,7 +36,7 @@ export function FieldHistory({ changes, catalogue }: { changes: FieldChangeRow[]
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">{formatDateTime(change.changedAt)}</td>
                 <td className="px-3 py-2">{change.accountName ?? '—'}</td>
                 <td className="px-3 py-2 text-xs">{sourceNames[change.source] ?? change.source}</td>
-                <td className="px-3 py-2">{d.subset}{change.entryId ? <span className="text-xs text-slate-400"> #{change.entryId}</span> : null}</td>
+                <td className="px-3 py-2">{d.subset}{change.entryId ? <span className="text-xs text-slate-500"> #{change.entryId}</span> : null}</td>
                 <td className="px-3 py-2">{d.field}</td>
                 <td className="px-3 py-2 text-slate-500">{d.from}</td>
                 <td className="px-3 py-2">{d.to}</td>

@@ -50,7 +50,7 @@ export function PhotoBlock({ teacherId, hasPhoto, canUpload, version }: { teache
   };
   return (
     <div className="flex flex-col items-center gap-2">
-      <div className="flex h-32 w-24 items-center justify-center overflow-hidden rounded-md border border-slate-200 bg-slate-50 text-xs text-slate-400">
+      <div className="flex h-32 w-24 items-center justify-center overflow-hidden rounded-md border border-slate-200 bg-slate-50 text-xs text-slate-500">
         {hasPhoto ? (
           <img src={`/teachers/${teacherId}/photo?v=${encodeURIComponent(version)}`} alt="教师照片" className="h-full w-full object-cover" />
         ) : (

@@ -41,7 +41,7 @@ export function SubsetFields({
             return (
               <div key={field.key} className="space-y-1" data-field={field.key}>
                 <p className="text-sm font-medium text-slate-700">{field.label}</p>
-                <p className="min-h-9 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-800">{displayValue(field, values[field.key]) || <span className="text-slate-400">未填写</span>}</p>
+                <p className="min-h-9 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-800">{displayValue(field, values[field.key]) || <span className="text-slate-500">未填写</span>}</p>
                 <p className="text-xs text-slate-500">{field.derived ? '系统根据证件号码或学习经历生成' : readOnlyNote}</p>
               </div>
             );

@@ -42,7 +42,7 @@ export function TeacherRecord({ view, audience }: { view: TeacherRecordView; aud
         {view.catalogue.subsets.map((subset) => (
           <a key={subset.key} href={`#subset-${subset.key}`} className="shrink-0 rounded-full border border-slate-200 bg-white px-3 py-1 text-slate-700 hover:border-brand-600">
             {subset.label}
-            {subset.multi && <span className="ml-1 text-xs text-slate-400">{view.entries[subset.key]?.length ?? 0}</span>}
+            {subset.multi && <span className="ml-1 text-xs text-slate-500">{view.entries[subset.key]?.length ?? 0}</span>}
           </a>
         ))}
       </nav>

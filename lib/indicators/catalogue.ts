@@ -305,11 +305,12 @@ export const nationalCatalogue: IndicatorSubset[] = [
     schoolOnly: false,
     sortField: 'startMonth',
     fields: [
+      // Lists show the first four: where, from when, until when.
       code('kind', '交流轮岗类型', 'rotationKind', { required: true }),
-      text('fromUnit', '原单位', { required: true }),
       text('toUnit', '交流轮岗单位', { required: true }),
       month('startMonth', '开始年月', { required: true }),
       month('endMonth', '结束年月'),
+      text('fromUnit', '原单位', { required: true }),
       yesNo('personnelChange', '是否变更人事关系'),
     ],
   },

@@ -251,6 +251,41 @@ export interface RotationPlan {
 const compulsoryTypes = sql.join(compulsorySchoolTypes.map((code) => sql`${code}`), sql`, `);
 const keyLevels = sql.join(keyTeacherLevels.map((code) => sql`${code}`), sql`, `);
 
+/** The plan's counts per compulsory-education school under a path, in one statement (the bench times it over larger subtrees too). */
+export async function planCountsBySchool(db: Awaited<ReturnType<typeof getDb>>, path: string, year: number, joinedBy: string) {
+  const yearPattern = `${year}-%`;
+  return rowsOf<{ id: number; code: string; name: string; eligible: number; planned: number; planned_key: number; rotating_now: number }>(
+    await db.execute(sql`
+      with schools as (
+        select id, code, name from units
+        where kind = 'school' and status = 'active' and path <@ ${path}::ltree and school_type_code in (${compulsoryTypes})
+      ),
+      eligible as (
+        select t.unit_id, count(*)::int as eligible from teachers t
+        where t.unit_path <@ ${path}::ltree and t.school_type_code in (${compulsoryTypes})
+          and t.record_state = 'effective' and (t.personnel_status is null or t.personnel_status not like '3%')
+          and t.record->'basic'->>'joinSchoolDate' <= ${joinedBy}
+        group by t.unit_id
+      ),
+      planned as (
+        select home_school_id as unit_id, key_teacher as key, state in ('active', 'extending') as away, start_month like ${yearPattern} as this_year
+        from rotations where home_school_path <@ ${path}::ltree and state not in ('rejected', 'withdrawn')
+          and (start_month like ${yearPattern} or state in ('active', 'extending'))
+        union all
+        select tr.sending_school_id, coalesce(t.record->'basic'->>'keyTeacherLevel' in (${keyLevels}), false), false, true
+        from transfers tr join teachers t on t.id = tr.teacher_id
+        where tr.kind = 'rotation' and tr.sending_school_path <@ ${path}::ltree and tr.state not in ('rejected', 'withdrawn') and tr.planned_arrival_month like ${yearPattern}
+      ),
+      planned_by_school as (
+        select unit_id, count(*) filter (where this_year)::int as planned, count(*) filter (where this_year and key)::int as planned_key, count(*) filter (where away)::int as rotating_now
+        from planned group by unit_id
+      )
+      select s.id, s.code, s.name, coalesce(e.eligible, 0) as eligible, coalesce(p.planned, 0) as planned, coalesce(p.planned_key, 0) as planned_key, coalesce(p.rotating_now, 0) as rotating_now
+      from schools s left join eligible e on e.unit_id = s.id left join planned_by_school p on p.unit_id = s.id
+      order by s.code`),
+  );
+}
+
 /**
  * The county's rotation plan for a year (seed 七(二)): per compulsory-education school, the teachers
  * eligible (serving, effective record, at the school since September N years before), the year's
@@ -263,37 +298,7 @@ export async function getRotationPlan(actor: Actor, input: { countyId: number; y
   const [setting] = await db.select().from(rotationTargets).where(and(eq(rotationTargets.countyId, county.id), eq(rotationTargets.year, input.year)));
   const targets: RotationTargets = setting ? { eligibleYears: setting.eligibleYears, minSharePermille: setting.minSharePermille, minKeySharePermille: setting.minKeySharePermille } : defaultRotationTargets;
   const joinedBy = eligibleJoinedBy(input.year, targets.eligibleYears);
-  const yearPattern = `${input.year}-%`;
-  const rows = rowsOf<{ id: number; code: string; name: string; eligible: number; planned: number; planned_key: number; rotating_now: number }>(
-    await db.execute(sql`
-      with schools as (
-        select id, code, name from units
-        where kind = 'school' and status = 'active' and path <@ ${county.path}::ltree and school_type_code in (${compulsoryTypes})
-      ),
-      eligible as (
-        select t.unit_id, count(*)::int as eligible from teachers t
-        where t.unit_path <@ ${county.path}::ltree and t.school_type_code in (${compulsoryTypes})
-          and t.record_state = 'effective' and (t.personnel_status is null or t.personnel_status not like '3%')
-          and t.record->'basic'->>'joinSchoolDate' <= ${joinedBy}
-        group by t.unit_id
-      ),
-      planned as (
-        select home_school_id as unit_id, key_teacher as key, state in ('active', 'extending') as away, start_month like ${yearPattern} as this_year
-        from rotations where home_school_path <@ ${county.path}::ltree and state not in ('rejected', 'withdrawn')
-          and (start_month like ${yearPattern} or state in ('active', 'extending'))
-        union all
-        select tr.sending_school_id, coalesce(t.record->'basic'->>'keyTeacherLevel' in (${keyLevels}), false), false, true
-        from transfers tr join teachers t on t.id = tr.teacher_id
-        where tr.kind = 'rotation' and tr.sending_school_path <@ ${county.path}::ltree and tr.state not in ('rejected', 'withdrawn') and tr.planned_arrival_month like ${yearPattern}
-      ),
-      planned_by_school as (
-        select unit_id, count(*) filter (where this_year)::int as planned, count(*) filter (where this_year and key)::int as planned_key, count(*) filter (where away)::int as rotating_now
-        from planned group by unit_id
-      )
-      select s.id, s.code, s.name, coalesce(e.eligible, 0) as eligible, coalesce(p.planned, 0) as planned, coalesce(p.planned_key, 0) as planned_key, coalesce(p.rotating_now, 0) as rotating_now
-      from schools s left join eligible e on e.unit_id = s.id left join planned_by_school p on p.unit_id = s.id
-      order by s.code`),
-  );
+  const rows = await planCountsBySchool(db, county.path, input.year, joinedBy);
   const schools = rows.map((row) => ({ schoolId: row.id, code: row.code, name: row.name, ...planFigures({ eligible: row.eligible, planned: row.planned, plannedKey: row.planned_key, rotatingNow: row.rotating_now }, targets) }));
   const sum = (key: 'eligible' | 'planned' | 'plannedKey' | 'rotatingNow') => schools.reduce((total, school) => total + school[key], 0);
   return {

@@ -110,6 +110,8 @@ export const transfers = pgTable(
   (table) => [
     // One open transfer per teacher: two schools filing at the same moment, one wins.
     uniqueIndex('transfers_open_teacher_idx').on(table.teacherId).where(sql`state not in ('completed', 'rejected', 'withdrawn')`),
+    // A teacher's transfers in any state (the rotation plan's drill-down, /me).
+    index('transfers_teacher_idx').on(table.teacherId, table.id),
     index('transfers_sending_path_gist').using('gist', table.sendingSchoolPath),
     index('transfers_receiving_path_gist').using('gist', table.receivingSchoolPath),
     index('transfers_waiting_idx').on(table.waitingUnitId, table.id).where(sql`waiting_unit_id is not null`),
@@ -241,6 +243,8 @@ export const rotations = pgTable(
   },
   (table) => [
     uniqueIndex('rotations_open_teacher_idx').on(table.teacherId).where(sql`state in ('filed', 'active', 'extending')`),
+    // A teacher's rotations in any state (the plan's drill-down, the record's history).
+    index('rotations_teacher_idx').on(table.teacherId, table.id),
     index('rotations_home_path_gist').using('gist', table.homeSchoolPath),
     index('rotations_host_path_gist').using('gist', table.hostSchoolPath),
     index('rotations_home_school_idx').on(table.homeSchoolId, table.startMonth),

@@ -29,7 +29,7 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <p className="text-xs text-slate-500">
-            <Link href="/rotations" className="text-brand-700 hover:underline">
+            <Link href="/rotations" className="text-brand-700 underline">
               交流轮岗
             </Link>{' '}
             / 交流 #{rotation.id}

@@ -125,7 +125,7 @@ function UnitTable({ rows, withCounts }: { rows: (UnitSummary & { schoolCount?: 
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((row) => (
-            <tr key={row.id} className={row.status === 'closed' ? 'text-slate-400' : ''}>
+            <tr key={row.id} className={row.status === 'closed' ? 'text-slate-500' : ''}>
               <td className="px-3 py-2 font-mono text-xs">{row.code}</td>
               <td className="px-3 py-2">
                 <Link href={`/units/${row.id}`} className="text-brand-600 hover:underline">

@@ -33,7 +33,7 @@ export default async function EligibleTeachersPage({ searchParams }: { searchPar
   return (
     <div className="space-y-4">
       <p className="text-xs text-slate-500">
-        <Link href={`/rotations/plan?county=${result.county.id}&year=${year}`} className="text-brand-700 hover:underline">
+        <Link href={`/rotations/plan?county=${result.county.id}&year=${year}`} className="text-brand-700 underline">
           交流轮岗计划
         </Link>{' '}
         / 应交流对象
