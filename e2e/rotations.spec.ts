@@ -37,7 +37,8 @@ test('the home school files a rotation; bad input is told at its field', async (
   await page.getByLabel('交流说明 *').fill('县域内校际交流一年');
   await page.getByTestId('rotation-submit').click();
   await expect(page.locator('#plannedEndMonth-error')).toContainText('须晚于开始年月');
-  await page.getByLabel('计划结束年月 *').fill(monthFromNow(1));
+  // Ending this month: due at once, so both schools are reminded and the return can be recorded.
+  await page.getByLabel('计划结束年月 *').fill(monthFromNow(0));
   await page.screenshot({ path: 'test-results/screens/rotation-file-desktop.png', fullPage: true });
   await expectNoSeriousAxeViolations(page);
   await page.getByTestId('rotation-submit').click();
@@ -92,7 +93,7 @@ test('the home school records the return: back at post, the 交流轮岗 entry c
   // The record's 交流轮岗 entry: where, and the end month written.
   const entry = page.getByTestId('subset-rotation');
   await expect(entry).toContainText('杭州市拱墅区示范小学');
-  await expect(entry).toContainText(monthFromNow(1));
+  await expect(entry).toContainText(monthFromNow(0));
   await entry.screenshot({ path: 'test-results/screens/rotation-record-entry-desktop.png' });
 });
 
@@ -106,12 +107,15 @@ test('the county’s rotation plan, its targets and the drill-down to the eligib
   await page.screenshot({ path: 'test-results/screens/rotation-plan-desktop.png', fullPage: true });
   await expectNoSeriousAxeViolations(page);
   // A bad target is told at its field, and nothing is saved.
-  await page.getByLabel('每年交流不少于应交流对象的').fill('120');
+  await page.getByLabel('每学年交流不少于应交流对象的').fill('120');
   await page.getByTestId('rotation-targets-save').click();
   await expect(page.locator('#minSharePercent-error')).toContainText('不能超过 100%');
   await page.reload();
   await expect(page.getByTestId('plan-targets')).toContainText('15.0%');
-  await page.getByLabel('每年交流不少于应交流对象的').fill('20');
+  await page.getByLabel('每学年交流不少于应交流对象的').fill('');
+  await page.getByTestId('rotation-targets-save').click();
+  await expect(page.locator('#minSharePercent-error')).toContainText('请填写比例');
+  await page.getByLabel('每学年交流不少于应交流对象的').fill('20');
   await page.getByTestId('rotation-targets-save').click();
   await expect(page.getByTestId('plan-targets')).toContainText('20.0%');
   // Drill-down: the junior school's eligible teachers, the one away marked.

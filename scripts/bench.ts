@@ -107,7 +107,9 @@ async function main() {
   const approvalRuns = 30;
   const need = approvalRuns * 2 + 2;
   const [{ available }] = await db.execute(sql`select count(*)::int as available from teachers t join units u on u.id = t.unit_id where u.parent_id = ${county.unitId} and t.record_state = 'effective' and not exists (select 1 from teacher_versions v where v.teacher_id = t.id)`).then((r) => r as unknown as { available: number }[]);
-  const reopened = available < need ? [] : await db.transaction(async (tx) => {
+  // With --only the approval is measured only when asked for: each run uses up records.
+  const skipApproval = Boolean(values.only && !'one approval'.includes(values.only));
+  const reopened = available < need || skipApproval ? [] : await db.transaction(async (tx) => {
     const rows = await tx.execute(sql`
       update teachers set record_state = 'submitted', effective_version = 0
       where id in (select t.id from teachers t join units u on u.id = t.unit_id where u.parent_id = ${county.unitId} and t.record_state = 'effective'
@@ -128,7 +130,7 @@ async function main() {
     // The raw half moved records without their progress totals: put those in step again.
     const rawPaths = await db.execute(sql`select unit_path from teachers where id in (${sql.join(reopened.slice(approvalRuns + 1).map((id) => sql`${id}::int`), sql`, `)}) and record_state = 'effective'`);
     await db.transaction((tx) => applyRollupDeltas(tx, (rawPaths as unknown as { unit_path: string }[]).map((row) => ({ path: row.unit_path, recordsSubmitted: -1, recordsEffective: 1 }))));
-  } else console.log(`| one approval | only ${available} effective records in the county's schools (${need} needed): skipped | | | | |`);
+  } else if (!skipApproval) console.log(`| one approval | only ${available} effective records in the county's schools (${need} needed): skipped | | | | |`);
 
   await benchTransfers(ministry, county);
   await benchMobility(ministry, province, county);
@@ -252,10 +254,11 @@ async function benchTransfers(ministry: Actor, county: Actor) {
 
   // One completion per sample, each on a different transfer waiting for its file, by the receiving
   // school's manager: conditional transition, the move, totals, statistics, work history, version, audit.
+  if (values.only && !'one transfer completion'.includes(values.only)) return;
   const completionRuns = 30;
   const waiting = await db.execute(sql`
     select tr.id, tr.teacher_id, u.code, r.path as receiving_path, r.id as receiving_id from transfers tr
-    join teachers t on t.id = tr.teacher_id and t.unit_id = tr.sending_school_id and t.record_state = 'effective'
+    join teachers t on t.id = tr.teacher_id and t.unit_id = tr.sending_school_id and t.record_state = 'effective' and (t.personnel_status is null or t.personnel_status not like '3%')
     join units u on u.id = tr.receiving_school_id join units r on r.id = tr.receiving_school_id
     where tr.state = 'awaiting_file' order by tr.id limit ${completionRuns * 2 + 2}`).then((r) => r as unknown as { id: number; teacher_id: number; code: string; receiving_path: string; receiving_id: number }[]);
   if (waiting.length < completionRuns * 2 + 2) return console.log(`| one transfer completion | only ${waiting.length} transfers waiting for their file: skipped | | | | |`);

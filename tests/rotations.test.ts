@@ -8,7 +8,9 @@ import { getInbox } from '@/lib/inbox/queries';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { recordStatusChange } from '@/lib/mobility/service';
 import { getRotation, getRotationPlan, getRotationTotals, listEligibleTeachers, listRotations } from '@/lib/rotations/queries';
-import { planFigures } from '@/lib/rotations/schemas';
+import { planFigures, schoolYearOf } from '@/lib/rotations/schemas';
+import type { RotationAction } from '@/lib/rotations/chain';
+import { markPendingRetirement } from '@/lib/mobility/service';
 import { fileRotation, saveRotationTargets, takeRotationStep } from '@/lib/rotations/service';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
 import { insertUnitsWithDefaultAccounts } from '@/lib/units/service';
@@ -16,7 +18,8 @@ import { actorFor, effectiveTeacher, getUnitByCode, rollup, school, seedSchool, 
 
 const onServer = Boolean(process.env.DATABASE_URL);
 const thisMonth = todayIso().slice(0, 7);
-const year = Number(thisMonth.slice(0, 4));
+/** The plan's year is the school year (September to August) today falls in. */
+const year = schoolYearOf(todayIso());
 const monthsFrom = (month: string, delta: number) => {
   const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + delta;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
@@ -56,7 +59,7 @@ const filing = (teacherId: number, hostSchoolId: number, extra: Partial<{ startM
   documentNumber: '海教人〔2026〕5号',
   ...extra,
 });
-const step = (id: number, action: 'confirm' | 'reject' | 'withdraw' | 'return' | 'endEarly' | 'extend', extra: Partial<{ reason: string; month: string }> = {}) => ({ id, action, reason: '', month: '', ...extra });
+const step = (id: number, action: RotationAction, extra: Partial<{ reason: string; month: string }> = {}) => ({ id, action, reason: '', month: '', ...extra });
 
 describe('交流轮岗 (人走关系留)', () => {
   it('runs out and back: filed by the home school, confirmed by its authority, 205 at home, listed at the host, reminded, returned', async () => {
@@ -66,6 +69,7 @@ describe('交流轮岗 (人走关系留)', () => {
     const teacher = await effectiveTeacher(home, '330282', '交流教师');
     const county = await actorFor('330282.manager');
     const hostRollupBefore = await rollup(host.school.id);
+    const totalsBefore = await getRotationTotals(county);
     const homeRollupBefore = await rollup(home.school.id);
 
     // Only the home school's information manager files.
@@ -104,8 +108,21 @@ describe('交流轮岗 (人走关系留)', () => {
     expect(seenByHost).toMatchObject({ state: 'active', recordHref: null, actions: [] });
     expect(seenByHost.teacherIdMasked).toMatch(/\*/);
     await expect(getRotation(elsewhere.manager, rotationId)).rejects.toBeInstanceOf(NotFoundError);
-    expect((await getRotation(home.manager, rotationId)).actions.map((a) => a.action).sort()).toEqual(['endEarly', 'extend', 'return']);
-    expect(await getRotationTotals(county)).toMatchObject({ awayNow: expect.any(Number) });
+    // Started, and not yet due: the home school may end it early or ask for more time.
+    expect((await getRotation(home.manager, rotationId)).actions.map((a) => a.action).sort()).toEqual(['endEarly', 'extend']);
+    const totalsAway = await getRotationTotals(county);
+    expect(totalsAway.awayNow - totalsBefore.awayNow).toBe(1);
+    expect(totalsAway.hostedNow - totalsBefore.hostedNow).toBe(1);
+    // Strangers do not find it at all: not found, not forbidden.
+    for (const stranger of [elsewhere.manager, await actorFor('330281.manager')]) {
+      await expect(takeRotationStep(stranger, step(rotationId, 'return'))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(getRotation(stranger, rotationId)).rejects.toBeInstanceOf(NotFoundError);
+    }
+    // Nothing else may start meanwhile: a transfer, or 待退休 from 即将退休.
+    const receiving = await school('330282');
+    await expect(fileTransfer(receiving.manager, { idNumber: teacher.idNumber, name: teacher.name, kind: 'transfer', reason: '调入', postCategory: '1', postTitle: '', plannedArrivalMonth: thisMonth })).rejects.toThrow(/交流轮岗/);
+    // Refused for the rotation (checked before the retirement month, which would say "not within 12 months").
+    await expect(markPendingRetirement(home.manager, { teacherIds: [teacher.teacherId] })).rejects.toThrow(/交流轮岗/);
 
     // Not yet due: the return waits until 30 days before the end; the host can do nothing.
     await expect(takeRotationStep(home.manager, step(rotationId, 'return'))).rejects.toThrow(/尚未到期/);
@@ -135,7 +152,7 @@ describe('交流轮岗 (人走关系留)', () => {
     const host = await school('330282');
     const teacher = await effectiveTeacher(home, '330282', '到期教师');
     const county = await actorFor('330282.manager');
-    const { rotationId } = await fileRotation(home.manager, filing(teacher.teacherId, host.school.id, { plannedEndMonth: monthsFrom(thisMonth, 1), kind: '03' }));
+    const { rotationId } = await fileRotation(home.manager, filing(teacher.teacherId, host.school.id, { plannedEndMonth: thisMonth, kind: '03' }));
     await takeRotationStep(county, step(rotationId, 'confirm'));
     for (const actor of [home.manager, host.manager]) {
       const due = (await getInbox(actor)).find((group) => group.key === 'rotation.due');
@@ -146,7 +163,7 @@ describe('交流轮岗 (人走关系留)', () => {
     expect(await takeRotationStep(home.manager, step(rotationId, 'return'))).toEqual({ state: 'ended' });
     const back = await state(teacher.teacherId);
     expect(back).toMatchObject({ status: '100' });
-    expect(back.entries[0]).toMatchObject({ kind: '03', endMonth: monthsFrom(thisMonth, 1) });
+    expect(back.entries[0]).toMatchObject({ kind: '03', endMonth: thisMonth });
     expect((await getInbox(host.manager)).find((group) => group.key === 'rotation.due')?.items.map((item) => item.href) ?? []).not.toContain(`/rotations/${rotationId}`);
   });
 
@@ -162,6 +179,14 @@ describe('交流轮岗 (人走关系留)', () => {
     await takeRotationStep(county, step(second.rotationId, 'reject', { reason: '接收学校岗位已满' }));
     expect(await state(teacher.teacherId)).toMatchObject({ status: '100', version: 1, entries: [], statusChanges: 0 });
     expect((await getRotation(home.manager, second.rotationId)).rejectionReason).toBe('接收学校岗位已满');
+    // Confirmed for next month, then called off before it starts: the entry goes again, the teacher is at post.
+    const third = await fileRotation(home.manager, filing(teacher.teacherId, host.school.id, { startMonth: monthsFrom(thisMonth, 1), plannedEndMonth: monthsFrom(thisMonth, 13) }));
+    await takeRotationStep(county, step(third.rotationId, 'confirm'));
+    expect(await state(teacher.teacherId)).toMatchObject({ status: '205', entries: [expect.any(Object)] });
+    await refusedToAll([host.manager, county], teacher.teacherId, (actor) => takeRotationStep(actor, step(third.rotationId, 'cancel', { reason: '接收学校撤回需求' })));
+    await expect(takeRotationStep(home.manager, step(third.rotationId, 'cancel'))).rejects.toBeInstanceOf(ValidationError);
+    expect(await takeRotationStep(home.manager, step(third.rotationId, 'cancel', { reason: '接收学校撤回需求' }))).toEqual({ state: 'withdrawn' });
+    expect(await state(teacher.teacherId)).toMatchObject({ status: '100', entries: [], statusChanges: 2 });
   });
 
   it('with a change of personnel relation runs the transfer chain and writes the 交流轮岗 entry on completion', async () => {
@@ -215,22 +240,28 @@ describe('the county rotation plan', () => {
     await effectiveTeacher(b, county.code, '乙二');
     await effectiveTeacher(senior, county.code, '高中');
     await setBasic(aNew.teacherId, 'joinSchoolDate', `${year - 2}-09`);
+    // A rotation of an earlier school year is not this year's.
+    const old = await effectiveTeacher(a, county.code, '甲旧');
+    await setBasic(old.teacherId, 'joinSchoolDate', '2000-09');
     await setBasic(a1.teacherId, 'keyTeacherLevel', '04');
     // a1 (key) and a2 rotate this year; b1 left (3xx: not eligible any more).
-    const r1 = await fileRotation(a.manager, filing(a1.teacherId, b.school.id, { startMonth: [`${year}-01`, monthsFrom(thisMonth, -11)].sort()[1] }));
+    const r1 = await fileRotation(a.manager, filing(a1.teacherId, b.school.id, { startMonth: [`${year}-09`, monthsFrom(thisMonth, -11)].sort()[1] }));
     await takeRotationStep(county.manager, step(r1.rotationId, 'confirm'));
     await fileRotation(a.manager, filing(a2.teacherId, b.school.id, { startMonth: thisMonth }));
+    // 甲旧 went in August, the last month of the previous school year: away now, not this year's.
+    const earlier = await fileRotation(a.manager, filing(old.teacherId, b.school.id, { startMonth: `${year}-08`, plannedEndMonth: monthsFrom(thisMonth, 24) }));
+    await takeRotationStep(county.manager, step(earlier.rotationId, 'confirm'));
     await recordStatusChange(b.manager, { teacherId: b1.teacherId, toStatus: '303', effectiveDate: todayIso(), reason: '因病去世', documentNumber: '' });
 
     const plan = await getRotationPlan(county.manager, { countyId: county.id, year });
     expect(plan.targets).toEqual({ eligibleYears: 6, minSharePermille: 100, minKeySharePermille: 200 });
     expect(plan.schools.map((s) => s.schoolId).sort()).toEqual([a.school.id, b.school.id].sort());
     const figuresOf = (id: number) => plan.schools.find((s) => s.schoolId === id)!;
-    // By hand: A has 3 eligible (甲新 joined 2 years ago), 2 planned (one a key teacher), 1 away now.
-    expect(figuresOf(a.school.id)).toMatchObject({ eligible: 3, required: 1, planned: 2, plannedKey: 1, rotatingNow: 1, sharePermille: 667, keySharePermille: 500, meetsShare: true, meetsKeyShare: true });
+    // By hand: A has 4 eligible (甲新 joined 2 years ago), 2 planned this school year (one a key teacher), 2 away now (甲一, 甲旧).
+    expect(figuresOf(a.school.id)).toMatchObject({ eligible: 4, required: 1, planned: 2, plannedKey: 1, rotatingNow: 2, sharePermille: 500, keySharePermille: 500, meetsShare: true, meetsKeyShare: true });
     // B: 1 eligible (乙一 died), nobody planned.
     expect(figuresOf(b.school.id)).toMatchObject({ eligible: 1, required: 1, planned: 0, plannedKey: 0, rotatingNow: 0, sharePermille: 0, keySharePermille: null, meetsShare: false, meetsKeyShare: false });
-    expect(plan.total).toMatchObject({ eligible: 4, required: 1, planned: 2, plannedKey: 1, rotatingNow: 1, sharePermille: 500, keySharePermille: 500 });
+    expect(plan.total).toMatchObject({ eligible: 5, required: 1, planned: 2, plannedKey: 1, rotatingNow: 2, sharePermille: 400, keySharePermille: 500 });
 
     // The county raises its targets; the figures follow. Others may not set them, and nothing changes.
     for (const actor of [a.manager, await actorFor('330200.manager'), await actorFor(`${county.code}.admin`), await actorFor(`${county.code}.query1`)]) {
@@ -241,17 +272,18 @@ describe('the county rotation plan', () => {
     const raised = await getRotationPlan(county.manager, { countyId: county.id, year });
     expect(raised.targets).toEqual({ eligibleYears: 2, minSharePermille: 800, minKeySharePermille: 600 });
     expect(raised.targetsSetBy).not.toBeNull();
-    expect(raised.schools.find((s) => s.schoolId === a.school.id)).toMatchObject({ eligible: 4, required: 4, planned: 2, meetsShare: false, meetsKeyShare: false });
+    expect(raised.schools.find((s) => s.schoolId === a.school.id)).toMatchObject({ eligible: 5, required: 4, planned: 2, meetsShare: false, meetsKeyShare: false });
 
     // Drill-down: the eligible of A, with the key teacher and this year's rotations marked.
     const eligible = await listEligibleTeachers(county.manager, { countyId: county.id, year, schoolId: a.school.id });
-    expect(eligible.rows.map((row) => row.name).sort()).toEqual(['甲一', '甲三', '甲二', '甲新'].sort());
+    expect(eligible.rows.map((row) => row.name).sort()).toEqual(['甲一', '甲三', '甲二', '甲新', '甲旧'].sort());
+    expect(eligible.rows.find((row) => row.name === '甲旧')).toMatchObject({ rotationState: 'active', keyTeacher: null });
     expect(eligible.rows.find((row) => row.name === '甲一')).toMatchObject({ keyTeacher: '县级骨干教师', rotationState: 'active', statusCode: '205' });
     expect(eligible.rows.find((row) => row.name === '甲二')).toMatchObject({ rotationState: 'filed' });
     expect(eligible.rows.every((row) => row.idNumberMasked.includes('*'))).toBe(true);
 
     // The city reads the county's plan; a county beside it and schools do not.
-    await expect(getRotationPlan(await actorFor('330200.manager'), { countyId: county.id, year })).resolves.toMatchObject({ total: { eligible: 5 } });
+    await expect(getRotationPlan(await actorFor('330200.manager'), { countyId: county.id, year })).resolves.toMatchObject({ total: { eligible: 6 } });
     await expect(getRotationPlan(await actorFor('330282.manager'), { countyId: county.id, year })).rejects.toBeInstanceOf(NotFoundError);
     await expect(getRotationPlan(a.manager, { countyId: county.id, year })).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -17,11 +17,12 @@ const explanations: Partial<Record<RotationAction, string>> = {
   confirm: '确认后即生效。',
   reject: '请填写原因，派出学校可以看到。',
   withdraw: '撤回后可以重新申请。',
+  cancel: '交流尚未开始：取消后教师恢复“在本单位任职”，记录中的这条交流轮岗随之删除。须说明原因。',
   return: '教师回到本校任职：人员状态恢复为“在本单位任职”，交流轮岗记录写入结束年月，生成新版本。',
   endEarly: '在计划结束前结束交流，须说明原因；教师回到本校任职。',
   extend: '延期须经主管教育行政部门确认；确认前按原计划执行。',
 };
-const danger = (action: RotationAction) => action === 'reject' || action === 'withdraw' || action === 'endEarly';
+const danger = (action: RotationAction) => action === 'reject' || action === 'withdraw' || action === 'cancel' || action === 'endEarly';
 
 /** The steps the actor may take now, as the chain says (the same test the service runs). */
 export function RotationSteps({ rotationId, actions, plannedEndMonth, requestedEndMonth }: { rotationId: number; actions: StepButton[]; plannedEndMonth: string; requestedEndMonth: string | null }) {

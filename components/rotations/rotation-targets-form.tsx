@@ -27,7 +27,7 @@ export function RotationTargetsForm({ year, targets }: { year: number; targets: 
         setMessage({ text: result.message, tone: 'error' });
         return;
       }
-      setMessage({ text: `已保存 ${year} 年的交流轮岗目标`, tone: 'success' });
+      setMessage({ text: `已保存 ${year} 学年的交流轮岗目标`, tone: 'success' });
       router.refresh();
     }),
   );
@@ -45,11 +45,11 @@ export function RotationTargetsForm({ year, targets }: { year: number; targets: 
       <input type="hidden" {...form.register('year')} />
       <div className="grid gap-3 sm:grid-cols-3">
         {input('eligibleYears', '在本校任教满', '年为应交流对象')}
-        {input('minSharePercent', '每年交流不少于应交流对象的', '%')}
+        {input('minSharePercent', '每学年交流不少于应交流对象的', '%')}
         {input('minKeySharePercent', '骨干教师不少于交流人数的', '%')}
       </div>
       <button type="submit" className="btn-primary" disabled={pending} data-testid="rotation-targets-save">
-        {pending ? '正在保存…' : `保存 ${year} 年目标`}
+        {pending ? '正在保存…' : `保存 ${year} 学年目标`}
       </button>
     </form>
   );

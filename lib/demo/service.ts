@@ -11,6 +11,7 @@ import { loadSessionAccount } from '@/lib/auth/queries';
 import { approveRecords, submitRecords } from '@/lib/collection/review/service';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
 import { fileRotation, saveRotationTargets, takeRotationStep } from '@/lib/rotations/service';
+import { schoolYearOf } from '@/lib/rotations/schemas';
 import { decideStatusChange, recordStatusChange } from '@/lib/mobility/service';
 import type { TransferStepInput } from '@/lib/transfers/schemas';
 import { todayIso } from '@/lib/indicators/form-schema';
@@ -403,11 +404,11 @@ async function seedDemoRotations(county: Actor): Promise<void> {
   // 交流中: a key teacher at the county's primary school for two years.
   await confirm(await file('徐海波', { hostSchoolId: primary.id, kind: '02', startMonth: monthFromNow(-3), plannedEndMonth: monthFromNow(21), reason: '县域内校际交流，支援小学科学教学' }));
   // Due back within 30 days: both schools have it in their inbox.
-  await confirm(await file('刘伟', { hostSchoolId: primary.id, kind: '01', startMonth: monthFromNow(-11), plannedEndMonth: monthFromNow(1), reason: '城乡交流一年' }));
+  await confirm(await file('刘伟', { hostSchoolId: primary.id, kind: '01', startMonth: monthFromNow(-11), plannedEndMonth: monthFromNow(0), reason: '城乡交流一年' }));
   // Waiting for 拱墅区教育局: 支教 at a school of another county, named by its code.
   await file('黄晓燕', { hostSchoolCode: other.code, kind: '03', startMonth: monthFromNow(1), plannedEndMonth: monthFromNow(13), reason: '到西湖区示范小学支教一年' });
   // 已离开: retired, confirmed by the county.
   const retired = await recordStatusChange(junior, { teacherId: await teacherNamed('杨淑芬'), toStatus: '301', effectiveDate: `${thisMonth()}-01`, reason: '达到法定退休年龄', documentNumber: '拱教人〔2026〕21号' });
   await decideStatusChange(county, { id: retired.changeId, decision: 'approve', comment: '' });
-  await saveRotationTargets(county, { year: Number(thisMonth().slice(0, 4)), eligibleYears: 6, minSharePercent: 15, minKeySharePercent: 20 });
+  await saveRotationTargets(county, { year: schoolYearOf(todayIso()), eligibleYears: 6, minSharePercent: 15, minKeySharePercent: 20 });
 }

@@ -11,7 +11,7 @@ export type { RotationState };
  * Client-safe: the service, the buttons and the inbox read it.
  */
 export type RotationParty = 'homeSchool' | 'homeAuthority';
-export type RotationAction = 'confirm' | 'reject' | 'withdraw' | 'return' | 'endEarly' | 'extend';
+export type RotationAction = 'confirm' | 'reject' | 'withdraw' | 'cancel' | 'return' | 'endEarly' | 'extend';
 
 export interface RotationSubject {
   homeSchoolId: number;
@@ -35,6 +35,8 @@ export const rotationChain: Chain<RotationState, RotationParty, RotationAction, 
       return: { label: '期满返回', to: 'ended' },
       endEarly: { label: '提前结束', to: 'ended', requiresReason: true },
       extend: { label: '申请延期', to: 'extending', requiresReason: true },
+      // Confirmed for a month still ahead: called off before it starts (the record's entry goes again).
+      cancel: { label: '取消交流（尚未开始）', to: 'withdrawn', requiresReason: true },
     },
   },
   extending: {
@@ -77,6 +79,7 @@ export const rotationActionNames: Record<RotationAction | 'file', string> = {
   confirm: '确认',
   reject: '不同意',
   withdraw: '撤回申请',
+  cancel: '取消交流',
   return: '期满返回',
   endEarly: '提前结束',
   extend: '申请延期',
@@ -84,3 +87,13 @@ export const rotationActionNames: Record<RotationAction | 'file', string> = {
 
 /** Both schools are reminded this many days before the planned end. */
 export const rotationDueDays = 30;
+
+/** Rotations whose planned end month is this one or earlier are due: reminded, and the return may be recorded. */
+export function rotationDueMonth(today: string): string {
+  return new Date(Date.parse(today) + rotationDueDays * 86_400_000).toISOString().slice(0, 7);
+}
+
+/** Due: away (not waiting for an extension decision) and the planned end within 30 days. */
+export function isRotationDue(rotation: { state: RotationState; plannedEndMonth: string }, today: string): boolean {
+  return rotation.state === 'active' && rotation.plannedEndMonth <= rotationDueMonth(today);
+}

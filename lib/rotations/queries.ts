@@ -11,18 +11,14 @@ import { codeName } from '@/lib/indicators/code-tables';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { statusChangeBlocked } from '@/lib/mobility/queries';
 import { availableActions, type ResolvedAction } from '@/lib/workflow/chain';
-import { awayRotationStates, openRotationStates, rotationChain, rotationDueDays, rotationParties, type RotationAction, type RotationParty } from './chain';
-import { compulsorySchoolTypes, defaultRotationTargets, eligibleJoinedBy, keyTeacherLevels, planFigures, type RotationListRow, type RotationPlanFigures, type RotationTargets, type RotationView } from './schemas';
+import { awayRotationStates, isRotationDue, openRotationStates, rotationChain, rotationDueMonth, rotationParties, type RotationAction, type RotationParty } from './chain';
+import { compulsorySchoolTypes, defaultRotationTargets, eligibleJoinedBy, keyTeacherLevels, planFigures, schoolYearMonths, type RotationListRow, type RotationPlanFigures, type RotationTargets, type RotationView } from './schemas';
 
 const pageSize = 50;
 
-/** Rotations whose planned end falls on or before this month are due: both schools are reminded. */
-export function rotationDueMonth(today = todayIso()): string {
-  return new Date(Date.parse(today) + rotationDueDays * 86_400_000).toISOString().slice(0, 7);
-}
-
 const isAway = inArray(rotations.state, awayRotationStates);
-const dueSoon = (month: string) => sql<boolean>`(${rotations.state} in ('active', 'extending') and ${rotations.plannedEndMonth} <= ${month})`;
+/** SQL twin of isRotationDue. */
+export const dueSoon = (month: string) => sql<boolean>`(${rotations.state} = 'active' and ${rotations.plannedEndMonth} <= ${month})`;
 
 function viewCondition(actor: Actor, view: RotationView, dueMonth: string): SQL | undefined {
   if (view === 'waiting') return sql`(${rotations.waitingUnitId} = ${actor.unitId} or (${dueSoon(dueMonth)} and (${rotations.homeSchoolId} = ${actor.unitId} or ${rotations.hostSchoolId} = ${actor.unitId})))`;
@@ -40,7 +36,7 @@ export interface RotationFilters {
 /** 交流轮岗: the rotations whose home or host school lies in the actor's jurisdiction, newest first. */
 export async function listRotations(actor: Actor, filters: RotationFilters): Promise<{ rows: RotationListRow[]; hasMore: boolean }> {
   if (!can(actor, 'rotation.view')) throw new NotFoundError();
-  const dueMonth = rotationDueMonth();
+  const dueMonth = rotationDueMonth(todayIso());
   const conditions: (SQL | undefined)[] = [caseVisibleTo(actor, [rotations.homeSchoolPath, rotations.hostSchoolPath]), viewCondition(actor, filters.view, dueMonth)];
   if (filters.state === 'open') conditions.push(inArray(rotations.state, openRotationStates));
   else if (filters.state === 'away') conditions.push(isAway);
@@ -146,9 +142,10 @@ export async function getRotation(actor: Actor, rotationId: number): Promise<Rot
     rejectionReason: row.rejectionReason,
     filedByName: row.filedByName,
     filedAt: row.filedAt,
-    dueSoon: awayRotationStates.includes(row.state) && row.plannedEndMonth <= rotationDueMonth(),
+    dueSoon: isRotationDue(row, todayIso()),
     events,
-    actions: availableActions(actor, rotationChain, rotationParties, row, row.state),
+    // The chain says who may act; the dates say which of the home school's steps make sense now.
+    actions: availableActions(actor, rotationChain, rotationParties, row, row.state).filter((step) => (step.action === 'cancel' ? row.startMonth > todayIso().slice(0, 7) : step.action === 'return' ? isRotationDue(row, todayIso()) : true)),
   };
 }
 
@@ -253,7 +250,7 @@ const keyLevels = sql.join(keyTeacherLevels.map((code) => sql`${code}`), sql`, `
 
 /** The plan's counts per compulsory-education school under a path, in one statement (the bench times it over larger subtrees too). */
 export async function planCountsBySchool(db: Awaited<ReturnType<typeof getDb>>, path: string, year: number, joinedBy: string) {
-  const yearPattern = `${year}-%`;
+  const { from: yearFrom, until: yearUntil } = schoolYearMonths(year);
   return rowsOf<{ id: number; code: string; name: string; eligible: number; planned: number; planned_key: number; rotating_now: number }>(
     await db.execute(sql`
       with schools as (
@@ -268,17 +265,22 @@ export async function planCountsBySchool(db: Awaited<ReturnType<typeof getDb>>, 
         group by t.unit_id
       ),
       planned as (
-        select home_school_id as unit_id, key_teacher as key, state in ('active', 'extending') as away, start_month like ${yearPattern} as this_year
+        select home_school_id as unit_id, teacher_id, key_teacher as key, state in ('active', 'extending') as away, start_month between ${yearFrom} and ${yearUntil} as this_year
         from rotations where home_school_path <@ ${path}::ltree and state not in ('rejected', 'withdrawn')
-          and (start_month like ${yearPattern} or state in ('active', 'extending'))
+          and (start_month between ${yearFrom} and ${yearUntil} or state in ('active', 'extending'))
         union all
-        select tr.sending_school_id, coalesce(t.record->'basic'->>'keyTeacherLevel' in (${keyLevels}), false), false, true
+        select tr.sending_school_id, tr.teacher_id, coalesce(t.record->'basic'->>'keyTeacherLevel' in (${keyLevels}), false), false, true
         from transfers tr join teachers t on t.id = tr.teacher_id
-        where tr.kind = 'rotation' and tr.sending_school_path <@ ${path}::ltree and tr.state not in ('rejected', 'withdrawn') and tr.planned_arrival_month like ${yearPattern}
+        where tr.kind = 'rotation' and tr.sending_school_path <@ ${path}::ltree and tr.state not in ('rejected', 'withdrawn') and tr.planned_arrival_month between ${yearFrom} and ${yearUntil}
+      ),
+      -- Teachers, not cases: one who ends early and goes again, or goes both ways, counts once.
+      planned_teachers as (
+        select unit_id, teacher_id, bool_or(this_year) as this_year, bool_or(this_year and key) as key, bool_or(away) as away
+        from planned group by unit_id, teacher_id
       ),
       planned_by_school as (
         select unit_id, count(*) filter (where this_year)::int as planned, count(*) filter (where this_year and key)::int as planned_key, count(*) filter (where away)::int as rotating_now
-        from planned group by unit_id
+        from planned_teachers group by unit_id
       )
       select s.id, s.code, s.name, coalesce(e.eligible, 0) as eligible, coalesce(p.planned, 0) as planned, coalesce(p.planned_key, 0) as planned_key, coalesce(p.rotating_now, 0) as rotating_now
       from schools s left join eligible e on e.unit_id = s.id left join planned_by_school p on p.unit_id = s.id
@@ -339,7 +341,7 @@ export async function listEligibleTeachers(actor: Actor, input: { countyId: numb
     schoolName = school.name;
   }
   const joinSchool = sql<string>`${teachers.record}->'basic'->>'joinSchoolDate'`;
-  const yearPattern = `${input.year}-%`;
+  const { from: yearFrom, until: yearUntil } = schoolYearMonths(input.year);
   const rows = await db
     .select({
       id: teachers.id,
@@ -351,8 +353,8 @@ export async function listEligibleTeachers(actor: Actor, input: { countyId: numb
       keyLevel: sql<string | null>`${teachers.record}->'basic'->>'keyTeacherLevel'`,
       statusCode: teachers.personnelStatus,
       rotationState: sql<string | null>`coalesce(
-        (select ro.state::text from rotations ro where ro.teacher_id = "teachers"."id" and ro.state not in ('rejected', 'withdrawn') and (ro.start_month like ${yearPattern} or ro.state in ('active', 'extending')) order by ro.id desc limit 1),
-        (select 'transfer' from transfers tr where tr.teacher_id = "teachers"."id" and tr.kind = 'rotation' and tr.state not in ('rejected', 'withdrawn') and tr.planned_arrival_month like ${yearPattern} limit 1))`,
+        (select ro.state::text from rotations ro where ro.teacher_id = "teachers"."id" and ro.state not in ('rejected', 'withdrawn') and (ro.start_month between ${yearFrom} and ${yearUntil} or ro.state in ('active', 'extending')) order by ro.id desc limit 1),
+        (select 'transfer' from transfers tr where tr.teacher_id = "teachers"."id" and tr.kind = 'rotation' and tr.state not in ('rejected', 'withdrawn') and tr.planned_arrival_month between ${yearFrom} and ${yearUntil} limit 1))`,
     })
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
@@ -360,6 +362,10 @@ export async function listEligibleTeachers(actor: Actor, input: { countyId: numb
       and(
         sql`${teachers.unitPath} <@ ${county.path}::ltree`,
         input.schoolId ? eq(teachers.unitId, input.schoolId) : undefined,
+        // The plan's schools: active ones of the compulsory types, so the list adds up to its total.
+        eq(units.kind, 'school'),
+        eq(units.status, 'active'),
+        sql`${units.schoolTypeCode} in (${compulsoryTypes})`,
         sql`${teachers.schoolTypeCode} in (${compulsoryTypes})`,
         eq(teachers.recordState, 'effective'),
         sql`(${teachers.personnelStatus} is null or ${teachers.personnelStatus} not like '3%')`,
@@ -400,12 +406,12 @@ export interface RotationTotals {
 /** The dashboard's rotation figures for the actor's jurisdiction. */
 export async function getRotationTotals(actor: Actor): Promise<RotationTotals> {
   if (!can(actor, 'rotation.view')) throw new NotFoundError();
-  const dueMonth = rotationDueMonth();
+  const dueMonth = rotationDueMonth(todayIso());
   const [row] = await (await getDb())
     .select({
       awayNow: sql<number>`count(*) filter (where ${inJurisdiction(actor, rotations.homeSchoolPath)})::int`,
       hostedNow: sql<number>`count(*) filter (where ${inJurisdiction(actor, rotations.hostSchoolPath)})::int`,
-      dueSoon: sql<number>`count(*) filter (where ${rotations.plannedEndMonth} <= ${dueMonth} and ${inJurisdiction(actor, rotations.homeSchoolPath)})::int`,
+      dueSoon: sql<number>`count(*) filter (where ${dueSoon(dueMonth)} and ${inJurisdiction(actor, rotations.homeSchoolPath)})::int`,
       waiting: sql<number>`0`,
     })
     .from(rotations)

@@ -19,9 +19,9 @@ const optionalMonth = z
 
 export const fileRotationSchema = z
   .object({
-    teacherId: z.coerce.number().int().positive('请选择交流教师'),
+    teacherId: z.coerce.number({ error: '请选择交流教师' }).int('请选择交流教师').positive('请选择交流教师'),
     /** The host school: a unit id picked from the county's list, or a school code typed for one elsewhere. */
-    hostSchoolId: z.coerce.number().int().nonnegative().optional().default(0),
+    hostSchoolId: z.coerce.number({ error: '请选择接收学校' }).int('请选择接收学校').nonnegative('请选择接收学校').optional().default(0),
     hostSchoolCode: z.string().trim().max(16, '学校代码不能超过 16 位').optional().default(''),
     kind: z.string().refine((value) => codeTables.rotationKind.some((item) => item.code === value), '请选择交流轮岗类型'),
     startMonth: month('开始年月'),
@@ -37,7 +37,7 @@ export type FileRotationInput = z.infer<typeof fileRotationSchema>;
 
 export const rotationStepSchema = z.object({
   id,
-  action: z.enum(['confirm', 'reject', 'withdraw', 'return', 'endEarly', 'extend']),
+  action: z.enum(['confirm', 'reject', 'withdraw', 'cancel', 'return', 'endEarly', 'extend'], { error: '操作无效' }),
   reason: z.string().trim().max(500, '意见不能超过 500 个字').optional().default(''),
   /** The end month of a return or an early end; the new end month of an extension. */
   month: optionalMonth,
@@ -77,11 +77,14 @@ export const defaultRotationTargets = {
 };
 export type RotationTargets = typeof defaultRotationTargets;
 
+/** A number typed in a form: blank is "please fill in", not 0. */
+const typedNumber = (missing: string) => z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number({ error: missing }));
+
 export const rotationTargetsSchema = z.object({
-  year: z.coerce.number().int().min(2000, '年度不正确').max(2100, '年度不正确'),
-  eligibleYears: z.coerce.number({ message: '请填写年限' }).int('年限须为整数').min(1, '年限至少 1 年').max(30, '年限不能超过 30 年'),
-  minSharePercent: z.coerce.number({ message: '请填写比例' }).min(0, '比例不能小于 0').max(100, '比例不能超过 100%'),
-  minKeySharePercent: z.coerce.number({ message: '请填写比例' }).min(0, '比例不能小于 0').max(100, '比例不能超过 100%'),
+  year: z.coerce.number({ error: '年度不正确' }).int('年度不正确').min(2000, '年度不正确').max(2100, '年度不正确'),
+  eligibleYears: typedNumber('请填写年限').pipe(z.number().int('年限须为整数').min(1, '年限至少 1 年').max(30, '年限不能超过 30 年')),
+  minSharePercent: typedNumber('请填写比例').pipe(z.number().min(0, '比例不能小于 0').max(100, '比例不能超过 100%')),
+  minKeySharePercent: typedNumber('请填写比例').pipe(z.number().min(0, '比例不能小于 0').max(100, '比例不能超过 100%')),
 });
 export type RotationTargetsInput = z.infer<typeof rotationTargetsSchema>;
 
@@ -93,6 +96,20 @@ export const compulsorySchoolTypes = ['211', '218', '219', '311', '312', '319', 
 
 /** 骨干教师 levels that count as key teachers (05 is 校级; 06 is 否). */
 export const keyTeacherLevels = ['01', '02', '03', '04', '05'];
+
+/**
+ * A plan year is a school year: "2026" runs from 2026-09 to 2027-08, as rotations start with the
+ * school year. Rotations starting inside it are that year's.
+ */
+export function schoolYearMonths(year: number): { from: string; until: string } {
+  return { from: `${year}-09`, until: `${year + 1}-08` };
+}
+
+/** The school year a day falls in. */
+export function schoolYearOf(today: string): number {
+  const year = Number(today.slice(0, 4));
+  return Number(today.slice(5, 7)) >= 9 ? year : year - 1;
+}
 
 /** Eligible: at the school since this month or earlier, i.e. N full school years by September of the plan year. */
 export function eligibleJoinedBy(year: number, eligibleYears: number): string {

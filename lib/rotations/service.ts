@@ -16,7 +16,7 @@ import { assertNoOpenTransfer } from '@/lib/transfers/service';
 import { recordCaseOpened, transition } from '@/lib/workflow/service';
 import { buildRotationPlanWorkbook } from './plan-export';
 import { getRotationPlan } from './queries';
-import { rotationChain, rotationParties, rotationPartyLabels, rotationWaitingUnitOf, type RotationSubject } from './chain';
+import { isRotationDue, rotationChain, rotationDueDays, rotationParties, rotationPartyLabels, rotationWaitingUnitOf, type RotationSubject } from './chain';
 import { keyTeacherLevels, type FileRotationInput, type RotationStepInput, type RotationTargetsInput } from './schemas';
 
 const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
@@ -201,16 +201,32 @@ async function endRotation(tx: Executor, actor: Actor, rotation: LoadedRotation,
   });
 }
 
+/** Called off before it started: the entry goes again (its removal in the field history), the teacher is at post. */
+async function cancelRotation(tx: Executor, actor: Actor, rotation: LoadedRotation, reason: string): Promise<void> {
+  await assertTeacherAtHome(tx, rotation, 'away');
+  if (rotation.entryId) {
+    const [entry] = await tx.delete(teacherEntries).where(and(eq(teacherEntries.id, rotation.entryId), eq(teacherEntries.teacherId, rotation.teacherId))).returning({ id: teacherEntries.id, values: teacherEntries.values });
+    if (entry) await tx.insert(teacherFieldChanges).values(Object.entries(entry.values).map(([field, value]) => ({ teacherId: rotation.teacherId, subset: 'rotation', entryId: entry.id, field, oldValue: value, newValue: null, ...author(actor) })));
+    await tx.update(rotations).set({ entryId: null }).where(eq(rotations.id, rotation.id));
+  }
+  await applyRotationStatus(tx, actor, { teacherId: rotation.teacherId, unitId: rotation.homeSchoolId, unitPath: rotation.homeSchoolPath, toStatus: atPostStatus, effectiveDate: todayIso(), reason: `取消到“${rotation.hostSchoolName}”的交流（尚未开始）：${reason}`, documentNumber: null });
+}
+
 /** The month a step records, checked against the rotation (after the party check: a stranger learns nothing). */
 function stepMonth(rotation: LoadedRotation, input: RotationStepInput): string {
   const thisMonth = todayIso().slice(0, 7);
-  const next = monthOf(monthIndex(thisMonth) + 1);
   if (input.action === 'return') {
     const month = input.month || rotation.plannedEndMonth;
-    if (rotation.plannedEndMonth > next) throw new ValidationError('尚未到期', { month: [`计划 ${rotation.plannedEndMonth} 结束，期满前 30 天内才能办理返回；现在结束请选择“提前结束”`] });
+    // The same window as the reminder: from 30 days before the planned end.
+    if (!isRotationDue({ state: 'active', plannedEndMonth: rotation.plannedEndMonth }, todayIso())) throw new ValidationError('尚未到期', { month: [`计划 ${rotation.plannedEndMonth} 结束，期满前 ${rotationDueDays} 天内才能办理返回；现在结束请选择“提前结束”`] });
     if (month < rotation.plannedEndMonth) throw new ValidationError('返回年月早于计划结束年月，请选择“提前结束”', { month: [`早于计划结束年月 ${rotation.plannedEndMonth}，请选择“提前结束”`] });
-    if (month > next) throw new ValidationError('返回年月太晚', { month: [`最晚可记录到 ${next}`] });
+    const latest = rotation.plannedEndMonth > thisMonth ? rotation.plannedEndMonth : thisMonth;
+    if (month > latest) throw new ValidationError('返回年月太晚', { month: [`最晚可记录到 ${latest}`] });
     return month;
+  }
+  if (input.action === 'cancel') {
+    if (rotation.startMonth <= thisMonth) throw new ValidationError('交流已经开始，不能取消', { reason: [`交流自 ${rotation.startMonth} 开始，请选择“提前结束”`] });
+    return '';
   }
   if (input.action === 'endEarly') {
     const month = input.month || thisMonth;
@@ -236,9 +252,11 @@ export async function takeRotationStep(actor: Actor, input: RotationStepInput): 
   assertCan(actor, 'rotation.view');
   const db = await getDb();
   return db.transaction(async (tx) => {
+    const seen = await loadVisibleRotation(tx, actor, input.id);
+    // Teacher row first, then the case: the order filing takes too. Every step takes this lock, so the
+    // rotation read again under it is the one the step moves (a granted extension, a new end month).
+    await lockTeacher(tx, seen.teacherId);
     const rotation = await loadVisibleRotation(tx, actor, input.id);
-    // Teacher row first, then the case: the order filing takes too.
-    await lockTeacher(tx, rotation.teacherId);
     const now = new Date();
     let month = '';
     const step = await transition(tx, actor, {
@@ -271,6 +289,7 @@ export async function takeRotationStep(actor: Actor, input: RotationStepInput): 
         if (!moved) return false;
         if (rotation.state === 'filed' && step.to === 'active') await startRotation(tx, actor, rotation);
         if (step.to === 'ended') await endRotation(tx, actor, rotation, month, input.action === 'endEarly');
+        if (input.action === 'cancel') await cancelRotation(tx, actor, rotation, input.reason);
         return true;
       },
       audit: { unitPath: rotation.homeSchoolPath, targetType: 'rotation', targetId: rotation.id, detail: () => ({ teacher: rotation.teacherName, ...(month ? { month } : {}), ...(rotation.state === 'extending' && input.action === 'confirm' ? { plannedEndMonth: rotation.requestedEndMonth } : {}) }) },

@@ -28,7 +28,7 @@ export const maxAttachmentBytes = 5 * 1024 * 1024;
 export const fileTransferSchema = findTransferTeacherSchema.extend({
   kind: z.enum(['transfer', 'rotation', 'rehire']).default('transfer'),
   /** For a rotation (交流轮岗, 人走关系走): its rotationKind code. */
-  rotationKind: z.string().trim().max(2).optional().default(''),
+  rotationKind: z.string().trim().max(2, '请选择交流轮岗类型').optional().default(''),
   reason: z.string().trim().min(2, '请填写调动原因（至少 2 个字）').max(500, '调动原因不能超过 500 个字'),
   postCategory: z.string().refine((value) => codeTables.postCategory.some((item) => item.code === value), '请选择拟任岗位类别'),
   postTitle: z.string().trim().max(50, '拟任岗位不能超过 50 个字').optional().default(''),

@@ -1,12 +1,13 @@
 import 'server-only';
-import { and, asc, eq, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, or } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { rotations } from '@/lib/db/schema';
 import { can } from '@/lib/auth/policy';
 import { codeName } from '@/lib/indicators/code-tables';
 import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
-import { rotationDueDays, rotationStateNames } from '@/lib/rotations/chain';
-import { rotationDueMonth } from '@/lib/rotations/queries';
+import { todayIso } from '@/lib/indicators/form-schema';
+import { rotationDueDays, rotationDueMonth, rotationStateNames } from '@/lib/rotations/chain';
+import { dueSoon } from '@/lib/rotations/queries';
 
 /** 交流轮岗's waiting work: filings and extensions for the home school's authority; returns due within 30 days for both schools. */
 export const rotationInboxSources: InboxSource[] = [
@@ -34,7 +35,7 @@ export const rotationInboxSources: InboxSource[] = [
       const rows = await (await getDb())
         .select({ id: rotations.id, name: rotations.teacherName, kind: rotations.kind, home: rotations.homeSchoolName, host: rotations.hostSchoolName, homeId: rotations.homeSchoolId, end: rotations.plannedEndMonth, total: totalRows })
         .from(rotations)
-        .where(and(sql`${rotations.state} in ('active', 'extending')`, sql`${rotations.plannedEndMonth} <= ${rotationDueMonth()}`, or(eq(rotations.homeSchoolId, actor.unitId), eq(rotations.hostSchoolId, actor.unitId))))
+        .where(and(dueSoon(rotationDueMonth(todayIso())), or(eq(rotations.homeSchoolId, actor.unitId), eq(rotations.hostSchoolId, actor.unitId))))
         .orderBy(asc(rotations.plannedEndMonth), asc(rotations.id))
         .limit(Math.max(limit, 1));
       return waiting(

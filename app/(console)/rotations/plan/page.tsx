@@ -9,7 +9,7 @@ import { formatDateTime } from '@/lib/format';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { idParam, parseSearchParams } from '@/lib/http/params';
 import { getRotationPlan, listPlanCounties } from '@/lib/rotations/queries';
-import { formatPermille, type RotationPlanFigures } from '@/lib/rotations/schemas';
+import { formatPermille, schoolYearMonths, schoolYearOf, type RotationPlanFigures } from '@/lib/rotations/schemas';
 
 export const metadata: Metadata = { title: '交流轮岗计划' };
 
@@ -25,7 +25,7 @@ function Summary({ figures }: { figures: RotationPlanFigures }) {
   const cards: [string, string, React.ReactNode?][] = [
     ['应交流对象', figures.eligible.toLocaleString('zh-CN')],
     ['至少应交流', figures.required.toLocaleString('zh-CN')],
-    ['本年已安排', figures.planned.toLocaleString('zh-CN')],
+    ['本学年已安排', figures.planned.toLocaleString('zh-CN')],
     ['正在交流', figures.rotatingNow.toLocaleString('zh-CN')],
     ['交流比例', formatPermille(figures.sharePermille), <Verdict key="s" ok={figures.meetsShare} testId="plan-share-verdict" />],
     ['骨干教师占比', formatPermille(figures.keySharePermille), <Verdict key="k" ok={figures.meetsKeyShare} />],
@@ -47,7 +47,7 @@ function Summary({ figures }: { figures: RotationPlanFigures }) {
 
 export default async function RotationPlanPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePermission('rotation.plan');
-  const thisYear = Number(todayIso().slice(0, 4));
+  const thisYear = schoolYearOf(todayIso());
   const params = parseSearchParams({ county: idParam, year: z.coerce.number().int().min(thisYear - 5).max(thisYear + 1) }, await searchParams);
   const counties = await listPlanCounties(actor);
   const year = params.year ?? thisYear;
@@ -57,7 +57,7 @@ export default async function RotationPlanPage({ searchParams }: { searchParams:
   const years = Array.from({ length: 7 }, (_, i) => thisYear + 1 - i);
   return (
     <div className="space-y-4">
-      <PageTitle title="交流轮岗计划" description="县域内义务教育学校（小学、初中、九年一贯制、完全中学、十二年一贯制）教师交流轮岗：在本校任教满规定年限的教师为应交流对象，按年度目标安排交流；两种方式（人走关系留、人走关系走）都计入。">
+      <PageTitle title="交流轮岗计划" description="县域内义务教育学校（小学、初中、九年一贯制、完全中学、十二年一贯制）教师交流轮岗：在本校任教满规定年限的教师为应交流对象，按年度目标安排交流；两种方式（人走关系留、人走关系走）都计入，按学年（9 月至次年 8 月）统计。">
         <Link href="/rotations" className="btn-secondary">
           交流轮岗名单
         </Link>
@@ -82,7 +82,7 @@ export default async function RotationPlanPage({ searchParams }: { searchParams:
           <select name="year" defaultValue={year} className="input mt-1">
             {years.map((value) => (
               <option key={value} value={value}>
-                {value} 年
+                {value} 学年（{schoolYearMonths(value).from} 至 {schoolYearMonths(value).until}）
               </option>
             ))}
           </select>
@@ -99,12 +99,12 @@ export default async function RotationPlanPage({ searchParams }: { searchParams:
             <div className="flex flex-wrap items-start justify-between gap-2">
               <div>
                 <h2 className="font-semibold text-slate-900">
-                  {plan.county.name} {plan.year} 年目标
+                  {plan.county.name} {plan.year} 学年目标
                 </h2>
                 <p className="mt-1 text-sm text-slate-700" data-testid="plan-targets">
-                  在本校任教满 {plan.targets.eligibleYears} 年（{plan.joinedBy} 及以前进本校）的在职教师为应交流对象；每年交流不少于应交流对象的 {formatPermille(plan.targets.minSharePermille)}，其中骨干教师不少于交流人数的 {formatPermille(plan.targets.minKeySharePermille)}。
+                  在本校任教满 {plan.targets.eligibleYears} 年（{plan.joinedBy} 及以前进本校）的在职教师为应交流对象；本学年（{schoolYearMonths(plan.year).from} 至 {schoolYearMonths(plan.year).until} 开始的交流）不少于应交流对象的 {formatPermille(plan.targets.minSharePermille)}，其中骨干教师不少于交流人数的 {formatPermille(plan.targets.minKeySharePermille)}。
                 </p>
-                <p className="mt-1 text-xs text-slate-500">{plan.targetsSetBy ? `由 ${plan.targetsSetBy.name} 于 ${formatDateTime(plan.targetsSetBy.at)} 设置` : '本年度尚未设置，按国家规定的最低要求计算。'}</p>
+                <p className="mt-1 text-xs text-slate-500">{plan.targetsSetBy ? `由 ${plan.targetsSetBy.name} 于 ${formatDateTime(plan.targetsSetBy.at)} 设置` : '本学年尚未设置，按国家规定的最低要求计算。'}</p>
               </div>
               <a href={`/rotations/plan/export?county=${plan.county.id}&year=${plan.year}`} className="btn-secondary" data-testid="plan-export">
                 导出 Excel
@@ -141,7 +141,7 @@ export default async function RotationPlanPage({ searchParams }: { searchParams:
                       <th className="px-3 py-2 font-medium">学校</th>
                       <th className="whitespace-nowrap px-3 py-2 text-right font-medium">应交流对象</th>
                       <th className="whitespace-nowrap px-3 py-2 text-right font-medium">至少应交流</th>
-                      <th className="whitespace-nowrap px-3 py-2 text-right font-medium">本年已安排</th>
+                      <th className="whitespace-nowrap px-3 py-2 text-right font-medium">本学年已安排</th>
                       <th className="whitespace-nowrap px-3 py-2 text-right font-medium">其中骨干</th>
                       <th className="whitespace-nowrap px-3 py-2 text-right font-medium">正在交流</th>
                       <th className="whitespace-nowrap px-3 py-2 text-right font-medium">交流比例</th>

@@ -10,6 +10,7 @@ import { idParam, parseSearchParams } from '@/lib/http/params';
 import { statusNameOf } from '@/lib/mobility/status';
 import { rotationStateNames, type RotationState } from '@/lib/rotations/chain';
 import { listEligibleTeachers } from '@/lib/rotations/queries';
+import { schoolYearOf } from '@/lib/rotations/schemas';
 
 export const metadata: Metadata = { title: '应交流对象' };
 
@@ -21,7 +22,7 @@ function rotationLabel(state: string | null): string {
 
 export default async function EligibleTeachersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePermission('rotation.plan');
-  const thisYear = Number(todayIso().slice(0, 4));
+  const thisYear = schoolYearOf(todayIso());
   const params = parseSearchParams({ county: idParam, school: idParam, after: idParam, year: z.coerce.number().int().min(thisYear - 5).max(thisYear + 1) }, await searchParams);
   if (!params.county) notFound();
   const year = params.year ?? thisYear;
@@ -38,7 +39,7 @@ export default async function EligibleTeachersPage({ searchParams }: { searchPar
         </Link>{' '}
         / 应交流对象
       </p>
-      <PageTitle title={`${result.schoolName ?? result.county.name} · ${year} 年应交流对象`} description={`${result.joinedBy} 及以前进本校、记录已生效的在职教师。标明骨干教师和本年度交流安排。`} />
+      <PageTitle title={`${result.schoolName ?? result.county.name} · ${year} 学年应交流对象`} description={`${result.joinedBy} 及以前进本校、记录已生效的在职教师。标明骨干教师和本学年的交流安排。`} />
       {result.rows.length === 0 ? (
         <p className="card p-6 text-center text-sm text-slate-500">没有应交流对象。</p>
       ) : (
@@ -71,7 +72,7 @@ export default async function EligibleTeachersPage({ searchParams }: { searchPar
                   <th className="whitespace-nowrap px-3 py-2 text-right font-medium">在本校年限</th>
                   <th className="px-3 py-2 font-medium">骨干教师</th>
                   <th className="px-3 py-2 font-medium">人员状态</th>
-                  <th className="px-3 py-2 font-medium">本年度交流</th>
+                  <th className="px-3 py-2 font-medium">本学年交流</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
