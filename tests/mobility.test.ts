@@ -7,7 +7,10 @@ import { DomainError, ConflictError, ForbiddenError, NotFoundError, ValidationEr
 import { getInbox } from '@/lib/inbox/queries';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { getStatusPanel, listLeftTeachers, listPendingStatusChanges, listRetiring } from '@/lib/mobility/queries';
-import { decideStatusChange, markPendingRetirement, recordStatusChange } from '@/lib/mobility/service';
+import { decideStatusChange, markPendingRetirement, recordStatusChange, setFlexibleRetirement } from '@/lib/mobility/service';
+import { statutoryRetirement } from '@/lib/mobility/retirement';
+import { setFlexibleRetirementSchema } from '@/lib/mobility/schemas';
+import { auditLog } from '@/lib/db/schema';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
 import { actorFor, effectiveTeacher, expectTotalsMatchRecount, school } from './support/factories';
 
@@ -133,6 +136,43 @@ describe('在职情况变动', () => {
     expect(await statusRow(soon.teacherId)).toMatchObject({ status: '209', version: 2 });
     expect((await getInbox(fixture.manager)).find((group) => group.key === 'retirement.soon')?.items.map((item) => item.title) ?? []).not.toContain('退休教师');
     await expect(markPendingRetirement(fixture.manager, { teacherIds: [soon.teacherId] })).rejects.toThrow(/已是待退休/);
+  });
+});
+
+describe('弹性退休', () => {
+  const monthsAfter = (month: string, delta: number) => {
+    const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + delta;
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  };
+  const retirementOf = async (teacherId: number) => {
+    const [row] = await (await getDb()).select({ month: teachers.retirementMonth, override: teachers.retirementOverride }).from(teachers).where(eq(teachers.id, teacherId));
+    return { month: row.month?.slice(0, 7), override: row.override };
+  };
+
+  it('lets the school set a month within 3 years of the statutory one, refuses others and anything outside, and clears it', async () => {
+    const fixture = await school('330282');
+    const other = await school('330282');
+    const teacher = await effectiveTeacher(fixture, '330282', '弹性退休', { gender: '1', birthDate: '1972-05-20' });
+    const statutory = statutoryRetirement('1972-05', 60).month;
+    expect(await retirementOf(teacher.teacherId)).toEqual({ month: statutory, override: null });
+    const input = (month: string) => ({ teacherId: teacher.teacherId, month, reason: '本人申请，单位同意', documentNumber: '' });
+    for (const actor of [other.manager, await actorFor('330282.manager'), fixture.sysadmin, await actorFor(teacher.idNumber)]) {
+      await expect(setFlexibleRetirement(actor, input(monthsAfter(statutory, 12))), actor.username).rejects.toBeInstanceOf(DomainError);
+      expect(await retirementOf(teacher.teacherId)).toEqual({ month: statutory, override: null });
+    }
+    await expect(setFlexibleRetirement(fixture.manager, input(monthsAfter(statutory, 37)))).rejects.toThrow(/不能晚于/);
+    await expect(setFlexibleRetirement(fixture.manager, input(monthsAfter(statutory, -37)))).rejects.toThrow(/不能早于/);
+    // The basis is required at its field (the action parses with this schema before the service runs).
+    expect(setFlexibleRetirementSchema.safeParse({ ...input(monthsAfter(statutory, 12)), reason: '' }).error?.issues[0]).toMatchObject({ path: ['reason'], message: '请填写依据（至少 2 个字）' });
+    expect(await retirementOf(teacher.teacherId)).toEqual({ month: statutory, override: null });
+
+    expect(await setFlexibleRetirement(fixture.manager, input(monthsAfter(statutory, 12)))).toEqual({ retirementMonth: monthsAfter(statutory, 12) });
+    expect((await retirementOf(teacher.teacherId)).month).toBe(monthsAfter(statutory, 12));
+    expect(await getStatusPanel(fixture.manager, teacher.teacherId)).toMatchObject({ retirementMonth: monthsAfter(statutory, 12), statutoryRetirementMonth: statutory, flexibleRetirement: true });
+    const audits = await (await getDb()).select({ detail: auditLog.detail }).from(auditLog).where(and(eq(auditLog.action, "retirement.flexible"), eq(auditLog.targetId, String(teacher.teacherId))));
+    expect(audits.map((row) => row.detail)).toEqual([expect.objectContaining({ from: null, to: monthsAfter(statutory, 12), statutory })]);
+    await setFlexibleRetirement(fixture.manager, input(''));
+    expect(await retirementOf(teacher.teacherId)).toEqual({ month: statutory, override: null });
   });
 });
 

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { CodeSelect } from '@/components/forms/code-select';
 import { Field, FormAlert } from '@/components/forms/field';
+import { FlexibleRetirement } from '@/components/mobility/flexible-retirement';
 import { recordStatusChangeAction } from '@/lib/mobility/actions';
 import { statusChangeStateNames } from '@/lib/mobility/chain';
 import { personnelStatusItems, rotatingOutStatus, statusGroupOf } from '@/lib/mobility/status';
@@ -71,7 +72,10 @@ export function StatusPanel({ teacherId, panel, today }: { teacherId: number; pa
         </div>
         <div>
           <dt className="text-xs text-slate-500">退休时间（2025 年起渐进式延迟法定退休年龄）</dt>
-          <dd>{panel.retirementMonth ?? '—'}</dd>
+          <dd data-testid="status-retirement">
+            {panel.retirementMonth ?? '—'}
+            {panel.flexibleRetirement && <span className="ml-1 text-xs text-slate-600">（弹性；法定 {panel.statutoryRetirementMonth}）</span>}
+          </dd>
         </div>
       </dl>
       {panel.rotation && (
@@ -82,6 +86,7 @@ export function StatusPanel({ teacherId, panel, today }: { teacherId: number; pa
           </Link>
         </p>
       )}
+      {panel.mayRecord && !open && <FlexibleRetirement teacherId={teacherId} statutoryMonth={panel.statutoryRetirementMonth} currentMonth={panel.retirementMonth} flexible={panel.flexibleRetirement} />}
       {panel.pending && (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="status-pending">
           {panel.pending.filedByName} 已申请变动为“{panel.pending.toName}”（{panel.pending.effectiveDate} 起）：{panel.pending.reason}，待主管教育行政部门确认。

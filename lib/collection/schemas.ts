@@ -76,6 +76,7 @@ export const reviewActionNames: Record<string, string> = {
   'status.file': '申请在职情况变动',
   'status.change': '在职情况变动生效',
   'status.reject': '在职情况变动未获确认',
+  'retirement.flexible': '设置弹性退休',
 };
 
 export const versionKindNames: Record<string, string> = { collection: '首次生效', addition: '新增信息', change: '信息变更', transfer: '教师调动', status: '在职情况变动' };

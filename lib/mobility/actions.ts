@@ -2,8 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/action';
-import { decideStatusChangeSchema, markPendingRetirementSchema, recordStatusChangeSchema } from './schemas';
-import { decideStatusChange, markPendingRetirement, recordStatusChange } from './service';
+import { decideStatusChangeSchema, markPendingRetirementSchema, recordStatusChangeSchema, setFlexibleRetirementSchema } from './schemas';
+import { decideStatusChange, markPendingRetirement, recordStatusChange, setFlexibleRetirement } from './service';
 
 function revalidateStatus(teacherIds: number[] = []) {
   // The navigation's inbox count changes with every step.
@@ -16,3 +16,5 @@ export const recordStatusChangeAction = defineAction('status.record', recordStat
 export const decideStatusChangeAction = defineAction('status.decide', decideStatusChangeSchema, decideStatusChange, () => revalidateStatus());
 
 export const markPendingRetirementAction = defineAction('status.markPendingRetirement', markPendingRetirementSchema, markPendingRetirement, (input) => revalidateStatus(input.teacherIds));
+
+export const setFlexibleRetirementAction = defineAction('retirement.flexible', setFlexibleRetirementSchema, setFlexibleRetirement, (input) => revalidateStatus([input.teacherId]));

@@ -178,6 +178,9 @@ export interface StatusPanel {
   statusName: string;
   serving: boolean;
   retirementMonth: string | null;
+  /** The statutory month, and whether a flexible month replaces it. */
+  statutoryRetirementMonth: string;
+  flexibleRetirement: boolean;
   pending: { id: number; toName: string; effectiveDate: string; filedByName: string; reason: string } | null;
   /** An open 交流轮岗: status changes wait until it ends. */
   rotation: { id: number; stateName: string; hostSchoolName: string; startMonth: string; plannedEndMonth: string } | null;
@@ -193,7 +196,7 @@ export async function getStatusPanel(actor: Actor, teacherId: number): Promise<S
   const db = await getDb();
   const teacher = await getScopedTeacher(db, actor, teacherId);
   const [[row], history, [rotation]] = await Promise.all([
-    db.select({ status: teachers.personnelStatus, retirementMonth: teachers.retirementMonth }).from(teachers).where(eq(teachers.id, teacher.id)),
+    db.select({ status: teachers.personnelStatus, retirementMonth: teachers.retirementMonth, override: teachers.retirementOverride, birthDate: teachers.birthDate, gender: teachers.gender, postCategory: teachers.postCategory }).from(teachers).where(eq(teachers.id, teacher.id)),
     db.select().from(statusChanges).where(eq(statusChanges.teacherId, teacher.id)).orderBy(desc(statusChanges.id)).limit(20),
     db
       .select({ id: rotations.id, state: rotations.state, hostSchoolName: rotations.hostSchoolName, startMonth: rotations.startMonth, plannedEndMonth: rotations.plannedEndMonth })
@@ -207,6 +210,8 @@ export async function getStatusPanel(actor: Actor, teacherId: number): Promise<S
     statusName: statusName(row.status),
     serving: isServing(row.status),
     retirementMonth: row.retirementMonth?.slice(0, 7) ?? null,
+    statutoryRetirementMonth: statutoryRetirement(row.birthDate.slice(0, 7), originalRetirementAge(row.gender, row.postCategory)).month,
+    flexibleRetirement: row.override !== null,
     pending: pending ? { id: pending.id, toName: statusName(pending.toStatus), effectiveDate: pending.effectiveDate, filedByName: pending.filedByName, reason: pending.reason } : null,
     rotation: rotation ? { id: rotation.id, stateName: rotationStateNames[rotation.state], hostSchoolName: rotation.hostSchoolName, startMonth: rotation.startMonth, plannedEndMonth: rotation.plannedEndMonth } : null,
     mayRecord,

@@ -35,3 +35,15 @@ export function retiringWindow(today: string, months: number): { from: string; u
   const end = year * 12 + (month - 1) + months;
   return { from: `${today.slice(0, 7)}-01`, until: `${Math.floor(end / 12)}-${String((end % 12) + 1).padStart(2, '0')}-01` };
 }
+
+/** 弹性退休: the school sets a month up to 3 years before or after the statutory one, or clears it ('' ). */
+export const setFlexibleRetirementSchema = z.object({
+  teacherId: id,
+  month: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || /^\d{4}-(0[1-9]|1[0-2])$/.test(value), '退休年月格式应为 YYYY-MM'),
+  reason: z.string().trim().min(2, '请填写依据（至少 2 个字）').max(500, '依据不能超过 500 个字'),
+  documentNumber: z.string().trim().max(100, '文号不能超过 100 个字').optional().default(''),
+});
+export type SetFlexibleRetirementInput = z.infer<typeof setFlexibleRetirementSchema>;

@@ -18,9 +18,10 @@ import { applyRollupDeltas } from '@/lib/units/service';
 import { listRetiring, statusChangeBlocked } from './queries';
 import { buildRetiringWorkbook } from './retiring-export';
 import { statusChangeChain, statusParties, statusPartyLabels } from './chain';
-import type { DecideStatusChangeInput, MarkPendingRetirementInput, RecordStatusChangeInput } from './schemas';
+import type { DecideStatusChangeInput, MarkPendingRetirementInput, RecordStatusChangeInput, SetFlexibleRetirementInput } from './schemas';
+import { flexibleRetirementProblem, originalRetirementAge, statutoryRetirement } from './retirement';
 import { retiringWindow, retiringWithinMonths } from './schemas';
-import { deceasedStatus, pendingRetirementStatus, rotatingOutStatus, statusNameOf as statusName, statusGroupOf } from './status';
+import { deceasedStatus, isServing, pendingRetirementStatus, rotatingOutStatus, statusNameOf as statusName, statusGroupOf } from './status';
 
 
 interface ChangeToApply {
@@ -253,4 +254,44 @@ export async function exportRetiring(actor: Actor): Promise<{ fileName: string; 
   const content = await buildRetiringWorkbook(actor.unitName, rows, window, new Date().toISOString().slice(0, 16).replace('T', ' '));
   await recordAudit(await getDb(), actor, { action: 'retiring.export', targetType: 'unit', targetId: actor.unitId, detail: { rows: rows.length } });
   return { fileName: `即将退休-${actor.unitName}-${todayIso()}.xlsx`, content };
+}
+
+/**
+ * 弹性退休 (2025 rules): by agreement a teacher retires up to 3 years before the statutory month (never
+ * below the original age) or up to 3 years after it. The school records the month with its basis and
+ * 文号, or clears it; 即将退休, the inbox and the statistics follow the generated retirement month.
+ */
+export async function setFlexibleRetirement(actor: Actor, input: SetFlexibleRetirementInput): Promise<{ retirementMonth: string }> {
+  assertCan(actor, 'status.record');
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await lockTeacher(tx, input.teacherId);
+    const teacher = await getScopedTeacher(tx, actor, input.teacherId);
+    if (teacher.unitId !== actor.unitId) throw new ForbiddenError('只有教师所在学校可以设置弹性退休');
+    const [row] = await tx
+      .select({ birthDate: teachers.birthDate, gender: teachers.gender, postCategory: teachers.postCategory, status: teachers.personnelStatus, override: teachers.retirementOverride, recordState: teachers.recordState })
+      .from(teachers)
+      .where(eq(teachers.id, teacher.id));
+    if (row.recordState !== 'effective') throw new ValidationError('记录尚未生效', { month: ['记录生效后才能设置弹性退休'] });
+    if (!isServing(row.status)) throw new ConflictError('该教师已离开本单位，不能设置弹性退休');
+    const statutory = statutoryRetirement(row.birthDate.slice(0, 7), originalRetirementAge(row.gender, row.postCategory)).month;
+    const before = row.override?.slice(0, 7) ?? null;
+    const chosen = input.month && input.month !== statutory ? input.month : null;
+    if (chosen === before) throw new ValidationError('与当前设置相同', { month: [chosen ? `已是 ${chosen}` : '当前即按法定退休时间'] });
+    if (chosen) {
+      const problem = flexibleRetirementProblem(row.birthDate.slice(0, 7), originalRetirementAge(row.gender, row.postCategory), chosen);
+      if (problem) throw new ValidationError(problem, { month: [problem] });
+      if (chosen < todayIso().slice(0, 7)) throw new ValidationError('退休年月不能早于本月', { month: ['弹性退休年月不能早于本月'] });
+    }
+    const [updated] = await tx
+      .update(teachers)
+      .set({ retirementOverride: chosen ? `${chosen}-01` : null, revision: sql`${teachers.revision} + 1`, updatedAt: new Date() })
+      .where(and(eq(teachers.id, teacher.id), sql`${teachers.retirementOverride} is not distinct from ${row.override}`))
+      .returning({ month: teachers.retirementMonth });
+    if (!updated) throw new ConflictError('该教师的退休时间刚被他人修改，请刷新后重试');
+    const document = input.documentNumber ? `，文号 ${input.documentNumber}` : '';
+    await writeReviews(tx, reviewerOf(actor), 'retirement.flexible', [teacher.id], chosen ? `弹性退休：${chosen}（法定 ${statutory}）；${input.reason}${document}` : `恢复法定退休时间 ${statutory}；${input.reason}${document}`);
+    await recordAudit(tx, actor, { action: 'retirement.flexible', unitPath: teacher.unitPath, targetType: 'teacher', targetId: teacher.id, detail: { from: before, to: chosen, statutory } });
+    return { retirementMonth: updated.month!.slice(0, 7) };
+  });
 }
