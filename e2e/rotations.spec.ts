@@ -103,7 +103,7 @@ test('the county’s rotation plan, its targets and the drill-down to the eligib
   await expect(page.getByTestId('plan-targets')).toContainText('15.0%');
   const rows = page.getByTestId('plan-row');
   await expect(rows).toHaveCount(2);
-  await expect(page.getByTestId('plan-summary')).toContainText('本年已安排');
+  await expect(page.getByTestId('plan-summary')).toContainText('本学年已安排');
   await page.screenshot({ path: 'test-results/screens/rotation-plan-desktop.png', fullPage: true });
   await expectNoSeriousAxeViolations(page);
   // A bad target is told at its field, and nothing is saved.
