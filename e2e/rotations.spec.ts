@@ -90,6 +90,7 @@ test('the home school records the return: back at post, the 交流轮岗 entry c
   await expect(page.getByTestId('rotation-timeline')).toContainText('期满返回');
   await page.getByRole('link', { name: '查看教师记录' }).click();
   await expect(page.getByTestId('status-current')).toHaveText('在本单位任职');
+  await page.getByTestId('status-panel').screenshot({ path: 'test-results/screens/rotation-status-panel-desktop.png' });
   // The record's 交流轮岗 entry: where, and the end month written.
   const entry = page.getByTestId('subset-rotation');
   await expect(entry).toContainText('杭州市拱墅区示范小学');
@@ -99,6 +100,11 @@ test('the home school records the return: back at post, the 交流轮岗 entry c
 
 test('the county’s rotation plan, its targets and the drill-down to the eligible', async ({ page }) => {
   await signInAs(page, '330105.manager');
+  // The 工作台 counts, for the county: away, hosted, retiring within 12 months, leavers by reason.
+  const mobility = page.getByTestId('mobility-cards');
+  await expect(mobility.getByTestId('rotating-now')).toHaveText('2');
+  await expect(mobility.getByTestId('leavers-by-reason')).toContainText('退休');
+  await mobility.screenshot({ path: 'test-results/screens/dashboard-mobility-desktop.png' });
   await page.goto('/rotations/plan');
   await expect(page.getByTestId('plan-targets')).toContainText('15.0%');
   const rows = page.getByTestId('plan-row');

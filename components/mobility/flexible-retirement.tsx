@@ -33,8 +33,16 @@ export function FlexibleRetirement({ teacherId, statutoryMonth, currentMonth, fl
     return (
       <div className="space-y-2">
         {message && <FormAlert message={message.text} tone={message.tone} />}
-        <button type="button" className="btn-secondary" onClick={() => { setValues(initial); setOpen(true); }} data-testid="flexible-open">
-          弹性退休
+        <button
+          type="button"
+          className="text-sm text-brand-700 underline"
+          onClick={() => {
+            setValues(initial);
+            setOpen(true);
+          }}
+          data-testid="flexible-open"
+        >
+          {flexible ? '修改弹性退休时间' : '设置弹性退休（提前或延迟）'}
         </button>
       </div>
     );
