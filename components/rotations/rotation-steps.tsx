@@ -1,10 +1,10 @@
 'use client';
 
-import * as Dialog from '@radix-ui/react-dialog';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { takeRotationStepAction } from '@/lib/rotations/actions';
 import type { RotationAction } from '@/lib/rotations/chain';
+import { StepDialog } from '@/components/workflow/step-dialog';
 
 interface StepButton {
   action: RotationAction;
@@ -68,60 +68,23 @@ export function RotationSteps({ rotationId, actions, plannedEndMonth, requestedE
           </button>
         ))}
       </div>
-      <Dialog.Root open={open !== null} onOpenChange={(next) => !next && setOpen(null)}>
-        <Dialog.Portal>
-          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-          <Dialog.Content className="fixed inset-x-0 bottom-0 z-50 rounded-t-xl bg-white p-4 shadow-xl sm:inset-auto sm:left-1/2 sm:top-1/2 sm:w-[min(32rem,92vw)] sm:-translate-x-1/2 sm:-translate-y-1/2 sm:rounded-lg sm:p-5">
-            <Dialog.Title className="text-base font-semibold">{open?.label}</Dialog.Title>
-            <Dialog.Description className="mt-1 text-sm text-slate-600">{open ? explanations[open.action] : ''}</Dialog.Description>
-            <form
-              className="mt-3 space-y-3"
-              onSubmit={(event) => {
-                event.preventDefault();
-                if (open) run(open);
-              }}
-            >
-              {open && monthLabels[open.action] && (
-                <div className="space-y-1">
-                  <label htmlFor="step-month" className="block text-sm font-medium text-slate-700">
-                    {monthLabels[open.action]}
-                  </label>
-                  <input id="step-month" type="month" lang="zh-CN" className="input" value={month} onChange={(e) => setMonth(e.target.value)} aria-invalid={Boolean(errors.month) || undefined} aria-describedby={errors.month ? 'step-month-error' : undefined} />
-                  {errors.month && (
-                    <p id="step-month-error" className="text-xs text-red-600">
-                      {errors.month}
-                    </p>
-                  )}
-                </div>
-              )}
-              <div className="space-y-1">
-                <label htmlFor="step-reason" className="block text-sm font-medium text-slate-700">
-                  {open?.requiresReason ? '原因 *' : '意见（可选）'}
-                </label>
-                <textarea id="step-reason" className="input min-h-20" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={Boolean(errors.reason) || undefined} aria-describedby={errors.reason ? 'step-reason-error' : undefined} />
-                {errors.reason && (
-                  <p id="step-reason-error" className="text-xs text-red-600">
-                    {errors.reason}
-                  </p>
-                )}
-              </div>
-              {message && (
-                <p role="alert" className="text-sm text-red-600">
-                  {message}
-                </p>
-              )}
-              <div className="flex justify-end gap-2">
-                <Dialog.Close className="btn-secondary" type="button">
-                  取消
-                </Dialog.Close>
-                <button type="submit" className={open && danger(open.action) ? 'btn-danger' : 'btn-primary'} disabled={pending} data-testid="rotation-step-confirm">
-                  {pending ? '处理中…' : `确认${open?.label ?? ''}`}
-                </button>
-              </div>
-            </form>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+      <StepDialog
+        title={open?.label ?? null}
+        description={open ? (explanations[open.action] ?? '') : ''}
+        monthLabel={open ? monthLabels[open.action] : undefined}
+        month={month}
+        onMonth={setMonth}
+        reasonRequired={Boolean(open?.requiresReason)}
+        reason={reason}
+        onReason={setReason}
+        errors={errors}
+        message={message}
+        pending={pending}
+        danger={open ? danger(open.action) : false}
+        testIdPrefix="rotation"
+        onSubmit={() => open && run(open)}
+        onClose={() => setOpen(null)}
+      />
     </div>
   );
 }

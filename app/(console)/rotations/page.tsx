@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { RotationStateBadge } from '@/components/rotations/rotation-state-badge';
 import { KeysetPager } from '@/components/ui/keyset-pager';
+import { ViewTabs } from '@/components/workflow/view-tabs';
 import { PageTitle } from '@/components/ui/stat-card';
 import { can } from '@/lib/auth/policy';
 import { requirePermission } from '@/lib/auth/session';
@@ -42,18 +43,7 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
           )}
         </div>
       </PageTitle>
-      <nav aria-label="交流轮岗视图" className="flex flex-wrap gap-1 border-b border-slate-200">
-        {rotationViews.map((key) => (
-          <Link
-            key={key}
-            href={`/rotations?view=${key}`}
-            aria-current={key === view ? 'page' : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${key === view ? 'border-brand-600 font-semibold text-brand-700' : 'border-transparent text-slate-600 hover:text-slate-900'}`}
-          >
-            {rotationViewNames[key]}
-          </Link>
-        ))}
-      </nav>
+      <ViewTabs label="交流轮岗视图" views={rotationViews} names={rotationViewNames} current={view} hrefOf={(key) => `/rotations?view=${key}`} />
       <form className="card flex flex-wrap items-end gap-3 p-3">
         <input type="hidden" name="view" value={view} />
         <label className="min-w-48 flex-1 text-xs text-slate-600 sm:flex-none">

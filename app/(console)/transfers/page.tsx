@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
+import { ViewTabs } from '@/components/workflow/view-tabs';
 import { PageTitle } from '@/components/ui/stat-card';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { TransferStateBadge } from '@/components/transfers/transfer-state-badge';
@@ -37,18 +38,7 @@ export default async function TransfersPage({ searchParams }: { searchParams: Pr
           </Link>
         )}
       </PageTitle>
-      <nav aria-label="调动视图" className="flex flex-wrap gap-1 border-b border-slate-200">
-        {transferViews.map((key) => (
-          <Link
-            key={key}
-            href={`/transfers?view=${key}`}
-            aria-current={key === view ? 'page' : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${key === view ? 'border-brand-600 font-semibold text-brand-700' : 'border-transparent text-slate-600 hover:text-slate-900'}`}
-          >
-            {transferViewNames[key]}
-          </Link>
-        ))}
-      </nav>
+      <ViewTabs label="调动视图" views={transferViews} names={transferViewNames} current={view} hrefOf={(key) => `/transfers?view=${key}`} />
       <form className="card grid grid-cols-2 gap-3 p-3 sm:grid-cols-4 sm:items-end">
         <input type="hidden" name="view" value={view} />
         <label className="col-span-2 text-xs text-slate-600 sm:col-span-1">

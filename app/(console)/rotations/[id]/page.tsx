@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { RotationStateBadge } from '@/components/rotations/rotation-state-badge';
 import { RotationSteps } from '@/components/rotations/rotation-steps';
+import { CaseTimeline } from '@/components/workflow/case-timeline';
 import { requirePermission } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { loadOrNotFound } from '@/lib/http/page-guard';
@@ -84,26 +85,18 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
         </dl>
         <p className="mt-2 text-xs text-slate-500">教师信息由派出学校维护；接收学校只读，交流教师不计入接收学校的教职工人数。</p>
       </section>
-      <section className="card p-4">
-        <h2 className="mb-2 font-semibold text-slate-900">办理记录</h2>
-        <ol className="space-y-3 text-sm" data-testid="rotation-timeline">
-          {rotation.events.map((event) => (
-            <li key={event.id} className="border-l-2 border-slate-200 pl-3">
-              <p>
-                <span className="font-medium">{rotationActionNames[event.action as RotationAction | 'file'] ?? event.action}</span>
-                <span className="ml-2 text-slate-600">
-                  {event.unitName} · {event.accountName}
-                </span>
-              </p>
-              <p className="text-xs text-slate-500">
-                {formatDateTime(event.createdAt)} · {rotationStateNames[event.toState as RotationState] ?? event.toState}
-                {event.detail?.month ? ` · ${event.action === 'extend' ? '延期至' : '结束年月'} ${event.detail.month}` : ''}
-              </p>
-              {event.reason && <p className="mt-1 whitespace-pre-wrap text-slate-700">{event.reason}</p>}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <CaseTimeline
+        testId="rotation-timeline"
+        events={rotation.events.map((event) => ({
+          id: event.id,
+          actionName: rotationActionNames[event.action as RotationAction | 'file'] ?? event.action,
+          unitName: event.unitName,
+          accountName: event.accountName,
+          createdAt: event.createdAt,
+          outcome: [rotationStateNames[event.toState as RotationState] ?? event.toState, event.detail?.month ? `${event.action === 'extend' ? '延期至' : '结束年月'} ${event.detail.month}` : ''].filter(Boolean).join(' · '),
+          reason: event.reason,
+        }))}
+      />
     </div>
   );
 }

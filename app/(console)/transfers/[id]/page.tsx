@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { TransferRoute } from '@/components/transfers/transfer-route';
 import { TransferStateBadge } from '@/components/transfers/transfer-state-badge';
 import { TransferSteps } from '@/components/transfers/transfer-steps';
+import { CaseTimeline } from '@/components/workflow/case-timeline';
 import { requirePermission } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { loadOrNotFound } from '@/lib/http/page-guard';
@@ -114,27 +115,18 @@ export default async function TransferPage({ params }: { params: Promise<{ id: s
           <p className="text-sm text-slate-500">调出学校同意前，调入方只能看到姓名、证件号码（部分隐藏）、性别和现任职学校。</p>
         )}
       </section>
-      <section className="card p-4">
-        <h2 className="mb-2 font-semibold text-slate-900">办理记录</h2>
-        <ol className="space-y-3 text-sm" data-testid="transfer-timeline">
-          {transfer.events.map((event) => (
-            <li key={event.id} className="border-l-2 border-slate-200 pl-3">
-              <p>
-                <span className="font-medium">{actionNames[event.action] ?? event.action}</span>
-                <span className="ml-2 text-slate-600">
-                  {event.unitName} · {event.accountName}
-                </span>
-              </p>
-              <p className="text-xs text-slate-500">
-                {formatDateTime(event.createdAt)} · {transferStateNames[event.toState as TransferState] ?? event.toState}
-                {event.detail?.leavingMonth ? ` · 离校年月 ${event.detail.leavingMonth}` : ''}
-                {event.detail?.arrivalMonth ? ` · 到岗年月 ${event.detail.arrivalMonth}` : ''}
-              </p>
-              {event.reason && <p className="mt-1 whitespace-pre-wrap text-slate-700">{event.reason}</p>}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <CaseTimeline
+        testId="transfer-timeline"
+        events={transfer.events.map((event) => ({
+          id: event.id,
+          actionName: actionNames[event.action] ?? event.action,
+          unitName: event.unitName,
+          accountName: event.accountName,
+          createdAt: event.createdAt,
+          outcome: [transferStateNames[event.toState as TransferState] ?? event.toState, event.detail?.leavingMonth ? `离校年月 ${event.detail.leavingMonth}` : '', event.detail?.arrivalMonth ? `到岗年月 ${event.detail.arrivalMonth}` : ''].filter(Boolean).join(' · '),
+          reason: event.reason,
+        }))}
+      />
     </div>
   );
 }
