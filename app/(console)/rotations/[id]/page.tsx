@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { RotationStateBadge } from '@/components/rotations/rotation-state-badge';
 import { RotationSteps } from '@/components/rotations/rotation-steps';
 import { CaseTimeline } from '@/components/workflow/case-timeline';
+import { CaseFacts, CaseHeader } from '@/components/workflow/case-header';
 import { requirePermission } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { loadOrNotFound } from '@/lib/http/page-guard';
@@ -27,31 +28,27 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
   ];
   return (
     <div className="space-y-4">
-      <header className="flex flex-wrap items-start justify-between gap-3">
-        <div>
-          <p className="text-xs text-slate-500">
-            <Link href="/rotations" className="text-brand-700 underline">
-              交流轮岗
-            </Link>{' '}
-            / 交流 #{rotation.id}
-          </p>
-          <h1 className="mt-1 text-xl font-semibold text-slate-900">
-            {rotation.teacherName}
-            <span className="ml-2 text-sm font-normal text-slate-500">
-              {rotation.teacherIdMasked} · {rotation.teacherGender}
-            </span>
-          </h1>
-          <div className="mt-1 flex flex-wrap items-center gap-2">
+      <CaseHeader
+        listHref="/rotations"
+        listLabel="交流轮岗"
+        caseLabel={`交流 #${rotation.id}`}
+        teacherName={rotation.teacherName}
+        teacherIdMasked={rotation.teacherIdMasked}
+        teacherGender={rotation.teacherGender}
+        status={
+          <>
             <RotationStateBadge state={rotation.state} dueSoon={rotation.dueSoon} mine={rotation.actions.length > 0} />
             {rotation.dueSoon && <span className="text-xs text-amber-800">计划 {rotation.plannedEndMonth} 结束（{rotationDueDays} 天内到期），请派出学校办理返回、延期或提前结束</span>}
-          </div>
-        </div>
-        {rotation.recordHref && (
-          <Link href={rotation.recordHref} className="btn-secondary">
-            查看教师记录
-          </Link>
-        )}
-      </header>
+          </>
+        }
+        actions={
+          rotation.recordHref && (
+            <Link href={rotation.recordHref} className="btn-secondary">
+              查看教师记录
+            </Link>
+          )
+        }
+      />
       {rotation.rejectionReason && (
         <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="rotation-rejection">
           未通过原因：{rotation.rejectionReason}
@@ -60,18 +57,12 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
       <RotationSteps rotationId={rotation.id} actions={rotation.actions.map(({ action, label, requiresReason }) => ({ action, label, requiresReason }))} plannedEndMonth={rotation.plannedEndMonth} requestedEndMonth={rotation.requestedEndMonth} />
       <section className="card p-4">
         <h2 className="mb-2 font-semibold text-slate-900">交流信息</h2>
-        <dl className="grid gap-x-4 gap-y-2 text-sm sm:grid-cols-2" data-testid="rotation-facts">
-          {facts.map(([label, value]) => (
-            <div key={label}>
-              <dt className="text-xs text-slate-500">{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
+        <CaseFacts facts={facts} testId="rotation-facts">
           <div className="sm:col-span-2">
             <dt className="text-xs text-slate-500">交流说明</dt>
             <dd className="whitespace-pre-wrap">{rotation.reason}</dd>
           </div>
-        </dl>
+        </CaseFacts>
       </section>
       <section className="card p-4">
         <h2 className="mb-2 font-semibold text-slate-900">教师基本情况</h2>

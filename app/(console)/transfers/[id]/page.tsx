@@ -4,6 +4,7 @@ import { TransferRoute } from '@/components/transfers/transfer-route';
 import { TransferStateBadge } from '@/components/transfers/transfer-state-badge';
 import { TransferSteps } from '@/components/transfers/transfer-steps';
 import { CaseTimeline } from '@/components/workflow/case-timeline';
+import { CaseFacts, CaseHeader } from '@/components/workflow/case-header';
 import { requirePermission } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 import { loadOrNotFound } from '@/lib/http/page-guard';
@@ -31,40 +32,36 @@ export default async function TransferPage({ params }: { params: Promise<{ id: s
   ];
   return (
     <div className="space-y-4">
-      <header className="flex flex-wrap items-start justify-between gap-3">
-        <div>
-          <p className="text-xs text-slate-500">
-            <Link href="/transfers" className="text-brand-700 hover:underline">
-              教师调动
-            </Link>{' '}
-            / 调动 #{transfer.id}
-          </p>
-          <h1 className="mt-1 text-xl font-semibold text-slate-900">
-            {transfer.teacherName}
-            <span className="ml-2 text-sm font-normal text-slate-500">
-              {transfer.teacherIdMasked} · {transfer.teacherGender}
-            </span>
-          </h1>
-          <div className="mt-1">
+      <CaseHeader
+        listHref="/transfers"
+        listLabel="教师调动"
+        caseLabel={`调动 #${transfer.id}`}
+        teacherName={transfer.teacherName}
+        teacherIdMasked={transfer.teacherIdMasked}
+        teacherGender={transfer.teacherGender}
+        status={
+          <>
             <TransferStateBadge state={transfer.state} overdue={transfer.overdue} mine={transfer.actions.length > 0} />
             {transfer.daysWaiting > 0 && (
-              <span className={`ml-2 text-xs ${transfer.overdue ? 'text-red-700' : 'text-slate-500'}`}>
+              <span className={`text-xs ${transfer.overdue ? 'text-red-700' : 'text-slate-500'}`}>
                 本环节已等待 {transfer.daysWaiting} 天{transfer.overdue ? `（超过 ${overdueDays} 天）` : ''}
               </span>
             )}
-          </div>
-        </div>
-        <div className="flex flex-wrap gap-2">
-          {transfer.recordHref && (
-            <Link href={transfer.recordHref} className="btn-secondary">
-              查看教师记录
+          </>
+        }
+        actions={
+          <>
+            {transfer.recordHref && (
+              <Link href={transfer.recordHref} className="btn-secondary">
+                查看教师记录
+              </Link>
+            )}
+            <Link href={`/transfers/${transfer.id}/print`} className="btn-secondary" data-testid="transfer-print">
+              打印审批表
             </Link>
-          )}
-          <Link href={`/transfers/${transfer.id}/print`} className="btn-secondary" data-testid="transfer-print">
-            打印审批表
-          </Link>
-        </div>
-      </header>
+          </>
+        }
+      />
       <section className="card space-y-3 p-4">
         <TransferRoute route={transfer.route} state={transfer.state} stoppedAt={stoppedAt} />
         {transfer.rejectionReason && (
@@ -76,13 +73,7 @@ export default async function TransferPage({ params }: { params: Promise<{ id: s
       <TransferSteps transferId={transfer.id} actions={transfer.actions.map(({ action, label, requiresReason }) => ({ action, label, requiresReason }))} plannedArrivalMonth={transfer.plannedArrivalMonth} />
       <section className="card p-4">
         <h2 className="mb-2 font-semibold text-slate-900">调动信息</h2>
-        <dl className="grid gap-x-4 gap-y-2 text-sm sm:grid-cols-2">
-          {facts.map(([label, value]) => (
-            <div key={label}>
-              <dt className="text-xs text-slate-500">{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
+        <CaseFacts facts={facts}>
           <div className="sm:col-span-2">
             <dt className="text-xs text-slate-500">调动原因</dt>
             <dd className="whitespace-pre-wrap">{transfer.reason}</dd>
@@ -98,7 +89,7 @@ export default async function TransferPage({ params }: { params: Promise<{ id: s
               </dd>
             </div>
           )}
-        </dl>
+        </CaseFacts>
       </section>
       <section className="card p-4">
         <h2 className="mb-2 font-semibold text-slate-900">教师基本情况</h2>
