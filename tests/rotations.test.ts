@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { rotations, statusChanges, teacherEntries, teachers, teacherVersions } from '@/lib/db/schema';
+import { rotations, statusChanges, teacherEntries, teachers, teacherVersions, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getInbox } from '@/lib/inbox/queries';
@@ -14,6 +14,9 @@ import { markPendingRetirement } from '@/lib/mobility/service';
 import { fileRotation, saveRotationTargets, takeRotationStep } from '@/lib/rotations/service';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
 import { insertUnitsWithDefaultAccounts } from '@/lib/units/service';
+import ExcelJS from 'exceljs';
+import { schoolListColumns } from '@/lib/schools/schemas';
+import { importSchoolList } from '@/lib/schools/service';
 import { actorFor, effectiveTeacher, getUnitByCode, rollup, school, seedSchool, type SchoolFixture } from './support/factories';
 
 const onServer = Boolean(process.env.DATABASE_URL);
@@ -294,6 +297,29 @@ describe('the county rotation plan', () => {
     expect(planFigures({ eligible: 11, planned: 1, plannedKey: 1, rotatingNow: 0 }, targets)).toMatchObject({ required: 2, meetsShare: false, meetsKeyShare: true });
     expect(planFigures({ eligible: 0, planned: 0, plannedKey: 0, rotatingNow: 0 }, targets)).toMatchObject({ required: 0, sharePermille: null, meetsShare: true });
     expect(planFigures({ eligible: 30, planned: 5, plannedKey: 1, rotatingNow: 2 }, targets)).toMatchObject({ required: 3, keySharePermille: 200, meetsKeyShare: true });
+  });
+});
+
+describe('a school moved under another authority', () => {
+  it('takes its open rotation along: the new county confirms, the old one (still the host’s) may not', async () => {
+    const home = await school('330282');
+    const host = await school('330282');
+    const teacher = await effectiveTeacher(home, '330282', '随校划转');
+    const { rotationId } = await fileRotation(home.manager, filing(teacher.teacherId, host.school.id));
+    const [unit] = await (await getDb()).select({ code: units.code, name: units.name, schoolTypeCode: units.schoolTypeCode }).from(units).where(eq(units.id, home.school.id));
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('学校名单');
+    sheet.addRow(Object.values(schoolListColumns));
+    sheet.addRow([unit.code, unit.name, unit.schoolTypeCode!, '330281', '330281', '公办', '']);
+    const outcome = await importSchoolList(await actorFor('330000.admin'), { name: 'schools.xlsx', bytes: new Uint8Array(await workbook.xlsx.writeBuffer()) });
+    expect(outcome).toMatchObject({ ok: true, summary: { updated: 1 } });
+    const oldCounty = await actorFor('330282.manager');
+    const newCounty = await actorFor('330281.manager');
+    await expect(takeRotationStep(oldCounty, step(rotationId, 'confirm'))).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await getInbox(oldCounty)).find((group) => group.key === 'rotation.step')?.items.map((item) => item.href) ?? []).not.toContain(`/rotations/${rotationId}`);
+    expect((await getInbox(newCounty)).find((group) => group.key === 'rotation.step')?.items.map((item) => item.href)).toContain(`/rotations/${rotationId}`);
+    expect(await takeRotationStep(newCounty, step(rotationId, 'confirm'))).toEqual({ state: 'active' });
+    expect(await state(teacher.teacherId)).toMatchObject({ status: '205' });
   });
 });
 

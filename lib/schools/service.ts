@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { getDb, rowsOf } from '@/lib/db';
+import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
@@ -191,6 +191,9 @@ export async function importSchoolList(actor: Actor, file: { name: string; bytes
         where unit_id = ${current.id} and (unit_path <> ${path}::ltree or stage <> ${row.stage} or school_type_code is distinct from ${row.schoolTypeCode} or ownership is distinct from ${row.ownership})
         returning record_state, complete, return_reason is not null as returned, coalesce(personnel_status, '') like '3%' as left_unit`);
       if (path !== current.path) {
+        // Its cases follow it too: the stored paths (who finds them), and for open ones the competent
+        // authority that acts next, so the new authority confirms and the old one no longer can.
+        await moveSchoolCases(tx, { schoolId: current.id, path, oldAuthorityId: current.parentId, newAuthorityId: row.authority.id });
         const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from accounts where unit_id = ${current.id}`));
         const wasClosed = current.status === 'closed' ? 1 : 0;
         // Those who left are not in the subtree totals (rebuildRollups counts serving staff only).
@@ -237,4 +240,23 @@ function authorityProblem(authority: { tier: string; divisionCode: string | null
   }
   if (!covers) return '学校所在地不在该主管部门的行政区域内';
   return null;
+}
+
+/** A school moved under another authority: its transfers and rotations name the new path and, while open, the new authority. */
+async function moveSchoolCases(tx: Executor, move: { schoolId: number; path: string; oldAuthorityId: number | null; newAuthorityId: number }): Promise<void> {
+  const openTransfer = sql`state not in ('completed', 'rejected', 'withdrawn')`;
+  const openRotation = sql`state in ('filed', 'active', 'extending')`;
+  await tx.execute(sql`update transfers set sending_school_path = ${move.path}::ltree where sending_school_id = ${move.schoolId}`);
+  await tx.execute(sql`update transfers set receiving_school_path = ${move.path}::ltree where receiving_school_id = ${move.schoolId}`);
+  await tx.execute(sql`update transfers set sending_authority_id = ${move.newAuthorityId},
+      waiting_unit_id = case when waiting_unit_id is not distinct from ${move.oldAuthorityId} and state = 'sending_agreed' then ${move.newAuthorityId} else waiting_unit_id end
+    where sending_school_id = ${move.schoolId} and ${openTransfer}`);
+  await tx.execute(sql`update transfers set receiving_authority_id = ${move.newAuthorityId},
+      waiting_unit_id = case when waiting_unit_id is not distinct from ${move.oldAuthorityId} and state = 'filed' then ${move.newAuthorityId} else waiting_unit_id end
+    where receiving_school_id = ${move.schoolId} and ${openTransfer}`);
+  await tx.execute(sql`update rotations set home_school_path = ${move.path}::ltree where home_school_id = ${move.schoolId}`);
+  await tx.execute(sql`update rotations set host_school_path = ${move.path}::ltree where host_school_id = ${move.schoolId}`);
+  await tx.execute(sql`update rotations set home_authority_id = ${move.newAuthorityId},
+      waiting_unit_id = case when state in ('filed', 'extending') then ${move.newAuthorityId} else waiting_unit_id end
+    where home_school_id = ${move.schoolId} and ${openRotation}`);
 }
