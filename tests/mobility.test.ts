@@ -6,6 +6,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { DomainError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getInbox } from '@/lib/inbox/queries';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { addMonths } from '@/lib/months';
 import { getStatusPanel, listLeftTeachers, listPendingStatusChanges, listRetiring } from '@/lib/mobility/queries';
 import { decideStatusChange, markPendingRetirement, recordStatusChange, setFlexibleRetirement } from '@/lib/mobility/service';
 import { statutoryRetirement } from '@/lib/mobility/retirement';
@@ -140,10 +141,7 @@ describe('在职情况变动', () => {
 });
 
 describe('弹性退休', () => {
-  const monthsAfter = (month: string, delta: number) => {
-    const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + delta;
-    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-  };
+  const monthsAfter = addMonths;
   const retirementOf = async (teacherId: number) => {
     const [row] = await (await getDb()).select({ month: teachers.retirementMonth, override: teachers.retirementOverride }).from(teachers).where(eq(teachers.id, teacherId));
     return { month: row.month?.slice(0, 7), override: row.override };

@@ -6,6 +6,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getInbox } from '@/lib/inbox/queries';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { addMonths } from '@/lib/months';
 import { recordStatusChange } from '@/lib/mobility/service';
 import { getRotation, getRotationPlan, getRotationTotals, listEligibleTeachers, listRotations } from '@/lib/rotations/queries';
 import { planFigures, schoolYearOf } from '@/lib/rotations/schemas';
@@ -23,10 +24,7 @@ const onServer = Boolean(process.env.DATABASE_URL);
 const thisMonth = todayIso().slice(0, 7);
 /** The plan's year is the school year (September to August) today falls in. */
 const year = schoolYearOf(todayIso());
-const monthsFrom = (month: string, delta: number) => {
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + delta;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-};
+const monthsFrom = addMonths;
 
 async function state(teacherId: number) {
   const db = await getDb();

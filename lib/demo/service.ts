@@ -15,6 +15,7 @@ import { schoolYearOf } from '@/lib/rotations/schemas';
 import { decideStatusChange, recordStatusChange } from '@/lib/mobility/service';
 import type { TransferStepInput } from '@/lib/transfers/schemas';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { addMonths, monthIndex, monthOf } from '@/lib/months';
 import { originalRetirementAge, statutoryRetirement } from '@/lib/mobility/retirement';
 import { accounts, teacherEntries, teachers, units } from '@/lib/db/schema';
 import { getSchoolTarget, refreshCompleteness } from '@/lib/teachers/service';
@@ -215,12 +216,10 @@ const demoTeacherLogins = [{ idNumber: demoTeacherId }, { idNumber: transferTeac
 
 /** A birth date whose statutory retirement (teaching post) falls `months` months after the current one. */
 function birthDateRetiringIn(months: number, gender: '1' | '2'): string {
-  const [year, month] = todayIso().split('-').map(Number);
-  const target = year * 12 + month - 1 + months;
-  for (let born = (year - 70) * 12; born < year * 12; born++) {
-    const birth = `${Math.floor(born / 12)}-${String((born % 12) + 1).padStart(2, '0')}`;
-    const retires = statutoryRetirement(birth, originalRetirementAge(gender, '1')).month;
-    if (Number(retires.slice(0, 4)) * 12 + Number(retires.slice(5, 7)) - 1 >= target) return `${birth}-10`;
+  const now = monthIndex(todayIso().slice(0, 7));
+  for (let born = now - 70 * 12; born < now; born++) {
+    const birth = monthOf(born);
+    if (monthIndex(statutoryRetirement(birth, originalRetirementAge(gender, '1')).month) >= now + months) return `${birth}-10`;
   }
   throw new Error('no birth month retires then');
 }
@@ -380,11 +379,7 @@ async function seedDemoTransfers(db: Database): Promise<void> {
   await seedDemoRotations(parties.gongshu);
 }
 
-const monthFromNow = (delta: number) => {
-  const [year, month] = thisMonth().split('-').map(Number);
-  const index = year * 12 + month - 1 + delta;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-};
+const monthFromNow = (delta: number) => addMonths(thisMonth(), delta);
 
 /**
  * 交流轮岗 in 拱墅区 through the services: one under way, one due back within 30 days, one waiting for

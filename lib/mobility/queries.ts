@@ -8,6 +8,7 @@ import { competentAuthorityIsActor, mayAct } from '@/lib/auth/relations';
 import { inJurisdiction, underUnit } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { monthIndex } from '@/lib/months';
 import { getScopedTeacher } from '@/lib/teachers/service';
 import { statusParties } from './chain';
 import { openRotationStates, rotationStateNames } from '@/lib/rotations/chain';
@@ -85,7 +86,7 @@ export async function listRetiring(actor: Actor, options: { months?: number; aft
     rows: rows.slice(0, limit).map((row) => {
       const statutory = statutoryRetirement(row.birthDate.slice(0, 7), originalRetirementAge(row.gender, row.postCategory));
       const month = row.retirementMonth!.slice(0, 7);
-      const ageMonths = statutory.ageMonths + (Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7))) - (Number(statutory.month.slice(0, 4)) * 12 + Number(statutory.month.slice(5, 7)));
+      const ageMonths = statutory.ageMonths + monthIndex(month) - monthIndex(statutory.month);
       return {
         id: row.id,
         name: row.name,

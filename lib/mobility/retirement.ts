@@ -1,4 +1,5 @@
 import mobility from '@/lib/reference/data/mobility.json';
+import { monthIndex, monthOf } from '@/lib/months';
 
 /**
  * Statutory retirement under the 2025 rules (decision of the NPC Standing Committee, 2024-09), in
@@ -24,14 +25,6 @@ export const supportPostCategory = '4';
 export function originalRetirementAge(gender: string, postCategory: string | null | undefined): number {
   if (gender === '1') return 60;
   return postCategory === supportPostCategory ? 50 : 55;
-}
-
-function monthIndex(month: string): number {
-  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-}
-
-function monthOf(index: number): string {
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
 export interface StatutoryRetirement {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addMonths } from '@/lib/months';
 import { personnelStatusItems } from './status';
 
 /** Client-safe schemas of 在职情况变动 and 即将退休. */
@@ -31,9 +32,7 @@ export const retirementNoticeMonths = 6;
 
 /** The months from this one on, `months` of them, as first days: retirement_month >= from and < until. */
 export function retiringWindow(today: string, months: number): { from: string; until: string } {
-  const [year, month] = today.split('-').map(Number);
-  const end = year * 12 + (month - 1) + months;
-  return { from: `${today.slice(0, 7)}-01`, until: `${Math.floor(end / 12)}-${String((end % 12) + 1).padStart(2, '0')}-01` };
+  return { from: `${today.slice(0, 7)}-01`, until: `${addMonths(today.slice(0, 7), months)}-01` };
 }
 
 /** 弹性退休: the school sets a month up to 3 years before or after the statutory one, or clears it ('' ). */

@@ -9,6 +9,7 @@ import { inJurisdiction, pathInJurisdiction } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { codeName } from '@/lib/indicators/code-tables';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { monthIndex } from '@/lib/months';
 import { statusChangeBlocked } from '@/lib/mobility/queries';
 import { availableActions, type ResolvedAction } from '@/lib/workflow/chain';
 import { awayRotationStates, isRotationDue, openRotationStates, rotationChain, rotationDueMonth, rotationParties, type RotationAction, type RotationParty } from './chain';
@@ -375,22 +376,20 @@ export async function listEligibleTeachers(actor: Actor, input: { countyId: numb
     )
     .orderBy(asc(teachers.id))
     .limit(pageSize + 1);
-  const [year, month] = [input.year, 9];
+  // Full years at the school by September of the plan year, as eligibility counts them.
+  const planStart = monthIndex(schoolYearMonths(input.year).from);
   return {
     county,
     schoolName,
     joinedBy,
     hasMore: rows.length > pageSize,
-    rows: rows.slice(0, pageSize).map(({ keyLevel, ...row }) => {
-      const [joinYear, joinMonth] = row.joinSchoolDate.split('-').map(Number);
-      return {
-        ...row,
-        idNumberMasked: row.idNumberMasked ?? '',
-        gender: codeName('gender', row.gender),
-        years: Math.floor((year * 12 + month - (joinYear * 12 + joinMonth)) / 12),
-        keyTeacher: keyLevel && keyTeacherLevels.includes(keyLevel) ? codeName('keyTeacherLevel', keyLevel) : null,
-      };
-    }),
+    rows: rows.slice(0, pageSize).map(({ keyLevel, ...row }) => ({
+      ...row,
+      idNumberMasked: row.idNumberMasked ?? '',
+      gender: codeName('gender', row.gender),
+      years: Math.floor((planStart - monthIndex(row.joinSchoolDate)) / 12),
+      keyTeacher: keyLevel && keyTeacherLevels.includes(keyLevel) ? codeName('keyTeacherLevel', keyLevel) : null,
+    })),
   };
 }
 
@@ -399,23 +398,17 @@ export interface RotationTotals {
   awayNow: number;
   /** Host school in the jurisdiction, from schools outside it or inside. */
   hostedNow: number;
-  dueSoon: number;
-  waiting: number;
 }
 
 /** The dashboard's rotation figures for the actor's jurisdiction. */
 export async function getRotationTotals(actor: Actor): Promise<RotationTotals> {
   if (!can(actor, 'rotation.view')) throw new NotFoundError();
-  const dueMonth = rotationDueMonth(todayIso());
   const [row] = await (await getDb())
     .select({
       awayNow: sql<number>`count(*) filter (where ${inJurisdiction(actor, rotations.homeSchoolPath)})::int`,
       hostedNow: sql<number>`count(*) filter (where ${inJurisdiction(actor, rotations.hostSchoolPath)})::int`,
-      dueSoon: sql<number>`count(*) filter (where ${dueSoon(dueMonth)} and ${inJurisdiction(actor, rotations.homeSchoolPath)})::int`,
-      waiting: sql<number>`0`,
     })
     .from(rotations)
     .where(and(isAway, caseVisibleTo(actor, [rotations.homeSchoolPath, rotations.hostSchoolPath])));
-  const [waiting] = await (await getDb()).select({ count: sql<number>`count(*)::int` }).from(rotations).where(eq(rotations.waitingUnitId, actor.unitId));
-  return { ...row, waiting: waiting.count };
+  return row;
 }

@@ -9,6 +9,7 @@ import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { codeName } from '@/lib/indicators/code-tables';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { monthIndex, monthOf } from '@/lib/months';
 import { applyRotationStatus } from '@/lib/mobility/service';
 import { atPostStatus, rotatingOutStatus, statusGroupOf } from '@/lib/mobility/status';
 import { getScopedTeacher, lockTeacher } from '@/lib/teachers/service';
@@ -19,8 +20,6 @@ import { getRotationPlan } from './queries';
 import { isRotationDue, rotationChain, rotationDueDays, rotationParties, rotationPartyLabels, rotationWaitingUnitOf, type RotationSubject } from './chain';
 import { keyTeacherLevels, type FileRotationInput, type RotationStepInput, type RotationTargetsInput } from './schemas';
 
-const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-const monthOf = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 /** A rotation lasts at most this long, extensions included (county rules speak of 3 to 6 years). */
 const maxRotationMonths = 6 * 12;
 
@@ -33,20 +32,30 @@ async function findHostSchool(tx: Executor, input: FileRotationInput): Promise<{
   return host;
 }
 
-/** The teacher may rotate now: an effective record at post, nothing else open that moves or changes them. */
-async function rotationBlocker(tx: Executor, teacherId: number): Promise<string | null> {
+/** What the filing needs of the teacher, and why they may not rotate now (an effective record at post, nothing pending), in one read. */
+async function rotationCandidate(tx: Executor, teacherId: number) {
   const [row] = await tx
     .select({
+      name: teachers.name,
+      masked: teachers.idNumberMasked,
+      gender: teachers.gender,
+      schoolName: units.name,
       recordState: teachers.recordState,
       status: teachers.personnelStatus,
       pendingStatus: sql<boolean>`exists (select 1 from status_changes sc where sc.teacher_id = ${teacherId} and sc.state = 'pending')`,
     })
     .from(teachers)
+    .innerJoin(units, eq(units.id, teachers.unitId))
     .where(eq(teachers.id, teacherId));
-  if (!row || row.recordState !== 'effective') return '该教师的信息尚未审核生效，须完成采集审核后才能交流轮岗';
-  if (statusGroupOf(row.status) !== 'atPost') return '该教师当前不在岗（借出、病假、待退休或已离开等），不能派出交流';
-  if (row.pendingStatus) return '该教师有待主管部门确认的在职情况变动，须等其确认后才能交流轮岗';
-  return null;
+  const blocker =
+    row.recordState !== 'effective'
+      ? '该教师的信息尚未审核生效，须完成采集审核后才能交流轮岗'
+      : statusGroupOf(row.status) !== 'atPost'
+        ? '该教师当前不在岗（借出、病假、待退休或已离开等），不能派出交流'
+        : row.pendingStatus
+          ? '该教师有待主管部门确认的在职情况变动，须等其确认后才能交流轮岗'
+          : null;
+  return { ...row, blocker };
 }
 
 /**
@@ -60,8 +69,8 @@ export async function fileRotation(actor: Actor, input: FileRotationInput): Prom
     await lockTeacher(tx, input.teacherId);
     const teacher = await getScopedTeacher(tx, actor, input.teacherId);
     if (teacher.unitId !== actor.unitId) throw new ForbiddenError('只有教师所在学校可以派出交流轮岗');
-    const blocker = await rotationBlocker(tx, teacher.id);
-    if (blocker) throw new ConflictError(blocker);
+    const core = await rotationCandidate(tx, teacher.id);
+    if (core.blocker) throw new ConflictError(core.blocker);
     await assertNoOpenTransfer(tx, teacher.id);
     const host = await findHostSchool(tx, input);
     if (host.id === teacher.unitId) throw new ValidationError('接收学校不能是本校', { hostSchoolId: ['接收学校不能是派出学校本身'] });
@@ -71,9 +80,7 @@ export async function fileRotation(actor: Actor, input: FileRotationInput): Prom
     if (monthIndex(input.plannedEndMonth) - start > maxRotationMonths) throw new ValidationError('交流期限过长', { plannedEndMonth: [`交流期限不能超过 ${maxRotationMonths / 12} 年`] });
     const joined = teacher.record.basic?.joinSchoolDate;
     if (typeof joined === 'string' && input.startMonth < joined) throw new ValidationError('开始年月不能早于进本校年月', { startMonth: [`不能早于进本校年月 ${joined}`] });
-    const [home] = await tx.select({ name: units.name, parentId: units.parentId }).from(units).where(eq(units.id, teacher.unitId));
-    const [core] = await tx.select({ name: teachers.name, masked: teachers.idNumberMasked, gender: teachers.gender }).from(teachers).where(eq(teachers.id, teacher.id));
-    const subject: RotationSubject = { homeSchoolId: teacher.unitId, homeAuthorityId: competentAuthorityOf(home) };
+    const subject: RotationSubject = { homeSchoolId: teacher.unitId, homeAuthorityId: competentAuthorityOf({ parentId: teacher.unitParentId }) };
     const keyLevel = teacher.record.basic?.keyTeacherLevel;
     const [created] = await tx
       .insert(rotations)
@@ -86,7 +93,7 @@ export async function fileRotation(actor: Actor, input: FileRotationInput): Prom
         kind: input.kind,
         ...subject,
         homeSchoolPath: teacher.unitPath,
-        homeSchoolName: home.name,
+        homeSchoolName: core.schoolName,
         hostSchoolId: host.id,
         hostSchoolPath: host.path,
         hostSchoolName: host.name,
@@ -157,6 +164,12 @@ async function assertTeacherAtHome(tx: Executor, rotation: LoadedRotation, expec
   if (expectedStatus === 'away' && teacher.status !== rotatingOutStatus) throw new ConflictError('该教师的人员状态已不是“交流轮岗”，请刷新后查看');
 }
 
+/** A status change's date for a month: its first day, or today while that lies ahead (a change is not dated in the future). */
+function firstDayNotAfterToday(month: string): string {
+  const today = todayIso();
+  return `${month}-01` > today ? today : `${month}-01`;
+}
+
 const author = (actor: Actor) => ({ accountId: actor.accountId, accountName: actor.displayName, source: 'system' as const });
 
 /** Confirmed: the record's 交流轮岗 entry is written and the teacher becomes 205 at home (one new version holds both). */
@@ -172,7 +185,7 @@ async function startRotation(tx: Executor, actor: Actor, rotation: LoadedRotatio
     unitId: rotation.homeSchoolId,
     unitPath: rotation.homeSchoolPath,
     toStatus: rotatingOutStatus,
-    effectiveDate: `${rotation.startMonth}-01` > todayIso() ? todayIso() : `${rotation.startMonth}-01`,
+    effectiveDate: firstDayNotAfterToday(rotation.startMonth),
     reason: `${codeName('rotationKind', rotation.kind)}：到“${rotation.hostSchoolName}”交流（${rotation.startMonth} 至 ${rotation.plannedEndMonth}）`,
     documentNumber: rotation.documentNumber,
   });
@@ -189,13 +202,12 @@ async function endRotation(tx: Executor, actor: Actor, rotation: LoadedRotation,
       .returning({ id: teacherEntries.id });
     if (entry) await tx.insert(teacherFieldChanges).values({ teacherId: rotation.teacherId, subset: 'rotation', entryId: entry.id, field: 'endMonth', oldValue: null, newValue: endMonth, ...author(actor) });
   }
-  const today = todayIso();
   await applyRotationStatus(tx, actor, {
     teacherId: rotation.teacherId,
     unitId: rotation.homeSchoolId,
     unitPath: rotation.homeSchoolPath,
     toStatus: atPostStatus,
-    effectiveDate: `${endMonth}-01` > today ? today : `${endMonth}-01`,
+    effectiveDate: firstDayNotAfterToday(endMonth),
     reason: `${early ? '提前结束交流' : '交流期满'}，从“${rotation.hostSchoolName}”返回本校（${endMonth}）`,
     documentNumber: null,
   });

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
+import { KeysetPager } from '@/components/ui/keyset-pager';
 import { PageTitle } from '@/components/ui/stat-card';
 import { requirePermission } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
@@ -99,20 +100,7 @@ export default async function EligibleTeachersPage({ searchParams }: { searchPar
           </div>
         </>
       )}
-      <nav className="flex justify-between text-sm" aria-label="翻页">
-        {params.after ? (
-          <Link href={base} className="text-brand-700 hover:underline">
-            回到第一页
-          </Link>
-        ) : (
-          <span />
-        )}
-        {result.hasMore && (
-          <Link href={`${base}&after=${result.rows.at(-1)!.id}`} className="text-brand-700 hover:underline">
-            下一页
-          </Link>
-        )}
-      </nav>
+      <KeysetPager firstHref={params.after ? base : null} nextHref={result.hasMore ? `${base}&after=${result.rows.at(-1)!.id}` : null} />
     </div>
   );
 }
