@@ -30,7 +30,15 @@ export type Permission =
   | 'rotation.file'
   | 'rotation.act'
   | 'rotation.plan'
-  | 'rotation.target';
+  | 'rotation.target'
+  | 'training.view'
+  | 'training.manage'
+  | 'training.approve'
+  | 'training.nominate'
+  | 'training.results'
+  | 'training.confirm'
+  | 'training.rules'
+  | 'training.ledger';
 
 /** Tiers that have a security auditor (安全审计员) account. */
 export const auditorTiers: readonly string[] = ['central', 'province'];
@@ -103,6 +111,25 @@ export function can(actor: Actor, permission: Permission): boolean {
     case 'rotation.target':
       // The county sets its yearly targets (县域内义务教育学校交流轮岗).
       return actor.role === 'manager' && actor.unitKind === 'authority' && actor.unitTier === 'county';
+    case 'training.view':
+      return staff;
+    case 'training.manage':
+      // Seed 七(三): each authority registers its institutions and projects; a school its 校本研修 projects.
+      return actor.role === 'manager' && (actor.unitKind === 'authority' || actor.unitKind === 'school');
+    case 'training.approve':
+    case 'training.confirm':
+      // Which authority acts is the chain's (lib/training/chain.ts): the school's, the project's or the teacher's province.
+      return actor.role === 'manager' && actor.unitKind === 'authority';
+    case 'training.nominate':
+      return actor.role === 'manager' && actor.unitKind === 'school';
+    case 'training.results':
+      // The institution's submitting account (培训结果报送员).
+      return actor.role === 'institution';
+    case 'training.rules':
+      // 学时学分转化规则: each province's sysadmin; the ministry's is the national default.
+      return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');
+    case 'training.ledger':
+      return staff;
     case 'security.configure':
       // Password lifetimes: the ministry for its own accounts, each province for its tiers (seed 四(二)).
       return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');

@@ -17,10 +17,16 @@ import type { TransferStepInput } from '@/lib/transfers/schemas';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { addMonths, monthIndex, monthOf } from '@/lib/months';
 import { originalRetirementAge, statutoryRetirement } from '@/lib/mobility/retirement';
-import { accounts, teacherEntries, teachers, units } from '@/lib/db/schema';
+import { accounts, teacherEntries, teachers, trainingInstitutionAuthorities, trainingInstitutions, trainingParticipants, trainingSubmissions, units } from '@/lib/db/schema';
 import { getSchoolTarget, refreshCompleteness } from '@/lib/teachers/service';
 import { insertTeachers } from '@/lib/teachers/registration/service';
-import { isTeacherLoginName, teacherLoginName } from '@/lib/teachers/identity';
+import { isTeacherLoginName, revealStoredIdNumber, teacherLoginName } from '@/lib/teachers/identity';
+import { saveTrainingRule } from '@/lib/training/conversion/service';
+import { exampleRules } from '@/lib/training/examples';
+import { linkInstitution } from '@/lib/training/institutions/service';
+import { enrolByList, registerProject } from '@/lib/training/projects/service';
+import { reviewSubmission, saveResults, submitResults } from '@/lib/training/results/service';
+import { registerProjectSchema } from '@/lib/training/schemas';
 
 /** The one password of every demo account; printed by `npm start`. */
 export const demoPassword = 'Demo@2026';
@@ -107,9 +113,11 @@ export async function seedDemoData(db: Database): Promise<DemoAccount[]> {
         }),
       );
       const province = byCode.get('330000')!;
-      await insertUnitsWithDefaultAccounts(tx, [
+      const [institution] = await insertUnitsWithDefaultAccounts(tx, [
         { code: 'PX33000001', name: '浙江省中小学教师培训示范中心', kind: 'institution', tier: 'school', parentId: province.id, parentPath: province.path, divisionCode: '330106' },
       ]);
+      await tx.insert(trainingInstitutions).values({ unitId: institution.id, institutionType: '01', contactName: '陈老师', contactPhone: '0571-85012345' });
+      await tx.insert(trainingInstitutionAuthorities).values({ institutionId: institution.id, authorityId: province.id });
       await seedDemoTeachers(tx);
       await seedTransferDemoTeachers(tx);
     }
@@ -377,6 +385,7 @@ async function seedDemoTransfers(db: Database): Promise<void> {
   await step(parties.nanjingSchool, crossSending, 'agree', { leavingMonth: thisMonth() });
   await step(parties.xuanwu, crossSending, 'confirm');
   await seedDemoRotations(parties.gongshu);
+  await seedDemoTraining(parties.gongshu, parties.zhejiang);
 }
 
 const monthFromNow = (delta: number) => addMonths(thisMonth(), delta);
@@ -406,4 +415,46 @@ async function seedDemoRotations(county: Actor): Promise<void> {
   const retired = await recordStatusChange(junior, { teacherId: await teacherNamed('杨淑芬'), toStatus: '301', effectiveDate: `${thisMonth()}-01`, reason: '达到法定退休年龄', documentNumber: '拱教人〔2026〕21号' });
   await decideStatusChange(county, { id: retired.changeId, decision: 'approve', comment: '' });
   await saveRotationTargets(county, { year: schoolYearOf(todayIso()), eligibleYears: 6, minSharePercent: 15, minKeySharePercent: 20 });
+}
+
+/**
+ * 培训学分 through the services: 浙江's rule (a cycle ending this year), a provincial project whose
+ * credits the province confirmed (刘伟 sees them on his phone), a 拱墅区 project whose results wait for
+ * the county, and a school's 校本研修 project waiting for its approval.
+ */
+async function seedDemoTraining(county: Actor, province: Actor): Promise<void> {
+  const db = await getDb();
+  const year = Number(todayIso().slice(0, 4));
+  await saveTrainingRule(await demoActor('330000.admin'), { rule: { ...exampleRules.generic, cycleStartYear: 2022, effectiveFrom: todayIso() }, note: '演示：集中培训 6 学时折合 1 学分，其他 8 学时折合 1 学分；5 年不少于 360 学时' });
+  const institution = await demoActor('PX33000001.submit');
+  const [institutionUnit] = await db.select({ id: units.id }).from(units).where(eq(units.code, 'PX33000001'));
+  await linkInstitution(county, { code: 'PX33000001' });
+  const idNumbersAt = async (schoolCode: string) =>
+    (
+      await db
+        .select({ enc: teachers.idNumberEnc })
+        .from(teachers)
+        .innerJoin(units, eq(units.id, teachers.unitId))
+        .where(and(eq(units.code, schoolCode), eq(teachers.recordState, 'effective'), sql`coalesce(${teachers.personnelStatus}, '100') not like '3%'`))
+        .orderBy(teachers.id)
+    ).map((row) => revealStoredIdNumber(row.enc!));
+  const resultsFor = async (projectId: number, hours: number) => {
+    const people = await db.select({ id: trainingParticipants.id }).from(trainingParticipants).where(eq(trainingParticipants.projectId, projectId)).orderBy(trainingParticipants.id);
+    await saveResults(institution, { projectId, results: people.map((p, i) => ({ participantId: p.id, attendedHours: i === people.length - 1 ? Math.round(hours / 3) : hours, passed: i === people.length - 1 ? '0' : '1', score: i === people.length - 1 ? 52 : 85 + (i % 10), certificateNo: i === people.length - 1 ? '' : `ZJPX${year}${String(projectId).padStart(3, '0')}${String(i + 1).padStart(4, '0')}` })) });
+    await submitResults(institution, { projectId });
+  };
+  // 省级: ended, results in, confirmed by the province.
+  const provincial = await registerProject(province, registerProjectSchema.parse({ code: `ZJ-${year}-SZ01`, name: `${year}年浙江省中小学教师数字素养提升培训`, category: '03', year, startDate: `${year}-10-12`, endDate: `${year}-10-31`, plannedHours: 40, capacity: 500, institutionIds: [institutionUnit.id], stages: ['03'], description: '线上研修与线下集中相结合，面向全省初中教师。' }));
+  await enrolByList(province, { projectId: provincial.projectId, idNumbers: (await idNumbersAt('3133050001')).join('\n') });
+  await resultsFor(provincial.projectId, 40);
+  const [part] = await db.select({ id: trainingSubmissions.id }).from(trainingSubmissions).where(eq(trainingSubmissions.projectId, provincial.projectId));
+  await reviewSubmission(province, { id: part.id, action: 'confirm', participantIds: [], reason: '' });
+  // 县级: results submitted, waiting for 拱墅区教育局.
+  const countyProject = await registerProject(county, registerProjectSchema.parse({ code: `GS-${year}-JY03`, name: '拱墅区新课标学科教研专题培训', category: '01', year, startDate: `${year}-11-02`, endDate: `${year}-11-20`, plannedHours: 24, capacity: 120, institutionIds: [institutionUnit.id], stages: ['02'] }));
+  await enrolByList(county, { projectId: countyProject.projectId, idNumbers: (await idNumbersAt('2133050001')).join('\n') });
+  await resultsFor(countyProject.projectId, 24);
+  // 县级, next year and open for nomination: schools put their teachers forward.
+  await registerProject(county, registerProjectSchema.parse({ code: `GS-${year + 1}-BZR1`, name: '拱墅区班主任能力提升研修班', category: '01', year: year + 1, startDate: `${year + 1}-03-09`, endDate: `${year + 1}-03-20`, plannedHours: 30, capacity: 60, institutionIds: [institutionUnit.id], nominationOpen: true }));
+  // 校本研修: the school's project, waiting for the county.
+  await registerProject(await demoActor('3133050001.manager'), registerProjectSchema.parse({ code: `XB-3133050001-${year}`, name: '课堂观察与教学反思校本研修', category: '04', year, startDate: `${year}-09-01`, endDate: `${year + 1}-01-15`, plannedHours: 20, capacity: 60, description: '每两周一次同课异构与课堂观察，学期末提交教学反思。' }));
 }

@@ -4,6 +4,7 @@ import { collectionInboxSources } from '@/lib/collection/inbox/queries';
 import { transferInboxSources } from '@/lib/transfers/inbox/queries';
 import { mobilityInboxSources } from '@/lib/mobility/inbox/queries';
 import { rotationInboxSources } from '@/lib/rotations/inbox/queries';
+import { trainingInboxSources } from '@/lib/training/inbox/queries';
 import type { InboxGroup, InboxSource } from './registry';
 
 export type { InboxGroup, InboxItem } from './registry';
@@ -11,7 +12,7 @@ export type { InboxGroup, InboxItem } from './registry';
 const itemLimit = 10;
 
 /** Every domain's sources; a new module adds its list here. */
-const sources: InboxSource[] = [...collectionInboxSources, ...transferInboxSources, ...mobilityInboxSources, ...rotationInboxSources];
+const sources: InboxSource[] = [...collectionInboxSources, ...transferInboxSources, ...mobilityInboxSources, ...rotationInboxSources, ...trainingInboxSources];
 
 /** Each source counted once: the number in the navigation. */
 export async function inboxCount(actor: Actor): Promise<number> {

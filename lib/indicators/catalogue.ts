@@ -254,8 +254,12 @@ export const nationalCatalogue: IndicatorSubset[] = [
       text('project', '培训项目名称', { required: true, ...teacher }),
       text('institution', '培训机构名称', { ...teacher }),
       code('mode', '培训方式', 'trainingMode', { ...teacher }),
+      code('form', '研修形式', 'trainingForm', { ...teacher }),
       { key: 'hours', label: '培训学时', type: 'number', core: true, min: 0, max: 2000, ...teacher },
-      { key: 'credits', label: '培训学分', type: 'number', core: true, min: 0, max: 200, schoolOnly: true },
+      // Credits come only from confirmation under the province's conversion rule (lib/training), never typed.
+      { key: 'credits', label: '培训学分', type: 'number', core: true, min: 0, max: 200, derived: true },
+      date('endDate', '结业日期', { ...teacher }),
+      text('certificateNo', '结业证书编号', { ...teacher, maxLength: 64 }),
       yesNo('overseas', '是否海外研修', { ...teacher }),
       code('overseasCountry', '海外研修国家/地区', 'country', { ...teacher }),
     ],

@@ -89,6 +89,9 @@ export const codeTables = {
   teachingStage: labels('学前教育', '小学', '初中', '普通高中', '中等职业教育', '特殊教育', '高等教育'),
   trainingCategory: labels('国家级', '省级', '市级', '县级', '校本研修', '自主研修'),
   trainingMode: labels('线下面授', '线上网络', '线上线下混合'),
+  /** 研修形式: the categories the conversion rules name (lib/training/rules.ts keeps the same codes). */
+  trainingForm: labels('集中培训', '网络研修', '混合式研修', '校本研修', '自主研修', '实践研修（跟岗、教研）'),
+  institutionType: labels('教师培训院校', '高等学校', '网络研修平台', '其他'),
   researchKind: labels('课题', '论文', '著作', '教学成果奖', '专利', '其他'),
   talentProgramme: labels('国家级人才项目', '省级人才项目', '市级人才项目', '特级教师', '名师名校长', '其他'),
   rotationKind: labels('城乡交流', '校际交流', '支教', '对口帮扶', '其他'),

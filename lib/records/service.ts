@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db';
 import { recordReviews, recordSupplements, teacherEntries, teachers, teacherVersions, type VersionKind, type VersionSnapshot } from '@/lib/db/schema';
 import type { Stage } from '@/lib/reference/school-types';
@@ -79,6 +79,43 @@ export async function freezeVersion(tx: Executor, teacherId: number, version: nu
     approvedBy: approver.accountId,
     approvedByName: `${approver.displayName}（${approver.unitName}）`,
   });
+}
+
+/**
+ * The next version of many effective records at once (a training confirmation writes thousands): one
+ * conditional UPDATE moves each record's version from the one it holds, then the snapshots, the
+ * previous ones and the diffs are read and written in bulk. Records not effective get no version.
+ * Answers the teachers that got one.
+ */
+export async function createNextVersionsInBulk(tx: Executor, teacherIds: number[], kind: VersionKind, approver: Actor): Promise<number[]> {
+  const versioned: number[] = [];
+  for (let start = 0; start < teacherIds.length; start += 2000) {
+    const slice = teacherIds.slice(start, start + 2000);
+    const moved = await tx
+      .update(teachers)
+      .set({ effectiveVersion: sql`${teachers.effectiveVersion} + 1`, updatedAt: new Date() })
+      .where(and(inArray(teachers.id, slice), eq(teachers.recordState, 'effective')))
+      .returning({ id: teachers.id, version: teachers.effectiveVersion });
+    if (moved.length === 0) continue;
+    const previous = new Map(
+      (
+        await tx
+          .select({ teacherId: teacherVersions.teacherId, snapshot: teacherVersions.snapshot })
+          .from(teacherVersions)
+          .innerJoin(sql`(values ${sql.join(moved.map((m) => sql`(${m.id}::int, ${m.version - 1}::int)`), sql`, `)}) as wanted(teacher_id, version)`, sql`wanted.teacher_id = ${teacherVersions.teacherId} and wanted.version = ${teacherVersions.version}`)
+      ).map((row) => [row.teacherId, row.snapshot]),
+    );
+    const snapshots = await loadSnapshots(tx, moved.map((m) => m.id));
+    const approvedByName = `${approver.displayName}（${approver.unitName}）`;
+    await tx.insert(teacherVersions).values(
+      moved.map((m) => {
+        const snapshot = snapshots.get(m.id)!;
+        return { teacherId: m.id, version: m.version, kind, snapshot, diff: diffSnapshots(previous.get(m.id) ?? null, snapshot), approvedBy: approver.accountId, approvedByName };
+      }),
+    );
+    versioned.push(...moved.map((m) => m.id));
+  }
+  return versioned;
 }
 
 /**

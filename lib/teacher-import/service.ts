@@ -349,7 +349,7 @@ async function applyPlan(tx: Executor, actor: Actor, plan: ImportPlan, onProgres
   const existingReplaced = replaced.filter((r) => r.existed);
   for (let start = 0; start < existingReplaced.length; start += 1000) {
     const pairs = existingReplaced.slice(start, start + 1000).map((r) => sql`(${r.teacherId}::int, ${r.subset}::varchar)`);
-    await tx.execute(sql`delete from teacher_entries e using (values ${sql.join(pairs, sql`, `)}) as v(teacher_id, subset) where e.teacher_id = v.teacher_id and e.subset = v.subset`);
+    await tx.execute(sql`delete from teacher_entries e using (values ${sql.join(pairs, sql`, `)}) as v(teacher_id, subset) where e.teacher_id = v.teacher_id and e.subset = v.subset and e.origin is null`);
   }
   for (let start = 0; start < entryRows.length; start += 1000) await tx.insert(teacherEntries).values(entryRows.slice(start, start + 1000));
   for (let start = 0; start < replaced.length; start += 2000) {

@@ -41,9 +41,11 @@ export const conversionSchema = z
   .refine((c) => (c.hoursPerCredit === undefined) !== (c.creditsPerHour === undefined), '每条转化须且只须填写“每学分学时”或“每学时学分”之一');
 
 export const conversionRuleSchema = z.object({
-  /** The first day it applies (YYYY-MM-DD); entries completed before keep the rule of their day. */
+  /** The first day it applies (YYYY-MM-DD) to confirmations; credits confirmed before keep the version they were computed by. */
   effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '生效日期格式应为 YYYY-MM-DD'),
   cycleYears: z.number().int().min(1).max(10).default(5),
+  /** A year some cycle starts in; cycles follow each other from it (2021: 2021–2025, 2026–2030 …). */
+  cycleStartYear: z.number().int().min(2000).max(2100).default(2021),
   /** The cycle's requirement in hours (national: 360) and/or in credits (北京 36, 陕西 120). */
   requiredHours: z.number().int().min(0).max(2000).optional(),
   requiredCredits: credits('周期学分要求').optional(),
@@ -67,6 +69,8 @@ export interface TrainingEntry {
   endDate: string;
   /** Training for principals and school leaders (余江 counts it at 50 %). */
   forPrincipals?: boolean;
+  /** Hundredths already confirmed under the rule of its day: kept as they are, never converted again. */
+  credits?: number;
 }
 
 /** The credits of one entry in hundredths, or null when no conversion of the rule covers it. */
@@ -123,7 +127,7 @@ export function evaluateCycle(rule: ConversionRule, entries: TrainingEntry[]): C
   const ordered = [...entries].sort((a, b) => (a.endDate === b.endDate ? String(a.id).localeCompare(String(b.id)) : a.endDate < b.endDate ? -1 : 1));
   const counted = new Map<TrainingEntry['id'], { credits: number | null; counted: number }>();
   for (const entry of ordered) {
-    const credits = entryCredits(rule, entry);
+    const credits = entry.credits ?? entryCredits(rule, entry);
     let left = credits ?? 0;
     earned.set(entry.category, (earned.get(entry.category) ?? 0) + left);
     const yearKey = `${entry.category}:${entry.endDate.slice(0, 4)}`;
@@ -148,7 +152,7 @@ export function evaluateCycle(rule: ConversionRule, entries: TrainingEntry[]): C
     surplus.set(offset.from, available - moved);
   }
   const standing = categories.map((c) => ({ category: c, earned: earned.get(c) ?? 0, counted: usedInCycle.get(c) ?? 0, minimum: minimums.get(c) ?? 0, towardsMinimum: towards.get(c) ?? 0, met: (towards.get(c) ?? 0) >= (minimums.get(c) ?? 0) }));
-  const hours = entries.reduce((sum, entry) => sum + entry.hours, 0);
+  const hours = Math.round(entries.reduce((sum, entry) => sum + entry.hours, 0) * 10) / 10;
   const credits = [...usedInCycle.values()].reduce((sum, value) => sum + value, 0);
   const requiredCredits = hundredths(rule.requiredCredits) ?? null;
   const requiredHours = rule.requiredHours ?? null;
@@ -163,7 +167,38 @@ export function evaluateCycle(rule: ConversionRule, entries: TrainingEntry[]): C
   };
 }
 
+/** The registration cycle a year falls in under a rule: its first and last year. */
+export function cycleOf(rule: Pick<ConversionRule, 'cycleYears' | 'cycleStartYear'>, year: number): { startYear: number; endYear: number } {
+  const offset = (((year - rule.cycleStartYear) % rule.cycleYears) + rule.cycleYears) % rule.cycleYears;
+  return { startYear: year - offset, endYear: year - offset + rule.cycleYears - 1 };
+}
+
+/** Share of the cycle's requirement met, per mille: the lower of hours and credits where both are required. */
+export function progressPermille(standing: Pick<CycleStanding, 'hours' | 'credits' | 'requiredHours' | 'requiredCredits'>): number {
+  const shares: number[] = [];
+  if (standing.requiredHours) shares.push(Math.floor((standing.hours * 1000) / standing.requiredHours));
+  if (standing.requiredCredits) shares.push(Math.floor((standing.credits * 1000) / standing.requiredCredits));
+  return Math.min(1000, shares.length ? Math.min(...shares) : 1000);
+}
+
 /** "12.5 学分" from hundredths. */
 export function formatCredits(hundredthsOfCredit: number): string {
   return `${(hundredthsOfCredit / 100).toFixed(2).replace(/\.?0+$/, '')} 学分`;
+}
+
+/** The rule in words, line by line, as the rule page and the teacher's ledger show it. */
+export function describeRule(rule: ConversionRule): string[] {
+  const names = (codes: string[], table: Record<string, string>, all: string) => (codes.length ? codes.map((c) => table[c] ?? c).join('、') : all);
+  const lines: string[] = [];
+  const requirement = [rule.requiredHours ? `不少于 ${rule.requiredHours} 学时` : null, rule.requiredCredits ? `不少于 ${rule.requiredCredits} 学分` : null].filter(Boolean).join('，且');
+  lines.push(`每 ${rule.cycleYears} 年为一个周期（${cycleOf(rule, rule.cycleStartYear).startYear} 年起算）${requirement ? `，${requirement}` : ''}`);
+  for (const c of rule.conversions) {
+    const rate = c.hoursPerCredit !== undefined ? `${c.hoursPerCredit} 学时折合 1 学分` : `每学时 ${c.creditsPerHour} 学分`;
+    lines.push(`${names(c.categories, trainingCategories, '各类培训')}（${names(c.levels, trainingLevels, '各级')}）：${rate}${c.principalFactor < 1 ? `；校长培训按 ${Math.round(c.principalFactor * 100)}% 计` : ''}`);
+  }
+  for (const cap of rule.capsPerYear) lines.push(`${trainingCategories[cap.category]}每年最多计 ${cap.credits} 学分`);
+  for (const cap of rule.capsPerCycle) lines.push(`${trainingCategories[cap.category]}每周期最多计 ${cap.credits} 学分`);
+  for (const min of rule.minimumsPerCycle) lines.push(`${trainingCategories[min.category]}每周期不少于 ${min.credits} 学分`);
+  for (const offset of rule.offsets) lines.push(`${trainingCategories[offset.from]}超出部分可抵${trainingCategories[offset.to]}`);
+  return lines;
 }

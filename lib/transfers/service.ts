@@ -1,4 +1,5 @@
 import 'server-only';
+import { refreshStandings } from '@/lib/training/ledger/service';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { accounts, changeRequests, recordAdditions, rotations, statusChanges, teacherEntries, teacherFieldChanges, teachers, transferAttachments, transfers, units, type StoredRecord, type TransferState } from '@/lib/db/schema';
@@ -407,7 +408,11 @@ async function completeTransfer(tx: Executor, actor: Actor, transfer: LoadedTran
   await writeReviews(tx, reviewerOf(actor), 'transfer.complete', [teacher.id], `由“${transfer.sendingSchoolName}”调入“${target.name}”，生成第 ${version} 版`);
   // Across provinces the settings differ: fields the new province requires and the record lacks wait as
   // 待补充 at the new school. Within a province the record was approved against the same settings.
-  if (target.provinceUnitId !== teacher.provinceUnitId) await checkSupplements(tx, teacher.id);
+  if (target.provinceUnitId !== teacher.provinceUnitId) {
+    await checkSupplements(tx, teacher.id);
+    // The ledger moves with the teacher: credits stay as confirmed, the new province's requirement applies.
+    await refreshStandings(tx, [teacher.id]);
+  }
   await recordAudit(tx, actor, { action: 'transfer.complete', unitPath: target.path, targetType: 'teacher', targetId: teacher.id, detail: { transferId: transfer.id, from: transfer.sendingSchoolName, to: target.name, version } });
   return target;
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db';
 import { accounts, unitRollups, units } from '@/lib/db/schema';
 import { divisions } from '@/lib/reference/divisions';
+import { ensureNationalDefaultRule } from '@/lib/training/conversion/service';
 import { auditorTiers } from '@/lib/auth/policy';
 import { auditorAccountSlot, centralUnitCode, centralUnitName, defaultAccountSlotsFor, defaultUsername } from './defaults';
 
@@ -215,6 +216,8 @@ export async function initializeNationalTree(executor: Executor): Promise<{ crea
     createdCount += created.length;
   }
   await ensureAuditorAccounts(executor);
+  // Training credits need a rule from the first day: the national default, which provinces replace.
+  await ensureNationalDefaultRule(executor, byCode.get(centralUnitCode)!.id);
   return { created: createdCount };
 }
 

@@ -16,6 +16,8 @@ import { OwnTransfers } from '@/components/transfers/own-transfers';
 import { listOwnTransfers } from '@/lib/transfers/queries';
 import { OwnRotations } from '@/components/rotations/own-rotations';
 import { listOwnRotations } from '@/lib/rotations/queries';
+import { CreditLedger } from '@/components/training/credit-ledger';
+import { getOwnLedger } from '@/lib/training/ledger/queries';
 
 export const metadata: Metadata = { title: '我的账号' };
 
@@ -23,7 +25,7 @@ export const metadata: Metadata = { title: '我的账号' };
 export default async function TeacherHome() {
   const actor = await requireActor();
   if (actor.role !== 'teacher') redirect('/dashboard');
-  const [trail, teacherId, transfers, rotations] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor), listOwnTransfers(actor), listOwnRotations(actor)]);
+  const [trail, teacherId, transfers, rotations, ledger] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor), listOwnTransfers(actor), listOwnRotations(actor), getOwnLedger(actor)]);
   const [view, workflow, inbox] = teacherId ? await Promise.all([getTeacherRecord(actor, teacherId), getRecordWorkflow(actor, teacherId), getInbox(actor)]) : [null, null, []];
   return (
     <main className="mx-auto max-w-3xl px-3 py-4 sm:px-4">
@@ -54,6 +56,11 @@ export default async function TeacherHome() {
         </dl>
       </section>
       <Link href="/change-password" className="btn-secondary mt-3 w-full py-2.5">修改密码</Link>
+      {ledger && (
+        <div className="mt-4">
+          <CreditLedger ledger={ledger} />
+        </div>
+      )}
       {rotations.length > 0 && <OwnRotations rotations={rotations} />}
       {transfers.length > 0 && <OwnTransfers transfers={transfers} />}
       {inbox.length > 0 && (

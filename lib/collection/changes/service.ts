@@ -1,4 +1,5 @@
 import 'server-only';
+import { syncConfirmedTraining } from '@/lib/training/ledger/service';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '@/lib/db';
 import { changeRequestFields, changeRequests, teacherEntries, teacherFieldChanges, teachers, units, type FieldDiff, type StoredRecord, type StoredValue } from '@/lib/db/schema';
@@ -163,6 +164,7 @@ async function applyDiff(tx: Executor, request: { teacherId: number; subset: str
     if (request.kind === 'delete') await tx.delete(teacherEntries).where(eq(teacherEntries.id, request.entryId));
     else await tx.update(teacherEntries).set({ values: applyChanges(entry.values, request.diff), updatedAt: new Date() }).where(eq(teacherEntries.id, request.entryId));
     await refreshDerivedFromEntries(tx, request.teacherId, request.subset);
+    if (request.subset === 'training') await syncConfirmedTraining(tx, request.teacherId, request.entryId);
     return;
   }
   const [teacher] = await tx.select({ record: teachers.record }).from(teachers).where(and(eq(teachers.id, request.teacherId), eq(teachers.recordState, 'effective')));

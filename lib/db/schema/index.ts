@@ -6,3 +6,4 @@ export * from './teachers';
 export * from './workflow';
 export * from './statistics';
 export * from './cases';
+export * from './training';

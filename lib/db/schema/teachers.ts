@@ -117,6 +117,8 @@ export const teacherEntries = pgTable(
       .references(() => teachers.id, { onDelete: 'cascade' }),
     subset: varchar('subset', { length: 32 }).notNull(),
     values: jsonb('values').$type<Record<string, StoredValue>>().notNull(),
+    /** Null for what people typed; 'training' for an entry the system wrote from confirmed credits, changed only by a change request. */
+    origin: varchar('origin', { length: 16 }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

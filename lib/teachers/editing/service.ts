@@ -122,10 +122,11 @@ export async function saveEntry(actor: Actor, input: SaveEntryInput): Promise<{ 
     let before: Record<string, StoredValue> = {};
     if (input.entryId) {
       const [entry] = await tx
-        .select({ values: teacherEntries.values })
+        .select({ values: teacherEntries.values, origin: teacherEntries.origin })
         .from(teacherEntries)
         .where(and(eq(teacherEntries.id, input.entryId), eq(teacherEntries.teacherId, teacher.id), eq(teacherEntries.subset, subset.key)));
       if (!entry) throw new NotFoundError('该条记录不存在，可能已被删除');
+      if (entry.origin) throw new ForbiddenError(confirmedEntryMessage);
       before = entry.values;
     }
     const merged: RecordValues = { ...before };
@@ -147,16 +148,20 @@ export async function saveEntry(actor: Actor, input: SaveEntryInput): Promise<{ 
   });
 }
 
+/** Entries the system wrote from confirmed credits (origin set) change only through a change request. */
+const confirmedEntryMessage = '该条培训记录由教育行政部门确认学分后写入，不能直接修改或删除；如有错误请提交变更申请';
+
 export async function deleteEntry(actor: Actor, input: DeleteEntryInput): Promise<void> {
   const db = await getDb();
   await db.transaction(async (tx) => {
     const teacher = await getScopedTeacher(tx, actor, input.teacherId);
     const catalogue = await catalogueFor(teacher, tx);
     const [entry] = await tx
-      .select({ subset: teacherEntries.subset, values: teacherEntries.values })
+      .select({ subset: teacherEntries.subset, values: teacherEntries.values, origin: teacherEntries.origin })
       .from(teacherEntries)
       .where(and(eq(teacherEntries.id, input.entryId), eq(teacherEntries.teacherId, teacher.id)));
     if (!entry) throw new NotFoundError('该条记录不存在，可能已被删除');
+    if (entry.origin) throw new ForbiddenError(confirmedEntryMessage);
     const subset = subsetOf(catalogue, entry.subset);
     const editable = editableFields(actor, teacher, subset, catalogue);
     // Deleting takes the right to write every field the entry holds.

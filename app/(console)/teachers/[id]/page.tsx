@@ -10,12 +10,14 @@ import { RecordWorkflow } from '@/components/collection/record-workflow';
 import { StatusPanel } from '@/components/mobility/status-panel';
 import { getStatusPanel } from '@/lib/mobility/queries';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { CreditLedger } from '@/components/training/credit-ledger';
+import { getLedger } from '@/lib/training/ledger/queries';
 
 export const metadata: Metadata = { title: '教师信息' };
 
 export default async function TeacherRecordPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePermission('teacher.list');
-  const [view, workflow, status] = await loadOrNotFound(actor, 'teacher.record', (await params).id, (id) => Promise.all([getTeacherRecord(actor, id), getRecordWorkflow(actor, id), getStatusPanel(actor, id)]));
+  const [view, workflow, status, ledger] = await loadOrNotFound(actor, 'teacher.record', (await params).id, (id) => Promise.all([getTeacherRecord(actor, id), getRecordWorkflow(actor, id), getStatusPanel(actor, id), getLedger(actor, id)]));
   return (
     <div>
       <PageTitle title="教师信息" description="按本省选定的指标填报；带 * 的为必填项，报送前须填写完整。">
@@ -27,6 +29,7 @@ export default async function TeacherRecordPage({ params }: { params: Promise<{ 
       <div className="space-y-4">
         <RecordWorkflow teacherId={view.id} workflow={workflow} historyHref={`/teachers/${view.id}/history`} />
         {workflow.recordState === 'effective' && <StatusPanel teacherId={view.id} panel={status} today={todayIso()} />}
+        {ledger && <CreditLedger ledger={ledger} />}
         <TeacherRecord view={view} audience="staff" />
       </div>
     </div>

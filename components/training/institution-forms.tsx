@@ -1,0 +1,103 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { useForm, type Resolver } from 'react-hook-form';
+import { Field, FormAlert } from '@/components/forms/field';
+import { codeTables } from '@/lib/indicators/code-tables';
+import { linkInstitutionAction, registerInstitutionAction } from '@/lib/training/actions';
+import { registerInstitutionSchema, type RegisterInstitutionInput } from '@/lib/training/schemas';
+
+/** 登记培训机构: the unit and its submitting account; the sysadmin then issues the password. */
+export function RegisterInstitutionForm({ mayIssue }: { mayIssue: boolean }) {
+  const router = useRouter();
+  const form = useForm<RegisterInstitutionInput>({ resolver: zodResolver(registerInstitutionSchema) as Resolver<RegisterInstitutionInput>, defaultValues: { code: '', name: '', institutionType: '01', contactName: '', contactPhone: '' } });
+  const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+  const errors = form.formState.errors;
+  const aria = (name: string, error?: unknown) => ({ 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? `${name}-error` : undefined });
+  const onSubmit = form.handleSubmit((data) =>
+    startTransition(async () => {
+      setMessage(null);
+      const result = await registerInstitutionAction(data);
+      if (!result.ok) {
+        for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(key as keyof RegisterInstitutionInput, { message: messages[0] });
+        return setMessage({ tone: 'error', text: result.message });
+      }
+      form.reset();
+      setMessage({ tone: 'success', text: `已登记。机构的报送账号为 ${result.data.username}，${mayIssue ? '请在“下级账号分发”中发放其初始密码。' : '请由本单位系统管理员在“下级账号分发”中发放初始密码。'}` });
+      router.refresh();
+    }),
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate className="card space-y-3 p-4" aria-labelledby="register-institution-title">
+      <h2 id="register-institution-title" className="text-sm font-semibold text-slate-700">
+        登记培训机构
+      </h2>
+      {message && <FormAlert tone={message.tone} message={message.text} />}
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field id="code" label="机构代码 *" error={errors.code?.message} hint="6 至 16 位字母或数字，如 PX33010601">
+          <input id="code" className="input font-mono" autoComplete="off" {...aria('code', errors.code)} {...form.register('code')} />
+        </Field>
+        <Field id="name" label="机构名称 *" error={errors.name?.message}>
+          <input id="name" className="input" {...aria('name', errors.name)} {...form.register('name')} />
+        </Field>
+        <Field id="institutionType" label="机构类型 *" error={errors.institutionType?.message}>
+          <select id="institutionType" className="input" {...form.register('institutionType')}>
+            {codeTables.institutionType.map((item) => (
+              <option key={item.code} value={item.code}>
+                {item.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="contactName" label="联系人 *" error={errors.contactName?.message}>
+          <input id="contactName" className="input" {...aria('contactName', errors.contactName)} {...form.register('contactName')} />
+        </Field>
+        <Field id="contactPhone" label="联系电话 *" error={errors.contactPhone?.message}>
+          <input id="contactPhone" inputMode="tel" className="input" {...aria('contactPhone', errors.contactPhone)} {...form.register('contactPhone')} />
+        </Field>
+      </div>
+      <div className="flex justify-end">
+        <button type="submit" className="btn-primary" disabled={pending} data-testid="institution-submit">
+          {pending ? '正在登记…' : '登记'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** 添加已有机构: another authority's institution, by its code. */
+export function LinkInstitutionForm() {
+  const router = useRouter();
+  const [code, setCode] = useState('');
+  const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+  return (
+    <form
+      className="card flex flex-col gap-2 p-4 sm:flex-row sm:items-end"
+      onSubmit={(event) => {
+        event.preventDefault();
+        startTransition(async () => {
+          const result = await linkInstitutionAction({ code });
+          if (!result.ok) return setMessage({ tone: 'error', text: result.fieldErrors?.code?.[0] ?? result.message });
+          setCode('');
+          setMessage({ tone: 'success', text: '已添加到本单位的培训机构名单' });
+          router.refresh();
+        });
+      }}
+    >
+      <div className="flex-1 space-y-1">
+        <label htmlFor="link-code" className="block text-sm font-medium text-slate-700">
+          添加其他单位登记的机构（机构代码）
+        </label>
+        <input id="link-code" className="input font-mono" value={code} onChange={(e) => setCode(e.target.value)} />
+        {message && <FormAlert tone={message.tone} message={message.text} />}
+      </div>
+      <button type="submit" className="btn-secondary" disabled={pending || code.trim() === ''}>
+        添加
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,62 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { defineAction } from '@/lib/action';
+import { requireActor } from '@/lib/auth/session';
+import { recordRefusal } from '@/lib/audit/service';
+import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import { invalidInput, toActionResult, type ActionResult } from '@/lib/result';
+import { enrolByListSchema, linkInstitutionSchema, nominateSchema, projectDecisionSchema, registerInstitutionSchema, registerProjectSchema, reviewSubmissionSchema, saveResultsSchema, saveRuleSchema, submitResultsSchema, updateInstitutionSchema, withdrawParticipantSchema } from './schemas';
+import { linkInstitution, registerInstitution, updateInstitution } from './institutions/service';
+import { decideProject, enrolByFile, enrolByList, nominateTeachers, registerProject, withdrawParticipant, type EnrolmentOutcome } from './projects/service';
+import { importResults, reviewSubmission, saveResults, submitResults, type ResultImportOutcome } from './results/service';
+import { saveTrainingRule } from './conversion/service';
+
+function revalidateTraining(projectId?: number) {
+  // The navigation's inbox count changes with every step.
+  revalidatePath('/', 'layout');
+  if (projectId) revalidatePath(`/training/projects/${projectId}`);
+}
+
+export const registerInstitutionAction = defineAction('training.institution.register', registerInstitutionSchema, registerInstitution, () => revalidatePath('/training/institutions'));
+export const updateInstitutionAction = defineAction('training.institution.update', updateInstitutionSchema, updateInstitution, () => revalidatePath('/training/institutions'));
+export const linkInstitutionAction = defineAction('training.institution.link', linkInstitutionSchema, linkInstitution, () => revalidatePath('/training/institutions'));
+export const registerProjectAction = defineAction('training.project.register', registerProjectSchema, registerProject, () => revalidateTraining());
+export const decideProjectAction = defineAction('training.project.decide', projectDecisionSchema, decideProject, (input) => revalidateTraining(input.id));
+export const enrolByListAction = defineAction('training.enrol', enrolByListSchema, enrolByList, (input) => revalidateTraining(input.projectId));
+export const nominateAction = defineAction('training.nominate', nominateSchema, nominateTeachers, (input) => revalidateTraining(input.projectId));
+export const withdrawParticipantAction = defineAction('training.unenrol', withdrawParticipantSchema, withdrawParticipant, (input) => revalidateTraining(input.projectId));
+export const saveResultsAction = defineAction('training.results.save', saveResultsSchema, saveResults, (input) => revalidateTraining(input.projectId));
+export const submitResultsAction = defineAction('training.results.submit', submitResultsSchema, submitResults, (input) => revalidateTraining(input.projectId));
+export const reviewSubmissionAction = defineAction('training.submission.review', reviewSubmissionSchema.extend({ projectId: z.coerce.number().int().positive() }), (actor, input) => reviewSubmission(actor, input), (input) => revalidateTraining(input.projectId));
+export const saveRuleAction = defineAction('training.rule.save', saveRuleSchema, saveTrainingRule, () => revalidatePath('/training/rules'));
+
+const uploadSchema = z.object({
+  projectId: z.coerce.number().int().positive(),
+  file: z.instanceof(File, { message: '请选择要导入的文件' }).refine((f) => f.size > 0, '请选择要导入的文件'),
+  apply: z.enum(['0', '1']).default('0'),
+});
+
+/** File uploads come as FormData; otherwise the same steps as defineAction. */
+async function upload<T>(name: string, formData: FormData, run: (actor: Awaited<ReturnType<typeof requireActor>>, input: z.infer<typeof uploadSchema>, bytes: Uint8Array) => Promise<T>): Promise<ActionResult<T>> {
+  const parsed = uploadSchema.safeParse({ projectId: formData.get('projectId'), file: formData.get('file'), apply: formData.get('apply') ?? undefined });
+  if (!parsed.success) return invalidInput(parsed.error);
+  const actor = await requireActor();
+  try {
+    const result = await run(actor, parsed.data, new Uint8Array(await parsed.data.file.arrayBuffer()));
+    revalidateTraining(parsed.data.projectId);
+    return { ok: true, data: result };
+  } catch (error) {
+    if (error instanceof ForbiddenError || error instanceof NotFoundError) await recordRefusal(actor, name, error, { projectId: parsed.data.projectId });
+    return toActionResult(error);
+  }
+}
+
+export async function enrolByFileAction(formData: FormData): Promise<ActionResult<EnrolmentOutcome>> {
+  return upload('training.enrol', formData, (actor, input, bytes) => enrolByFile(actor, input.projectId, { name: input.file.name, bytes }));
+}
+
+export async function importResultsAction(formData: FormData): Promise<ActionResult<ResultImportOutcome>> {
+  return upload('training.results.import', formData, (actor, input, bytes) => importResults(actor, input.projectId, { name: input.file.name, bytes }, input.apply === '1'));
+}

@@ -1,0 +1,74 @@
+import type { FilingState, SubmissionState, TrainingProjectState } from '@/lib/db/schema';
+import type { Chain, PartyResolver } from '@/lib/workflow/chain';
+import { waitingParty } from '@/lib/workflow/chain';
+
+export type { FilingState, SubmissionState, TrainingProjectState };
+
+/**
+ * The step tables of 培训学分管理 (seed 七(三)). Client-safe: the services, the buttons and the inbox
+ * read them.
+ */
+
+// --- A school's 校本研修 project waits for its competent authority -------------------------------
+
+export type ProjectParty = 'ownerSchool' | 'ownerAuthority';
+export type ProjectAction = 'approve' | 'reject' | 'withdraw';
+export interface ProjectSubject {
+  ownerUnitId: number;
+  /** The owner's competent authority (a school's parent). */
+  ownerParentId: number | null;
+}
+
+export const projectChain: Chain<TrainingProjectState, ProjectParty, ProjectAction, ProjectSubject> = {
+  pending: {
+    label: '待主管部门审核',
+    party: 'ownerAuthority',
+    actions: {
+      approve: { label: '同意登记', to: 'registered' },
+      reject: { label: '不同意', to: 'rejected', requiresReason: true },
+      withdraw: { label: '撤回', to: 'cancelled', party: 'ownerSchool' },
+    },
+  },
+};
+
+export const projectPartyLabels: Record<ProjectParty, string> = { ownerSchool: '申报学校', ownerAuthority: '学校的主管教育行政部门' };
+
+export const projectParties: PartyResolver<ProjectParty, ProjectSubject> = (subject, party) =>
+  party === 'ownerSchool' ? { unitId: subject.ownerUnitId, kind: 'school', permission: 'training.manage' } : { unitId: subject.ownerParentId, kind: 'authority', permission: 'training.approve' };
+
+// --- An institution's results, reviewed by the confirming authority -----------------------------
+
+export type SubmissionParty = 'confirmer' | 'institution';
+export type SubmissionAction = 'confirm' | 'confirmSome' | 'return' | 'resubmit';
+export interface SubmissionSubject {
+  confirmUnitId: number;
+  institutionId: number;
+}
+
+export const submissionChain: Chain<SubmissionState, SubmissionParty, SubmissionAction, SubmissionSubject> = {
+  submitted: {
+    label: '待确认学分',
+    party: 'confirmer',
+    actions: {
+      confirm: { label: '全部确认', to: 'confirmed' },
+      // The chosen ones are confirmed; the rest go back to the institution with the reason.
+      confirmSome: { label: '确认所选，其余退回', to: 'returned', requiresReason: true },
+      return: { label: '全部退回', to: 'returned', requiresReason: true },
+    },
+  },
+  returned: {
+    label: '退回培训机构修改',
+    party: 'institution',
+    actions: { resubmit: { label: '重新提交', to: 'submitted' } },
+  },
+};
+
+export const submissionPartyLabels: Record<SubmissionParty, string> = { confirmer: '确认学分的教育行政部门', institution: '培训机构' };
+
+export const submissionParties: PartyResolver<SubmissionParty, SubmissionSubject> = (subject, party) =>
+  party === 'confirmer' ? { unitId: subject.confirmUnitId, kind: 'authority', permission: 'training.confirm' } : { unitId: subject.institutionId, kind: 'institution', permission: 'training.results' };
+
+export function submissionWaitingUnitOf(subject: SubmissionSubject, state: SubmissionState): number | null {
+  const party = waitingParty(submissionChain, state);
+  return party ? submissionParties(subject, party)!.unitId : null;
+}

@@ -1,0 +1,60 @@
+import 'server-only';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { trainingParticipants, trainingProjectInstitutions, trainingProjects, trainingSubmissions } from '@/lib/db/schema';
+import { can } from '@/lib/auth/policy';
+import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { todayIso } from '@/lib/indicators/form-schema';
+
+/** 培训学分's waiting work, each item for the unit whose turn it is. */
+export const trainingInboxSources: InboxSource[] = [
+  {
+    key: 'training.project',
+    label: '待审核的校本研修项目',
+    applies: (actor) => can(actor, 'training.approve'),
+    href: () => '/training?view=waiting',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: trainingProjects.id, name: trainingProjects.name, owner: trainingProjects.ownerName, at: trainingProjects.createdAt, total: totalRows })
+        .from(trainingProjects)
+        .where(and(eq(trainingProjects.waitingUnitId, actor.unitId), eq(trainingProjects.state, 'pending')))
+        .orderBy(asc(trainingProjects.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `tp${row.id}`, title: row.name, detail: row.owner, href: `/training/projects/${row.id}`, at: row.at }), limit);
+    },
+  },
+  {
+    key: 'training.submission',
+    label: '待确认学分的考核结果',
+    applies: (actor) => can(actor, 'training.confirm') || can(actor, 'training.results'),
+    href: () => '/training',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: trainingSubmissions.id, projectId: trainingSubmissions.projectId, name: trainingProjects.name, state: trainingSubmissions.state, participants: trainingSubmissions.participants, reason: trainingSubmissions.returnReason, at: trainingSubmissions.submittedAt, total: totalRows })
+        .from(trainingSubmissions)
+        .innerJoin(trainingProjects, eq(trainingProjects.id, trainingSubmissions.projectId))
+        .where(eq(trainingSubmissions.waitingUnitId, actor.unitId))
+        .orderBy(asc(trainingSubmissions.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `ts${row.id}`, title: row.name, detail: row.state === 'returned' ? `已退回修改：${row.reason ?? ''}` : `${row.participants} 人待确认学分`, href: `/training/projects/${row.projectId}`, at: row.at }), limit);
+    },
+  },
+  {
+    key: 'training.results',
+    label: '待填报考核结果的培训项目',
+    applies: (actor) => can(actor, 'training.results'),
+    href: () => '/training',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: trainingProjects.id, name: trainingProjects.name, endDate: trainingProjects.endDate, open: sql<number>`count(*)::int`, total: totalRows })
+        .from(trainingProjects)
+        .innerJoin(trainingProjectInstitutions, and(eq(trainingProjectInstitutions.projectId, trainingProjects.id), eq(trainingProjectInstitutions.institutionId, actor.unitId)))
+        .innerJoin(trainingParticipants, and(eq(trainingParticipants.projectId, trainingProjects.id), eq(trainingParticipants.state, 'enrolled')))
+        .where(and(eq(trainingProjects.state, 'registered'), sql`${trainingProjects.endDate} <= ${todayIso()}::date`))
+        .groupBy(trainingProjects.id)
+        .orderBy(asc(trainingProjects.endDate))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `tr${row.id}`, title: row.name, detail: `${row.endDate} 结束，${row.open} 人待填报`, href: `/training/projects/${row.id}` }), limit);
+    },
+  },
+];

@@ -1,0 +1,90 @@
+import 'server-only';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '@/lib/db';
+import { teacherEntries, teachers, trainingCredits, trainingRules, trainingStandings } from '@/lib/db/schema';
+import { todayIso } from '@/lib/indicators/form-schema';
+import { RuleBook } from '../conversion/queries';
+import { conversionRuleSchema, cycleOf, entryCredits, evaluateCycle, progressPermille, type TrainingCategory, type TrainingEntry, type TrainingLevel } from '../rules';
+
+/**
+ * Re-evaluates the current cycle of some teachers under the rule their province has in force today,
+ * with each entry's confirmed credits as they are, and stores the standing the completion pages count.
+ * Called in the transaction that confirmed credits or moved a teacher to another province.
+ */
+export async function refreshStandings(tx: Executor, teacherIds: number[], book?: RuleBook): Promise<void> {
+  const today = todayIso();
+  const year = Number(today.slice(0, 4));
+  for (let start = 0; start < teacherIds.length; start += 2000) {
+    const slice = teacherIds.slice(start, start + 2000);
+    const people = await tx.select({ id: teachers.id, provinceUnitId: teachers.provinceUnitId }).from(teachers).where(inArray(teachers.id, slice));
+    const rules = book ?? (await RuleBook.load(tx, people.map((p) => p.provinceUnitId)));
+    const cycles = new Map(
+      people.map((person) => {
+        const rule = rules.inForce(person.provinceUnitId, today);
+        return [person.id, rule ? { rule: rule.rule, ...cycleOf(rule.rule, year) } : null];
+      }),
+    );
+    const earliest = Math.min(...[...cycles.values()].map((c) => c?.startYear ?? year));
+    const credits = await tx
+      .select({ teacherId: trainingCredits.teacherId, entryId: trainingCredits.entryId, category: trainingCredits.category, level: trainingCredits.level, hours: trainingCredits.hours, credits: trainingCredits.credits, endDate: trainingCredits.endDate, forPrincipals: trainingCredits.forPrincipals })
+      .from(trainingCredits)
+      .where(sql`${inArray(trainingCredits.teacherId, slice)} and ${trainingCredits.endDate} >= ${`${earliest}-01-01`}::date`);
+    const byTeacher = new Map<number, TrainingEntry[]>();
+    for (const row of credits) {
+      const cycle = cycles.get(row.teacherId);
+      const entryYear = Number(row.endDate.slice(0, 4));
+      if (!cycle || entryYear < cycle.startYear || entryYear > cycle.endYear) continue;
+      (byTeacher.get(row.teacherId) ?? byTeacher.set(row.teacherId, []).get(row.teacherId)!).push({ id: row.entryId, category: row.category as TrainingCategory, level: row.level as TrainingLevel, hours: row.hours, endDate: row.endDate, forPrincipals: row.forPrincipals, credits: row.credits });
+    }
+    const values = people.flatMap((person) => {
+      const cycle = cycles.get(person.id);
+      if (!cycle) return [];
+      const standing = evaluateCycle(cycle.rule, byTeacher.get(person.id) ?? []);
+      return [{ teacherId: person.id, cycleStartYear: cycle.startYear, cycleEndYear: cycle.endYear, hours: standing.hours, credits: standing.credits, requiredHours: standing.requiredHours, requiredCredits: standing.requiredCredits, progressPermille: progressPermille(standing), complete: standing.complete, updatedAt: new Date() }];
+    });
+    if (values.length === 0) continue;
+    await tx
+      .insert(trainingStandings)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [trainingStandings.teacherId, trainingStandings.cycleStartYear],
+        set: {
+          cycleEndYear: sql`excluded.cycle_end_year`,
+          hours: sql`excluded.hours`,
+          credits: sql`excluded.credits`,
+          requiredHours: sql`excluded.required_hours`,
+          requiredCredits: sql`excluded.required_credits`,
+          progressPermille: sql`excluded.progress_permille`,
+          complete: sql`excluded.complete`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      });
+  }
+}
+
+/**
+ * A change request corrected (or removed) a confirmed training entry: the ledger follows. Corrected
+ * hours are converted again by the rule version that confirmed the entry, never typed; the standing
+ * is evaluated again.
+ */
+export async function syncConfirmedTraining(tx: Executor, teacherId: number, entryId: number): Promise<void> {
+  const [credit] = await tx.select().from(trainingCredits).where(eq(trainingCredits.entryId, entryId));
+  if (!credit) {
+    // Removed (the row went with the entry) or never a confirmed entry: the standing is all that may have moved.
+    await refreshStandings(tx, [teacherId]);
+    return;
+  }
+  const [entry] = await tx.select({ values: teacherEntries.values }).from(teacherEntries).where(eq(teacherEntries.id, entryId));
+  const hours = Number(entry.values.hours);
+  if (Number.isFinite(hours) && hours !== credit.hours) {
+    const [stored] = await tx.select({ rule: trainingRules.rule, effectiveFrom: trainingRules.effectiveFrom }).from(trainingRules).where(eq(trainingRules.id, credit.ruleId));
+    const rule = conversionRuleSchema.parse({ ...stored.rule, effectiveFrom: stored.effectiveFrom });
+    const credits = entryCredits(rule, { id: entryId, category: credit.category as TrainingCategory, level: credit.level as TrainingLevel, hours, endDate: credit.endDate, forPrincipals: credit.forPrincipals }) ?? 0;
+    await tx.update(trainingCredits).set({ hours, credits }).where(eq(trainingCredits.entryId, entryId));
+    await tx
+      .update(teacherEntries)
+      .set({ values: sql`${teacherEntries.values} || jsonb_build_object('credits', ${(credits / 100).toFixed(2).replace(/\.?0+$/, '') || '0'}::text)` })
+      .where(eq(teacherEntries.id, entryId));
+  }
+  await refreshStandings(tx, [teacherId]);
+}

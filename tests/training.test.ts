@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { teacherEntries, teachers, teacherVersions, trainingCredits, trainingParticipants, trainingProjects, trainingStandings, trainingSubmissions } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { issueSubordinateCredentials } from '@/lib/accounts/service';
+import { todayIso } from '@/lib/indicators/form-schema';
+import { exampleRules } from '@/lib/training/examples';
+import { saveTrainingRule } from '@/lib/training/conversion/service';
+import { linkInstitution, registerInstitution } from '@/lib/training/institutions/service';
+import { decideProject, enrolByList, registerProject } from '@/lib/training/projects/service';
+import { getProject, listParticipants } from '@/lib/training/projects/queries';
+import { importResults, reviewSubmission, saveResults, submitResults } from '@/lib/training/results/service';
+import { getLedger, getOwnLedger } from '@/lib/training/ledger/queries';
+import { registerProjectSchema, saveRuleSchema, type RegisterProjectInput } from '@/lib/training/schemas';
+import { actorFor, effectiveTeacher, school } from './support/factories';
+
+const today = todayIso();
+const year = Number(today.slice(0, 4));
+let sequence = Math.floor(Math.random() * 9000) + 1000;
+const unique = (prefix: string) => `${prefix}${++sequence}`;
+
+/** A project that ended last month, so that results may be entered. */
+function projectInput(overrides: Partial<RegisterProjectInput> = {}): RegisterProjectInput {
+  return registerProjectSchema.parse({
+    code: unique('XM-'),
+    name: '教师信息技术应用能力提升培训',
+    category: '01',
+    year,
+    startDate: `${year}-01-05`,
+    endDate: `${year}-01-20`,
+    plannedHours: 24,
+    capacity: 3,
+    institutionIds: [],
+    ...overrides,
+  });
+}
+
+async function institutionFor(authority: Actor): Promise<{ id: number; actor: Actor; code: string }> {
+  const code = unique('PX');
+  const { institutionId, username } = await registerInstitution(authority, { code: `${code}01`, name: `${code}教师发展中心`, institutionType: '01', contactName: '王老师', contactPhone: '0571-88886666' });
+  const sysadmin = await actorFor(`${authority.username.split('.')[0]}.admin`);
+  const issued = await issueSubordinateCredentials(sysadmin, { unitIds: [institutionId] });
+  expect(issued.map((i) => i.username)).toEqual([username]);
+  return { id: institutionId, actor: await actorFor(username), code: `${code}01` };
+}
+
+async function rowCounts(projectId: number) {
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      participants: sql<number>`(select count(*)::int from training_participants where project_id = ${projectId})`,
+      withResult: sql<number>`(select count(*)::int from training_participants where project_id = ${projectId} and passed is not null)`,
+      submitted: sql<number>`(select count(*)::int from training_participants where project_id = ${projectId} and state <> 'enrolled')`,
+      credits: sql<number>`(select count(*)::int from training_credits where project_id = ${projectId})`,
+      submissions: sql<number>`(select count(*)::int from training_submissions where project_id = ${projectId})`,
+    })
+    .from(sql`(select 1) as one`);
+  return row;
+}
+
+async function refused(actors: Actor[], projectId: number, attempt: (actor: Actor) => Promise<unknown>) {
+  const before = await rowCounts(projectId);
+  for (const actor of actors) {
+    const error = await attempt(actor).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error, `${actor.username} must be refused`).toBeInstanceOf(DomainError);
+    expect(error).not.toBeInstanceOf(ValidationError);
+    expect(await rowCounts(projectId)).toEqual(before);
+  }
+}
+
+async function setRule(provinceCode: string, rule: (typeof exampleRules)[keyof typeof exampleRules], effectiveFrom = today) {
+  return saveTrainingRule(await actorFor(`${provinceCode}.admin`), saveRuleSchema.parse({ rule: { ...rule, effectiveFrom }, note: '测试' }));
+}
+
+async function participantIds(projectId: number) {
+  return (await (await getDb()).select({ id: trainingParticipants.id, teacherId: trainingParticipants.teacherId }).from(trainingParticipants).where(eq(trainingParticipants.projectId, projectId)).orderBy(trainingParticipants.id)).map((p) => p);
+}
+
+describe('培训学分: institutions, projects, results and credit confirmation', () => {
+  it('runs a county project end to end: institution with its password, enrolment, results, confirmation into the record and the ledger', async () => {
+    await setRule('330000', exampleRules.beijing);
+    const county = await actorFor('330106.manager');
+    const otherCounty = await actorFor('330108.manager');
+    const home = await school('330106');
+    const elsewhere = await school('330108');
+    const a = await effectiveTeacher(home, '330106', '培训甲');
+    const b = await effectiveTeacher(home, '330106', '培训乙');
+    const outside = await effectiveTeacher(elsewhere, '330108', '外县教师');
+    const institution = await institutionFor(county);
+    const rival = await institutionFor(otherCounty);
+
+    // Only an authority's information manager registers, and only institutions on its list.
+    await expect(registerProject(county, projectInput({ institutionIds: [rival.id] }))).rejects.toThrow(ValidationError);
+    await expect(registerProject(await actorFor('330106.query1'), projectInput({ institutionIds: [institution.id] }))).rejects.toThrow(ForbiddenError);
+    await expect(registerProject(home.manager, projectInput())).rejects.toThrow(/校本研修/);
+    const { projectId } = await registerProject(county, projectInput({ institutionIds: [institution.id] }));
+
+    // Enrolment is all or nothing: an unknown number, one outside the county, a duplicate.
+    const bad = await enrolByList(county, { projectId, idNumbers: [a.idNumber, outside.idNumber, 'X123', a.idNumber].join('\n') });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.map((e) => e.rowNumber)).toEqual([2, 3, 4]);
+    expect((await rowCounts(projectId)).participants).toBe(0);
+    await refused([otherCounty, home.manager, rival.actor, await actorFor('330106.query1')], projectId, (actor) => enrolByList(actor, { projectId, idNumbers: a.idNumber }));
+    expect(await enrolByList(county, { projectId, idNumbers: `${a.idNumber} 培训甲\n${b.idNumber}` })).toEqual({ ok: true, enrolled: 2 });
+
+    // The institution sees its project's participants masked; another institution nothing.
+    const seen = await listParticipants(institution.actor, projectId);
+    expect(seen.rows.map((r) => r.teacherName).sort()).toEqual(['培训乙', '培训甲']);
+    expect(seen.rows.every((r) => r.teacherIdMasked.includes('*') && !JSON.stringify(r).includes(a.idNumber))).toBe(true);
+    await expect(getProject(rival.actor, projectId)).rejects.toThrow(NotFoundError);
+
+    // Results: only the project's institution enters them.
+    const [pa, pb] = await participantIds(projectId);
+    const results = [
+      { participantId: pa.id, attendedHours: 24, passed: '1' as const, score: 92, certificateNo: 'ZS-001' },
+      { participantId: pb.id, attendedHours: 6, passed: '0' as const, certificateNo: '' },
+    ];
+    await refused([county, rival.actor, home.manager], projectId, (actor) => saveResults(actor, { projectId, results }));
+    await saveResults(institution.actor, { projectId, results });
+    await refused([county, rival.actor], projectId, (actor) => submitResults(actor, { projectId }));
+    expect(await submitResults(institution.actor, { projectId })).toEqual({ submissions: 1, participants: 2 });
+
+    // The county confirms; nobody else may.
+    const [submission] = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, projectId));
+    await refused([otherCounty, institution.actor, await actorFor('330100.manager'), await actorFor('330106.query1')], projectId, (actor) => reviewSubmission(actor, { id: submission.id, action: 'confirm', participantIds: [], reason: '' }));
+    const versionBefore = (await (await getDb()).select({ v: teachers.effectiveVersion }).from(teachers).where(eq(teachers.id, a.teacherId)))[0].v;
+    expect(await reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [], reason: '' })).toEqual({ confirmed: 2, returned: 0 });
+
+    // 北京's rule: 集中培训 10 学时 = 1 学分, so 24 hours are 2.4 credits; the failed one gets nothing.
+    const db = await getDb();
+    const [entry] = await db.select().from(teacherEntries).where(and(eq(teacherEntries.teacherId, a.teacherId), eq(teacherEntries.subset, 'training')));
+    expect(entry).toMatchObject({ origin: 'training', values: { project: '教师信息技术应用能力提升培训', hours: '24', credits: '2.4', category: '04', form: '01', certificateNo: 'ZS-001' } });
+    expect(await db.select().from(teacherEntries).where(and(eq(teacherEntries.teacherId, b.teacherId), eq(teacherEntries.subset, 'training')))).toHaveLength(0);
+    const [version] = await db.select().from(teacherVersions).where(and(eq(teacherVersions.teacherId, a.teacherId), eq(teacherVersions.version, versionBefore + 1)));
+    expect(version.kind).toBe('training');
+    expect(version.diff.some((d) => d.subset === 'training' && d.field === 'credits' && d.newValue === '2.4')).toBe(true);
+
+    // The ledger: the teacher's own and the school's view agree with a recount.
+    const teacher = await actorFor(a.idNumber);
+    const own = await getOwnLedger(teacher);
+    expect(own!.entries.map((e) => e.credits)).toEqual([240]);
+    expect(own!.standing).toMatchObject({ credits: 240, requiredCredits: 3600, complete: false });
+    const [recount] = await db.select({ credits: sql<number>`sum(credits)::int` }).from(trainingCredits).where(eq(trainingCredits.teacherId, a.teacherId));
+    expect((await getLedger(home.manager, a.teacherId))!.standing.credits).toBe(recount.credits);
+    await expect(getLedger(elsewhere.manager, a.teacherId)).rejects.toThrow(NotFoundError);
+    const [standing] = await db.select().from(trainingStandings).where(eq(trainingStandings.teacherId, a.teacherId));
+    expect(standing).toMatchObject({ credits: 240, requiredCredits: 3600, complete: false, progressPermille: 66 });
+
+    // Confirmed results are final: neither the institution nor the county can change them again.
+    await expect(saveResults(institution.actor, { projectId, results: [results[0]] })).rejects.toThrow(/已提交或已确认/);
+    await expect(reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [], reason: '' })).rejects.toThrow(/已办结|不能执行/);
+  });
+
+  it('never rewrites confirmed credits when a rule changes, and applies a new version from its effective date', async () => {
+    await setRule('330000', exampleRules.generic);
+    const county = await actorFor('330106.manager');
+    const home = await school('330106');
+    const first = await effectiveTeacher(home, '330106', '规则甲');
+    const institution = await institutionFor(county);
+    const confirmOne = async (teacher: { idNumber: string }) => {
+      const { projectId } = await registerProject(county, projectInput({ institutionIds: [institution.id], category: '02', plannedHours: 40 }));
+      await enrolByList(county, { projectId, idNumbers: teacher.idNumber });
+      const [p] = await participantIds(projectId);
+      await saveResults(institution.actor, { projectId, results: [{ participantId: p.id, attendedHours: 40, passed: '1', certificateNo: '' }] });
+      await submitResults(institution.actor, { projectId });
+      const [submission] = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, projectId));
+      await reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [], reason: '' });
+      return (await (await getDb()).select().from(trainingCredits).where(eq(trainingCredits.projectId, projectId)))[0];
+    };
+    // generic: 非集中 8 学时 = 1 学分: 40 hours are 5 credits.
+    expect((await confirmOne(first)).credits).toBe(500);
+    // A province cannot back-date a rule.
+    await expect(setRule('330000', exampleRules.beijing, '2020-01-01')).rejects.toThrow(/不能早于今天/);
+    // A version effective tomorrow does not apply today; one effective today does, and the old credits stay.
+    const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    await setRule('330000', exampleRules.beijing, tomorrow);
+    expect((await confirmOne(await effectiveTeacher(home, '330106', '规则乙'))).credits).toBe(500);
+    await setRule('330000', exampleRules.beijing);
+    expect((await confirmOne(await effectiveTeacher(home, '330106', '规则丙'))).credits).toBe(200);
+    const [kept] = await (await getDb()).select({ credits: trainingCredits.credits }).from(trainingCredits).where(eq(trainingCredits.teacherId, first.teacherId));
+    expect(kept.credits).toBe(500);
+    await expect(saveTrainingRule(county, saveRuleSchema.parse({ rule: exampleRules.beijing }))).rejects.toThrow(ForbiddenError);
+  });
+
+  it('fans a national project out to each province, which confirms its own teachers under its own rule', async () => {
+    await setRule('330000', exampleRules.beijing);
+    await setRule('430000', exampleRules.shaanxi);
+    const ministry = await actorFor('000000.manager');
+    const zj = await school('330106');
+    const hn = await school('430102');
+    const zjTeacher = await effectiveTeacher(zj, '330106', '国培浙江');
+    const hnTeacher = await effectiveTeacher(hn, '430102', '国培湖南');
+    const institution = await institutionFor(ministry);
+    const { projectId } = await registerProject(ministry, projectInput({ institutionIds: [institution.id], name: '国培计划示范项目', plannedHours: 50 }));
+    // The ministry's institution enrols teachers of any province.
+    expect(await enrolByList(institution.actor, { projectId, idNumbers: `${zjTeacher.idNumber}\n${hnTeacher.idNumber}` })).toEqual({ ok: true, enrolled: 2 });
+    const people = await participantIds(projectId);
+    await saveResults(institution.actor, { projectId, results: people.map((p) => ({ participantId: p.id, attendedHours: 50, passed: '1' as const, certificateNo: '' })) });
+    expect(await submitResults(institution.actor, { projectId })).toEqual({ submissions: 2, participants: 2 });
+    const submissions = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, projectId));
+    const zhejiang = await actorFor('330000.manager');
+    const hunan = await actorFor('430000.manager');
+    const zjPart = submissions.find((s) => s.confirmUnitId === zhejiang.unitId)!;
+    const hnPart = submissions.find((s) => s.confirmUnitId === hunan.unitId)!;
+    // Each province sees and confirms only its own part; the ministry does not confirm for them.
+    await refused([hunan, ministry, await actorFor('330106.manager')], projectId, (actor) => reviewSubmission(actor, { id: zjPart.id, action: 'confirm', participantIds: [], reason: '' }));
+    expect((await listParticipants(hunan, projectId)).rows.map((r) => r.teacherName)).toEqual(['国培湖南']);
+    await reviewSubmission(zhejiang, { id: zjPart.id, action: 'confirm', participantIds: [], reason: '' });
+    await reviewSubmission(hunan, { id: hnPart.id, action: 'confirm', participantIds: [], reason: '' });
+    const credits = await (await getDb()).select({ teacherId: trainingCredits.teacherId, credits: trainingCredits.credits }).from(trainingCredits).where(eq(trainingCredits.projectId, projectId));
+    // 北京-style: 50 h / 10 = 5 credits; 陕西-style: national level 0.5 per hour = 25 credits.
+    expect(Object.fromEntries(credits.map((c) => [c.teacherId, c.credits]))).toEqual({ [zjTeacher.teacherId]: 500, [hnTeacher.teacherId]: 2500 });
+  });
+
+  it('confirms some results and returns the rest to the institution, which corrects and submits them again', async () => {
+    await setRule('330000', exampleRules.generic);
+    const county = await actorFor('330106.manager');
+    const home = await school('330106');
+    const a = await effectiveTeacher(home, '330106', '部分甲');
+    const b = await effectiveTeacher(home, '330106', '部分乙');
+    const institution = await institutionFor(county);
+    const { projectId } = await registerProject(county, projectInput({ institutionIds: [institution.id] }));
+    await enrolByList(county, { projectId, idNumbers: `${a.idNumber}\n${b.idNumber}` });
+    const [pa, pb] = await participantIds(projectId);
+    await saveResults(institution.actor, { projectId, results: [pa, pb].map((p) => ({ participantId: p.id, attendedHours: 24, passed: '1' as const, certificateNo: '' })) });
+    await submitResults(institution.actor, { projectId });
+    const [submission] = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, projectId));
+    await expect(reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [pa.id], reason: '' })).rejects.toThrow(ValidationError);
+    expect(await reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [pa.id], reason: '乙的学时与签到记录不符' })).toEqual({ confirmed: 1, returned: 1 });
+    const states = async () => Object.fromEntries((await (await getDb()).select({ id: trainingParticipants.id, state: trainingParticipants.state }).from(trainingParticipants).where(eq(trainingParticipants.projectId, projectId))).map((p) => [p.id, p.state]));
+    expect(await states()).toEqual({ [pa.id]: 'confirmed', [pb.id]: 'returned' });
+    await saveResults(institution.actor, { projectId, results: [{ participantId: pb.id, attendedHours: 18, passed: '1', certificateNo: '' }] });
+    await submitResults(institution.actor, { projectId });
+    await reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [], reason: '' });
+    expect(await states()).toEqual({ [pa.id]: 'confirmed', [pb.id]: 'confirmed' });
+    const [row] = await (await getDb()).select({ state: trainingSubmissions.state }).from(trainingSubmissions).where(eq(trainingSubmissions.id, submission.id));
+    expect(row.state).toBe('confirmed');
+  });
+
+  it('imports results from a spreadsheet with a dry run; a bad file writes nothing and comes back with an error file', async () => {
+    const county = await actorFor('330106.manager');
+    const home = await school('330106');
+    const a = await effectiveTeacher(home, '330106', '导入甲');
+    const b = await effectiveTeacher(home, '330106', '导入乙');
+    const institution = await institutionFor(county);
+    const { projectId } = await registerProject(county, projectInput({ institutionIds: [institution.id] }));
+    await enrolByList(county, { projectId, idNumbers: `${a.idNumber}\n${b.idNumber}` });
+    const workbook = async (rows: string[][]) => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('结果');
+      sheet.addRow(['身份证件号码', '姓名', '实际学时', '考核结果', '成绩', '结业证书编号']);
+      for (const row of rows) sheet.addRow(row);
+      return { name: '结果.xlsx', bytes: new Uint8Array(await book.xlsx.writeBuffer()) };
+    };
+    const bad = await importResults(institution.actor, projectId, await workbook([[a.idNumber, '导入甲', '24', '合格', '90', 'Z1'], [b.idNumber, '别人', 'abc', '优秀', '', '']]), true);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.errors.map((e) => e.column)).toEqual(['姓名', '实际学时', '考核结果']);
+      const errors = new ExcelJS.Workbook();
+      await errors.xlsx.load(Buffer.from(bad.errorFile, 'base64') as unknown as ArrayBuffer);
+      expect(errors.worksheets[0].rowCount).toBe(2);
+      expect(JSON.stringify(errors.worksheets[0].getSheetValues())).not.toContain(b.idNumber);
+    }
+    expect((await rowCounts(projectId)).withResult).toBe(0);
+    const good = await workbook([[a.idNumber, '导入甲', '24', '合格', '90', 'Z1'], [b.idNumber, '', '12.5', '不合格', '', '']]);
+    expect(await importResults(institution.actor, projectId, good, false)).toEqual({ ok: true, rows: 2, applied: false, passed: 1, failed: 1 });
+    expect((await rowCounts(projectId)).withResult).toBe(0);
+    await expect(importResults(county, projectId, good, true)).rejects.toThrow(ForbiddenError);
+    expect(await importResults(institution.actor, projectId, good, true)).toMatchObject({ ok: true, applied: true });
+    expect((await rowCounts(projectId)).withResult).toBe(2);
+  });
+
+  it('registers a school-based project that waits for the county, and lets another authority add an institution', async () => {
+    const home = await school('330106');
+    const county = await actorFor('330106.manager');
+    const { projectId } = await registerProject(home.manager, projectInput({ category: '04', name: '校本研修：课堂观察' }));
+    const pending = async () => (await (await getDb()).select({ state: trainingProjects.state }).from(trainingProjects).where(eq(trainingProjects.id, projectId)))[0].state;
+    expect(await pending()).toBe('pending');
+    for (const actor of [await actorFor('330108.manager'), home.manager, await actorFor('330100.manager')]) {
+      await expect(decideProject(actor, { id: projectId, decision: 'approve', reason: '' })).rejects.toBeInstanceOf(DomainError);
+      expect(await pending()).toBe('pending');
+    }
+    await expect(decideProject(county, { id: projectId, decision: 'reject', reason: '' })).rejects.toThrow(ValidationError);
+    expect(await decideProject(county, { id: projectId, decision: 'approve', reason: '' })).toEqual({ state: 'registered' });
+    const detail = await getProject(home.manager, projectId);
+    expect(detail.timeline.map((t) => t.action)).toEqual(['file', 'approve']);
+
+    const institution = await institutionFor(county);
+    const other = await actorFor('330108.manager');
+    await linkInstitution(other, { code: institution.code });
+    await expect(linkInstitution(other, { code: institution.code })).rejects.toThrow(/已在本单位/);
+    const { projectId: shared } = await registerProject(other, projectInput({ institutionIds: [institution.id] }));
+    expect((await getProject(institution.actor, shared)).name).toBe('教师信息技术应用能力提升培训');
+  });
+});
