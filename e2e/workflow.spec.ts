@@ -165,7 +165,8 @@ test('the teacher adds a training entry on a phone; it takes effect after the sc
   await signOut(page);
 
   await mobile.page.reload();
-  await expect(mobile.page.getByTestId('subset-training').getByTestId('entry-training')).toContainText('2026');
+  // 王芳 also has an entry written from confirmed credits (training.spec.ts): pick the one she added.
+  await expect(mobile.page.getByTestId('subset-training').getByTestId('entry-training').filter({ hasText: '国培计划·信息技术应用能力提升' })).toContainText('2026');
   await mobile.page.goto('/me/history');
   await expect(mobile.page.getByTestId('version-2')).toContainText('新增信息');
   await expect(mobile.page.getByTestId('version-2')).toContainText('国培计划·信息技术应用能力提升');

@@ -14,6 +14,10 @@ import { decideProject, enrolByList, registerProject } from '@/lib/training/proj
 import { getProject, listParticipants } from '@/lib/training/projects/queries';
 import { importResults, reviewSubmission, saveResults, submitResults } from '@/lib/training/results/service';
 import { getLedger, getOwnLedger } from '@/lib/training/ledger/queries';
+import { decideFiling, fileTraining } from '@/lib/training/filings/service';
+import { getCompletion, listCompletionTeachers } from '@/lib/training/completion/queries';
+import { getInbox } from '@/lib/inbox/queries';
+import { deleteEntry } from '@/lib/teachers/editing/service';
 import { registerProjectSchema, saveRuleSchema, type RegisterProjectInput } from '@/lib/training/schemas';
 import { actorFor, effectiveTeacher, school } from './support/factories';
 
@@ -297,5 +301,79 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     await expect(linkInstitution(other, { code: institution.code })).rejects.toThrow(/已在本单位/);
     const { projectId: shared } = await registerProject(other, projectInput({ institutionIds: [institution.id] }));
     expect((await getProject(institution.actor, shared)).name).toBe('教师信息技术应用能力提升培训');
+  });
+});
+
+describe('校本研修 and 自主研修 filed by the teacher; completion per unit', () => {
+  const pdf = { name: '研修记录.pdf', type: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4 研修记录') };
+  const filing = { teacherId: 0, category: '04' as const, title: '校级公开课观摩与评课', hours: 16, startDate: `${year}-01-05`, endDate: `${year}-01-06`, description: '' };
+
+  it('goes from the teacher to the school head to the county, which converts the hours into the record', async () => {
+    await setRule('330000', exampleRules.generic);
+    const home = await school('330106');
+    const other = await school('330106');
+    const a = await effectiveTeacher(home, '330106', '研修甲');
+    const teacher = await actorFor(a.idNumber);
+    const county = await actorFor('330106.manager');
+    const db = await getDb();
+    const filings = async () => (await db.select({ state: sql<string>`state` }).from(sql`training_filings`).where(sql`teacher_id = ${a.teacherId}`)).map((r) => r.state);
+    // Evidence is required, and must really be a PDF, JPG or PNG.
+    await expect(fileTraining(teacher, filing, null)).rejects.toThrow(/证明材料/);
+    await expect(fileTraining(teacher, filing, { ...pdf, bytes: new TextEncoder().encode('<html>') })).rejects.toThrow(/PDF、JPG 或 PNG/);
+    await expect(fileTraining(other.manager, { ...filing, teacherId: a.teacherId }, pdf)).rejects.toBeInstanceOf(DomainError);
+    expect(await filings()).toEqual([]);
+    const { filingId } = await fileTraining(teacher, filing, pdf);
+    // The school head (its sysadmin) reviews first; not the manager without the delegated right, not the county, not another school.
+    for (const actor of [home.manager, county, other.sysadmin, await actorFor('330108.manager')]) {
+      await expect(decideFiling(actor, { id: filingId, decision: 'approve', reason: '' })).rejects.toBeInstanceOf(DomainError);
+      expect(await filings()).toEqual(['pending_school']);
+    }
+    await expect(decideFiling(home.manager, { id: filingId, decision: 'withdraw', reason: '' })).rejects.toBeInstanceOf(DomainError);
+    expect(await decideFiling(home.sysadmin, { id: filingId, decision: 'approve', reason: '' })).toEqual({ state: 'pending_authority' });
+    await expect(decideFiling(county, { id: filingId, decision: 'reject', reason: '' })).rejects.toThrow(ValidationError);
+    // generic: 非集中 8 学时 = 1 学分.
+    expect(await decideFiling(county, { id: filingId, decision: 'approve', reason: '' })).toEqual({ state: 'confirmed', credits: 200 });
+    const [entry] = await db.select().from(teacherEntries).where(and(eq(teacherEntries.teacherId, a.teacherId), eq(teacherEntries.subset, 'training')));
+    expect(entry).toMatchObject({ origin: 'training', values: { category: '05', form: '04', hours: '16', credits: '2', project: '校级公开课观摩与评课' } });
+    expect((await getOwnLedger(teacher))!.standing).toMatchObject({ hours: 16, credits: 200 });
+    // The teacher withdraws a second one before the school decides; nobody else can.
+    const second = await fileTraining(teacher, { ...filing, category: '05', title: '自主阅读' }, pdf);
+    expect(await decideFiling(teacher, { id: second.filingId, decision: 'withdraw', reason: '' })).toEqual({ state: 'withdrawn' });
+    // The school cannot edit or delete the confirmed entry directly.
+    await expect(deleteEntry(home.manager, { teacherId: a.teacherId, entryId: entry.id })).rejects.toThrow(/变更申请/);
+  });
+
+  it('counts completion per unit as a recount of the standings does, and reminds the school of a cycle ending unmet', async () => {
+    // A cycle that ends this year: 2022–2026 for a 2026 today.
+    await setRule('330000', { ...exampleRules.generic, cycleStartYear: year - 4 });
+    const county = await actorFor('330106.manager');
+    const home = await school('330106');
+    const done = await effectiveTeacher(home, '330106', '达标教师');
+    const none = await effectiveTeacher(home, '330106', '未达标教师');
+    const institution = await institutionFor(county);
+    const { projectId } = await registerProject(county, projectInput({ institutionIds: [institution.id], plannedHours: 400, capacity: 5 }));
+    await enrolByList(county, { projectId, idNumbers: done.idNumber });
+    const [p] = await participantIds(projectId);
+    await saveResults(institution.actor, { projectId, results: [{ participantId: p.id, attendedHours: 400, passed: '1', certificateNo: '' }] });
+    await submitResults(institution.actor, { projectId });
+    const [submission] = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, projectId));
+    await reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [], reason: '' });
+
+    const schoolView = await getCompletion(home.manager);
+    expect(schoolView.totals).toEqual({ teachers: 2, complete: 1, onTrack: 0, behind: 0, atRisk: 1 });
+    const countyView = await getCompletion(county);
+    const row = countyView.rows.find((r) => r.unitId === home.school.id)!;
+    expect(row).toMatchObject({ teachers: 2, complete: 1, atRisk: 1 });
+    const [recount] = await (await getDb())
+      .select({ teachers: sql<number>`count(*)::int`, complete: sql<number>`(count(*) filter (where s.complete))::int` })
+      .from(sql`teachers t left join training_standings s on s.teacher_id = t.id and s.cycle_start_year = ${year - 4}`)
+      .where(sql`t.unit_path <@ ${county.unitPath}::ltree and coalesce(t.personnel_status, '') not like '3%'`);
+    expect({ teachers: countyView.totals.teachers, complete: countyView.totals.complete }).toEqual(recount);
+    const list = await listCompletionTeachers(home.manager, { status: 'atRisk' });
+    expect(list.rows.map((r) => r.name)).toEqual(['未达标教师']);
+    await expect(getCompletion(home.manager, (await actorFor('330108.manager')).unitId)).rejects.toThrow(NotFoundError);
+    const inbox = (await getInbox(home.manager)).find((g) => g.key === 'training.atRisk');
+    expect(inbox?.items.map((i) => i.title)).toEqual(['未达标教师']);
+    void none;
   });
 });

@@ -19,6 +19,7 @@ export function navItemsFor(actor: Actor, inboxCount = 0): NavItem[] {
   if (can(actor, 'rotation.view')) items.push({ href: '/rotations', label: '交流轮岗' });
   if (can(actor, 'rotation.plan')) items.push({ href: '/rotations/plan', label: '交流轮岗计划' });
   if (can(actor, 'training.view') || can(actor, 'training.results')) items.push({ href: '/training', label: actor.role === 'institution' ? '培训项目与考核结果' : '培训学分' });
+  if (can(actor, 'training.view')) items.push({ href: '/training/completion', label: '培训完成情况' });
   if (can(actor, 'training.rules')) items.push({ href: '/training/rules', label: '学时学分转化规则' });
   if (can(actor, 'unit.browse')) items.push({ href: `/units/${actor.unitId}`, label: actor.unitKind === 'school' ? '本校信息' : '单位浏览' });
   if (can(actor, 'teacher.list')) items.push({ href: '/teachers', label: '教师信息' }, { href: '/statistics', label: '统计分析' });

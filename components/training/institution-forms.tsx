@@ -76,7 +76,7 @@ export function LinkInstitutionForm() {
   const [pending, startTransition] = useTransition();
   return (
     <form
-      className="card flex flex-col gap-2 p-4 sm:flex-row sm:items-end"
+      className="card flex flex-col gap-2 self-start p-4 sm:flex-row sm:items-end"
       onSubmit={(event) => {
         event.preventDefault();
         startTransition(async () => {

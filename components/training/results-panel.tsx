@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useEffect, useState, useTransition } from 'react';
 import { FormAlert } from '@/components/forms/field';
 import { uploadWith } from '@/components/forms/upload';
 import { RowErrorsTable, type RowError } from '@/components/ui/row-errors-table';
@@ -23,6 +23,8 @@ interface OpenRow {
 type Draft = { attendedHours: string; passed: '' | '1' | '0'; score: string; certificateNo: string };
 type ImportOutcome = { ok: true; rows: number; applied: boolean; passed: number; failed: number } | { ok: false; rows: number; errors: RowError[]; totalErrors: number; errorFile: string };
 
+const draftOf = (row: OpenRow): Draft => ({ attendedHours: row.attendedHours === null ? '' : String(row.attendedHours), passed: row.passed === null ? '' : row.passed ? '1' : '0', score: row.score === null ? '' : String(row.score), certificateNo: row.certificateNo ?? '' });
+
 function download(base64: string, name: string) {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
@@ -36,9 +38,13 @@ function download(base64: string, name: string) {
 /** The institution's results: entered online or by spreadsheet (checked first, then imported), then submitted. */
 export function ResultsPanel({ projectId, projectCode, rows, ended, endDate, ready }: { projectId: number; projectCode: string; rows: OpenRow[]; ended: boolean; endDate: string; ready: number }) {
   const router = useRouter();
-  const [drafts, setDrafts] = useState<Record<number, Draft>>(() =>
-    Object.fromEntries(rows.map((row) => [row.id, { attendedHours: row.attendedHours === null ? '' : String(row.attendedHours), passed: row.passed === null ? '' : row.passed ? '1' : '0', score: row.score === null ? '' : String(row.score), certificateNo: row.certificateNo ?? '' }])),
-  );
+  const [drafts, setDrafts] = useState<Record<number, Draft>>(() => Object.fromEntries(rows.map((row) => [row.id, draftOf(row)])));
+  // After an import or a save the page refreshes: the inputs take the results as stored.
+  const stored = rows.map((row) => `${row.id}:${row.attendedHours}:${row.passed}:${row.score}:${row.certificateNo}`).join('|');
+  useEffect(() => {
+    setDrafts(Object.fromEntries(rows.map((row) => [row.id, draftOf(row)])));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `stored` is the rows' content
+  }, [stored]);
   const [message, setMessage] = useState<{ tone: 'error' | 'success' | 'info'; text: string } | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
@@ -46,13 +52,14 @@ export function ResultsPanel({ projectId, projectCode, rows, ended, endDate, rea
   const [pending, startTransition] = useTransition();
   if (!ended) return <p className="card p-4 text-sm text-slate-600">项目 {endDate} 结束后可填报考核结果。</p>;
 
-  const set = (id: number, patch: Partial<Draft>) => setDrafts((all) => ({ ...all, [id]: { ...all[id], ...patch } }));
-  const filled = rows.filter((row) => drafts[row.id].attendedHours !== '' || drafts[row.id].passed !== '');
+  const draft = (row: OpenRow) => drafts[row.id] ?? draftOf(row);
+  const set = (row: OpenRow, patch: Partial<Draft>) => setDrafts((all) => ({ ...all, [row.id]: { ...(all[row.id] ?? draftOf(row)), ...patch } }));
+  const filled = rows.filter((row) => draft(row).attendedHours !== '' || draft(row).passed !== '');
   const save = () =>
     startTransition(async () => {
       setMessage(null);
       setFieldErrors({});
-      const result = await saveResultsAction({ projectId, results: filled.map((row) => ({ participantId: row.id, ...drafts[row.id] })) });
+      const result = await saveResultsAction({ projectId, results: filled.map((row) => ({ participantId: row.id, ...draft(row) })) });
       if (!result.ok) {
         setFieldErrors(result.fieldErrors ?? {});
         return setMessage({ tone: 'error', text: result.message });
@@ -158,20 +165,20 @@ export function ResultsPanel({ projectId, projectCode, rows, ended, endDate, rea
                     </td>
                     <td className="px-2 py-2">{row.schoolName}</td>
                     <td className="px-2 py-2">
-                      <input aria-label={`${row.teacherName}的实际学时`} inputMode="decimal" className="input w-24" value={drafts[row.id].attendedHours} onChange={(e) => set(row.id, { attendedHours: e.target.value })} />
+                      <input aria-label={`${row.teacherName}的实际学时`} inputMode="decimal" className="input w-24" value={draft(row).attendedHours} onChange={(e) => set(row, { attendedHours: e.target.value })} />
                     </td>
                     <td className="px-2 py-2">
-                      <select aria-label={`${row.teacherName}的考核结果`} className="input w-28" value={drafts[row.id].passed} onChange={(e) => set(row.id, { passed: e.target.value as Draft['passed'] })}>
+                      <select aria-label={`${row.teacherName}的考核结果`} className="input w-28" value={draft(row).passed} onChange={(e) => set(row, { passed: e.target.value as Draft['passed'] })}>
                         <option value="">请选择</option>
                         <option value="1">合格</option>
                         <option value="0">不合格</option>
                       </select>
                     </td>
                     <td className="px-2 py-2">
-                      <input aria-label={`${row.teacherName}的成绩`} inputMode="decimal" className="input w-20" value={drafts[row.id].score} onChange={(e) => set(row.id, { score: e.target.value })} />
+                      <input aria-label={`${row.teacherName}的成绩`} inputMode="decimal" className="input w-20" value={draft(row).score} onChange={(e) => set(row, { score: e.target.value })} />
                     </td>
                     <td className="px-2 py-2">
-                      <input aria-label={`${row.teacherName}的结业证书编号`} className="input w-40" value={drafts[row.id].certificateNo} onChange={(e) => set(row.id, { certificateNo: e.target.value })} />
+                      <input aria-label={`${row.teacherName}的结业证书编号`} className="input w-40" value={draft(row).certificateNo} onChange={(e) => set(row, { certificateNo: e.target.value })} />
                     </td>
                   </tr>
                 );

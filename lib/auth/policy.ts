@@ -38,7 +38,8 @@ export type Permission =
   | 'training.results'
   | 'training.confirm'
   | 'training.rules'
-  | 'training.ledger';
+  | 'training.ledger'
+  | 'training.file';
 
 /** Tiers that have a security auditor (安全审计员) account. */
 export const auditorTiers: readonly string[] = ['central', 'province'];
@@ -128,6 +129,9 @@ export function can(actor: Actor, permission: Permission): boolean {
     case 'training.rules':
       // 学时学分转化规则: each province's sysadmin; the ministry's is the national default.
       return actor.role === 'sysadmin' && (actor.unitTier === 'central' || actor.unitTier === 'province');
+    case 'training.file':
+      // 校本研修 and 自主研修 hours: the teacher on the phone, or the school's manager for the teacher.
+      return actor.role === 'teacher' || (actor.role === 'manager' && actor.unitKind === 'school');
     case 'training.ledger':
       return staff;
     case 'security.configure':

@@ -30,6 +30,8 @@ export interface CaseParty {
   unitId: number | null;
   kind: UnitKind;
   permission: Permission;
+  /** A party that is one account, not a unit's staff (the teacher who filed). */
+  accountId?: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface CaseParty {
  */
 export function mayAct(actor: Actor, party: CaseParty | null): boolean {
   if (!party || party.unitId === null) return false;
-  return actor.unitKind === party.kind && actor.unitId === party.unitId && can(actor, party.permission);
+  return actor.unitKind === party.kind && actor.unitId === party.unitId && can(actor, party.permission) && (party.accountId === undefined || party.accountId === actor.accountId);
 }
 
 /**

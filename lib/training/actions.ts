@@ -7,11 +7,12 @@ import { requireActor } from '@/lib/auth/session';
 import { recordRefusal } from '@/lib/audit/service';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { invalidInput, toActionResult, type ActionResult } from '@/lib/result';
-import { enrolByListSchema, linkInstitutionSchema, nominateSchema, projectDecisionSchema, registerInstitutionSchema, registerProjectSchema, reviewSubmissionSchema, saveResultsSchema, saveRuleSchema, submitResultsSchema, updateInstitutionSchema, withdrawParticipantSchema } from './schemas';
+import { fileTrainingSchema, filingDecisionSchema, enrolByListSchema, linkInstitutionSchema, nominateSchema, projectDecisionSchema, registerInstitutionSchema, registerProjectSchema, reviewSubmissionSchema, saveResultsSchema, saveRuleSchema, submitResultsSchema, updateInstitutionSchema, withdrawParticipantSchema } from './schemas';
 import { linkInstitution, registerInstitution, updateInstitution } from './institutions/service';
 import { decideProject, enrolByFile, enrolByList, nominateTeachers, registerProject, withdrawParticipant, type EnrolmentOutcome } from './projects/service';
 import { importResults, reviewSubmission, saveResults, submitResults, type ResultImportOutcome } from './results/service';
 import { saveTrainingRule } from './conversion/service';
+import { decideFiling, fileTraining } from './filings/service';
 
 function revalidateTraining(projectId?: number) {
   // The navigation's inbox count changes with every step.
@@ -59,4 +60,28 @@ export async function enrolByFileAction(formData: FormData): Promise<ActionResul
 
 export async function importResultsAction(formData: FormData): Promise<ActionResult<ResultImportOutcome>> {
   return upload('training.results.import', formData, (actor, input, bytes) => importResults(actor, input.projectId, { name: input.file.name, bytes }, input.apply === '1'));
+}
+
+export const decideFilingAction = defineAction('training.filing.decide', filingDecisionSchema, decideFiling, () => {
+  revalidatePath('/', 'layout');
+  revalidatePath('/training/filings');
+  revalidatePath('/me');
+});
+
+/** 申报校本研修或自主研修学时, with its evidence file. */
+export async function fileTrainingAction(formData: FormData): Promise<ActionResult<{ filingId: number }>> {
+  const parsed = fileTrainingSchema.safeParse(Object.fromEntries(['teacherId', 'category', 'title', 'hours', 'startDate', 'endDate', 'description'].map((key) => [key, formData.get(key) ?? undefined])));
+  if (!parsed.success) return invalidInput(parsed.error);
+  const actor = await requireActor();
+  const file = formData.get('attachment');
+  try {
+    const attachment = file instanceof File && file.size > 0 ? { name: file.name, type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) } : null;
+    const result = await fileTraining(actor, parsed.data, attachment);
+    revalidatePath('/', 'layout');
+    revalidatePath('/me');
+    return { ok: true, data: result };
+  } catch (error) {
+    if (error instanceof ForbiddenError || error instanceof NotFoundError) await recordRefusal(actor, 'training.filing.file', error, parsed.data);
+    return toActionResult(error);
+  }
 }

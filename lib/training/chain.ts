@@ -72,3 +72,48 @@ export function submissionWaitingUnitOf(subject: SubmissionSubject, state: Submi
   const party = waitingParty(submissionChain, state);
   return party ? submissionParties(subject, party)!.unitId : null;
 }
+
+// --- 校本研修 and 自主研修 filed by a teacher: the school head, then the competent authority ---------
+
+export type FilingParty = 'schoolHead' | 'authority' | 'filer';
+export type FilingAction = 'approve' | 'reject' | 'withdraw';
+export interface FilingSubject {
+  schoolId: number;
+  authorityId: number | null;
+  /** The filer's account: the teacher, or the school's manager. */
+  filedBy: number;
+}
+
+export const filingChain: Chain<FilingState, FilingParty, FilingAction, FilingSubject> = {
+  pending_school: {
+    label: '待学校审核',
+    party: 'schoolHead',
+    actions: {
+      approve: { label: '学校审核通过', to: 'pending_authority' },
+      reject: { label: '不通过', to: 'rejected', requiresReason: true },
+      withdraw: { label: '撤回', to: 'withdrawn', party: 'filer' },
+    },
+  },
+  pending_authority: {
+    label: '待主管部门审核',
+    party: 'authority',
+    actions: {
+      approve: { label: '确认学时学分', to: 'confirmed' },
+      reject: { label: '不通过', to: 'rejected', requiresReason: true },
+    },
+  },
+};
+
+export const filingPartyLabels: Record<FilingParty, string> = { schoolHead: '学校（校长或受托审核的信息管理员）', authority: '学校的主管教育行政部门', filer: '申报人' };
+
+export const filingParties: PartyResolver<FilingParty, FilingSubject> = (subject, party) =>
+  party === 'schoolHead'
+    ? { unitId: subject.schoolId, kind: 'school', permission: 'record.submit' }
+    : party === 'authority'
+      ? { unitId: subject.authorityId, kind: 'authority', permission: 'training.approve' }
+      : { unitId: subject.schoolId, kind: 'school', permission: 'training.file', accountId: subject.filedBy };
+
+export function filingWaitingUnitOf(subject: FilingSubject, state: FilingState): number | null {
+  const party = waitingParty(filingChain, state);
+  return party ? filingParties(subject, party)!.unitId : null;
+}

@@ -135,3 +135,24 @@ export function recordCategoryOf(level: TrainingLevel, category: TrainingCategor
 export function recordModeOf(category: TrainingCategory): string {
   return category === '02' ? '02' : category === '03' ? '03' : '01';
 }
+
+/** 校本研修 or 自主研修 hours filed with evidence by the teacher (or the school for the teacher). */
+export const fileTrainingSchema = z
+  .object({
+    teacherId: z.coerce.number().int().nonnegative().optional().default(0),
+    category: z.enum(['04', '05'], { error: '请选择研修类别' }),
+    title: text('研修内容', 100),
+    hours: decimal('学时', 0.5, 500),
+    startDate: isoDate('开始日期'),
+    endDate: isoDate('结束日期'),
+    description: z.string().trim().max(500, '说明不能超过 500 个字').optional().default(''),
+  })
+  .superRefine((input, ctx) => {
+    if (input.endDate < input.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: '结束日期不能早于开始日期' });
+  });
+export type FileTrainingInput = z.infer<typeof fileTrainingSchema>;
+
+export const filingDecisionSchema = z.object({ id, decision: z.enum(['approve', 'reject', 'withdraw'], { error: '操作无效' }), reason: z.string().trim().max(500, '意见不能超过 500 个字').optional().default('') });
+export type FilingDecisionInput = z.infer<typeof filingDecisionSchema>;
+
+export const filingStateNames = { pending_school: '待学校审核', pending_authority: '待主管部门审核', confirmed: '已确认学分', rejected: '未通过', withdrawn: '已撤回' } as const;

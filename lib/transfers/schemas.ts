@@ -23,7 +23,7 @@ export const findTransferTeacherSchema = z.object({
 });
 export type FindTransferTeacherInput = z.infer<typeof findTransferTeacherSchema>;
 
-export const maxAttachmentBytes = 5 * 1024 * 1024;
+export { maxAttachmentBytes } from '@/lib/attachments';
 
 export const fileTransferSchema = findTransferTeacherSchema.extend({
   kind: z.enum(['transfer', 'rotation', 'rehire']).default('transfer'),

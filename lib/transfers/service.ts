@@ -1,4 +1,5 @@
 import 'server-only';
+import { checkAttachment, type FiledAttachment } from '@/lib/attachments';
 import { refreshStandings } from '@/lib/training/ledger/service';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
@@ -21,7 +22,7 @@ import { getSchoolTarget, lockTeacher } from '@/lib/teachers/service';
 import { applyRollupDeltas } from '@/lib/units/service';
 import { recordCaseOpened, transition } from '@/lib/workflow/service';
 import { openTransferStates, transferChain, transferParties, transferPartyLabels, waitingUnitOf, type TransferSubject } from './chain';
-import { maxAttachmentBytes, type FileTransferInput, type FindTransferTeacherInput, type TransferCandidate, type TransferStepInput } from './schemas';
+import { type FileTransferInput, type FindTransferTeacherInput, type TransferCandidate, type TransferStepInput } from './schemas';
 
 
 
@@ -116,22 +117,6 @@ async function transferBlocker(tx: Executor, teacher: FoundTeacher, kind: FileTr
   const [pendingChange] = await tx.select({ id: changeRequests.id }).from(changeRequests).where(and(eq(changeRequests.teacherId, teacher.id), eq(changeRequests.state, 'pending'))).limit(1);
   if (pendingAddition || pendingChange) return '该教师有待审批的新增信息或变更申请，须等其审批完成后才能调动';
   return null;
-}
-
-export interface FiledAttachment {
-  name: string;
-  type: string;
-  bytes: Uint8Array;
-}
-
-const pdfMagic = [0x25, 0x50, 0x44, 0x46];
-const jpegMagic = [0xff, 0xd8, 0xff];
-
-function checkAttachment(file: FiledAttachment): { contentType: string } {
-  if (file.bytes.byteLength > maxAttachmentBytes) throw new ValidationError('附件不能超过 5 MB', { attachment: [`附件为 ${(file.bytes.byteLength / 1024 / 1024).toFixed(1)} MB，不能超过 5 MB`] });
-  if (pdfMagic.every((byte, i) => file.bytes[i] === byte)) return { contentType: 'application/pdf' };
-  if (jpegMagic.every((byte, i) => file.bytes[i] === byte)) return { contentType: 'image/jpeg' };
-  throw new ValidationError('附件须为 PDF 或 JPG 文件', { attachment: ['附件须为 PDF 或 JPG 文件'] });
 }
 
 /**

@@ -13,17 +13,21 @@ import { getTransferYearTotals } from '@/lib/transfers/queries';
 import { MobilityCards } from '@/components/mobility/mobility-cards';
 import { getMobilityTotals } from '@/lib/mobility/queries';
 import { getRotationTotals } from '@/lib/rotations/queries';
+import { TrainingCard } from '@/components/training/training-card';
+import { getCompletion } from '@/lib/training/completion/queries';
 
 export const metadata: Metadata = { title: '工作台' };
 
 export default async function DashboardPage() {
   const actor = await requireStaff();
-  const [detail, inbox, transfers, mobility, rotations] = await Promise.all([
+  const [detail, inbox, transfers, mobility, rotations, training] = await Promise.all([
     can(actor, 'unit.browse') ? getUnitDetail(actor, actor.unitId) : null,
     getInbox(actor),
     can(actor, 'transfer.view') ? getTransferYearTotals(actor) : null,
     can(actor, 'teacher.list') ? getMobilityTotals(actor) : null,
     can(actor, 'rotation.view') ? getRotationTotals(actor) : null,
+    // The nation's completion reads every teacher: the ministry drills down from its completion page instead.
+    can(actor, 'training.view') && actor.unitTier !== 'central' ? getCompletion(actor).then((data) => data.totals) : null,
   ]);
   const links = navItemsFor(actor).filter((item) => item.href !== '/dashboard');
   return (
@@ -39,6 +43,7 @@ export default async function DashboardPage() {
       )}
       {transfers && <TransferYearCards totals={transfers} />}
       {mobility && <MobilityCards mobility={mobility} rotations={rotations} />}
+      {training && <TrainingCard totals={training} />}
       {inbox.length > 0 && (
         <section aria-label="待办事项" className="space-y-2">
           <h2 className="text-sm font-semibold text-slate-700">待办事项</h2>
@@ -46,7 +51,13 @@ export default async function DashboardPage() {
         </section>
       )}
       {actor.role === 'institution' && (
-        <div className="card p-4 text-sm text-slate-700">培训机构账号用于提交培训考核结果。培训项目由教育行政部门登记后，将在此处显示。</div>
+        <div className="card p-4 text-sm text-slate-700">
+          培训机构账号用于提交培训考核结果：在
+          <Link href="/training" className="mx-1 text-brand-700 underline">
+            培训项目与考核结果
+          </Link>
+          中查看本机构承训的项目，项目结束后填报或导入考核结果并提交。
+        </div>
       )}
       {links.length > 0 && (
         <section className="card p-4">

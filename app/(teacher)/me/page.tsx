@@ -18,6 +18,9 @@ import { OwnRotations } from '@/components/rotations/own-rotations';
 import { listOwnRotations } from '@/lib/rotations/queries';
 import { CreditLedger } from '@/components/training/credit-ledger';
 import { getOwnLedger } from '@/lib/training/ledger/queries';
+import { FilingForm } from '@/components/training/filing-form';
+import { FilingList } from '@/components/training/filing-list';
+import { listFilings } from '@/lib/training/filings/queries';
 
 export const metadata: Metadata = { title: '我的账号' };
 
@@ -25,7 +28,7 @@ export const metadata: Metadata = { title: '我的账号' };
 export default async function TeacherHome() {
   const actor = await requireActor();
   if (actor.role !== 'teacher') redirect('/dashboard');
-  const [trail, teacherId, transfers, rotations, ledger] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor), listOwnTransfers(actor), listOwnRotations(actor), getOwnLedger(actor)]);
+  const [trail, teacherId, transfers, rotations, ledger, filings] = await Promise.all([getOwnUnitTrail(actor), getOwnTeacherId(actor), listOwnTransfers(actor), listOwnRotations(actor), getOwnLedger(actor), listFilings(actor, { view: 'all' })]);
   const [view, workflow, inbox] = teacherId ? await Promise.all([getTeacherRecord(actor, teacherId), getRecordWorkflow(actor, teacherId), getInbox(actor)]) : [null, null, []];
   return (
     <main className="mx-auto max-w-3xl px-3 py-4 sm:px-4">
@@ -57,8 +60,13 @@ export default async function TeacherHome() {
       </section>
       <Link href="/change-password" className="btn-secondary mt-3 w-full py-2.5">修改密码</Link>
       {ledger && (
-        <div className="mt-4">
+        <div className="mt-4 space-y-3">
           <CreditLedger ledger={ledger} />
+          {filings.rows.length > 0 && <FilingList rows={filings.rows} showTeacher={false} />}
+          <details className="card p-0" data-testid="filing-details">
+            <summary className="cursor-pointer px-4 py-3 text-sm font-medium text-brand-700">申报校本研修、自主研修学时</summary>
+            <FilingForm />
+          </details>
         </div>
       )}
       {rotations.length > 0 && <OwnRotations rotations={rotations} />}

@@ -1,10 +1,11 @@
 import 'server-only';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { trainingParticipants, trainingProjectInstitutions, trainingProjects, trainingSubmissions } from '@/lib/db/schema';
+import { trainingFilings, trainingParticipants, trainingProjectInstitutions, trainingProjects, trainingSubmissions } from '@/lib/db/schema';
 import { can } from '@/lib/auth/policy';
 import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { atRiskTeachers } from '../completion/queries';
 
 /** 培训学分's waiting work, each item for the unit whose turn it is. */
 export const trainingInboxSources: InboxSource[] = [
@@ -55,6 +56,31 @@ export const trainingInboxSources: InboxSource[] = [
         .orderBy(asc(trainingProjects.endDate))
         .limit(Math.max(limit, 1));
       return waiting(rows, (row) => ({ id: `tr${row.id}`, title: row.name, detail: `${row.endDate} 结束，${row.open} 人待填报`, href: `/training/projects/${row.id}` }), limit);
+    },
+  },
+  {
+    key: 'training.atRisk',
+    label: '培训周期将满、学时学分未达标的教师',
+    applies: (actor) => actor.unitKind === 'school' && (actor.role === 'manager' || actor.role === 'sysadmin'),
+    href: () => '/training/completion?status=atRisk',
+    async load(actor, limit) {
+      const { count, rows } = await atRiskTeachers(actor, limit);
+      return { count, items: rows.map((row) => ({ id: `tk${row.id}`, title: row.name, detail: `${row.endYear} 年底周期结束，已完成 ${Math.round(row.progressPermille / 10)}%`, href: `/teachers/${row.id}` })) };
+    },
+  },
+  {
+    key: 'training.filing',
+    label: '待审核的校本研修、自主研修学时',
+    applies: (actor) => can(actor, 'record.submit') || can(actor, 'training.approve'),
+    href: () => '/training/filings?view=waiting',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: trainingFilings.id, name: trainingFilings.teacherName, title: trainingFilings.title, hours: trainingFilings.hours, at: trainingFilings.filedAt, total: totalRows })
+        .from(trainingFilings)
+        .where(eq(trainingFilings.waitingUnitId, actor.unitId))
+        .orderBy(asc(trainingFilings.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `tf${row.id}`, title: `${row.name}：${row.title}`, detail: `${row.hours} 学时`, href: '/training/filings?view=waiting', at: row.at }), limit);
     },
   },
 ];

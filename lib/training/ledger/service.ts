@@ -1,7 +1,9 @@
 import 'server-only';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db';
-import { teacherEntries, teachers, trainingCredits, trainingRules, trainingStandings } from '@/lib/db/schema';
+import { teacherEntries, teacherFieldChanges, teachers, trainingCredits, trainingRules, trainingStandings, type StoredValue } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { createNextVersionsInBulk } from '@/lib/records/service';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { RuleBook } from '../conversion/queries';
 import { conversionRuleSchema, cycleOf, entryCredits, evaluateCycle, progressPermille, type TrainingCategory, type TrainingEntry, type TrainingLevel } from '../rules';
@@ -83,8 +85,49 @@ export async function syncConfirmedTraining(tx: Executor, teacherId: number, ent
     await tx.update(trainingCredits).set({ hours, credits }).where(eq(trainingCredits.entryId, entryId));
     await tx
       .update(teacherEntries)
-      .set({ values: sql`${teacherEntries.values} || jsonb_build_object('credits', ${(credits / 100).toFixed(2).replace(/\.?0+$/, '') || '0'}::text)` })
+      .set({ values: sql`${teacherEntries.values} || jsonb_build_object('credits', ${creditsText(credits)}::text)` })
       .where(eq(teacherEntries.id, entryId));
   }
   await refreshStandings(tx, [teacherId]);
+}
+
+/** Credits as the record's 培训学分 shows them: "2.4" from 240 hundredths. */
+export function creditsText(hundredths: number): string {
+  return (hundredths / 100).toFixed(2).replace(/\.?0+$/, '') || '0';
+}
+
+export interface ConfirmedTraining {
+  teacherId: number;
+  provinceUnitId: number | null;
+  /** The 培训研修 entry as the record shows it. */
+  values: Record<string, StoredValue>;
+  credit: { category: string; level: string; hours: number; credits: number; endDate: string; forPrincipals: boolean; ruleId: number; projectId?: number; filingId?: number };
+}
+
+/**
+ * Writes confirmed training into the records, in bulk: each teacher's 培训研修 entry (origin training,
+ * so that only a change request alters it), its field history and its ledger row. Answers the entry
+ * of each teacher (one per teacher per call).
+ */
+export async function writeConfirmedTraining(tx: Executor, actor: Actor, items: ConfirmedTraining[]): Promise<Map<number, number>> {
+  const entryOf = new Map<number, number>();
+  for (let start = 0; start < items.length; start += 1000) {
+    const slice = items.slice(start, start + 1000);
+    const inserted = await tx
+      .insert(teacherEntries)
+      .values(slice.map((item) => ({ teacherId: item.teacherId, subset: 'training', values: item.values, origin: 'training' })))
+      .returning({ id: teacherEntries.id, teacherId: teacherEntries.teacherId, values: teacherEntries.values });
+    for (const entry of inserted) entryOf.set(entry.teacherId, entry.id);
+    await tx.insert(teacherFieldChanges).values(
+      inserted.flatMap((entry) => Object.entries(entry.values).map(([field, value]) => ({ teacherId: entry.teacherId, subset: 'training', entryId: entry.id, field, oldValue: null, newValue: value, accountId: actor.accountId, accountName: actor.displayName, source: 'system' }))),
+    );
+    await tx.insert(trainingCredits).values(slice.map((item) => ({ entryId: entryOf.get(item.teacherId)!, teacherId: item.teacherId, provinceUnitId: item.provinceUnitId, ...item.credit })));
+  }
+  return entryOf;
+}
+
+/** After credits were written: a version of kind training for every effective record, and the cycle standings. */
+export async function finishConfirmation(tx: Executor, actor: Actor, teacherIds: number[], book?: RuleBook): Promise<void> {
+  await createNextVersionsInBulk(tx, teacherIds, 'training', actor);
+  await refreshStandings(tx, teacherIds, book);
 }

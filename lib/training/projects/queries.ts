@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { caseEvents, trainingInstitutionAuthorities, trainingParticipants, trainingProjectInstitutions, trainingProjects, trainingSubmissions, units, type ParticipantState, type SubmissionState, type TrainingProjectState } from '@/lib/db/schema';
+import { caseEvents, teachers, trainingInstitutionAuthorities, trainingParticipants, trainingProjectInstitutions, trainingProjects, trainingSubmissions, units, type ParticipantState, type SubmissionState, type TrainingProjectState } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
@@ -90,7 +90,7 @@ export interface ProjectDetail extends ProjectListRow {
   /** Enrolled or returned with a result entered: what the institution's submit sends. */
   readyToSubmit: number;
   submissions: { id: number; confirmUnitId: number; confirmUnitName: string; state: SubmissionState; participants: number; returnReason: string | null; submittedAt: Date; actions: { action: SubmissionAction; label: string; requiresReason: boolean }[] }[];
-  timeline: { id: number; action: string; toState: string; reason: string | null; accountName: string; unitName: string; createdAt: Date }[];
+  timeline: { id: number; flow: string; action: string; toState: string; reason: string | null; accountName: string; unitName: string; createdAt: Date }[];
   /** What the actor may do here. */
   may: { enrol: boolean; results: boolean; nominate: boolean; decide: { action: ProjectAction; label: string; requiresReason: boolean }[] };
 }
@@ -126,7 +126,7 @@ export async function getProject(actor: Actor, projectId: number): Promise<Proje
     .innerJoin(units, eq(units.id, trainingProjects.ownerUnitId))
     .where(and(eq(trainingProjects.id, projectId), projectVisibleTo(actor)));
   if (!row) throw new NotFoundError('培训项目不存在或不在您的管辖范围内');
-  const [institutions, countRows, submissions, timeline] = await Promise.all([
+  const [institutions, countRows, submissions] = await Promise.all([
     db.select({ id: units.id, code: units.code, name: units.name }).from(trainingProjectInstitutions).innerJoin(units, eq(units.id, trainingProjectInstitutions.institutionId)).where(eq(trainingProjectInstitutions.projectId, projectId)).orderBy(asc(units.code)),
     db
       .select({ state: trainingParticipants.state, count: sql<number>`count(*)::int`, withResult: sql<number>`(count(*) filter (where ${trainingParticipants.passed} is not null))::int` })
@@ -139,12 +139,17 @@ export async function getProject(actor: Actor, projectId: number): Promise<Proje
       .innerJoin(units, eq(units.id, trainingSubmissions.confirmUnitId))
       .where(and(eq(trainingSubmissions.projectId, projectId), actor.role === 'institution' || actor.unitId === row.ownerUnitId ? undefined : inJurisdiction(actor, trainingSubmissions.confirmUnitPath)))
       .orderBy(asc(units.code)),
-    db
-      .select({ id: caseEvents.id, action: caseEvents.action, toState: caseEvents.toState, reason: caseEvents.reason, accountName: caseEvents.accountName, unitName: caseEvents.unitName, createdAt: caseEvents.createdAt })
-      .from(caseEvents)
-      .where(and(eq(caseEvents.flow, 'training.project'), eq(caseEvents.caseId, projectId)))
-      .orderBy(asc(caseEvents.id)),
   ]);
+  // The project's own steps, then those of the result submissions the actor sees.
+  const timeline = await db
+    .select({ id: caseEvents.id, flow: caseEvents.flow, action: caseEvents.action, toState: caseEvents.toState, reason: caseEvents.reason, accountName: caseEvents.accountName, unitName: caseEvents.unitName, createdAt: caseEvents.createdAt })
+    .from(caseEvents)
+    .where(
+      sql`(${caseEvents.flow} = 'training.project' and ${caseEvents.caseId} = ${projectId})${
+        submissions.length ? sql` or (${caseEvents.flow} = 'training.submission' and ${inArray(caseEvents.caseId, submissions.map((s) => s.id))})` : sql``
+      }`,
+    )
+    .orderBy(asc(caseEvents.id));
   const counts = { enrolled: 0, submitted: 0, returned: 0, confirmed: 0 } as Record<ParticipantState, number>;
   for (const c of countRows) counts[c.state] = c.count;
   const readyToSubmit = countRows.filter((c) => c.state === 'enrolled' || c.state === 'returned').reduce((sum, c) => sum + c.withResult, 0);
@@ -243,4 +248,15 @@ export async function usableInstitutions(actor: Actor): Promise<{ id: number; co
     .innerJoin(units, eq(units.id, trainingInstitutionAuthorities.institutionId))
     .where(and(eq(trainingInstitutionAuthorities.authorityId, authorityId), eq(units.status, 'active')))
     .orderBy(asc(units.code));
+}
+
+/** The school's serving teachers, for a manager filing or nominating on their behalf. */
+export async function listSchoolTeacherChoices(actor: Actor): Promise<{ id: number; name: string }[]> {
+  if (actor.unitKind !== 'school') return [];
+  return (await getDb())
+    .select({ id: teachers.id, name: teachers.name })
+    .from(teachers)
+    .where(and(eq(teachers.unitId, actor.unitId), sql`coalesce(${teachers.personnelStatus}, '') not like '3%'`))
+    .orderBy(asc(teachers.name), asc(teachers.id))
+    .limit(2000);
 }

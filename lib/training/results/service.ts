@@ -2,7 +2,7 @@ import 'server-only';
 import ExcelJS from 'exceljs';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
-import { teacherEntries, teacherFieldChanges, teachers, trainingCredits, trainingParticipants, trainingProjectInstitutions, trainingProjects, trainingSubmissions, units } from '@/lib/db/schema';
+import { teachers, trainingParticipants, trainingProjectInstitutions, trainingProjects, trainingSubmissions, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { mayAct } from '@/lib/auth/relations';
@@ -10,13 +10,12 @@ import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { normalizeIdNumber } from '@/lib/reference/id-number';
-import { createNextVersionsInBulk } from '@/lib/records/service';
 import { readTable } from '@/lib/spreadsheet/read-table';
 import { neutralizeFormula, workbookBytes } from '@/lib/spreadsheet/write';
 import { idNumberHash } from '@/lib/teachers/identity';
 import { recordCaseOpened, transition } from '@/lib/workflow/service';
 import { RuleBook } from '../conversion/queries';
-import { refreshStandings } from '../ledger/service';
+import { creditsText, finishConfirmation, writeConfirmedTraining } from '../ledger/service';
 import { entryCredits, type TrainingCategory, type TrainingLevel } from '../rules';
 import { submissionChain, submissionParties, submissionPartyLabels, submissionWaitingUnitOf, type SubmissionState } from '../chain';
 import { maxResultRows, recordCategoryOf, recordModeOf, resultColumns, type ResultInput, type ReviewSubmissionInput, type SaveResultsInput } from '../schemas';
@@ -367,33 +366,27 @@ async function confirmParticipants(tx: Executor, actor: Actor, submission: Loade
     return { ...person, ruleId: rule.id, credits };
   });
   const passed = computed.filter((p) => p.passed);
-  const entryOf = new Map<number, number>();
-  const valuesOf = (p: (typeof computed)[number]) => ({
-    year: String(project.year),
-    category: recordCategoryOf(project.level, project.category),
-    project: project.name,
-    institution: submission.institutionName,
-    mode: recordModeOf(project.category),
-    form: project.category,
-    hours: String(p.attendedHours),
-    credits: (p.credits / 100).toFixed(2).replace(/\.?0+$/, '') || '0',
-    endDate: project.endDate,
-    ...(p.certificateNo ? { certificateNo: p.certificateNo } : {}),
-  });
-  for (let start = 0; start < passed.length; start += 1000) {
-    const slice = passed.slice(start, start + 1000);
-    const inserted = await tx
-      .insert(teacherEntries)
-      .values(slice.map((p) => ({ teacherId: p.teacherId, subset: 'training', values: valuesOf(p), origin: 'training' })))
-      .returning({ id: teacherEntries.id, teacherId: teacherEntries.teacherId, values: teacherEntries.values });
-    for (const entry of inserted) entryOf.set(entry.teacherId, entry.id);
-    await tx.insert(teacherFieldChanges).values(
-      inserted.flatMap((entry) => Object.entries(entry.values).map(([field, value]) => ({ teacherId: entry.teacherId, subset: 'training', entryId: entry.id, field, oldValue: null, newValue: value, accountId: actor.accountId, accountName: actor.displayName, source: 'system' }))),
-    );
-    await tx.insert(trainingCredits).values(
-      slice.map((p) => ({ entryId: entryOf.get(p.teacherId)!, teacherId: p.teacherId, category: project.category, level: project.level, hours: p.attendedHours, credits: p.credits, endDate: project.endDate, forPrincipals: project.forPrincipals, ruleId: p.ruleId, provinceUnitId: p.provinceUnitId, projectId: project.id })),
-    );
-  }
+  const entryOf = await writeConfirmedTraining(
+    tx,
+    actor,
+    passed.map((p) => ({
+      teacherId: p.teacherId,
+      provinceUnitId: p.provinceUnitId,
+      values: {
+        year: String(project.year),
+        category: recordCategoryOf(project.level, project.category),
+        project: project.name,
+        institution: submission.institutionName,
+        mode: recordModeOf(project.category),
+        form: project.category,
+        hours: String(p.attendedHours),
+        credits: creditsText(p.credits),
+        endDate: project.endDate,
+        ...(p.certificateNo ? { certificateNo: p.certificateNo } : {}),
+      },
+      credit: { category: project.category, level: project.level, hours: p.attendedHours, credits: p.credits, endDate: project.endDate, forPrincipals: project.forPrincipals, ruleId: p.ruleId, projectId: project.id },
+    })),
+  );
   for (let start = 0; start < computed.length; start += 1000) {
     const slice = computed.slice(start, start + 1000);
     const values = sql.join(slice.map((p) => sql`(${p.id}::int, ${p.credits}::int, ${p.ruleId}::int, ${entryOf.get(p.teacherId) ?? null}::int)`), sql`, `);
@@ -406,7 +399,5 @@ async function confirmParticipants(tx: Executor, actor: Actor, submission: Loade
     );
     if (updated.length !== slice.length) throw new ConflictError('部分结果刚被他人处理，请刷新后重试');
   }
-  const teacherIds = passed.map((p) => p.teacherId);
-  await createNextVersionsInBulk(tx, teacherIds, 'training', actor);
-  await refreshStandings(tx, teacherIds, book);
+  await finishConfirmation(tx, actor, passed.map((p) => p.teacherId), book);
 }

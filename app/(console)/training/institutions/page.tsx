@@ -70,7 +70,7 @@ export default async function InstitutionsPage() {
         </div>
       )}
       {manage && (
-        <div className="grid gap-4 lg:grid-cols-2">
+        <div className="grid items-start gap-4 lg:grid-cols-2">
           <RegisterInstitutionForm mayIssue={issue} />
           <LinkInstitutionForm />
         </div>

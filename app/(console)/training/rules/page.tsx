@@ -57,8 +57,8 @@ export default async function TrainingRulesPage() {
             <tbody className="divide-y divide-slate-100">
               {versions.map((v) => (
                 <tr key={v.id}>
-                  <td className="px-3 py-2 tabular-nums">第 {v.version} 版</td>
-                  <td className="px-3 py-2 tabular-nums">{v.effectiveFrom}</td>
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">第 {v.version} 版</td>
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{v.effectiveFrom}</td>
                   <td className="px-3 py-2 text-xs text-slate-600">
                     {describeRule(v.rule).join('；')}
                     {v.note && <span className="block text-slate-500">说明：{v.note}</span>}

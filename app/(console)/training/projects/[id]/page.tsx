@@ -10,6 +10,7 @@ import { ProjectDecision } from '@/components/training/project-decision';
 import { ProjectStateBadge } from '@/components/training/project-state-badge';
 import { ResultsPanel } from '@/components/training/results-panel';
 import { ReviewPanel } from '@/components/training/review-panel';
+import { NominatePanel } from '@/components/training/nominate-panel';
 import { categoryName, hoursText, levelName } from '@/components/training/labels';
 import { requireStaff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
@@ -17,12 +18,16 @@ import { formatCredits } from '@/lib/training/rules';
 import { codeName } from '@/lib/indicators/code-tables';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { idParam, parseSearchParams } from '@/lib/http/params';
-import { getProject, listParticipants, type ProjectDetail } from '@/lib/training/projects/queries';
+import { getProject, listParticipants, listSchoolTeacherChoices, type ProjectDetail } from '@/lib/training/projects/queries';
 import { participantStateNames, projectStateNames, submissionStateNames } from '@/lib/training/schemas';
 
 export const metadata: Metadata = { title: '培训项目' };
 
-const actionNames: Record<string, string> = { file: '登记', approve: '同意登记', reject: '不同意', withdraw: '撤回' };
+const actionNames: Record<string, Record<string, string>> = {
+  'training.project': { file: '登记', approve: '同意登记', reject: '不同意', withdraw: '撤回' },
+  'training.submission': { file: '提交考核结果', confirm: '全部确认', confirmSome: '确认所选，其余退回', return: '全部退回', resubmit: '重新提交考核结果' },
+};
+const stateNames: Record<string, string> = { ...projectStateNames, ...submissionStateNames };
 
 async function load(actor: Awaited<ReturnType<typeof requireStaff>>, id: number): Promise<ProjectDetail> {
   try {
@@ -41,10 +46,11 @@ export default async function TrainingProjectPage({ params, searchParams }: { pa
   const project = await load(actor, id.data);
   const ended = project.endDate <= todayIso();
   const reviewable = project.submissions.filter((s) => s.state === 'submitted' && s.actions.length > 0);
-  const [participants, openRows, reviews] = await Promise.all([
+  const [participants, openRows, reviews, nominees] = await Promise.all([
     listParticipants(actor, project.id, { after: query.after }),
     project.may.results ? listParticipants(actor, project.id, { state: ['enrolled', 'returned'], limit: 500 }) : null,
     Promise.all(reviewable.map(async (s) => ({ submission: s, rows: (await listParticipants(actor, project.id, { state: 'submitted', confirmUnitId: s.confirmUnitId, sample: query.sample ? 20 : undefined, limit: 200 })).rows }))),
+    project.may.nominate ? listSchoolTeacherChoices(actor) : null,
   ]);
   const facts: [string, string][] = [
     ['项目编号', project.code],
@@ -88,6 +94,7 @@ export default async function TrainingProjectPage({ params, searchParams }: { pa
         ))}
       </section>
 
+      {nominees && <NominatePanel projectId={project.id} teachers={nominees} />}
       {project.may.enrol && <EnrolPanel projectId={project.id} room={Math.max(0, project.capacity - project.enrolled)} />}
       {openRows && <ResultsPanel projectId={project.id} projectCode={project.code} rows={openRows.rows} ended={ended} endDate={project.endDate} ready={project.readyToSubmit} />}
 
@@ -168,13 +175,10 @@ export default async function TrainingProjectPage({ params, searchParams }: { pa
       </section>
 
       {project.timeline.length > 0 && (
-        <section className="card p-4">
-          <h2 className="mb-2 text-sm font-semibold text-slate-700">办理记录</h2>
-          <CaseTimeline
-            testId="training-project-timeline"
-            events={project.timeline.map((event) => ({ id: event.id, actionName: actionNames[event.action] ?? event.action, unitName: event.unitName, accountName: event.accountName, createdAt: event.createdAt, outcome: projectStateNames[event.toState as keyof typeof projectStateNames] ?? event.toState, reason: event.reason }))}
-          />
-        </section>
+        <CaseTimeline
+          testId="training-project-timeline"
+          events={project.timeline.map((event) => ({ id: event.id, actionName: actionNames[event.flow]?.[event.action] ?? event.action, unitName: event.unitName, accountName: event.accountName, createdAt: event.createdAt, outcome: stateNames[event.toState] ?? event.toState, reason: event.reason }))}
+        />
       )}
     </div>
   );
