@@ -17,6 +17,8 @@ import { getLedger, getOwnLedger } from '@/lib/training/ledger/queries';
 import { decideFiling, fileTraining } from '@/lib/training/filings/service';
 import { getCompletion, listCompletionTeachers } from '@/lib/training/completion/queries';
 import { getInbox } from '@/lib/inbox/queries';
+import { getPlan } from '@/lib/training/plans/queries';
+import { publishPlan } from '@/lib/training/plans/service';
 import { deleteEntry } from '@/lib/teachers/editing/service';
 import { registerProjectSchema, saveRuleSchema, type RegisterProjectInput } from '@/lib/training/schemas';
 import { actorFor, effectiveTeacher, school } from './support/factories';
@@ -375,5 +377,27 @@ describe('校本研修 and 自主研修 filed by the teacher; completion per uni
     const inbox = (await getInbox(home.manager)).find((g) => g.key === 'training.atRisk');
     expect(inbox?.items.map((i) => i.title)).toEqual(['未达标教师']);
     void none;
+  });
+});
+
+describe('培训计划', () => {
+  it('is seen below only once published, a school seeing the projects for its stage', async () => {
+    const county = await actorFor('330110.manager');
+    const home = await school('330110');
+    const institution = await institutionFor(county);
+    await registerProject(county, projectInput({ institutionIds: [institution.id], year: year + 1, startDate: `${year + 1}-03-01`, endDate: `${year + 1}-03-10`, capacity: 40, plannedHours: 30, stages: ['02'] }));
+    await registerProject(county, projectInput({ institutionIds: [institution.id], year: year + 1, startDate: `${year + 1}-04-01`, endDate: `${year + 1}-04-03`, capacity: 10, plannedHours: 12, stages: ['01'], category: '02' }));
+    await expect(getPlan(home.manager, { ownerUnitId: county.unitId, year: year + 1 })).rejects.toThrow(/尚未发布/);
+    await expect(publishPlan(home.manager, { year: year + 1 })).rejects.toBeInstanceOf(DomainError);
+    await publishPlan(county, { year: year + 1 });
+    const own = await getPlan(county, { year: year + 1 });
+    expect(own.totals).toEqual([
+      { level: '4', category: '01', projects: 1, places: 40, personHours: 1200 },
+      { level: '4', category: '02', projects: 1, places: 10, personHours: 120 },
+    ]);
+    // The seeded school is a primary school (type 211): the kindergarten project is not for it.
+    const seen = await getPlan(home.manager, { ownerUnitId: county.unitId, year: year + 1 });
+    expect(seen.projects.map((p) => p.stages)).toEqual([['02']]);
+    await expect(getPlan(await actorFor('330108.manager'), { ownerUnitId: county.unitId, year: year + 1 })).rejects.toThrow(NotFoundError);
   });
 });

@@ -13,6 +13,7 @@ import { decideProject, enrolByFile, enrolByList, nominateTeachers, registerProj
 import { importResults, reviewSubmission, saveResults, submitResults, type ResultImportOutcome } from './results/service';
 import { saveTrainingRule } from './conversion/service';
 import { decideFiling, fileTraining } from './filings/service';
+import { publishPlan } from './plans/service';
 
 function revalidateTraining(projectId?: number) {
   // The navigation's inbox count changes with every step.
@@ -85,3 +86,5 @@ export async function fileTrainingAction(formData: FormData): Promise<ActionResu
     return toActionResult(error);
   }
 }
+
+export const publishPlanAction = defineAction('training.plan.publish', z.object({ year: z.coerce.number().int().min(2000).max(2100) }), publishPlan, () => revalidatePath('/training/plan'));

@@ -33,6 +33,9 @@ export default async function TrainingPage({ searchParams }: { searchParams: Pro
       <PageTitle title={institution ? '培训项目与考核结果' : '培训学分'} description={description}>
         {!institution && (
           <div className="flex flex-wrap gap-2">
+            <Link href="/training/plan" className="btn-secondary">
+              培训计划
+            </Link>
             <Link href="/training/filings" className="btn-secondary">
               校本与自主研修
             </Link>

@@ -47,7 +47,9 @@ export async function listProjects(actor: Actor, options: { view: ProjectView; y
     own: sql`${trainingProjects.ownerUnitId} = ${actor.unitId}`,
     waiting: sql`${trainingProjects.waitingUnitId} = ${actor.unitId}`,
     below: sql`${trainingProjects.ownerPath} <@ ${actor.unitPath}::ltree and ${trainingProjects.ownerUnitId} <> ${actor.unitId}`,
-    above: sql`${actor.unitPath}::ltree <@ ${trainingProjects.ownerPath} and ${trainingProjects.ownerUnitId} <> ${actor.unitId} and ${trainingProjects.state} = 'registered'`,
+    // The plans above that were published, and projects open for schools to nominate.
+    above: sql`${actor.unitPath}::ltree <@ ${trainingProjects.ownerPath} and ${trainingProjects.ownerUnitId} <> ${actor.unitId} and ${trainingProjects.state} = 'registered'
+      and (${trainingProjects.nominationOpen} or exists (select 1 from training_plans tp where tp.owner_unit_id = ${trainingProjects.ownerUnitId} and tp.year = ${trainingProjects.year}))`,
     institution: sql`true`,
   };
   const limit = 50;
