@@ -157,6 +157,50 @@ test('the teacher sees the credits on a 375 px phone', async ({ page }) => {
   await expectNoSeriousAxeViolations(page);
 });
 
+test('the teacher files self-study hours on the phone; the school head and then the county approve them', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  await signInAs(page, '330106198503150024');
+  await page.getByText('申报校本研修、自主研修学时').first().click();
+  await page.getByTestId('filing-submit').click();
+  await expect(page.locator('#filing-title-error')).toContainText('请填写研修内容');
+  await page.getByLabel('研修类别 *').selectOption('05');
+  await page.getByLabel('研修内容 *').fill('阅读《义务教育课程方案》并撰写读书笔记');
+  await page.getByLabel('学时 *').fill('16');
+  await page.getByLabel('开始日期 *').fill(`${year}-02-01`);
+  await page.getByLabel('结束日期 *').fill(`${year}-02-28`);
+  const evidence = path.join(os.tmpdir(), `evidence-${Date.now()}.pdf`);
+  writeFileSync(evidence, '%PDF-1.4\n% 读书笔记\n');
+  await page.getByLabel('证明材料 *').setInputFiles(evidence);
+  await page.getByTestId('filing-submit').click();
+  await expect(page.getByTestId('form-success')).toContainText('待学校审核');
+  await expect(page.getByTestId('filing-list')).toContainText('待学校审核');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await page.screenshot({ path: 'test-results/screens/training-filing-375.png', fullPage: true });
+  await expectNoSeriousAxeViolations(page);
+
+  await page.setViewportSize({ width: 1366, height: 860 });
+  await signInAs(page, '2133060001.admin');
+  await page.goto('/inbox');
+  await page.getByRole('link', { name: /王芳：阅读/ }).click();
+  await page.getByTestId('filing-approve').click();
+  await page.getByTestId('filing-step-confirm').click();
+  await expect(page.getByText('没有等待本单位审核的研修申报。')).toBeVisible();
+
+  await signInAs(page, '330106.manager');
+  await page.goto('/training/filings?view=waiting');
+  await expect(page.getByTestId('filing-list')).toContainText('自主研修 · 16 学时');
+  await page.screenshot({ path: 'test-results/screens/training-filings-desktop.png', fullPage: true });
+  await expectNoSeriousAxeViolations(page);
+  await page.getByTestId('filing-approve').click();
+  await page.getByTestId('filing-step-confirm').click();
+  await page.goto('/training/filings?view=all');
+  await expect(page.getByTestId('filing-list')).toContainText('已确认学分');
+
+  await signInAs(page, '330106198503150024');
+  // generic (浙江's demo rule): 非集中 8 学时 = 1 学分, so 16 hours are 2 credits, beside the 4 before.
+  await expect(page.getByTestId('ledger-credits')).toHaveText('6 学分');
+});
+
 test('a school registers a 校本研修 project; the county approves it from its inbox', async ({ page }) => {
   await signInAs(page, '2133060001.manager');
   await page.goto('/training/projects/new');

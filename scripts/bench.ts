@@ -27,12 +27,13 @@ import { getMobilityTotals, listLeftTeachers, listRetiring } from '@/lib/mobilit
 import { getRotationPlan, getRotationTotals, listEligibleTeachers, listRotations, planCountsBySchool } from '@/lib/rotations/queries';
 import { retiringWindow } from '@/lib/mobility/schemas';
 import { todayIso } from '@/lib/indicators/form-schema';
+import { benchTraining } from './bench-training';
 import { ensureAuthSecret } from './runtime-env';
 
 // The keys for personal data at rest (and the audit seals), as the server has them.
 ensureAuthSecret();
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' }, base: { type: 'string' }, 'import-rows': { type: 'string', default: '10000' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' }, base: { type: 'string' }, 'import-rows': { type: 'string', default: '10000' }, 'training-participants': { type: 'string', default: '5000' }, only: { type: 'string' } } });
 const runs = Math.max(30, Number(values.runs));
 
 async function actor(username: string): Promise<Actor> {
@@ -135,6 +136,7 @@ async function main() {
   await benchTransfers(ministry, county);
   await benchMobility(ministry, province, county);
   await benchRotations(ministry, province, county);
+  await benchTraining(compare, province, county, { participants: Number(values['training-participants']), project: !values.only || '培训学分 project'.includes(values.only) });
 
   if (values.base && !values.only) {
     const password = 'Bench#2026http';

@@ -13,18 +13,23 @@ import { closeConnection, getConnection } from '@/lib/db/client';
 import { units } from '@/lib/db/schema';
 import { schoolTypes } from '@/lib/reference/school-types';
 import { initializeNationalTree, insertUnitsWithDefaultAccounts, rebuildRollups, type NewUnit } from '@/lib/units/service';
+import { RuleBook } from '@/lib/training/conversion/queries';
+import { exampleRules } from '@/lib/training/examples';
+import { refreshStandings } from '@/lib/training/ledger/service';
 import { ensureAuthSecret } from './runtime-env';
 
 // The keys for personal data at rest (and the audit seals), as the server has them.
 ensureAuthSecret();
 
-const { values } = parseArgs({ options: { teachers: { type: 'string', default: '1000000' }, 'teachers-per-school': { type: 'string', default: '40' }, transfers: { type: 'string' }, rotations: { type: 'string' } } });
+const { values } = parseArgs({ options: { teachers: { type: 'string', default: '1000000' }, 'teachers-per-school': { type: 'string', default: '40' }, transfers: { type: 'string' }, rotations: { type: 'string' }, training: { type: 'string' } } });
 const target = Number(values.teachers);
 const perSchool = Number(values['teachers-per-school']);
 /** 50,000 transfers per million teachers by default, in every state. */
 const transferTarget = values.transfers === undefined ? Math.round(target / 20) : Number(values.transfers);
 /** 20,000 rotations per million teachers by default, in every state. */
 const rotationTarget = values.rotations === undefined ? Math.round(target / 50) : Number(values.rotations);
+/** Confirmed training entries: 5 per teacher on average by default (5 million for a million teachers). */
+const trainingTarget = values.training === undefined ? target * 5 : Number(values.training);
 
 /** 进本校年月: some year from 23 on, not before 1996 nor after this September (the rotation plan's eligibility). */
 function joinSchoolDateSql(birthDate: string, key: ReturnType<typeof sql>) {
@@ -69,6 +74,7 @@ async function main() {
     console.log(`already ${existing} scale teachers`);
     await seedScaleTransfers(db, transferTarget);
     await seedScaleRotations(db, rotationTarget);
+    await seedScaleTraining(db, trainingTarget);
     await closeConnection();
     return;
   }
@@ -294,6 +300,57 @@ async function seedScaleRotations(db: Awaited<ReturnType<typeof getConnection>>[
   });
   const [{ now }] = await db.execute(sql`select count(*)::int as now from rotations`).then((r) => r as unknown as { now: number }[]);
   console.log(`rotations: ${now} in the database (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * Confirmed training: 3 to 7 entries per scale teacher (their 培训研修 entry and its ledger row) over
+ * the last six years, in every category and level, converted by the national default rule; 北京 and
+ * 陕西 get their own rules; then each teacher's cycle standing is evaluated by the same code as a
+ * confirmation (refreshStandings).
+ */
+async function seedScaleTraining(db: Awaited<ReturnType<typeof getConnection>>['db'], count: number) {
+  const [{ have }] = await db.execute(sql`select count(*)::int as have from training_credits where project_id is null and filing_id is null`).then((r) => r as unknown as { have: number }[]);
+  if (have >= count) return console.log(`already ${have} scale training entries`);
+  const t = performance.now();
+  for (const [code, rule] of [['110000', exampleRules.beijing], ['610000', exampleRules.shaanxi]] as const) {
+    await db.execute(sql`insert into training_rules (scope_unit_id, version, effective_from, rule, note, created_by_name)
+      select u.id, 1, date '2021-01-01', ${JSON.stringify(rule)}::jsonb, '规模测试', '规模测试' from units u where u.code = ${code} on conflict do nothing`);
+  }
+  const [{ ruleId }] = await db.execute(sql`select r.id as "ruleId" from training_rules r join units u on u.id = r.scope_unit_id where u.code = '000000' order by r.version limit 1`).then((r) => r as unknown as { ruleId: number }[]);
+  const [{ low, high }] = await db.execute(sql`select min(id)::int as low, max(id)::int as high from teachers where staff_number like 'SC%'`).then((r) => r as unknown as { low: number; high: number }[]);
+  const step = 50_000;
+  for (let from = low; from <= high; from += step) {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`
+        insert into teacher_entries (teacher_id, subset, values, origin)
+        select x.teacher_id, 'training', jsonb_build_object('year', extract(year from x.end_date)::text, 'category', case when x.form = '05' then '06' when x.form = '04' or x.level = '5' then '05' else '0' || x.level end,
+            'project', '规模测试培训项目' || x.n, 'institution', '规模测试培训机构', 'mode', case when x.form in ('02', '03') then x.form else '01' end, 'form', x.form,
+            'hours', x.hours::text, 'credits', trim(trailing '.' from trim(trailing '0' from to_char(x.credits / 100.0, 'FM999990.00'))), 'endDate', x.end_date::text), 'training'
+        from (
+          select t.id as teacher_id, n, lpad((1 + h % 6)::text, 2, '0') as form, (1 + (h / 7) % 5)::text as level, (array[8, 12, 16, 24, 30, 40, 60, 90])[1 + (h / 11) % 8] as hours,
+            date '2021-01-10' + ((h / 13) % 2150)::int as end_date,
+            round((array[8, 12, 16, 24, 30, 40, 60, 90])[1 + (h / 11) % 8] * 100.0 / case when h % 6 = 0 then 6 else 8 end)::int as credits
+          from teachers t cross join lateral generate_series(1, 3 + t.id % 5) n cross join lateral (select abs(hashtext(t.id || ':' || n)) as h) hh
+          where t.staff_number like 'SC%' and t.id >= ${from} and t.id < ${from + step}
+        ) x`);
+      await tx.execute(sql`
+        insert into training_credits (entry_id, teacher_id, category, level, hours, credits, end_date, for_principals, rule_id, province_unit_id)
+        select e.id, e.teacher_id, e.values->>'form', case e.values->>'category' when '05' then '5' when '06' then '5' else right(e.values->>'category', 1) end,
+          (e.values->>'hours')::numeric, round((e.values->>'credits')::numeric * 100)::int, (e.values->>'endDate')::date, false, ${ruleId}, t.province_unit_id
+        from teacher_entries e join teachers t on t.id = e.teacher_id
+        where e.origin = 'training' and e.teacher_id >= ${from} and e.teacher_id < ${from + step} and e.values->>'institution' = '规模测试培训机构'`);
+    });
+    process.stdout.write(`\rtraining entries: teachers up to ${Math.min(from + step, high)} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+  }
+  console.log('');
+  const ids = (await db.execute(sql`select id from teachers where staff_number like 'SC%' order by id`).then((r) => r as unknown as { id: number }[])).map((row) => Number(row.id));
+  const book = await RuleBook.load(db, (await db.execute(sql`select id from units where tier = 'province'`).then((r) => r as unknown as { id: number }[])).map((row) => Number(row.id)));
+  for (let start = 0; start < ids.length; start += 2000) {
+    await db.transaction((tx) => refreshStandings(tx, ids.slice(start, start + 2000), book));
+    if (start % 100_000 === 0) process.stdout.write(`\rcycle standings: ${start.toLocaleString('en')} of ${ids.length.toLocaleString('en')}`);
+  }
+  const [{ now }] = await db.execute(sql`select count(*)::int as now from training_credits`).then((r) => r as unknown as { now: number }[]);
+  console.log(`\ntraining: ${now.toLocaleString('en')} confirmed entries, ${ids.length.toLocaleString('en')} standings (${((performance.now() - t) / 1000).toFixed(1)} s)`);
 }
 
 main().catch(async (error) => {

@@ -306,6 +306,29 @@ describe('培训学分: institutions, projects, results and credit confirmation'
   });
 });
 
+describe('racing on a confirmation', () => {
+  it.skipIf(!process.env.DATABASE_URL)('lets one of two reviewers confirming the same results at the same moment win; the credits are written once', async () => {
+    await setRule('330000', exampleRules.generic);
+    const county = await actorFor('330106.manager');
+    const home = await school('330106');
+    const a = await effectiveTeacher(home, '330106', '并发甲');
+    const b = await effectiveTeacher(home, '330106', '并发乙');
+    const institution = await institutionFor(county);
+    const { projectId } = await registerProject(county, projectInput({ institutionIds: [institution.id] }));
+    await enrolByList(county, { projectId, idNumbers: `${a.idNumber}\n${b.idNumber}` });
+    const people = await participantIds(projectId);
+    await saveResults(institution.actor, { projectId, results: people.map((p) => ({ participantId: p.id, attendedHours: 24, passed: '1' as const, certificateNo: '' })) });
+    await submitResults(institution.actor, { projectId });
+    const [submission] = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, projectId));
+    const outcomes = await Promise.allSettled(Array.from({ length: 4 }, () => reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [], reason: '' })));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(DomainError);
+    expect((await rowCounts(projectId)).credits).toBe(2);
+    const entries = await (await getDb()).select({ n: sql<number>`count(*)::int` }).from(teacherEntries).where(and(eq(teacherEntries.subset, 'training'), sql`${teacherEntries.teacherId} in (${a.teacherId}, ${b.teacherId})`));
+    expect(entries[0].n).toBe(2);
+  });
+});
+
 describe('校本研修 and 自主研修 filed by the teacher; completion per unit', () => {
   const pdf = { name: '研修记录.pdf', type: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4 研修记录') };
   const filing = { teacherId: 0, category: '04' as const, title: '校级公开课观摩与评课', hours: 16, startDate: `${year}-01-05`, endDate: `${year}-01-06`, description: '' };

@@ -18,7 +18,7 @@ export function FilingForm({ teachers }: { teachers?: { id: number; name: string
     <form
       noValidate
       className="card space-y-3 p-4"
-      aria-labelledby="filing-title"
+      aria-labelledby="filing-heading"
       onSubmit={(event) => {
         event.preventDefault();
         const form = event.currentTarget;
@@ -37,7 +37,7 @@ export function FilingForm({ teachers }: { teachers?: { id: number; name: string
         });
       }}
     >
-      <h2 id="filing-title" className="font-semibold text-slate-900">
+      <h2 id="filing-heading" className="font-semibold text-slate-900">
         申报校本研修、自主研修学时
       </h2>
       {message && <FormAlert tone={message.tone} message={message.text} />}
