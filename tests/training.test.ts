@@ -297,7 +297,22 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     const detail = await getProject(home.manager, projectId);
     expect(detail.timeline.map((t) => t.action)).toEqual(['file', 'approve']);
 
+    // Results of a school's project with the county's institution are confirmed by the county; no hours above the plan.
     const institution = await institutionFor(county);
+    const teacher = await effectiveTeacher(home, '330106', '校本甲');
+    const { projectId: own } = await registerProject(home.manager, projectInput({ category: '04', name: '校本研修：作业设计', institutionIds: [institution.id], plannedHours: 12 }));
+    await decideProject(county, { id: own, decision: 'approve', reason: '' });
+    expect(await enrolByList(home.manager, { projectId: own, idNumbers: teacher.idNumber })).toEqual({ ok: true, enrolled: 1 });
+    const [p] = await participantIds(own);
+    await expect(saveResults(institution.actor, { projectId: own, results: [{ participantId: p.id, attendedHours: 13, passed: '1', certificateNo: '' }] })).rejects.toThrow(/超过计划学时/);
+    expect((await rowCounts(own)).withResult).toBe(0);
+    await saveResults(institution.actor, { projectId: own, results: [{ participantId: p.id, attendedHours: 12, passed: '1', certificateNo: '' }] });
+    await submitResults(institution.actor, { projectId: own });
+    const [part] = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, own));
+    expect(part.confirmUnitId).toBe(county.unitId);
+    await expect(reviewSubmission(home.manager, { id: part.id, action: 'confirm', participantIds: [], reason: '' })).rejects.toBeInstanceOf(DomainError);
+    expect(await reviewSubmission(county, { id: part.id, action: 'confirm', participantIds: [], reason: '' })).toEqual({ confirmed: 1, returned: 0 });
+
     const other = await actorFor('330108.manager');
     await linkInstitution(other, { code: institution.code });
     await expect(linkInstitution(other, { code: institution.code })).rejects.toThrow(/已在本单位/);

@@ -60,7 +60,7 @@ export function EntryList({ teacherId, subset, entries, editable, changeable = [
     });
   };
 
-  const dialogFields = editing?.mode === 'change' ? changeable : editing?.mode === 'add' ? addable : editable;
+  const dialogFields = editing?.mode === 'change' ? changeable : editing?.mode === 'add' ? addable : editing?.entry?.locked ? [] : editable;
   const titles: Record<EntryMode, string> = { edit: editing?.entry ? (editable.length > 0 ? `编辑${subset.label}` : subset.label) : `新增${subset.label}`, change: `申请变更${subset.label}`, add: `新增${subset.label}（提交审核）` };
 
   return (
@@ -81,9 +81,10 @@ export function EntryList({ teacherId, subset, entries, editable, changeable = [
               </dl>
               <div className="flex flex-wrap gap-2">
                 <button type="button" className="btn-secondary" onClick={() => setEditing({ entry, mode: 'edit' })}>
-                  {editable.length > 0 ? '编辑' : '查看'}
+                  {editable.length > 0 && !entry.locked ? '编辑' : '查看'}
                 </button>
-                {canDelete(entry) && (
+                {entry.locked && <span className="self-center text-xs text-slate-500">学分确认写入</span>}
+                {canDelete(entry) && !entry.locked && (
                   <button type="button" className="btn-danger" disabled={pending} onClick={() => remove(entry)}>
                     删除
                   </button>

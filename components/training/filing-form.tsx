@@ -7,7 +7,7 @@ import { uploadWith } from '@/components/forms/upload';
 import { fileTrainingAction } from '@/lib/training/actions';
 
 /** 申报校本研修、自主研修学时: phone first; the evidence is a PDF, JPG or PNG (a photo of the record). */
-export function FilingForm({ teachers }: { teachers?: { id: number; name: string }[] }) {
+export function FilingForm({ teachers, heading = true }: { teachers?: { id: number; name: string }[]; heading?: boolean }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
@@ -18,7 +18,8 @@ export function FilingForm({ teachers }: { teachers?: { id: number; name: string
     <form
       noValidate
       className="card space-y-3 p-4"
-      aria-labelledby="filing-heading"
+      aria-label={heading ? undefined : '申报校本研修、自主研修学时'}
+      aria-labelledby={heading ? 'filing-heading' : undefined}
       onSubmit={(event) => {
         event.preventDefault();
         const form = event.currentTarget;
@@ -37,9 +38,11 @@ export function FilingForm({ teachers }: { teachers?: { id: number; name: string
         });
       }}
     >
-      <h2 id="filing-heading" className="font-semibold text-slate-900">
-        申报校本研修、自主研修学时
-      </h2>
+      {heading && (
+        <h2 id="filing-heading" className="font-semibold text-slate-900">
+          申报校本研修、自主研修学时
+        </h2>
+      )}
       {message && <FormAlert tone={message.tone} message={message.text} />}
       <div className="grid gap-3 sm:grid-cols-2">
         {teachers && (

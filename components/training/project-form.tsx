@@ -95,7 +95,7 @@ export function ProjectForm({ institutions, school, levelName, year }: { institu
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-700">承训机构{school ? '' : ' *'}</legend>
         {institutions.length === 0 ? (
-          <p className="text-sm text-slate-500">{school ? '主管部门尚未登记培训机构；校本研修可由学校自行组织。' : '本单位尚未登记培训机构，请先在“培训机构”中登记或添加。'}</p>
+          <p className="text-sm text-slate-500">{school ? '主管部门尚未登记培训机构。未指定承训机构的校本研修，参训教师完成后在“申报校本研修、自主研修学时”中申报学时，经学校和主管部门审核确认。' : '本单位尚未登记培训机构，请先在“培训机构”中登记或添加。'}</p>
         ) : (
           <Controller
             control={form.control}

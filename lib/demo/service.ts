@@ -425,7 +425,10 @@ async function seedDemoRotations(county: Actor): Promise<void> {
 async function seedDemoTraining(county: Actor, province: Actor): Promise<void> {
   const db = await getDb();
   const year = Number(todayIso().slice(0, 4));
-  await saveTrainingRule(await demoActor('330000.admin'), { rule: { ...exampleRules.generic, cycleStartYear: 2022, effectiveFrom: todayIso() }, note: '演示：集中培训 6 学时折合 1 学分，其他 8 学时折合 1 学分；5 年不少于 360 学时' });
+  // Dates from today, so that the demo is the same whatever day it is loaded on: ended projects, a cycle ending this year.
+  const daysAgo = (days: number) => new Date(Date.now() + 8 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
+  const next = Number(daysAgo(-120).slice(0, 4));
+  await saveTrainingRule(await demoActor('330000.admin'), { rule: { ...exampleRules.generic, cycleStartYear: year - 4, effectiveFrom: todayIso() }, note: '演示：集中培训 6 学时折合 1 学分，其他 8 学时折合 1 学分；5 年不少于 360 学时' });
   const institution = await demoActor('PX33000001.submit');
   const [institutionUnit] = await db.select({ id: units.id }).from(units).where(eq(units.code, 'PX33000001'));
   await linkInstitution(county, { code: 'PX33000001' });
@@ -444,17 +447,17 @@ async function seedDemoTraining(county: Actor, province: Actor): Promise<void> {
     await submitResults(institution, { projectId });
   };
   // 省级: ended, results in, confirmed by the province.
-  const provincial = await registerProject(province, registerProjectSchema.parse({ code: `ZJ-${year}-SZ01`, name: `${year}年浙江省中小学教师数字素养提升培训`, category: '03', year, startDate: `${year}-10-12`, endDate: `${year}-10-31`, plannedHours: 40, capacity: 500, institutionIds: [institutionUnit.id], stages: ['03'], description: '线上研修与线下集中相结合，面向全省初中教师。' }));
+  const provincial = await registerProject(province, registerProjectSchema.parse({ code: `ZJ-${year}-SZ01`, name: '浙江省中小学教师数字素养提升培训', category: '03', year: Number(daysAgo(50).slice(0, 4)), startDate: daysAgo(50), endDate: daysAgo(30), plannedHours: 40, capacity: 500, institutionIds: [institutionUnit.id], stages: ['03'], description: '线上研修与线下集中相结合，面向全省初中教师。' }));
   await enrolByList(province, { projectId: provincial.projectId, idNumbers: (await idNumbersAt('3133050001')).join('\n') });
   await resultsFor(provincial.projectId, 40);
   const [part] = await db.select({ id: trainingSubmissions.id }).from(trainingSubmissions).where(eq(trainingSubmissions.projectId, provincial.projectId));
   await reviewSubmission(province, { id: part.id, action: 'confirm', participantIds: [], reason: '' });
   // 县级: results submitted, waiting for 拱墅区教育局.
-  const countyProject = await registerProject(county, registerProjectSchema.parse({ code: `GS-${year}-JY03`, name: '拱墅区新课标学科教研专题培训', category: '01', year, startDate: `${year}-11-02`, endDate: `${year}-11-20`, plannedHours: 24, capacity: 120, institutionIds: [institutionUnit.id], stages: ['02'] }));
+  const countyProject = await registerProject(county, registerProjectSchema.parse({ code: `GS-${year}-JY03`, name: '拱墅区新课标学科教研专题培训', category: '01', year: Number(daysAgo(25).slice(0, 4)), startDate: daysAgo(25), endDate: daysAgo(7), plannedHours: 24, capacity: 120, institutionIds: [institutionUnit.id], stages: ['02'] }));
   await enrolByList(county, { projectId: countyProject.projectId, idNumbers: (await idNumbersAt('2133050001')).join('\n') });
   await resultsFor(countyProject.projectId, 24);
   // 县级, next year and open for nomination: schools put their teachers forward.
-  await registerProject(county, registerProjectSchema.parse({ code: `GS-${year + 1}-BZR1`, name: '拱墅区班主任能力提升研修班', category: '01', year: year + 1, startDate: `${year + 1}-03-09`, endDate: `${year + 1}-03-20`, plannedHours: 30, capacity: 60, institutionIds: [institutionUnit.id], nominationOpen: true }));
+  await registerProject(county, registerProjectSchema.parse({ code: `GS-${next}-BZR1`, name: '拱墅区班主任能力提升研修班', category: '01', year: next, startDate: daysAgo(-120), endDate: daysAgo(-131), plannedHours: 30, capacity: 60, institutionIds: [institutionUnit.id], nominationOpen: true }));
   // 校本研修: the school's project, waiting for the county.
-  await registerProject(await demoActor('3133050001.manager'), registerProjectSchema.parse({ code: `XB-3133050001-${year}`, name: '课堂观察与教学反思校本研修', category: '04', year, startDate: `${year}-09-01`, endDate: `${year + 1}-01-15`, plannedHours: 20, capacity: 60, description: '每两周一次同课异构与课堂观察，学期末提交教学反思。' }));
+  await registerProject(await demoActor('3133050001.manager'), registerProjectSchema.parse({ code: `XB-3133050001-${year}`, name: '课堂观察与教学反思校本研修', category: '04', year: Number(daysAgo(60).slice(0, 4)), startDate: daysAgo(60), endDate: daysAgo(-45), plannedHours: 20, capacity: 60, description: '每两周一次同课异构与课堂观察，学期末提交教学反思。' }));
 }

@@ -87,7 +87,9 @@ export async function freezeVersion(tx: Executor, teacherId: number, version: nu
  * previous ones and the diffs are read and written in bulk. Records not effective get no version.
  * Answers the teachers that got one.
  */
-export async function createNextVersionsInBulk(tx: Executor, teacherIds: number[], kind: VersionKind, approver: Actor): Promise<number[]> {
+export async function createNextVersionsInBulk(tx: Executor, ids: number[], kind: VersionKind, approver: Actor): Promise<number[]> {
+  // In id order, so that two bulk versions over overlapping teachers lock them in the same order (no deadlock).
+  const teacherIds = [...new Set(ids)].sort((a, b) => a - b);
   const versioned: number[] = [];
   for (let start = 0; start < teacherIds.length; start += 2000) {
     const slice = teacherIds.slice(start, start + 2000);

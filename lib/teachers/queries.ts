@@ -156,6 +156,8 @@ export async function listTeachers(actor: Actor, filters: TeacherListFilters): P
 export interface EntryView {
   id: number;
   values: Record<string, StoredValue>;
+  /** Written by the system from confirmed credits: read-only in forms (a change request corrects it). */
+  locked?: boolean;
 }
 
 export interface TeacherRecordView {
@@ -201,12 +203,12 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
   const { settings } = await getProvinceSettings(teacher.provinceUnitId, db);
   const catalogue = resolveCatalogue(settings, teacher.stage);
   const entryRows = await db
-    .select({ id: teacherEntries.id, subset: teacherEntries.subset, values: teacherEntries.values })
+    .select({ id: teacherEntries.id, subset: teacherEntries.subset, values: teacherEntries.values, origin: teacherEntries.origin })
     .from(teacherEntries)
     .where(eq(teacherEntries.teacherId, teacher.id))
     .orderBy(asc(teacherEntries.id));
   const entries: Record<string, EntryView[]> = {};
-  for (const row of entryRows) (entries[row.subset] ??= []).push({ id: row.id, values: row.values });
+  for (const row of entryRows) (entries[row.subset] ??= []).push({ id: row.id, values: row.values, ...(row.origin ? { locked: true } : {}) });
   for (const subset of catalogue.subsets) {
     const list = entries[subset.key];
     if (list && subset.sortField) list.sort((a, b) => String(b.values[subset.sortField!] ?? '').localeCompare(String(a.values[subset.sortField!] ?? '')));

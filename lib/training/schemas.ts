@@ -92,7 +92,7 @@ export const withdrawParticipantSchema = z.object({ projectId: id, participantId
 /** One participant's result as the institution enters it. */
 export const resultSchema = z.object({
   participantId: id,
-  attendedHours: decimal('实际学时', 0, 2000),
+  attendedHours: decimal('实际学时', 0, 2000).refine((hours) => Math.abs(Math.round(hours * 10) - hours * 10) < 1e-9, '实际学时最多一位小数'),
   passed: z.enum(['1', '0'], { error: '请选择考核结果' }),
   score: z.preprocess((value) => (value === '' || value === null ? undefined : typeof value === 'string' ? Number(value) : value), z.number().min(0, '成绩不能小于 0').max(100, '成绩不能超过 100').optional()),
   certificateNo: z.string().trim().max(64, '证书编号不能超过 64 个字').optional().default(''),

@@ -26,8 +26,8 @@ export default async function DashboardPage() {
     can(actor, 'transfer.view') ? getTransferYearTotals(actor) : null,
     can(actor, 'teacher.list') ? getMobilityTotals(actor) : null,
     can(actor, 'rotation.view') ? getRotationTotals(actor) : null,
-    // The nation's completion reads every teacher: the ministry drills down from its completion page instead.
-    can(actor, 'training.view') && actor.unitTier !== 'central' ? getCompletion(actor).then((data) => data.totals) : null,
+    // Completion reads the standing of every teacher below: a county's or a school's is small; the tiers above open 培训完成情况.
+    can(actor, 'training.view') && (actor.unitTier === 'county' || actor.unitTier === 'school') ? getCompletion(actor).then((data) => data.totals) : null,
   ]);
   const links = navItemsFor(actor).filter((item) => item.href !== '/dashboard');
   return (

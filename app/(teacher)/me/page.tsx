@@ -65,7 +65,7 @@ export default async function TeacherHome() {
           {filings.rows.length > 0 && <FilingList rows={filings.rows} showTeacher={false} />}
           <details className="card p-0" data-testid="filing-details">
             <summary className="cursor-pointer px-4 py-3 text-sm font-medium text-brand-700">申报校本研修、自主研修学时</summary>
-            <FilingForm />
+            <FilingForm heading={false} />
           </details>
         </div>
       )}

@@ -126,7 +126,7 @@ export async function saveEntry(actor: Actor, input: SaveEntryInput): Promise<{ 
         .from(teacherEntries)
         .where(and(eq(teacherEntries.id, input.entryId), eq(teacherEntries.teacherId, teacher.id), eq(teacherEntries.subset, subset.key)));
       if (!entry) throw new NotFoundError('该条记录不存在，可能已被删除');
-      if (entry.origin) throw new ForbiddenError(confirmedEntryMessage);
+      if (entry.origin) throw new ConflictError(confirmedEntryMessage);
       before = entry.values;
     }
     const merged: RecordValues = { ...before };
@@ -161,7 +161,7 @@ export async function deleteEntry(actor: Actor, input: DeleteEntryInput): Promis
       .from(teacherEntries)
       .where(and(eq(teacherEntries.id, input.entryId), eq(teacherEntries.teacherId, teacher.id)));
     if (!entry) throw new NotFoundError('该条记录不存在，可能已被删除');
-    if (entry.origin) throw new ForbiddenError(confirmedEntryMessage);
+    if (entry.origin) throw new ConflictError(confirmedEntryMessage);
     const subset = subsetOf(catalogue, entry.subset);
     const editable = editableFields(actor, teacher, subset, catalogue);
     // Deleting takes the right to write every field the entry holds.

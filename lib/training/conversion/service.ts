@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { getDb, type Executor } from '@/lib/db';
+import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { trainingRules } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/service';
@@ -8,6 +8,7 @@ import { ValidationError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { exampleRules } from '../examples';
 import type { SaveRuleInput } from '../schemas';
+import { refreshStandings } from '../ledger/service';
 import { ruleScopeOf } from './queries';
 
 /**
@@ -22,8 +23,14 @@ export async function saveTrainingRule(actor: Actor, input: SaveRuleInput): Prom
     // One save at a time per province: the version number is the next after the highest.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('training_rules'), ${scope})`);
     const [{ next }] = await tx.select({ next: sql<number>`coalesce(max(${trainingRules.version}), 0)::int + 1` }).from(trainingRules).where(eq(trainingRules.scopeUnitId, scope));
-    await tx.insert(trainingRules).values({ scopeUnitId: scope, version: next, effectiveFrom: input.rule.effectiveFrom, rule: input.rule, note: input.note || null, createdBy: actor.accountId, createdByName: actor.displayName });
-    await recordAudit(tx, actor, { action: 'training.rule.save', targetType: 'training_rule', targetId: next, detail: { version: next, effectiveFrom: input.rule.effectiveFrom, rule: input.rule } });
+    const [saved] = await tx.insert(trainingRules).values({ scopeUnitId: scope, version: next, effectiveFrom: input.rule.effectiveFrom, rule: input.rule, note: input.note || null, createdBy: actor.accountId, createdByName: actor.displayName }).returning({ id: trainingRules.id });
+    await recordAudit(tx, actor, { action: 'training.rule.save', targetType: 'training_rule', targetId: saved.id, detail: { version: next, effectiveFrom: input.rule.effectiveFrom, rule: input.rule } });
+    // In force from today: the province's standings are evaluated again under it. A version dated
+    // ahead takes over the standings at their next confirmation (a daily job would do it on the day).
+    if (input.rule.effectiveFrom === todayIso() && actor.unitTier === 'province') {
+      const ids = rowsOf<{ id: number }>(await tx.execute(sql`select s.teacher_id as id from training_standings s join teachers t on t.id = s.teacher_id where t.province_unit_id = ${scope} group by 1 order by 1`)).map((row) => Number(row.id));
+      await refreshStandings(tx, ids);
+    }
     return { version: next };
   });
 }

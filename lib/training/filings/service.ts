@@ -107,6 +107,8 @@ export async function decideFiling(actor: Actor, input: FilingDecisionInput): Pr
     const filing = await loadFiling(tx, input.id);
     const parties = (['schoolHead', 'authority', 'filer'] as const).map((party) => filingParties(filing, party));
     if (!parties.some((party) => mayAct(actor, party))) throw new NotFoundError('研修申报不存在或不在您的管辖范围内');
+    // As in the collection flow, nobody approves what they filed themselves.
+    if (input.decision === 'approve' && filing.state === 'pending_school' && actor.accountId === filing.filedBy) throw new ForbiddenError('不能审核本人提交的申报');
     let credits: number | undefined;
     const step = await transition(tx, actor, {
       flow: 'training.filing',

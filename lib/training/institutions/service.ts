@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { trainingInstitutionAuthorities, trainingInstitutions, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
@@ -23,6 +23,8 @@ export async function registerInstitution(actor: Actor, input: RegisterInstituti
   assertAuthorityManager(actor);
   const db = await getDb();
   return db.transaction(async (tx) => {
+    // Two registrations of one code at the same moment: the second waits, then finds it taken.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`unit-code:${input.code}`}))`);
     const [taken] = await tx.select({ id: units.id }).from(units).where(eq(units.code, input.code));
     if (taken) throw new ConflictError('机构代码已被使用', { code: ['该代码已被其他单位或机构使用；已在系统中的机构请用“添加已有机构”'] });
     const [created] = await insertUnitsWithDefaultAccounts(tx, [{ code: input.code, name: input.name, kind: 'institution', tier: 'school', parentId: actor.unitId, parentPath: actor.unitPath }]);
@@ -39,7 +41,8 @@ export async function updateInstitution(actor: Actor, input: UpdateInstitutionIn
   const db = await getDb();
   await db.transaction(async (tx) => {
     const [unit] = await tx.select({ id: units.id, path: units.path, parentId: units.parentId }).from(units).where(and(eq(units.id, input.id), eq(units.kind, 'institution')));
-    if (!unit) throw new NotFoundError('培训机构不存在');
+    const [linked] = unit ? await tx.select({ id: trainingInstitutionAuthorities.institutionId }).from(trainingInstitutionAuthorities).where(and(eq(trainingInstitutionAuthorities.institutionId, unit.id), eq(trainingInstitutionAuthorities.authorityId, actor.unitId))) : [];
+    if (!unit || !linked) throw new NotFoundError('培训机构不存在');
     if (unit.parentId !== actor.unitId) throw new ForbiddenError('只有登记该机构的教育行政部门可以修改其信息');
     await tx.update(units).set({ name: input.name, status: input.status, updatedAt: new Date() }).where(eq(units.id, unit.id));
     await tx.update(trainingInstitutions).set({ institutionType: input.institutionType, contactName: input.contactName, contactPhone: input.contactPhone, updatedAt: new Date() }).where(eq(trainingInstitutions.unitId, unit.id));

@@ -1,12 +1,12 @@
 import 'server-only';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db';
-import { teacherEntries, teacherFieldChanges, teachers, trainingCredits, trainingRules, trainingStandings, type StoredValue } from '@/lib/db/schema';
+import { teacherEntries, teacherFieldChanges, teachers, trainingCredits, trainingFilings, trainingParticipants, trainingRules, trainingStandings, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { createNextVersionsInBulk } from '@/lib/records/service';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { RuleBook } from '../conversion/queries';
-import { conversionRuleSchema, cycleOf, entryCredits, evaluateCycle, progressPermille, type TrainingCategory, type TrainingEntry, type TrainingLevel } from '../rules';
+import { conversionRuleSchema, cycleOf, entryCredits, evaluateCycle, progressPermille, trainingCategories, type TrainingCategory, type TrainingEntry, type TrainingLevel } from '../rules';
 
 /**
  * Re-evaluates the current cycle of some teachers under the rule their province has in force today,
@@ -65,29 +65,34 @@ export async function refreshStandings(tx: Executor, teacherIds: number[], book?
 }
 
 /**
- * A change request corrected (or removed) a confirmed training entry: the ledger follows. Corrected
- * hours are converted again by the rule version that confirmed the entry, never typed; the standing
- * is evaluated again.
+ * A change request corrected (or removed) a confirmed training entry: the ledger follows. The
+ * category (研修形式), end date and hours are taken from the corrected entry, and the credits converted
+ * again by the rule version that confirmed it, never typed; a removed entry leaves the ledger and its
+ * project result or filing without credits. The standing is evaluated again.
  */
 export async function syncConfirmedTraining(tx: Executor, teacherId: number, entryId: number): Promise<void> {
-  const [credit] = await tx.select().from(trainingCredits).where(eq(trainingCredits.entryId, entryId));
-  if (!credit) {
-    // Removed (the row went with the entry) or never a confirmed entry: the standing is all that may have moved.
+  const [entry] = await tx.select({ values: teacherEntries.values }).from(teacherEntries).where(eq(teacherEntries.id, entryId));
+  if (!entry) {
+    // Its ledger row went with it (cascade); what confirmed it no longer holds credits.
+    await tx.update(trainingParticipants).set({ entryId: null, credits: 0 }).where(eq(trainingParticipants.entryId, entryId));
+    await tx.update(trainingFilings).set({ entryId: null, credits: 0 }).where(eq(trainingFilings.entryId, entryId));
     await refreshStandings(tx, [teacherId]);
     return;
   }
-  const [entry] = await tx.select({ values: teacherEntries.values }).from(teacherEntries).where(eq(teacherEntries.id, entryId));
-  const hours = Number(entry.values.hours);
-  if (Number.isFinite(hours) && hours !== credit.hours) {
-    const [stored] = await tx.select({ rule: trainingRules.rule, effectiveFrom: trainingRules.effectiveFrom }).from(trainingRules).where(eq(trainingRules.id, credit.ruleId));
-    const rule = conversionRuleSchema.parse({ ...stored.rule, effectiveFrom: stored.effectiveFrom });
-    const credits = entryCredits(rule, { id: entryId, category: credit.category as TrainingCategory, level: credit.level as TrainingLevel, hours, endDate: credit.endDate, forPrincipals: credit.forPrincipals }) ?? 0;
-    await tx.update(trainingCredits).set({ hours, credits }).where(eq(trainingCredits.entryId, entryId));
-    await tx
-      .update(teacherEntries)
-      .set({ values: sql`${teacherEntries.values} || jsonb_build_object('credits', ${creditsText(credits)}::text)` })
-      .where(eq(teacherEntries.id, entryId));
-  }
+  const [credit] = await tx.select().from(trainingCredits).where(eq(trainingCredits.entryId, entryId));
+  if (!credit) return;
+  const text = (key: string) => (typeof entry.values[key] === 'string' ? (entry.values[key] as string) : '');
+  const hours = Number(text('hours'));
+  const category = (text('form') in trainingCategories ? text('form') : credit.category) as TrainingCategory;
+  const endDate = /^\d{4}-\d{2}-\d{2}$/.test(text('endDate')) ? text('endDate') : credit.endDate;
+  const [stored] = await tx.select({ rule: trainingRules.rule, effectiveFrom: trainingRules.effectiveFrom }).from(trainingRules).where(eq(trainingRules.id, credit.ruleId));
+  const rule = conversionRuleSchema.parse({ ...stored.rule, effectiveFrom: stored.effectiveFrom });
+  const finalHours = Number.isFinite(hours) && text('hours') !== '' ? hours : credit.hours;
+  const credits = entryCredits(rule, { id: entryId, category, level: credit.level as TrainingLevel, hours: finalHours, endDate, forPrincipals: credit.forPrincipals }) ?? 0;
+  await tx.update(trainingCredits).set({ hours: finalHours, credits, category, endDate }).where(eq(trainingCredits.entryId, entryId));
+  await tx.update(trainingParticipants).set({ credits }).where(eq(trainingParticipants.entryId, entryId));
+  await tx.update(trainingFilings).set({ credits }).where(eq(trainingFilings.entryId, entryId));
+  if (text('credits') !== creditsText(credits)) await tx.update(teacherEntries).set({ values: sql`${teacherEntries.values} || jsonb_build_object('credits', ${creditsText(credits)}::text)` }).where(eq(teacherEntries.id, entryId));
   await refreshStandings(tx, [teacherId]);
 }
 

@@ -21,7 +21,10 @@ export type ProjectView = (typeof projectViews)[number];
 function projectVisibleTo(actor: Actor): SQL {
   if (actor.role === 'institution') return sql`exists (select 1 from ${trainingProjectInstitutions} pi where pi.project_id = ${trainingProjects.id} and pi.institution_id = ${actor.unitId})`;
   if (!can(actor, 'training.view')) return sql`false`;
-  return sql`(${inJurisdiction(actor, trainingProjects.ownerPath)} or (${trainingProjects.state} = 'registered' and ${actor.unitPath}::ltree <@ ${trainingProjects.ownerPath}))`;
+  // Below the owner: a published plan's project, one open for nomination, or one with the actor's own teachers on it (a province confirming its part).
+  return sql`(${inJurisdiction(actor, trainingProjects.ownerPath)} or (${trainingProjects.state} = 'registered' and ${actor.unitPath}::ltree <@ ${trainingProjects.ownerPath}
+    and (${trainingProjects.nominationOpen} or exists (select 1 from training_plans tp where tp.owner_unit_id = ${trainingProjects.ownerUnitId} and tp.year = ${trainingProjects.year})
+      or exists (select 1 from ${trainingParticipants} vp where vp.project_id = ${trainingProjects.id} and vp.school_path <@ ${actor.unitPath}::ltree))))`;
 }
 
 export interface ProjectListRow {

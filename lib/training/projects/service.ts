@@ -68,7 +68,9 @@ export async function registerProject(actor: Actor, input: RegisterProjectInput)
         createdBy: actor.accountId,
         createdByName: actor.displayName,
       })
+      .onConflictDoNothing({ target: trainingProjects.code })
       .returning({ id: trainingProjects.id });
+    if (!created) throw new ConflictError('项目编号已被使用', { code: ['该项目编号已被使用，请换一个'] });
     if (institutionIds.length > 0) await tx.insert(trainingProjectInstitutions).values(institutionIds.map((institutionId) => ({ projectId: created.id, institutionId })));
     await recordCaseOpened(tx, actor, 'training.project', created.id, school ? 'pending' : 'registered', null);
     await recordAudit(tx, actor, { action: 'training.project.register', targetType: 'training_project', targetId: created.id, detail: { code: input.code, name: input.name, category: input.category, year: input.year } });
@@ -150,6 +152,8 @@ async function assertMayEnrol(tx: Executor, actor: Actor, project: LoadedProject
     if (!linked) throw new NotFoundError('培训项目不存在');
     return;
   }
+  const inJurisdiction = project.ownerPath === actor.unitPath || project.ownerPath.startsWith(`${actor.unitPath}.`);
+  if (!inJurisdiction) throw new NotFoundError('培训项目不存在');
   if (!can(actor, 'training.manage') || actor.unitId !== project.ownerUnitId) throw new ForbiddenError('只有项目登记单位或承训机构可以报名参训教师');
 }
 
@@ -216,7 +220,9 @@ async function enrolCandidates(tx: Executor, actor: Actor, project: LoadedProjec
   for (const item of wanted) {
     const teacher = found.get(item.key);
     // Out of reach looks like unknown: the list must not reveal who is registered elsewhere.
-    if (!teacher || !teacher.inScope || !reach(teacher)) fail(item.rowNumber, item.value, '管辖范围内没有该身份证件号码的教师');
+    // An institution learns nothing of whom a number belongs to: one message for every refusal but a duplicate.
+    if (actor.role === 'institution' && (!teacher || !teacher.inScope || teacher.left || teacher.enrolled)) fail(item.rowNumber, item.value, teacher?.enrolled && teacher.inScope ? '已在本项目的参训名单中' : '该身份证件号码不能报名（不在范围内或已离开教师岗位），请与项目登记单位核实');
+    else if (!teacher || !teacher.inScope || !reach(teacher)) fail(item.rowNumber, item.value, '管辖范围内没有该身份证件号码的教师');
     else if (teacher.left) fail(item.rowNumber, item.value, `${teacher.name}已离开教师岗位，不能报名`);
     else if (teacher.enrolled) fail(item.rowNumber, item.value, `${teacher.name}已在本项目的参训名单中`);
     else enrol.push({ rowNumber: item.rowNumber, teacher });
@@ -240,7 +246,8 @@ async function enrolCandidates(tx: Executor, actor: Actor, project: LoadedProjec
         schoolId: teacher.unitId,
         schoolPath: teacher.unitPath,
         schoolName: teacher.unitName,
-        confirmUnitId: project.level === '1' ? (teacher.provinceUnitId ?? central!) : project.ownerUnitId,
+        // A school's 校本研修 project is confirmed by its competent authority.
+        confirmUnitId: project.level === '1' ? (teacher.provinceUnitId ?? central!) : project.level === '5' ? project.ownerParentId! : project.ownerUnitId,
         teacherName: teacher.name,
         teacherIdMasked: teacher.masked ?? '',
         enrolledBy: actor.accountId,

@@ -26,13 +26,14 @@ interface InstitutionProject {
   name: string;
   ownerPath: string;
   endDate: string;
+  plannedHours: number;
 }
 
 /** A project as one of its institutions reads it; any other finds nothing (seed 七(三): the institution sees only its own projects). */
 async function projectOfInstitution(tx: Executor, actor: Actor, projectId: number): Promise<InstitutionProject> {
   assertCan(actor, 'training.results');
   const [project] = await tx
-    .select({ id: trainingProjects.id, code: trainingProjects.code, name: trainingProjects.name, ownerPath: trainingProjects.ownerPath, endDate: trainingProjects.endDate })
+    .select({ id: trainingProjects.id, code: trainingProjects.code, name: trainingProjects.name, ownerPath: trainingProjects.ownerPath, endDate: trainingProjects.endDate, plannedHours: trainingProjects.plannedHours })
     .from(trainingProjects)
     .innerJoin(trainingProjectInstitutions, and(eq(trainingProjectInstitutions.projectId, trainingProjects.id), eq(trainingProjectInstitutions.institutionId, actor.unitId)))
     .where(and(eq(trainingProjects.id, projectId), eq(trainingProjects.state, 'registered')));
@@ -82,6 +83,8 @@ export async function saveResults(actor: Actor, input: SaveResultsInput): Promis
   return db.transaction(async (tx) => {
     const project = await projectOfInstitution(tx, actor, input.projectId);
     assertEnded(project);
+    const over: [string, string[]][] = input.results.flatMap((row, i) => (row.attendedHours > project.plannedHours ? [[`results.${i}.attendedHours`, [`实际学时不能超过计划学时 ${project.plannedHours}`]] as [string, string[]]] : []));
+    if (over.length > 0) throw new ValidationError(`有 ${over.length} 人的实际学时超过计划学时 ${project.plannedHours}`, Object.fromEntries(over));
     return { saved: await writeResults(tx, actor, project, input.results.map(toRow)) };
   });
 }
@@ -179,7 +182,8 @@ export async function importResults(actor: Actor, projectId: number, file: { nam
       else if (cell('name') && cell('name') !== participant.name) fail(row.rowNumber, resultColumns.name, cell('name'), '姓名与身份证件号码不符');
       const hoursText = cell('attendedHours');
       const hours = Number(hoursText);
-      if (hoursText === '' || !Number.isFinite(hours) || hours < 0 || hours > 2000 || Math.round(hours * 10) !== hours * 10) fail(row.rowNumber, resultColumns.attendedHours, hoursText, '实际学时须为 0 至 2000 之间的数，最多一位小数');
+      if (hoursText === '' || !Number.isFinite(hours) || hours < 0 || Math.abs(Math.round(hours * 10) - hours * 10) > 1e-9) fail(row.rowNumber, resultColumns.attendedHours, hoursText, '实际学时须为不小于 0 的数，最多一位小数');
+      else if (hours > project.plannedHours) fail(row.rowNumber, resultColumns.attendedHours, hoursText, `实际学时不能超过计划学时 ${project.plannedHours}`);
       const passed = passedWords[cell('passed')];
       if (passed === undefined) fail(row.rowNumber, resultColumns.passed, cell('passed'), '考核结果须填写“合格”或“不合格”');
       const scoreText = cell('score');
@@ -224,7 +228,7 @@ export async function submitResults(actor: Actor, input: { projectId: number }):
         .from(trainingSubmissions)
         .where(and(eq(trainingSubmissions.projectId, project.id), eq(trainingSubmissions.confirmUnitId, group.confirmUnitId)))
         .for('update');
-      const reopen = { state: 'submitted' as const, waitingUnitId: submissionWaitingUnitOf(subject, 'submitted'), participants: sql`${trainingSubmissions.participants} + ${group.count}`, returnReason: null, submittedAt: new Date(), submittedByName: actor.displayName, closedAt: null };
+      const reopen = { state: 'submitted' as const, waitingUnitId: submissionWaitingUnitOf(subject, 'submitted'), returnReason: null, submittedAt: new Date(), submittedByName: actor.displayName, closedAt: null };
       if (!existing) {
         const [created] = await tx
           .insert(trainingSubmissions)
@@ -253,6 +257,8 @@ export async function submitResults(actor: Actor, input: { projectId: number }):
       .set({ state: 'submitted', returnReason: null })
       .where(and(eq(trainingParticipants.projectId, project.id), inArray(trainingParticipants.state, ['enrolled', 'returned'])))
       .returning({ id: trainingParticipants.id });
+    // Each part counts what now waits for its authority.
+    await tx.execute(sql`update training_submissions s set participants = (select count(*) from training_participants p where p.project_id = s.project_id and p.confirm_unit_id = s.confirm_unit_id and p.state = 'submitted') where s.project_id = ${project.id}`);
     await recordAudit(tx, actor, { action: 'training.results.submit', unitPath: project.ownerPath, targetType: 'training_project', targetId: project.id, detail: { participants: moved.length, authorities: open.length } });
     return { submissions: open.length, participants: moved.length };
   });
@@ -316,7 +322,8 @@ export async function reviewSubmission(actor: Actor, input: ReviewSubmissionInpu
     const action = input.action === 'confirm' && input.participantIds.length > 0 && input.participantIds.length < waitingIds.size ? 'confirmSome' : input.action;
     const chosen = action === 'confirm' ? [...waitingIds] : action === 'confirmSome' ? [...new Set(input.participantIds)] : [];
     if (chosen.some((id) => !waitingIds.has(id))) throw new ConflictError('所选教师中有已确认或不在本次结果中的，请刷新后重试');
-    const returned = [...waitingIds].filter((id) => !chosen.includes(id));
+    const chosenSet = new Set(chosen);
+    const returned = [...waitingIds].filter((id) => !chosenSet.has(id));
     await transition(tx, actor, {
       flow: 'training.submission',
       chain: submissionChain,
