@@ -181,6 +181,7 @@ async function main() {
   await db.execute(sql`drop table if exists scale_schools`);
   await seedScaleTransfers(db, transferTarget);
   await seedScaleRotations(db, rotationTarget);
+  await seedScaleTraining(db, trainingTarget);
   // The sealing rewrote every teacher row once: vacuum as autovacuum would.
   await db.execute(sql`vacuum analyze`);
   const [{ total }] = await db.execute(sql`select count(*)::int as total from teachers`).then((r) => r as unknown as { total: number }[]);

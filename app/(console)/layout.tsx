@@ -40,7 +40,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </div>
           <Link href="/inbox" className="relative rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100" data-testid="header-inbox">
             待办
-            {waiting > 0 && <span className="ml-1 rounded-full bg-red-500 px-1.5 text-xs font-semibold text-white">{waiting > 999 ? '999+' : waiting}</span>}
+            {waiting > 0 && <span className="ml-1 rounded-full bg-red-600 px-1.5 text-xs font-semibold text-white">{waiting > 999 ? '999+' : waiting}</span>}
           </Link>
           <details className="relative">
             <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100">

@@ -20,7 +20,7 @@ export function NavLinks({ items, onNavigate }: { items: NavItem[]; onNavigate?:
           >
             {item.label}
             {item.badge ? (
-              <span className="ml-2 min-w-5 rounded-full bg-red-500 px-1.5 text-center text-xs font-semibold text-white" data-testid="nav-badge" aria-label={`${item.badge} 项待办`}>
+              <span className="ml-2 min-w-5 rounded-full bg-red-600 px-1.5 text-center text-xs font-semibold text-white" data-testid="nav-badge" aria-label={`${item.badge} 项待办`}>
                 {item.badge > 999 ? '999+' : item.badge}
               </span>
             ) : null}

@@ -75,7 +75,8 @@ async function loadAuthorityRecords(tx: Executor, actor: Actor, teacherIds: numb
 
 /**
  * The accounts that filed a record in its current round: whoever reported it, and whoever changed a
- * field of it since its last approved version. None of them may approve it.
+ * field of it since its last approved version. None of them may approve it. What the system wrote on
+ * an account's behalf (a training entry from credits it confirmed) does not count.
  */
 async function recordsFiledBy(tx: Executor, accountId: number, teacherIds: number[]): Promise<Set<number>> {
   if (teacherIds.length === 0) return new Set();
@@ -84,7 +85,7 @@ async function recordsFiledBy(tx: Executor, accountId: number, teacherIds: numbe
     where t.id in (${sql.join(teacherIds.map((id) => sql`${id}::int`), sql`, `)})
       and (t.submitted_by = ${accountId} or exists (
         select 1 from teacher_field_changes c
-        where c.teacher_id = t.id and c.account_id = ${accountId}
+        where c.teacher_id = t.id and c.account_id = ${accountId} and c.source <> 'system'
           and c.changed_at > coalesce((select max(v.approved_at) from teacher_versions v where v.teacher_id = t.id), '-infinity'::timestamptz)))`);
   return new Set(rowsOf<{ id: number }>(result).map((row) => Number(row.id)));
 }

@@ -123,9 +123,9 @@ export async function writeConfirmedTraining(tx: Executor, actor: Actor, items: 
       .values(slice.map((item) => ({ teacherId: item.teacherId, subset: 'training', values: item.values, origin: 'training' })))
       .returning({ id: teacherEntries.id, teacherId: teacherEntries.teacherId, values: teacherEntries.values });
     for (const entry of inserted) entryOf.set(entry.teacherId, entry.id);
-    await tx.insert(teacherFieldChanges).values(
-      inserted.flatMap((entry) => Object.entries(entry.values).map(([field, value]) => ({ teacherId: entry.teacherId, subset: 'training', entryId: entry.id, field, oldValue: null, newValue: value, accountId: actor.accountId, accountName: actor.displayName, source: 'system' }))),
-    );
+    const changes = inserted.flatMap((entry) => Object.entries(entry.values).map(([field, value]) => ({ teacherId: entry.teacherId, subset: 'training', entryId: entry.id, field, oldValue: null, newValue: value, accountId: actor.accountId, accountName: actor.displayName, source: 'system' })));
+    // Nine parameters a row: 5,000 rows stay under PostgreSQL's 65,535 per statement.
+    for (let from = 0; from < changes.length; from += 5000) await tx.insert(teacherFieldChanges).values(changes.slice(from, from + 5000));
     await tx.insert(trainingCredits).values(slice.map((item) => ({ entryId: entryOf.get(item.teacherId)!, teacherId: item.teacherId, provinceUnitId: item.provinceUnitId, ...item.credit })));
   }
   return entryOf;
