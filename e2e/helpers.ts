@@ -18,7 +18,13 @@ export async function signIn(page: Page, username: string, password: string) {
 }
 
 export async function signOut(page: Page) {
-  // Leave the app first: an in-flight request would otherwise re-set the sliding session cookie.
+  // Sign out as a user does where the page offers it: the session row is revoked, so a sliding-cookie
+  // refresh from a request still in flight cannot sign the next user in as this one.
+  const signOutForm = page.locator('form').filter({ hasText: /^退出(登录)?$/ });
+  if (/^https?:/.test(page.url()) && (await signOutForm.count()) > 0) {
+    await signOutForm.first().evaluate((form: HTMLFormElement) => form.requestSubmit());
+    await page.waitForURL(/\/login\?notice=signed-out/);
+  }
   await page.goto('about:blank');
   await page.context().clearCookies();
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { teacherEntries, teachers, teacherVersions, trainingCredits, trainingParticipants, trainingProjects, trainingStandings, trainingSubmissions } from '@/lib/db/schema';
+import { loadSnapshots } from '@/lib/records/service';
+import { diffSnapshots } from '@/lib/records/diff';
+import { teacherEntries, teachers, teacherVersions, trainingCredits, trainingParticipants, trainingProjects, trainingStandings, trainingSubmissions, type FieldDiff } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { issueSubordinateCredentials } from '@/lib/accounts/service';
@@ -136,6 +138,11 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     const [submission] = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, projectId));
     await refused([otherCounty, institution.actor, await actorFor('330100.manager'), await actorFor('330106.query1')], projectId, (actor) => reviewSubmission(actor, { id: submission.id, action: 'confirm', participantIds: [], reason: '' }));
     const versionBefore = (await (await getDb()).select({ v: teachers.effectiveVersion }).from(teachers).where(eq(teachers.id, a.teacherId)))[0].v;
+    // A record that moved since its last version (a field gone, one changed, one new): the bulk version's diff must show all three.
+    const [held] = await (await getDb()).select({ record: teachers.record }).from(teachers).where(eq(teachers.id, a.teacherId));
+    const [goneField] = Object.keys(held.record.basic ?? {}).filter((key) => key !== 'name');
+    const { [goneField]: _gone, ...basicKept } = held.record.basic ?? {};
+    await (await getDb()).update(teachers).set({ record: { ...held.record, basic: { ...basicKept, name: '培训甲改', workNote: '系统写入' } } }).where(eq(teachers.id, a.teacherId));
     expect(await reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [], reason: '' })).toEqual({ confirmed: 2, returned: 0 });
 
     // 北京's rule: 集中培训 10 学时 = 1 学分, so 24 hours are 2.4 credits; the failed one gets nothing.
@@ -146,6 +153,13 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     const [version] = await db.select().from(teacherVersions).where(and(eq(teacherVersions.teacherId, a.teacherId), eq(teacherVersions.version, versionBefore + 1)));
     expect(version.kind).toBe('training');
     expect(version.diff.some((d) => d.subset === 'training' && d.field === 'credits' && d.newValue === '2.4')).toBe(true);
+    // The database-built snapshot and diff are what loading the record and diffing it here give.
+    const [previousVersion] = await db.select().from(teacherVersions).where(and(eq(teacherVersions.teacherId, a.teacherId), eq(teacherVersions.version, versionBefore)));
+    const current = (await loadSnapshots(db, [a.teacherId])).get(a.teacherId)!;
+    expect(version.snapshot).toEqual(current);
+    const ordered = (diff: FieldDiff[]) => [...diff].sort((x, y) => `${x.subset}/${x.entryId ?? 0}/${x.field}`.localeCompare(`${y.subset}/${y.entryId ?? 0}/${y.field}`));
+    expect(ordered(version.diff)).toEqual(ordered(diffSnapshots(previousVersion.snapshot, current)));
+    expect(version.diff.filter((d) => d.subset === 'basic').map((d) => d.field).sort()).toEqual([goneField, 'name', 'workNote'].sort());
 
     // The ledger: the teacher's own and the school's view agree with a recount.
     const teacher = await actorFor(a.idNumber);

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '@/lib/db';
+import { intArray, rowsOf, type Executor } from '@/lib/db';
 import { recordReviews, recordSupplements, teacherEntries, teachers, teacherVersions, type VersionKind, type VersionSnapshot } from '@/lib/db/schema';
 import type { Stage } from '@/lib/reference/school-types';
 import { completenessChecker, type CompletenessProblem } from '@/lib/teachers/completeness';
@@ -83,41 +83,66 @@ export async function freezeVersion(tx: Executor, teacherId: number, version: nu
 
 /**
  * The next version of many effective records at once (a training confirmation writes thousands): one
- * conditional UPDATE moves each record's version from the one it holds, then the snapshots, the
- * previous ones and the diffs are read and written in bulk. Records not effective get no version.
+ * statement per 2,000 records locks them, moves each version from the one it holds and writes the
+ * snapshot with its diff, as `freezeVersion` would. Records not effective get no version.
  * Answers the teachers that got one.
  */
 export async function createNextVersionsInBulk(tx: Executor, ids: number[], kind: VersionKind, approver: Actor): Promise<number[]> {
   // In id order, so that two bulk versions over overlapping teachers lock them in the same order (no deadlock).
   const teacherIds = [...new Set(ids)].sort((a, b) => a - b);
+  const approvedByName = `${approver.displayName}（${approver.unitName}）`;
   const versioned: number[] = [];
   for (let start = 0; start < teacherIds.length; start += 2000) {
     const slice = teacherIds.slice(start, start + 2000);
-    const moved = await tx
-      .update(teachers)
-      .set({ effectiveVersion: sql`${teachers.effectiveVersion} + 1`, updatedAt: new Date() })
-      .where(and(inArray(teachers.id, slice), eq(teachers.recordState, 'effective')))
-      .returning({ id: teachers.id, version: teachers.effectiveVersion });
-    if (moved.length === 0) continue;
-    const previous = new Map(
-      (
-        await tx
-          .select({ teacherId: teacherVersions.teacherId, snapshot: teacherVersions.snapshot })
-          .from(teacherVersions)
-          .innerJoin(sql`(values ${sql.join(moved.map((m) => sql`(${m.id}::int, ${m.version - 1}::int)`), sql`, `)}) as wanted(teacher_id, version)`, sql`wanted.teacher_id = ${teacherVersions.teacherId} and wanted.version = ${teacherVersions.version}`)
-      ).map((row) => [row.teacherId, row.snapshot]),
+    // The snapshot (the record with its entries in id order) and its diff against version n - 1 are built
+    // by the database: thousands of whole records never travel to the server and back.
+    const written = rowsOf<{ teacherId: number }>(
+      await tx.execute(sql`
+        with locked as (
+          select id from teachers where id = any(${intArray(slice)}) and record_state = 'effective' order by id for update
+        ), moved as (
+          update teachers t set effective_version = t.effective_version + 1, updated_at = now()
+          from locked where t.id = locked.id
+          returning t.id, t.effective_version as version, t.record
+        ), snap as (
+          select m.id as teacher_id, m.version, jsonb_build_object('record', m.record, 'entries', coalesce(listed.entries, '{}'::jsonb)) as snapshot
+          from moved m
+          left join lateral (
+            select jsonb_object_agg(subset, list) as entries
+            from (select e.subset, jsonb_agg(jsonb_build_object('id', e.id, 'values', e.values) order by e.id) as list from teacher_entries e where e.teacher_id = m.id group by e.subset) by_subset
+          ) listed on true
+        ), prev as (
+          select v.teacher_id, v.snapshot from teacher_versions v join moved m on v.teacher_id = m.id and v.version = m.version - 1
+        ), new_fields as (
+          select s.teacher_id, sub.key as subset, 0 as entry_key, f.key as field, nullif(f.value, 'null'::jsonb) as value
+          from snap s cross join lateral jsonb_each(s.snapshot->'record') sub cross join lateral jsonb_each(sub.value) f
+          union all
+          select s.teacher_id, sub.key, (e->>'id')::int, f.key, nullif(f.value, 'null'::jsonb)
+          from snap s cross join lateral jsonb_each(s.snapshot->'entries') sub cross join lateral jsonb_array_elements(sub.value) e cross join lateral jsonb_each(e->'values') f
+        ), old_fields as (
+          select p.teacher_id, sub.key as subset, 0 as entry_key, f.key as field, nullif(f.value, 'null'::jsonb) as value
+          from prev p cross join lateral jsonb_each(p.snapshot->'record') sub cross join lateral jsonb_each(sub.value) f
+          union all
+          select p.teacher_id, sub.key, (e->>'id')::int, f.key, nullif(f.value, 'null'::jsonb)
+          from prev p cross join lateral jsonb_each(p.snapshot->'entries') sub cross join lateral jsonb_array_elements(sub.value) e cross join lateral jsonb_each(e->'values') f
+        ), changed as (
+          select coalesce(n.teacher_id, o.teacher_id) as teacher_id,
+            jsonb_agg(jsonb_build_object('subset', coalesce(n.subset, o.subset), 'entryId', nullif(coalesce(n.entry_key, o.entry_key), 0), 'field', coalesce(n.field, o.field), 'oldValue', o.value, 'newValue', n.value)
+              order by coalesce(n.entry_key, o.entry_key), coalesce(n.subset, o.subset), coalesce(n.field, o.field)) as diff
+          from new_fields n
+          full join old_fields o on o.teacher_id = n.teacher_id and o.subset = n.subset and o.entry_key = n.entry_key and o.field = n.field
+          where o.value is distinct from n.value
+          group by 1
+        )
+        insert into teacher_versions (teacher_id, version, kind, snapshot, diff, approved_by, approved_by_name)
+        select s.teacher_id, s.version, ${kind}, s.snapshot, coalesce(c.diff, '[]'::jsonb), ${approver.accountId}::int, ${approvedByName}::text
+        from snap s left join changed c on c.teacher_id = s.teacher_id
+        order by s.teacher_id
+        returning teacher_id as "teacherId"`),
     );
-    const snapshots = await loadSnapshots(tx, moved.map((m) => m.id));
-    const approvedByName = `${approver.displayName}（${approver.unitName}）`;
-    await tx.insert(teacherVersions).values(
-      moved.map((m) => {
-        const snapshot = snapshots.get(m.id)!;
-        return { teacherId: m.id, version: m.version, kind, snapshot, diff: diffSnapshots(previous.get(m.id) ?? null, snapshot), approvedBy: approver.accountId, approvedByName };
-      }),
-    );
-    versioned.push(...moved.map((m) => m.id));
+    versioned.push(...written.map((row) => Number(row.teacherId)));
   }
-  return versioned;
+  return versioned.sort((a, b) => a - b);
 }
 
 /**

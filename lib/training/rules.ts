@@ -183,7 +183,12 @@ export function progressPermille(standing: Pick<CycleStanding, 'hours' | 'credit
 
 /** "12.5 学分" from hundredths. */
 export function formatCredits(hundredthsOfCredit: number): string {
-  return `${(hundredthsOfCredit / 100).toFixed(2).replace(/\.?0+$/, '')} 学分`;
+  return `${creditsText(hundredthsOfCredit)} 学分`;
+}
+
+/** Credits as the record's 培训学分 field holds them: "2.4" from 240 hundredths. */
+export function creditsText(hundredthsOfCredit: number): string {
+  return (hundredthsOfCredit / 100).toFixed(2).replace(/\.?0+$/, '');
 }
 
 /** The rule in words, line by line, as the rule page and the teacher's ledger show it. */

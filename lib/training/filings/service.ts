@@ -12,8 +12,8 @@ import { todayIso } from '@/lib/indicators/form-schema';
 import { getScopedTeacher } from '@/lib/teachers/service';
 import { recordCaseOpened, transition } from '@/lib/workflow/service';
 import { RuleBook } from '../conversion/queries';
-import { creditsText, finishConfirmation, writeConfirmedTraining } from '../ledger/service';
-import { entryCredits, trainingCategories } from '../rules';
+import { finishConfirmation, writeConfirmedTraining } from '../ledger/service';
+import { creditsText, entryCredits, trainingCategories } from '../rules';
 import { filingChain, filingParties, filingPartyLabels, filingWaitingUnitOf, type FilingState, type FilingSubject } from '../chain';
 import { recordCategoryOf, type FileTrainingInput, type FilingDecisionInput } from '../schemas';
 

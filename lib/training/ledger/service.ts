@@ -1,12 +1,12 @@
 import 'server-only';
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '@/lib/db';
-import { teacherEntries, teacherFieldChanges, teachers, trainingCredits, trainingFilings, trainingParticipants, trainingRules, trainingStandings, type StoredValue } from '@/lib/db/schema';
+import { intArray, type Executor } from '@/lib/db';
+import { teacherEntries, teachers, trainingCredits, trainingFilings, trainingParticipants, trainingRules, trainingStandings, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { createNextVersionsInBulk } from '@/lib/records/service';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { RuleBook } from '../conversion/queries';
-import { conversionRuleSchema, cycleOf, entryCredits, evaluateCycle, progressPermille, trainingCategories, type TrainingCategory, type TrainingEntry, type TrainingLevel } from '../rules';
+import { conversionRuleSchema, creditsText, cycleOf, entryCredits, evaluateCycle, progressPermille, trainingCategories, type TrainingCategory, type TrainingEntry, type TrainingLevel } from '../rules';
 
 /**
  * Re-evaluates the current cycle of some teachers under the rule their province has in force today,
@@ -96,11 +96,6 @@ export async function syncConfirmedTraining(tx: Executor, teacherId: number, ent
   await refreshStandings(tx, [teacherId]);
 }
 
-/** Credits as the record's 培训学分 shows them: "2.4" from 240 hundredths. */
-export function creditsText(hundredths: number): string {
-  return (hundredths / 100).toFixed(2).replace(/\.?0+$/, '') || '0';
-}
-
 export interface ConfirmedTraining {
   teacherId: number;
   provinceUnitId: number | null;
@@ -121,11 +116,15 @@ export async function writeConfirmedTraining(tx: Executor, actor: Actor, items: 
     const inserted = await tx
       .insert(teacherEntries)
       .values(slice.map((item) => ({ teacherId: item.teacherId, subset: 'training', values: item.values, origin: 'training' })))
-      .returning({ id: teacherEntries.id, teacherId: teacherEntries.teacherId, values: teacherEntries.values });
+      .returning({ id: teacherEntries.id, teacherId: teacherEntries.teacherId });
     for (const entry of inserted) entryOf.set(entry.teacherId, entry.id);
-    const changes = inserted.flatMap((entry) => Object.entries(entry.values).map(([field, value]) => ({ teacherId: entry.teacherId, subset: 'training', entryId: entry.id, field, oldValue: null, newValue: value, accountId: actor.accountId, accountName: actor.displayName, source: 'system' })));
-    // Nine parameters a row: 5,000 rows stay under PostgreSQL's 65,535 per statement.
-    for (let from = 0; from < changes.length; from += 5000) await tx.insert(teacherFieldChanges).values(changes.slice(from, from + 5000));
+    // The field history of the new entries, a row per field, written by the database from the entries themselves.
+    await tx.execute(sql`
+      insert into teacher_field_changes (teacher_id, subset, entry_id, field, old_value, new_value, account_id, account_name, source)
+      select e.teacher_id, e.subset, e.id, f.key, null, f.value, ${actor.accountId}::int, ${actor.displayName}::text, 'system'
+      from teacher_entries e cross join lateral jsonb_each(e.values) f
+      where e.id = any(${intArray(inserted.map((entry) => entry.id))})
+      order by e.id, f.key`);
     await tx.insert(trainingCredits).values(slice.map((item) => ({ entryId: entryOf.get(item.teacherId)!, teacherId: item.teacherId, provinceUnitId: item.provinceUnitId, ...item.credit })));
   }
   return entryOf;

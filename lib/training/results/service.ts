@@ -15,8 +15,8 @@ import { neutralizeFormula, workbookBytes } from '@/lib/spreadsheet/write';
 import { idNumberHash } from '@/lib/teachers/identity';
 import { recordCaseOpened, transition } from '@/lib/workflow/service';
 import { RuleBook } from '../conversion/queries';
-import { creditsText, finishConfirmation, writeConfirmedTraining } from '../ledger/service';
-import { entryCredits, type TrainingCategory, type TrainingLevel } from '../rules';
+import { finishConfirmation, writeConfirmedTraining } from '../ledger/service';
+import { creditsText, entryCredits, type TrainingCategory, type TrainingLevel } from '../rules';
 import { submissionChain, submissionParties, submissionPartyLabels, submissionWaitingUnitOf, type SubmissionState } from '../chain';
 import { maxResultRows, recordCategoryOf, recordModeOf, resultColumns, type ResultInput, type ReviewSubmissionInput, type SaveResultsInput } from '../schemas';
 
