@@ -11,7 +11,9 @@ import { issueSubordinateCredentials } from '@/lib/accounts/service';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { exampleRules } from '@/lib/training/examples';
 import { saveTrainingRule } from '@/lib/training/conversion/service';
-import { linkInstitution, registerInstitution } from '@/lib/training/institutions/service';
+import { linkInstitution, registerInstitution, updateInstitution } from '@/lib/training/institutions/service';
+import { listInstitutions } from '@/lib/training/institutions/queries';
+import { authenticate } from '@/lib/signin/service';
 import { decideProject, enrolByList, registerProject } from '@/lib/training/projects/service';
 import { getProject, listParticipants } from '@/lib/training/projects/queries';
 import { importResults, reviewSubmission, saveResults, submitResults } from '@/lib/training/results/service';
@@ -332,6 +334,20 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     await expect(linkInstitution(other, { code: institution.code })).rejects.toThrow(/已在本单位/);
     const { projectId: shared } = await registerProject(other, projectInput({ institutionIds: [institution.id] }));
     expect((await getProject(institution.actor, shared)).name).toBe('教师信息技术应用能力提升培训');
+
+    // Only the registering county edits or closes it; closed, its account no longer signs in and no new project may choose it.
+    const details = { id: institution.id, name: '更名后的教师发展中心', institutionType: '02', contactName: '李老师', contactPhone: '0571-12345678', status: 'closed' as const };
+    const listed = async () => JSON.stringify(await listInstitutions(other));
+    const before = await listed();
+    await expect(updateInstitution(other, details)).rejects.toThrow(ForbiddenError);
+    await expect(updateInstitution(await actorFor('330000.manager'), details)).rejects.toThrow(NotFoundError);
+    await expect(updateInstitution(home.manager, details)).rejects.toThrow(ForbiddenError);
+    expect(await listed()).toBe(before);
+    expect((await authenticate({ username: institution.actor.username, password: 'Test@2026pw', ip: '10.33.0.1' })).ok).toBe(true);
+    await updateInstitution(county, details);
+    expect((await listInstitutions(other)).find((row) => row.id === institution.id)).toMatchObject({ name: '更名后的教师发展中心', institutionType: '02', contactName: '李老师', status: 'closed', ownedByActor: false });
+    expect((await authenticate({ username: institution.actor.username, password: 'Test@2026pw', ip: '10.33.0.1' })).ok).toBe(false);
+    await expect(registerProject(other, projectInput({ institutionIds: [institution.id] }))).rejects.toThrow(ValidationError);
   });
 });
 
