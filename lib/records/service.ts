@@ -113,25 +113,28 @@ export async function createNextVersionsInBulk(tx: Executor, ids: number[], kind
           ) listed on true
         ), prev as (
           select v.teacher_id, v.snapshot from teacher_versions v join moved m on v.teacher_id = m.id and v.version = m.version - 1
-        ), new_fields as (
-          select s.teacher_id, sub.key as subset, 0 as entry_key, f.key as field, nullif(f.value, 'null'::jsonb) as value
-          from snap s cross join lateral jsonb_each(s.snapshot->'record') sub cross join lateral jsonb_each(sub.value) f
+        ), parts as (
+          -- Each record subset and each entry, of both versions, compared whole first: only those that differ are compared field by field.
+          select s.teacher_id, 1 as side, sub.key as subset, 0 as entry_key, sub.value as fields from snap s cross join lateral jsonb_each(s.snapshot->'record') sub
           union all
-          select s.teacher_id, sub.key, (e->>'id')::int, f.key, nullif(f.value, 'null'::jsonb)
-          from snap s cross join lateral jsonb_each(s.snapshot->'entries') sub cross join lateral jsonb_array_elements(sub.value) e cross join lateral jsonb_each(e->'values') f
-        ), old_fields as (
-          select p.teacher_id, sub.key as subset, 0 as entry_key, f.key as field, nullif(f.value, 'null'::jsonb) as value
-          from prev p cross join lateral jsonb_each(p.snapshot->'record') sub cross join lateral jsonb_each(sub.value) f
+          select s.teacher_id, 1, sub.key, (e->>'id')::int, e->'values' from snap s cross join lateral jsonb_each(s.snapshot->'entries') sub cross join lateral jsonb_array_elements(sub.value) e
           union all
-          select p.teacher_id, sub.key, (e->>'id')::int, f.key, nullif(f.value, 'null'::jsonb)
-          from prev p cross join lateral jsonb_each(p.snapshot->'entries') sub cross join lateral jsonb_array_elements(sub.value) e cross join lateral jsonb_each(e->'values') f
+          select p.teacher_id, 0, sub.key, 0, sub.value from prev p cross join lateral jsonb_each(p.snapshot->'record') sub
+          union all
+          select p.teacher_id, 0, sub.key, (e->>'id')::int, e->'values' from prev p cross join lateral jsonb_each(p.snapshot->'entries') sub cross join lateral jsonb_array_elements(sub.value) e
+        ), differing as (
+          select teacher_id, subset, entry_key, max(fields::text) filter (where side = 1)::jsonb as after, max(fields::text) filter (where side = 0)::jsonb as before
+          from parts group by teacher_id, subset, entry_key
+          having count(*) < 2 or min(fields::text) <> max(fields::text)
+        ), changed_fields as (
+          select d.teacher_id, d.subset, d.entry_key, k.field, nullif(d.before->k.field, 'null'::jsonb) as old_value, nullif(d.after->k.field, 'null'::jsonb) as new_value
+          from differing d
+          cross join lateral (select jsonb_object_keys(coalesce(d.after, '{}'::jsonb)) as field union select jsonb_object_keys(coalesce(d.before, '{}'::jsonb))) k
         ), changed as (
-          select coalesce(n.teacher_id, o.teacher_id) as teacher_id,
-            jsonb_agg(jsonb_build_object('subset', coalesce(n.subset, o.subset), 'entryId', nullif(coalesce(n.entry_key, o.entry_key), 0), 'field', coalesce(n.field, o.field), 'oldValue', o.value, 'newValue', n.value)
-              order by coalesce(n.entry_key, o.entry_key), coalesce(n.subset, o.subset), coalesce(n.field, o.field)) as diff
-          from new_fields n
-          full join old_fields o on o.teacher_id = n.teacher_id and o.subset = n.subset and o.entry_key = n.entry_key and o.field = n.field
-          where o.value is distinct from n.value
+          select teacher_id,
+            jsonb_agg(jsonb_build_object('subset', subset, 'entryId', nullif(entry_key, 0), 'field', field, 'oldValue', old_value, 'newValue', new_value) order by entry_key, subset, field) as diff
+          from changed_fields
+          where old_value is distinct from new_value
           group by 1
         )
         insert into teacher_versions (teacher_id, version, kind, snapshot, diff, approved_by, approved_by_name)
