@@ -29,6 +29,20 @@ export async function signOut(page: Page) {
   await page.context().clearCookies();
 }
 
+/**
+ * Hands the browser to another party: the previous one signs out, the next one signs in and reaches
+ * the console (binding a second factor where the tier requires it) or the teacher's page.
+ */
+export async function switchUser(page: Page, username: string, password = demoPassword) {
+  await signOut(page);
+  await signIn(page, username, password);
+  await expect(page.getByTestId('header-unit').or(page.getByTestId('teacher-username')).or(page.getByTestId('two-factor-required'))).toBeVisible();
+  if (await page.getByTestId('two-factor-required').isVisible()) {
+    await enrolSecondFactor(page);
+    await expect(page.getByTestId('header-unit')).toBeVisible();
+  }
+}
+
 /** Signs in with an initial password, is forced to change it, and signs in again with the new one. */
 export async function signInForcingChange(page: Page, username: string, initialPassword: string, newPassword: string) {
   await signIn(page, username, initialPassword);

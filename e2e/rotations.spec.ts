@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { demoPassword, expectNoSeriousAxeViolations, signIn } from './helpers';
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousAxeViolations, switchUser } from './helpers';
 
 /**
  * 交流轮岗 in the browser, each party as itself: 拱墅区示范初级中学 sends 赵明轩 to the county's primary
@@ -15,17 +15,11 @@ const monthFromNow = (delta: number) => {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 };
 
-async function signInAs(page: Page, username: string) {
-  await page.goto('about:blank');
-  await page.context().clearCookies();
-  await signIn(page, username, demoPassword);
-  await expect(page.getByTestId('header-unit')).toBeVisible();
-}
 
 let rotationUrl = '';
 
 test('the home school files a rotation; bad input is told at its field', async ({ page }) => {
-  await signInAs(page, '3133050001.manager');
+  await switchUser(page, '3133050001.manager');
   await page.goto('/rotations/new');
   await page.getByTestId('rotation-submit').click();
   await expect(page.locator('#teacherId-error')).toContainText('请选择交流教师');
@@ -49,7 +43,7 @@ test('the home school files a rotation; bad input is told at its field', async (
 });
 
 test('the county confirms from its inbox; the teacher is 交流轮岗 at home and listed in the host’s 交流来校', async ({ page }) => {
-  await signInAs(page, '330105.manager');
+  await switchUser(page, '330105.manager');
   await page.goto('/inbox');
   await page.getByRole('link', { name: /赵明轩/ }).first().click();
   await expect(page).toHaveURL(new RegExp(`${rotationUrl}$`));
@@ -60,7 +54,7 @@ test('the county confirms from its inbox; the teacher is 交流轮岗 at home an
   await page.screenshot({ path: 'test-results/screens/rotation-detail-desktop.png', fullPage: true });
   await expectNoSeriousAxeViolations(page);
 
-  await signInAs(page, '2133050001.manager');
+  await switchUser(page, '2133050001.manager');
   await page.goto('/rotations?view=incoming');
   const table = page.getByTestId('rotation-table');
   await expect(table).toContainText('赵明轩');
@@ -78,7 +72,7 @@ test('the county confirms from its inbox; the teacher is 交流轮岗 at home an
 });
 
 test('the home school records the return: back at post, the 交流轮岗 entry closed', async ({ page }) => {
-  await signInAs(page, '3133050001.manager');
+  await switchUser(page, '3133050001.manager');
   await page.goto(rotationUrl);
   await page.getByRole('link', { name: '查看教师记录' }).click();
   await expect(page.getByTestId('status-current')).toHaveText('暂未在本单位任职-交流轮岗');
@@ -99,7 +93,7 @@ test('the home school records the return: back at post, the 交流轮岗 entry c
 });
 
 test('the county’s rotation plan, its targets and the drill-down to the eligible', async ({ page }) => {
-  await signInAs(page, '330105.manager');
+  await switchUser(page, '330105.manager');
   // The 工作台 counts, for the county: away, hosted, retiring within 12 months, leavers by reason.
   const mobility = page.getByTestId('mobility-cards');
   await expect(mobility.getByTestId('rotating-now')).toHaveText('2');

@@ -1,17 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demoPassword, signIn } from './helpers';
+import { switchUser } from './helpers';
 
 /** 在职情况变动 in the browser: a leave and the return, a retirement confirmed by the county, and 待退休 set from 即将退休. */
 test.describe.configure({ mode: 'serial' });
 
 const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
-async function signInAs(page: Page, username: string) {
-  await page.goto('about:blank');
-  await page.context().clearCookies();
-  await signIn(page, username, demoPassword);
-  await expect(page.getByTestId('header-unit')).toBeVisible();
-}
 
 async function openRecord(page: Page, name: string) {
   await page.goto(`/teachers?q=${encodeURIComponent(name)}`);
@@ -35,7 +29,7 @@ async function recordChange(page: Page, code: string, reason: string, documentNu
 }
 
 test('a leave takes effect at once, and so does the return to post', async ({ page }) => {
-  await signInAs(page, '2133050001.manager');
+  await switchUser(page, '2133050001.manager');
   await openRecord(page, '钱国庆');
   // The reason is required, at its field.
   await page.getByTestId('status-open').click();
@@ -53,13 +47,13 @@ test('a leave takes effect at once, and so does the return to post', async ({ pa
 });
 
 test('a retirement waits for the county, then the teacher is listed under 已离开', async ({ page }) => {
-  await signInAs(page, '2133050001.manager');
+  await switchUser(page, '2133050001.manager');
   await openRecord(page, '郑浩然');
   await recordChange(page, '301', '达到法定退休年龄，经批准退休', '拱人社〔2026〕15号');
   await expect(page.getByTestId('status-pending')).toContainText('待主管教育行政部门确认');
   await expect(page.getByTestId('status-current')).toHaveText('在本单位任职');
 
-  await signInAs(page, '330105.manager');
+  await switchUser(page, '330105.manager');
   await page.goto('/inbox');
   await page.getByTestId('inbox-status.pending').getByRole('link', { name: /郑浩然/ }).click();
   const card = page.getByTestId('pending-status').filter({ hasText: '郑浩然' });
@@ -73,7 +67,7 @@ test('a retirement waits for the county, then the teacher is listed under 已离
 });
 
 test('the school sets 待退休 from 即将退休 and exports the list', async ({ page }) => {
-  await signInAs(page, '2133050001.manager');
+  await switchUser(page, '2133050001.manager');
   await page.goto('/teachers/retiring');
   const row = page.getByTestId('retiring-row').filter({ hasText: '沈美华' });
   await expect(row).toContainText('55岁');

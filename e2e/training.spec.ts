@@ -1,9 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { demoPassword, expectNoSeriousAxeViolations, issueCredentialsFor, signIn, signInForcingChange } from './helpers';
+import { expectNoSeriousAxeViolations, signOut, issueCredentialsFor, signInForcingChange, switchUser } from './helpers';
 
 /**
  * 培训学分 in the browser, each party as itself: 西湖区教育局 registers an institution and a project,
@@ -20,12 +20,6 @@ const projectName = '西湖区中小学教师作业设计能力专题培训';
 let institutionPassword = '';
 let projectUrl = '';
 
-async function signInAs(page: Page, username: string, password = demoPassword) {
-  await page.goto('about:blank');
-  await page.context().clearCookies();
-  await signIn(page, username, password);
-  await expect(page.getByTestId('header-unit').or(page.getByTestId('teacher-username'))).toBeVisible();
-}
 
 async function resultsFile(rows: (string | number)[][]): Promise<string> {
   const workbook = new ExcelJS.Workbook();
@@ -38,7 +32,7 @@ async function resultsFile(rows: (string | number)[][]): Promise<string> {
 }
 
 test('the county registers an institution; its sysadmin issues the password; the institution signs in', async ({ page }) => {
-  await signInAs(page, '330106.manager');
+  await switchUser(page, '330106.manager');
   await page.goto('/training/institutions');
   await page.getByTestId('institution-submit').click();
   await expect(page.locator('#code-error')).toContainText('机构代码');
@@ -52,14 +46,28 @@ test('the county registers an institution; its sysadmin issues the password; the
   await page.getByTestId('institution-submit').click();
   await expect(page.getByTestId('form-success')).toContainText(`${institutionCode}.submit`);
   await expect(page.getByTestId('institution-table')).toContainText('待发放密码');
+  // The county corrects the contact: a bad number is told at its field, a good one saved.
+  await page.getByRole('link', { name: `修改 ${institutionName}` }).click();
+  const editing = page.getByTestId('institution-edit');
+  await editing.getByLabel('联系电话 *').fill('abc');
+  await editing.getByRole('button', { name: '保存' }).click();
+  await expect(editing.locator('[id$="contactPhone-error"]')).toContainText('联系电话');
+  await editing.getByLabel('联系人 *').fill('吴老师');
+  await editing.getByLabel('联系电话 *').fill('0571-87654322');
+  await editing.getByRole('button', { name: '保存' }).click();
+  await expect(editing.getByTestId('form-success')).toContainText('已保存');
+  await expect(page.getByTestId('institution-table')).toContainText('吴老师');
+  await page.setViewportSize({ width: 1280, height: 860 });
   await page.screenshot({ path: 'test-results/screens/training-institutions-desktop.png', fullPage: true });
   await expectNoSeriousAxeViolations(page);
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.screenshot({ path: 'test-results/screens/training-institutions-mobile.png', fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 860 });
 
-  await signInAs(page, '330106.admin');
+  await switchUser(page, '330106.admin');
   const [issued] = await issueCredentialsFor(page, institutionName);
   expect(issued.username).toBe(`${institutionCode}.submit`);
-  await page.goto('about:blank');
-  await page.context().clearCookies();
+  await signOut(page);
   institutionPassword = 'Jxxx#2026train';
   await signInForcingChange(page, issued.username, issued.password, institutionPassword);
   await page.goto('/training');
@@ -67,7 +75,7 @@ test('the county registers an institution; its sysadmin issues the password; the
 });
 
 test('the county registers a project and enrols teachers; bad input is told at its field or row', async ({ page }) => {
-  await signInAs(page, '330106.manager');
+  await switchUser(page, '330106.manager');
   await page.goto('/training/projects/new');
   await page.getByTestId('training-project-submit').click();
   await expect(page.locator('#code-error')).toBeVisible();
@@ -104,7 +112,7 @@ test('the county registers a project and enrols teachers; bad input is told at i
 });
 
 test('the institution submits results by xlsx: a bad file is refused with an error file, a good one checked, imported and submitted', async ({ page }) => {
-  await signInAs(page, `${institutionCode}.submit`, institutionPassword);
+  await switchUser(page, `${institutionCode}.submit`, institutionPassword);
   await page.goto('/inbox');
   await page.getByRole('link', { name: new RegExp(projectName) }).first().click();
   await expect(page).toHaveURL(new RegExp(`${projectUrl}$`));
@@ -133,7 +141,7 @@ test('the institution submits results by xlsx: a bad file is refused with an err
 });
 
 test('the county confirms the credits from its inbox', async ({ page }) => {
-  await signInAs(page, '330106.manager');
+  await switchUser(page, '330106.manager');
   await page.goto('/inbox');
   await page.getByRole('link', { name: new RegExp(projectName) }).first().click();
   await expect(page.getByTestId('review-table')).toContainText('XH2026-0001');
@@ -147,7 +155,7 @@ test('the county confirms the credits from its inbox', async ({ page }) => {
 
 test('the teacher sees the credits on a 375 px phone', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 812 });
-  await signInAs(page, '330106198503150024');
+  await switchUser(page, '330106198503150024');
   await expect(page).toHaveURL(/\/me$/);
   const ledger = page.getByTestId('credit-ledger');
   await expect(ledger).toContainText(projectName);
@@ -159,7 +167,7 @@ test('the teacher sees the credits on a 375 px phone', async ({ page }) => {
 
 test('the teacher files self-study hours on the phone; the school head and then the county approve them', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 812 });
-  await signInAs(page, '330106198503150024');
+  await switchUser(page, '330106198503150024');
   await page.getByText('申报校本研修、自主研修学时').first().click();
   await page.getByTestId('filing-submit').click();
   await expect(page.locator('#filing-title-error')).toContainText('请填写研修内容');
@@ -179,14 +187,14 @@ test('the teacher files self-study hours on the phone; the school head and then 
   await expectNoSeriousAxeViolations(page);
 
   await page.setViewportSize({ width: 1366, height: 860 });
-  await signInAs(page, '2133060001.admin');
+  await switchUser(page, '2133060001.admin');
   await page.goto('/inbox');
   await page.getByRole('link', { name: /王芳：阅读/ }).click();
   await page.getByTestId('filing-approve').click();
   await page.getByTestId('filing-step-confirm').click();
   await expect(page.getByText('没有等待本单位审核的研修申报。')).toBeVisible();
 
-  await signInAs(page, '330106.manager');
+  await switchUser(page, '330106.manager');
   await page.goto('/training/filings?view=waiting');
   await expect(page.getByTestId('filing-list')).toContainText('自主研修 · 16 学时');
   await page.screenshot({ path: 'test-results/screens/training-filings-desktop.png', fullPage: true });
@@ -196,13 +204,13 @@ test('the teacher files self-study hours on the phone; the school head and then 
   await page.goto('/training/filings?view=all');
   await expect(page.getByTestId('filing-list')).toContainText('已确认学分');
 
-  await signInAs(page, '330106198503150024');
+  await switchUser(page, '330106198503150024');
   // generic (浙江's demo rule): 非集中 8 学时 = 1 学分, so 16 hours are 2 credits, beside the 4 before.
   await expect(page.getByTestId('ledger-credits')).toHaveText('6 学分');
 });
 
 test('a school registers a 校本研修 project; the county approves it from its inbox', async ({ page }) => {
-  await signInAs(page, '2133060001.manager');
+  await switchUser(page, '2133060001.manager');
   await page.goto('/training/projects/new');
   await page.getByLabel('项目编号 *').fill(`XB-2133060001-${year}`);
   await page.getByLabel('项目名称 *').fill('小学数学大单元教学校本研修');
@@ -214,7 +222,7 @@ test('a school registers a 校本研修 project; the county approves it from its
   await expect(page).toHaveURL(/\/training\/projects\/\d+$/);
   await expect(page.getByText('待主管部门审核').first()).toBeVisible();
 
-  await signInAs(page, '330106.manager');
+  await switchUser(page, '330106.manager');
   await page.goto('/inbox');
   await page.getByRole('link', { name: /小学数学大单元教学校本研修/ }).click();
   await page.getByTestId('training-project-reject').click();
@@ -228,7 +236,7 @@ test('a school registers a 校本研修 project; the county approves it from its
 });
 
 test('the province sysadmin saves a new rule version from an example, effective tomorrow', async ({ page }) => {
-  await signInAs(page, '330000.admin');
+  await switchUser(page, '330000.admin');
   await page.goto('/training/rules');
   await expect(page.getByTestId('rule-in-force')).toContainText('第 1 版');
   await page.getByRole('button', { name: '北京' }).click();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demoPassword, enrolSecondFactor, signIn, signOut } from './helpers';
+import { signIn, signOut, switchUser } from './helpers';
 
 /**
  * 教师调动 in the browser, each party signing in as itself: between two counties of 杭州 (with a
@@ -19,15 +19,6 @@ function demoIdNumber(region: string, birthDate: string, sequence: number, gende
 const teacher = { name: '孙丽华', idNumber: demoIdNumber('330105', '1983-12-01', 25, '2') };
 const thisMonth = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 
-async function signInAs(page: Page, username: string) {
-  // A request still in flight from the previous party's page may have set its session cookie again.
-  await page.goto('about:blank');
-  await page.context().clearCookies();
-  await signIn(page, username, demoPassword);
-  await expect(page.getByTestId('header-unit').or(page.getByTestId('two-factor-required'))).toBeVisible();
-  if (await page.getByTestId('two-factor-required').isVisible()) await enrolSecondFactor(page);
-  await expect(page.getByTestId('header-unit')).toBeVisible();
-}
 
 async function openWaiting(page: Page, teacherName: string) {
   await page.goto('/transfers?view=waiting');
@@ -47,7 +38,7 @@ async function takeStep(page: Page, action: string, fields: { reason?: string; m
 let transferUrl = '';
 
 test('the receiving school files a transfer; the sending school rejects it with a reason', async ({ page }) => {
-  await signInAs(page, '2133060001.manager');
+  await switchUser(page, '2133060001.manager');
   await page.goto('/transfers');
   await page.getByTestId('transfer-new').click();
   // Both the ID number and the name must match; a wrong name finds nobody.
@@ -75,14 +66,14 @@ test('the receiving school files a transfer; the sending school rejects it with 
   transferUrl = page.url();
   await signOut(page);
 
-  await signInAs(page, '330106.manager');
+  await switchUser(page, '330106.manager');
   await page.goto('/inbox');
   await page.getByTestId('inbox-transfer.step').getByRole('link', { name: new RegExp(teacher.name) }).click();
   await takeStep(page, 'confirm', { reason: '同意调入' });
   await expect(page.getByTestId('transfer-state')).toContainText('待调出校同意');
   await signOut(page);
 
-  await signInAs(page, '2133050001.manager');
+  await switchUser(page, '2133050001.manager');
   await openWaiting(page, teacher.name);
   await page.getByTestId('transfer-reject').click();
   await page.getByRole('dialog').getByTestId('transfer-step-confirm').click();
@@ -94,7 +85,7 @@ test('the receiving school files a transfer; the sending school rejects it with 
 });
 
 test('the receiving school files again, and every party takes its step until the file is received', async ({ page }) => {
-  await signInAs(page, '2133060001.manager');
+  await switchUser(page, '2133060001.manager');
   await page.goto(transferUrl);
   await expect(page.getByTestId('transfer-state')).toContainText('未通过');
   await page.goto('/transfers/new');
@@ -109,24 +100,24 @@ test('the receiving school files again, and every party takes its step until the
   expect(refiled).not.toBe(transferUrl);
   await signOut(page);
 
-  await signInAs(page, '330106.manager');
+  await switchUser(page, '330106.manager');
   await openWaiting(page, teacher.name);
   await takeStep(page, 'confirm');
   await signOut(page);
 
-  await signInAs(page, '2133050001.manager');
+  await switchUser(page, '2133050001.manager');
   await openWaiting(page, teacher.name);
   await takeStep(page, 'agree', { month: thisMonth, reason: '同意调出' });
   await expect(page.getByTestId('transfer-state')).toContainText('待调出校主管部门确认');
   await signOut(page);
 
-  await signInAs(page, '330105.manager');
+  await switchUser(page, '330105.manager');
   await openWaiting(page, teacher.name);
   await takeStep(page, 'confirm');
   await expect(page.getByTestId('transfer-state')).toContainText('待调入校调档');
   await signOut(page);
 
-  await signInAs(page, '2133060001.manager');
+  await switchUser(page, '2133060001.manager');
   await page.goto(refiled);
   // Now that the sending side agreed, the receiving school sees more of the teacher.
   await expect(page.getByTestId('transfer-teacher-summary')).toContainText('参加工作年月');
@@ -154,7 +145,7 @@ test('the receiving school files again, and every party takes its step until the
 
 test('a transfer from 南京 passes both provinces’ authorities', async ({ page }) => {
   // The demo's 高文静 waits for 浙江省教育厅 (the receiving province), after 西湖区 sent it.
-  await signInAs(page, '330000.manager');
+  await switchUser(page, '330000.manager');
   await openWaiting(page, '高文静');
   await expect(page.getByTestId('transfer-route')).toContainText('调入省确认');
   await takeStep(page, 'confirm');
@@ -163,29 +154,29 @@ test('a transfer from 南京 passes both provinces’ authorities', async ({ pag
   await signOut(page);
 
   // A school beside both sides does not find it.
-  await signInAs(page, '2133050001.manager');
+  await switchUser(page, '2133050001.manager');
   const response = await page.goto(url);
   expect(response?.status()).toBe(404);
   await expect(page.getByText('您访问的记录不存在')).toBeVisible();
   await signOut(page);
 
-  await signInAs(page, '2132010001.manager');
+  await switchUser(page, '2132010001.manager');
   await openWaiting(page, '高文静');
   await takeStep(page, 'agree', { month: thisMonth });
   await signOut(page);
 
-  await signInAs(page, '320102.manager');
+  await switchUser(page, '320102.manager');
   await openWaiting(page, '高文静');
   await takeStep(page, 'confirm');
   await expect(page.getByTestId('transfer-state')).toContainText('待调出省确认');
   await signOut(page);
 
-  await signInAs(page, '320000.manager');
+  await switchUser(page, '320000.manager');
   await openWaiting(page, '高文静');
   await takeStep(page, 'confirm', { reason: '同意跨省调出' });
   await signOut(page);
 
-  await signInAs(page, '2133060001.manager');
+  await switchUser(page, '2133060001.manager');
   await page.goto(url);
   await takeStep(page, 'receive', { month: thisMonth });
   await expect(page.getByTestId('transfer-state')).toContainText('已完成');
@@ -197,7 +188,7 @@ test('a transfer from 南京 passes both provinces’ authorities', async ({ pag
 test('a teacher who retired is re-hired by another school; the login reopens with a new password', async ({ page }) => {
   // 郑浩然 of 拱墅区 retired in e2e/status.spec.ts (the desktop project runs first).
   const rehired = { name: '郑浩然', idNumber: demoIdNumber('330105', '1990-09-15', 24, '1') };
-  await signInAs(page, '2133060001.manager');
+  await switchUser(page, '2133060001.manager');
   await page.goto('/transfers/new');
   await page.getByLabel('证件号码 *').fill(rehired.idNumber);
   await page.getByLabel('姓名 *').fill(rehired.name);
@@ -212,13 +203,13 @@ test('a teacher who retired is re-hired by another school; the login reopens wit
   await expect(page.getByTestId('transfer-route')).toContainText('调入校调档');
   await signOut(page);
 
-  await signInAs(page, '330106.manager');
+  await switchUser(page, '330106.manager');
   await page.goto(url);
   await takeStep(page, 'confirm');
   await expect(page.getByTestId('transfer-state')).toContainText('待调入校调档');
   await signOut(page);
 
-  await signInAs(page, '2133060001.manager');
+  await switchUser(page, '2133060001.manager');
   await page.goto(url);
   await page.getByTestId('transfer-receive').click();
   await page.getByRole('dialog').getByTestId('transfer-step-confirm').click();
@@ -230,8 +221,6 @@ test('a teacher who retired is re-hired by another school; the login reopens wit
   await signOut(page);
 
   // The teacher signs in again with the ID number and the new initial password, and must change it.
-  await page.goto('about:blank');
-  await page.context().clearCookies();
   await signIn(page, rehired.idNumber, password);
   await expect(page).toHaveURL(/\/change-password$/);
 });
