@@ -1,13 +1,20 @@
 /**
  * Server start: housekeeping now and every hour — seal finished days of the audit log (one node wins
- * the lock) and remove import files past their retention time.
+ * the lock), remove import files past their retention time, and re-evaluate the training standings
+ * under conversion rule versions whose effective date has come.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const [{ sealAuditDays }, { purgeImportLeftovers }, { logUnexpected }] = await Promise.all([import('@/lib/audit-integrity/service'), import('@/lib/teacher-import/service'), import('@/lib/log')]);
+  const [{ sealAuditDays }, { purgeImportLeftovers }, { applyDueTrainingRules }, { logUnexpected }] = await Promise.all([
+    import('@/lib/audit-integrity/service'),
+    import('@/lib/teacher-import/service'),
+    import('@/lib/training/conversion/service'),
+    import('@/lib/log'),
+  ]);
   const housekeeping = async () => {
     if (process.env.AUDIT_SEAL_KEY) await sealAuditDays().catch((error: unknown) => logUnexpected('audit-seal', error));
     await purgeImportLeftovers().catch((error: unknown) => logUnexpected('import-purge', error));
+    await applyDueTrainingRules().catch((error: unknown) => logUnexpected('training-rules-apply', error));
   };
   setTimeout(housekeeping, 30_000).unref();
   setInterval(housekeeping, 60 * 60_000).unref();

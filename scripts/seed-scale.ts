@@ -314,8 +314,9 @@ async function seedScaleTraining(db: Awaited<ReturnType<typeof getConnection>>['
   if (have >= count) return console.log(`already ${have} scale training entries`);
   const t = performance.now();
   for (const [code, rule] of [['110000', exampleRules.beijing], ['610000', exampleRules.shaanxi]] as const) {
-    await db.execute(sql`insert into training_rules (scope_unit_id, version, effective_from, rule, note, created_by_name)
-      select u.id, 1, date '2021-01-01', ${JSON.stringify(rule)}::jsonb, '规模测试', '规模测试' from units u where u.code = ${code} on conflict do nothing`);
+    // Applied: the standings loaded below are computed under it.
+    await db.execute(sql`insert into training_rules (scope_unit_id, version, effective_from, rule, note, created_by_name, applied_at)
+      select u.id, 1, date '2021-01-01', ${JSON.stringify(rule)}::jsonb, '规模测试', '规模测试', now() from units u where u.code = ${code} on conflict do nothing`);
   }
   const [{ ruleId }] = await db.execute(sql`select r.id as "ruleId" from training_rules r join units u on u.id = r.scope_unit_id where u.code = '000000' order by r.version limit 1`).then((r) => r as unknown as { ruleId: number }[]);
   const [{ low, high }] = await db.execute(sql`select min(id)::int as low, max(id)::int as high from teachers where staff_number like 'SC%'`).then((r) => r as unknown as { low: number; high: number }[]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { loadSnapshots } from '@/lib/records/service';
 import { diffSnapshots } from '@/lib/records/diff';
@@ -10,7 +10,7 @@ import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@/l
 import { issueSubordinateCredentials } from '@/lib/accounts/service';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { exampleRules } from '@/lib/training/examples';
-import { saveTrainingRule } from '@/lib/training/conversion/service';
+import { applyDueTrainingRules, saveTrainingRule } from '@/lib/training/conversion/service';
 import { linkInstitution, registerInstitution, updateInstitution } from '@/lib/training/institutions/service';
 import { listInstitutions } from '@/lib/training/institutions/queries';
 import { authenticate } from '@/lib/signin/service';
@@ -84,8 +84,11 @@ async function refused(actors: Actor[], projectId: number, attempt: (actor: Acto
   }
 }
 
+/** Saves a version as the province's sysadmin does; one in force today is applied to the standings as the action's follow-up does. */
 async function setRule(provinceCode: string, rule: (typeof exampleRules)[keyof typeof exampleRules], effectiveFrom = today) {
-  return saveTrainingRule(await actorFor(`${provinceCode}.admin`), saveRuleSchema.parse({ rule: { ...rule, effectiveFrom }, note: '测试' }));
+  const saved = await saveTrainingRule(await actorFor(`${provinceCode}.admin`), saveRuleSchema.parse({ rule: { ...rule, effectiveFrom }, note: '测试' }));
+  if (effectiveFrom <= today) await applyDueTrainingRules();
+  return saved;
 }
 
 async function participantIds(projectId: number) {
@@ -203,6 +206,15 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
     await setRule('330000', exampleRules.beijing, tomorrow);
     expect((await confirmOne(await effectiveTeacher(home, '330106', '规则乙'))).credits).toBe(500);
+    // The stored standing keeps today's rule until the version's day comes; the housekeeping job then evaluates it again, once.
+    const latestStanding = async (teacherId: number) => (await (await getDb()).select().from(trainingStandings).where(eq(trainingStandings.teacherId, teacherId)).orderBy(desc(trainingStandings.updatedAt)))[0];
+    const standingToday = await latestStanding(first.teacherId);
+    expect(standingToday.requiredCredits).not.toBe(3600);
+    await applyDueTrainingRules();
+    expect(await latestStanding(first.teacherId)).toEqual(standingToday);
+    expect(await applyDueTrainingRules(tomorrow)).toBeGreaterThanOrEqual(1);
+    expect(await latestStanding(first.teacherId)).toMatchObject({ requiredCredits: 3600, credits: 500 });
+    expect(await applyDueTrainingRules(tomorrow)).toBe(0);
     await setRule('330000', exampleRules.beijing);
     expect((await confirmOne(await effectiveTeacher(home, '330106', '规则丙'))).credits).toBe(200);
     const [kept] = await (await getDb()).select({ credits: trainingCredits.credits }).from(trainingCredits).where(eq(trainingCredits.teacherId, first.teacherId));

@@ -21,7 +21,7 @@ import { accounts, teacherEntries, teachers, trainingInstitutionAuthorities, tra
 import { getSchoolTarget, refreshCompleteness } from '@/lib/teachers/service';
 import { insertTeachers } from '@/lib/teachers/registration/service';
 import { isTeacherLoginName, revealStoredIdNumber, teacherLoginName } from '@/lib/teachers/identity';
-import { saveTrainingRule } from '@/lib/training/conversion/service';
+import { applyDueTrainingRules, saveTrainingRule } from '@/lib/training/conversion/service';
 import { exampleRules } from '@/lib/training/examples';
 import { linkInstitution } from '@/lib/training/institutions/service';
 import { enrolByList, registerProject } from '@/lib/training/projects/service';
@@ -429,6 +429,7 @@ async function seedDemoTraining(county: Actor, province: Actor): Promise<void> {
   const daysAgo = (days: number) => new Date(Date.now() + 8 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
   const next = Number(daysAgo(-120).slice(0, 4));
   await saveTrainingRule(await demoActor('330000.admin'), { rule: { ...exampleRules.generic, cycleStartYear: year - 4, effectiveFrom: todayIso() }, note: '演示：集中培训 6 学时折合 1 学分，其他 8 学时折合 1 学分；5 年不少于 360 学时' });
+  await applyDueTrainingRules();
   const institution = await demoActor('PX33000001.submit');
   const [institutionUnit] = await db.select({ id: units.id }).from(units).where(eq(units.code, 'PX33000001'));
   await linkInstitution(county, { code: 'PX33000001' });

@@ -1,6 +1,9 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { after } from 'next/server';
+import { logUnexpected } from '@/lib/log';
+import { todayIso } from '@/lib/indicators/form-schema';
 import { z } from 'zod';
 import { defineAction } from '@/lib/action';
 import { requireActor } from '@/lib/auth/session';
@@ -11,7 +14,7 @@ import { fileTrainingSchema, filingDecisionSchema, enrolByListSchema, linkInstit
 import { linkInstitution, registerInstitution, updateInstitution } from './institutions/service';
 import { decideProject, enrolByFile, enrolByList, nominateTeachers, registerProject, withdrawParticipant, type EnrolmentOutcome } from './projects/service';
 import { importResults, reviewSubmission, saveResults, submitResults, type ResultImportOutcome } from './results/service';
-import { saveTrainingRule } from './conversion/service';
+import { applyDueTrainingRules, saveTrainingRule } from './conversion/service';
 import { decideFiling, fileTraining } from './filings/service';
 import { publishPlan } from './plans/service';
 
@@ -32,7 +35,11 @@ export const withdrawParticipantAction = defineAction('training.unenrol', withdr
 export const saveResultsAction = defineAction('training.results.save', saveResultsSchema, saveResults, (input) => revalidateTraining(input.projectId));
 export const submitResultsAction = defineAction('training.results.submit', submitResultsSchema, submitResults, (input) => revalidateTraining(input.projectId));
 export const reviewSubmissionAction = defineAction('training.submission.review', reviewSubmissionSchema.extend({ projectId: z.coerce.number().int().positive() }), (actor, input) => reviewSubmission(actor, input), (input) => revalidateTraining(input.projectId));
-export const saveRuleAction = defineAction('training.rule.save', saveRuleSchema, saveTrainingRule, () => revalidatePath('/training/rules'));
+export const saveRuleAction = defineAction('training.rule.save', saveRuleSchema, saveTrainingRule, (input) => {
+  revalidatePath('/training/rules');
+  // A version in force from today re-evaluates the stored standings once the answer is sent.
+  if (input.rule.effectiveFrom <= todayIso()) after(() => applyDueTrainingRules().catch((error: unknown) => logUnexpected('training-rules-apply', error)));
+});
 
 const uploadSchema = z.object({
   projectId: z.coerce.number().int().positive(),

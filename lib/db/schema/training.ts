@@ -59,6 +59,8 @@ export const trainingRules = pgTable(
     createdBy: integer('created_by'),
     createdByName: text('created_by_name').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the stored standings of the rule's scope were evaluated again under it (on or after its effective date). */
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
   },
   (table) => [unique('training_rules_version_key').on(table.scopeUnitId, table.version)],
 );

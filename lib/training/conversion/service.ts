@@ -1,7 +1,7 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
-import { trainingRules } from '@/lib/db/schema';
+import { trainingRules, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { recordAudit } from '@/lib/audit/service';
 import { ValidationError } from '@/lib/errors';
@@ -25,20 +25,56 @@ export async function saveTrainingRule(actor: Actor, input: SaveRuleInput): Prom
     const [{ next }] = await tx.select({ next: sql<number>`coalesce(max(${trainingRules.version}), 0)::int + 1` }).from(trainingRules).where(eq(trainingRules.scopeUnitId, scope));
     const [saved] = await tx.insert(trainingRules).values({ scopeUnitId: scope, version: next, effectiveFrom: input.rule.effectiveFrom, rule: input.rule, note: input.note || null, createdBy: actor.accountId, createdByName: actor.displayName }).returning({ id: trainingRules.id });
     await recordAudit(tx, actor, { action: 'training.rule.save', targetType: 'training_rule', targetId: saved.id, detail: { version: next, effectiveFrom: input.rule.effectiveFrom, rule: input.rule } });
-    // In force from today: the province's standings are evaluated again under it. A version dated
-    // ahead takes over the standings at their next confirmation (a daily job would do it on the day).
-    if (input.rule.effectiveFrom === todayIso() && actor.unitTier === 'province') {
-      const ids = rowsOf<{ id: number }>(await tx.execute(sql`select s.teacher_id as id from training_standings s join teachers t on t.id = s.teacher_id where t.province_unit_id = ${scope} group by 1 order by 1`)).map((row) => Number(row.id));
-      await refreshStandings(tx, ids);
-    }
+    // Confirmations use it from its effective date on; the stored standings follow in applyDueTrainingRules.
     return { version: next };
   });
+}
+
+/** Teachers re-evaluated per transaction when a rule version takes effect. */
+const standingsBatch = 5000;
+
+/**
+ * Rule versions whose effective date has come re-evaluate the standings of their scope: a province's
+ * teachers, or for the national default those of provinces without a rule of their own in force. Run
+ * after a save effective today and by the hourly housekeeping, so a version dated ahead takes over on
+ * its day. Standings are derived data, recomputed from the ledger: each batch of teachers is its own
+ * transaction, a run cut short is simply done again (the version is marked applied only at the end),
+ * and two nodes running it at once only repeat work. Answers the versions applied.
+ */
+export async function applyDueTrainingRules(day = todayIso()): Promise<number> {
+  const db = await getDb();
+  const due = await db
+    .select({ id: trainingRules.id, scopeUnitId: trainingRules.scopeUnitId, tier: units.tier })
+    .from(trainingRules)
+    .innerJoin(units, eq(units.id, trainingRules.scopeUnitId))
+    .where(and(isNull(trainingRules.appliedAt), lte(trainingRules.effectiveFrom, day)))
+    .orderBy(asc(trainingRules.effectiveFrom), asc(trainingRules.id));
+  if (due.length === 0) return 0;
+  let applied = 0;
+  for (const rule of due) {
+    const inScope =
+      rule.tier === 'province'
+        ? sql`t.province_unit_id = ${rule.scopeUnitId}`
+        : sql`not exists (select 1 from training_rules own where own.scope_unit_id = t.province_unit_id and own.effective_from <= ${day}::date)`;
+    let after = 0;
+    for (;;) {
+      const ids = rowsOf<{ id: number }>(
+        await db.execute(sql`select distinct s.teacher_id as id from training_standings s join teachers t on t.id = s.teacher_id where ${inScope} and s.teacher_id > ${after} order by 1 limit ${standingsBatch}`),
+      ).map((row) => Number(row.id));
+      if (ids.length === 0) break;
+      await db.transaction((tx) => refreshStandings(tx, ids, undefined, day));
+      after = ids[ids.length - 1];
+    }
+    const [marked] = await db.update(trainingRules).set({ appliedAt: new Date() }).where(and(eq(trainingRules.id, rule.id), isNull(trainingRules.appliedAt))).returning({ id: trainingRules.id });
+    if (marked) applied += 1;
+  }
+  return applied;
 }
 
 /** The national default (the generic 360-hour rule) for a new installation's ministry. */
 export async function ensureNationalDefaultRule(executor: Executor, centralUnitId: number): Promise<void> {
   await executor
     .insert(trainingRules)
-    .values({ scopeUnitId: centralUnitId, version: 1, effectiveFrom: exampleRules.generic.effectiveFrom, rule: exampleRules.generic, note: '全国默认：集中培训 6 学时折合 1 学分，其他 8 学时折合 1 学分；5 年不少于 360 学时', createdByName: '系统初始化' })
+    .values({ scopeUnitId: centralUnitId, version: 1, effectiveFrom: exampleRules.generic.effectiveFrom, rule: exampleRules.generic, note: '全国默认：集中培训 6 学时折合 1 学分，其他 8 学时折合 1 学分；5 年不少于 360 学时', createdByName: '系统初始化', appliedAt: new Date() })
     .onConflictDoNothing();
 }

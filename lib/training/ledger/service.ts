@@ -13,11 +13,12 @@ import { conversionRuleSchema, creditsText, cycleOf, entryCredits, evaluateCycle
  * with each entry's confirmed credits as they are, and stores the standing the completion pages count.
  * Called in the transaction that confirmed credits or moved a teacher to another province.
  */
-export async function refreshStandings(tx: Executor, teacherIds: number[], book?: RuleBook): Promise<void> {
-  const today = todayIso();
+export async function refreshStandings(tx: Executor, teacherIds: number[], book?: RuleBook, today = todayIso()): Promise<void> {
   const year = Number(today.slice(0, 4));
   for (let start = 0; start < teacherIds.length; start += 2000) {
     const slice = teacherIds.slice(start, start + 2000);
+    // Wait for a confirmation or a move of these teachers still open (they lock the records): its credits count.
+    await tx.execute(sql`select 1 from teachers where id = any(${intArray(slice)}) order by id for share`);
     const people = await tx.select({ id: teachers.id, provinceUnitId: teachers.provinceUnitId }).from(teachers).where(inArray(teachers.id, slice));
     const rules = book ?? (await RuleBook.load(tx, people.map((p) => p.provinceUnitId)));
     const cycles = new Map(
