@@ -148,6 +148,10 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     const [goneField] = Object.keys(held.record.basic ?? {}).filter((key) => key !== 'name');
     const { [goneField]: _gone, ...basicKept } = held.record.basic ?? {};
     await (await getDb()).update(teachers).set({ record: { ...held.record, basic: { ...basicKept, name: '培训甲改', workNote: '系统写入' } } }).where(eq(teachers.id, a.teacherId));
+    // …and a previous version that held an entry since removed, a subset since gone, and a null the record now lacks (no change).
+    const [frozen] = await (await getDb()).select().from(teacherVersions).where(and(eq(teacherVersions.teacherId, a.teacherId), eq(teacherVersions.version, versionBefore)));
+    const frozenSnapshot = { record: { ...frozen.snapshot.record, formerSubset: { note: '旧值' }, basic: { ...frozen.snapshot.record.basic, nullField: null } }, entries: { ...frozen.snapshot.entries, award: [{ id: 2_000_000_001, values: { awardName: '已删除的获奖' } }] } };
+    await (await getDb()).update(teacherVersions).set({ snapshot: sql`${JSON.stringify(frozenSnapshot)}::jsonb` }).where(eq(teacherVersions.id, frozen.id));
     expect(await reviewSubmission(county, { id: submission.id, action: 'confirm', participantIds: [], reason: '' })).toEqual({ confirmed: 2, returned: 0 });
 
     // 北京's rule: 集中培训 10 学时 = 1 学分, so 24 hours are 2.4 credits; the failed one gets nothing.
@@ -165,6 +169,11 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     const ordered = (diff: FieldDiff[]) => [...diff].sort((x, y) => `${x.subset}/${x.entryId ?? 0}/${x.field}`.localeCompare(`${y.subset}/${y.entryId ?? 0}/${y.field}`));
     expect(ordered(version.diff)).toEqual(ordered(diffSnapshots(previousVersion.snapshot, current)));
     expect(version.diff.filter((d) => d.subset === 'basic').map((d) => d.field).sort()).toEqual([goneField, 'name', 'workNote'].sort());
+    expect(version.diff).toContainEqual({ subset: 'formerSubset', entryId: null, field: 'note', oldValue: '旧值', newValue: null });
+    expect(version.diff).toContainEqual({ subset: 'award', entryId: 2_000_000_001, field: 'awardName', oldValue: '已删除的获奖', newValue: null });
+    // The record's fields come before the entries' (as the JS diff lists them).
+    const firstEntry = version.diff.findIndex((d) => d.entryId !== null);
+    expect(version.diff.slice(firstEntry).every((d) => d.entryId !== null)).toBe(true);
 
     // The ledger: the teacher's own and the school's view agree with a recount.
     const teacher = await actorFor(a.idNumber);
@@ -383,6 +392,37 @@ describe('racing on a confirmation', () => {
     expect((await rowCounts(projectId)).credits).toBe(2);
     const entries = await (await getDb()).select({ n: sql<number>`count(*)::int` }).from(teacherEntries).where(and(eq(teacherEntries.subset, 'training'), sql`${teacherEntries.teacherId} in (${a.teacherId}, ${b.teacherId})`));
     expect(entries[0].n).toBe(2);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('confirms two projects of the same teachers at the same moment: no deadlock, two versions, each frozen after the other', async () => {
+    await setRule('330000', exampleRules.generic);
+    const county = await actorFor('330106.manager');
+    const home = await school('330106');
+    const people = [await effectiveTeacher(home, '330106', '同时甲'), await effectiveTeacher(home, '330106', '同时乙'), await effectiveTeacher(home, '330106', '同时丙')];
+    const institution = await institutionFor(county);
+    const submissions: number[] = [];
+    for (const name of ['同时确认项目一', '同时确认项目二']) {
+      const { projectId } = await registerProject(county, projectInput({ institutionIds: [institution.id], name }));
+      await enrolByList(county, { projectId, idNumbers: people.map((p) => p.idNumber).join('\n') });
+      await saveResults(institution.actor, { projectId, results: (await participantIds(projectId)).map((p) => ({ participantId: p.id, attendedHours: 24, passed: '1' as const, certificateNo: '' })) });
+      await submitResults(institution.actor, { projectId });
+      submissions.push((await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, projectId)))[0].id);
+    }
+    const db = await getDb();
+    const versionsBefore = new Map((await db.select({ id: teachers.id, v: teachers.effectiveVersion }).from(teachers).where(sql`${teachers.id} in (${sql.join(people.map((p) => sql`${p.teacherId}`), sql`, `)})`)).map((row) => [row.id, row.v]));
+    const outcomes = await Promise.allSettled(submissions.map((id) => reviewSubmission(county, { id, action: 'confirm', participantIds: [], reason: '' })));
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : String(o.reason)))).toEqual(['ok', 'ok']);
+    for (const person of people) {
+      const before = versionsBefore.get(person.teacherId)!;
+      const versions = await db.select().from(teacherVersions).where(and(eq(teacherVersions.teacherId, person.teacherId), sql`${teacherVersions.version} > ${before}`)).orderBy(teacherVersions.version);
+      expect(versions.map((v) => v.version)).toEqual([before + 1, before + 2]);
+      // The later version holds both entries and shows only its own as new, never the whole record.
+      const [, later] = versions;
+      expect(later.snapshot.entries.training?.map((e) => e.values.project).sort()).toEqual(['同时确认项目一', '同时确认项目二']);
+      expect(later.diff.every((d) => d.subset === 'training' && d.oldValue === null)).toBe(true);
+      expect(new Set(later.diff.map((d) => d.entryId)).size).toBe(1);
+      expect(later.snapshot).toEqual((await loadSnapshots(db, [person.teacherId])).get(person.teacherId));
+    }
   });
 });
 

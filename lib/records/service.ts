@@ -83,8 +83,8 @@ export async function freezeVersion(tx: Executor, teacherId: number, version: nu
 
 /**
  * The next version of many effective records at once (a training confirmation writes thousands): one
- * statement per 2,000 records locks them, moves each version from the one it holds and writes the
- * snapshot with its diff, as `freezeVersion` would. Records not effective get no version.
+ * lock per 2,000 records, then one statement moves each version from the one it holds and writes
+ * the snapshot with its diff, as `freezeVersion` would. Records not effective get no version.
  * Answers the teachers that got one.
  */
 export async function createNextVersionsInBulk(tx: Executor, ids: number[], kind: VersionKind, approver: Actor): Promise<number[]> {
@@ -96,13 +96,17 @@ export async function createNextVersionsInBulk(tx: Executor, ids: number[], kind
     const slice = teacherIds.slice(start, start + 2000);
     // The snapshot (the record with its entries in id order) and its diff against version n - 1 are built
     // by the database: thousands of whole records never travel to the server and back.
+    // Locked first, on their own: the statement below then reads the records, their entries and the
+    // previous versions as they are after any transaction it waited for (READ COMMITTED takes a new
+    // snapshot per statement). NO KEY UPDATE, as a plain UPDATE takes: rows just referenced by new
+    // entries (KEY SHARE) do not block it.
+    const locked = rowsOf<{ id: number }>(await tx.execute(sql`select id from teachers where id = any(${intArray(slice)}) and record_state = 'effective' order by id for no key update`)).map((row) => Number(row.id));
+    if (locked.length === 0) continue;
     const written = rowsOf<{ teacherId: number }>(
       await tx.execute(sql`
-        with locked as (
-          select id from teachers where id = any(${intArray(slice)}) and record_state = 'effective' order by id for update
-        ), moved as (
+        with moved as (
           update teachers t set effective_version = t.effective_version + 1, updated_at = now()
-          from locked where t.id = locked.id
+          where t.id = any(${intArray(locked)}) and t.record_state = 'effective'
           returning t.id, t.effective_version as version, t.record
         ), snap as (
           select m.id as teacher_id, m.version, jsonb_build_object('record', m.record, 'entries', coalesce(listed.entries, '{}'::jsonb)) as snapshot
@@ -123,7 +127,9 @@ export async function createNextVersionsInBulk(tx: Executor, ids: number[], kind
           union all
           select p.teacher_id, 0, sub.key, (e->>'id')::int, e->'values' from prev p cross join lateral jsonb_each(p.snapshot->'entries') sub cross join lateral jsonb_array_elements(sub.value) e
         ), differing as (
-          select teacher_id, subset, entry_key, max(fields::text) filter (where side = 1)::jsonb as after, max(fields::text) filter (where side = 0)::jsonb as before
+          select teacher_id, subset, entry_key,
+            (array_agg(case when jsonb_typeof(fields) = 'object' then fields else '{}'::jsonb end) filter (where side = 1))[1] as after,
+            (array_agg(case when jsonb_typeof(fields) = 'object' then fields else '{}'::jsonb end) filter (where side = 0))[1] as before
           from parts group by teacher_id, subset, entry_key
           having count(*) < 2 or min(fields::text) <> max(fields::text)
         ), changed_fields as (
@@ -131,8 +137,9 @@ export async function createNextVersionsInBulk(tx: Executor, ids: number[], kind
           from differing d
           cross join lateral (select jsonb_object_keys(coalesce(d.after, '{}'::jsonb)) as field union select jsonb_object_keys(coalesce(d.before, '{}'::jsonb))) k
         ), changed as (
+          -- The record's subsets first, then the entries by subset and id, as the JS diff lists them.
           select teacher_id,
-            jsonb_agg(jsonb_build_object('subset', subset, 'entryId', nullif(entry_key, 0), 'field', field, 'oldValue', old_value, 'newValue', new_value) order by entry_key, subset, field) as diff
+            jsonb_agg(jsonb_build_object('subset', subset, 'entryId', nullif(entry_key, 0), 'field', field, 'oldValue', old_value, 'newValue', new_value) order by entry_key <> 0, subset, entry_key, field) as diff
           from changed_fields
           where old_value is distinct from new_value
           group by 1
