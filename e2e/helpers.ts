@@ -20,8 +20,11 @@ export async function signIn(page: Page, username: string, password: string) {
 export async function signOut(page: Page) {
   // Sign out as a user does where the page offers it: the session row is revoked, so a sliding-cookie
   // refresh from a request still in flight cannot sign the next user in as this one.
-  const signOutForm = page.locator('form').filter({ hasText: /^退出(登录)?$/ });
-  if (/^https?:/.test(page.url()) && (await signOutForm.count()) > 0) {
+  const signOutForm = page.getByTestId('sign-out-form');
+  // A page without the menu (a 404, a download, a page of its own): the dashboard (or /me for a teacher) has it.
+  if (!/^https?:/.test(page.url()) || (await signOutForm.count()) === 0) await page.goto('/dashboard');
+  // Signed out already, or held at a forced password change or second-factor binding: only the cookies go.
+  if ((await signOutForm.count()) > 0) {
     await signOutForm.first().evaluate((form: HTMLFormElement) => form.requestSubmit());
     await page.waitForURL(/\/login\?notice=signed-out/);
   }

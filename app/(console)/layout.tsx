@@ -55,7 +55,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <Link href="/security/two-factor" className="block px-3 py-2 hover:bg-slate-50">
                 双因素认证{actor.totpEnabled ? '（已启用）' : ''}
               </Link>
-              <form action={signOutAction}>
+              <form action={signOutAction} data-testid="sign-out-form">
                 <button type="submit" className="w-full px-3 py-2 text-left text-red-700 hover:bg-slate-50">
                   退出登录
                 </button>

@@ -3,7 +3,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm, type Resolver, type UseFormReturn } from 'react-hook-form';
 import { Field, FormAlert } from '@/components/forms/field';
 import { codeTables } from '@/lib/indicators/code-tables';
@@ -26,7 +26,7 @@ function InstitutionDetailFields({ idPrefix, form }: { idPrefix: string; form: U
         <input id={id('name')} className="input" {...ariaOf(id('name'), errors.name)} {...form.register('name')} />
       </Field>
       <Field id={id('institutionType')} label="机构类型 *" error={errors.institutionType?.message}>
-        <select id={id('institutionType')} className="input" {...form.register('institutionType')}>
+        <select id={id('institutionType')} className="input" {...ariaOf(id('institutionType'), errors.institutionType)} {...form.register('institutionType')}>
           {codeTables.institutionType.map((item) => (
             <option key={item.code} value={item.code}>
               {item.name}
@@ -52,6 +52,9 @@ export function EditInstitutionForm({ institution }: { institution: UpdateInstit
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
   const prefix = `edit-${institution.id}-`;
+  // Opened from the table's 修改 link: the form above the table takes the focus, so a screen reader follows.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   const onSubmit = form.handleSubmit((data) =>
     startTransition(async () => {
       setMessage(null);
@@ -66,14 +69,14 @@ export function EditInstitutionForm({ institution }: { institution: UpdateInstit
   );
   return (
     <form onSubmit={onSubmit} noValidate className="card space-y-3 p-4" aria-labelledby={`${prefix}title`} data-testid="institution-edit">
-      <h2 id={`${prefix}title`} className="text-sm font-semibold text-slate-700">
+      <h2 id={`${prefix}title`} ref={heading} tabIndex={-1} className="text-sm font-semibold text-slate-700 focus:outline-none">
         修改机构信息 <span className="font-mono text-xs text-slate-500">{code}</span>
       </h2>
       {message && <FormAlert tone={message.tone} message={message.text} />}
       <div className="grid gap-3 sm:grid-cols-2">
         <InstitutionDetailFields idPrefix={prefix} form={form as unknown as UseFormReturn<InstitutionDetails>} />
         <Field id={`${prefix}status`} label="状态 *" error={form.formState.errors.status?.message} hint="停用后机构的报送账号不能登录，新项目不能再选择该机构">
-          <select id={`${prefix}status`} className="input" {...form.register('status')}>
+          <select id={`${prefix}status`} className="input" aria-describedby={form.formState.errors.status ? `${prefix}status-error` : `${prefix}status-hint`} {...form.register('status')}>
             <option value="active">正常</option>
             <option value="closed">停用</option>
           </select>

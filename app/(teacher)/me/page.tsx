@@ -34,7 +34,7 @@ export default async function TeacherHome() {
     <main className="mx-auto max-w-3xl px-3 py-4 sm:px-4">
       <header className="mb-4 flex items-center justify-between">
         <p className="text-lg font-bold text-brand-700">师管</p>
-        <form action={signOutAction}>
+        <form action={signOutAction} data-testid="sign-out-form">
           <button type="submit" className="text-sm text-slate-600 underline">退出</button>
         </form>
       </header>
