@@ -350,6 +350,30 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     await expect(reviewSubmission(home.manager, { id: part.id, action: 'confirm', participantIds: [], reason: '' })).rejects.toBeInstanceOf(DomainError);
     expect(await reviewSubmission(county, { id: part.id, action: 'confirm', participantIds: [], reason: '' })).toEqual({ confirmed: 1, returned: 0 });
 
+    // A school's own project without an institution: the school enters and submits the results; the county confirms.
+    const selfRun = await effectiveTeacher(home, '330106', '自行组织甲');
+    const { projectId: ownRun } = await registerProject(home.manager, projectInput({ category: '04', name: '校本研修：听评课', plannedHours: 8 }));
+    await decideProject(county, { id: ownRun, decision: 'approve', reason: '' });
+    await enrolByList(home.manager, { projectId: ownRun, idNumbers: selfRun.idNumber });
+    expect((await getProject(home.manager, ownRun)).may.results).toBe(true);
+    expect((await getProject(home.manager, own)).may.results).toBe(false);
+    const [selfPart] = await participantIds(ownRun);
+    const selfResult = { projectId: ownRun, results: [{ participantId: selfPart.id, attendedHours: 8, passed: '1' as const, certificateNo: '' }] };
+    await refused([county, institution.actor, home.sysadmin, (await school('330106')).manager], ownRun, (actor) => saveResults(actor, selfResult));
+    await expect(saveResults(home.manager, { projectId: own, results: [{ participantId: p.id, attendedHours: 1, passed: '1', certificateNo: '' }] })).rejects.toThrow(NotFoundError);
+    const waitingForResults = async () => ((await getInbox(home.manager)).find((g) => g.key === 'training.results')?.items ?? []).map((item) => item.href);
+    expect(await waitingForResults()).toEqual([`/training/projects/${ownRun}`]);
+    await saveResults(home.manager, selfResult);
+    expect(await submitResults(home.manager, { projectId: ownRun })).toEqual({ submissions: 1, participants: 1 });
+    expect(await waitingForResults()).toEqual([]);
+    const [selfSubmission] = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, ownRun));
+    expect(selfSubmission).toMatchObject({ confirmUnitId: county.unitId, institutionId: home.school.id });
+    expect(await reviewSubmission(county, { id: selfSubmission.id, action: 'return', participantIds: [], reason: '学时证明不全' })).toEqual({ confirmed: 0, returned: 1 });
+    expect(await submitResults(home.manager, { projectId: ownRun })).toEqual({ submissions: 1, participants: 1 });
+    expect(await reviewSubmission(county, { id: selfSubmission.id, action: 'confirm', participantIds: [], reason: '' })).toEqual({ confirmed: 1, returned: 0 });
+    const [selfEntry] = await (await getDb()).select().from(teacherEntries).where(and(eq(teacherEntries.teacherId, selfRun.teacherId), eq(teacherEntries.subset, 'training')));
+    expect(selfEntry.values).toMatchObject({ project: '校本研修：听评课', institution: home.manager.unitName, hours: '8' });
+
     const other = await actorFor('330108.manager');
     await linkInstitution(other, { code: institution.code });
     await expect(linkInstitution(other, { code: institution.code })).rejects.toThrow(/已在本单位/);

@@ -8,6 +8,7 @@ import { addUniversityManagerAction } from '@/lib/accounts/actions';
 import { Field, FormAlert } from '@/components/forms/field';
 import { addUniversityManagerSchema, type AddUniversityManagerInput } from '@/lib/accounts/schemas';
 import { IssuedPasswordDialog } from './issued-password-dialog';
+import { showFieldErrors } from '@/components/forms/field-errors';
 
 export function UniversityManagerForm({ universities }: { universities: { id: number; code: string; name: string; managers: number }[] }) {
   const [pending, startTransition] = useTransition();
@@ -21,7 +22,7 @@ export function UniversityManagerForm({ universities }: { universities: { id: nu
       const result = await addUniversityManagerAction(values);
       if (!result.ok) {
         setMessage(result.message);
-        for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(key as 'schoolId' | 'displayName', { message: messages[0] });
+        showFieldErrors(form.setError, result.fieldErrors);
         return;
       }
       setIssued({ username: result.data.username, password: result.data.password });

@@ -9,6 +9,7 @@ import { fieldId, nationalCatalogue } from '@/lib/indicators/catalogue';
 import { customFieldTypeNames, saveIndicatorSettingsSchema, settingsToForm, type SaveIndicatorSettingsInput } from '@/lib/indicators/schemas';
 import { stages, teacherMayEverFill, type ProvinceSettings } from '@/lib/indicators/settings';
 import { stageNames } from '@/lib/reference/school-types';
+import { showFieldErrors } from '@/components/forms/field-errors';
 
 type FormValues = SaveIndicatorSettingsInput;
 
@@ -50,7 +51,7 @@ function SettingsFormBody({ version, settings, message, setMessage }: { version:
     startTransition(async () => {
       const result = await saveIndicatorSettingsAction(data);
       if (!result.ok) {
-        for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(key as never, { message: messages[0] });
+        showFieldErrors(form.setError, result.fieldErrors);
         setMessage({ tone: 'error', text: result.message });
         return;
       }

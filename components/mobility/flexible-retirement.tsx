@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { Field, FormAlert } from '@/components/forms/field';
 import { setFlexibleRetirementAction } from '@/lib/mobility/actions';
+import { firstMessages } from '@/components/forms/field-errors';
 
 /** 弹性退休: the school records an earlier or later month by agreement (within 3 years), or goes back to the statutory one. */
 export function FlexibleRetirement({ teacherId, statutoryMonth, currentMonth, flexible }: { teacherId: number; statutoryMonth: string; currentMonth: string | null; flexible: boolean }) {
@@ -20,7 +21,7 @@ export function FlexibleRetirement({ teacherId, statutoryMonth, currentMonth, fl
       setMessage(null);
       const result = await setFlexibleRetirementAction({ teacherId, month, reason: values.reason, documentNumber: values.documentNumber });
       if (!result.ok) {
-        setErrors(Object.fromEntries(Object.entries(result.fieldErrors ?? {}).map(([key, list]) => [key, list[0]])));
+        setErrors(firstMessages(result.fieldErrors));
         setMessage({ tone: 'error', text: result.message });
         return;
       }

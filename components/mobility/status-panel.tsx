@@ -10,6 +10,7 @@ import { recordStatusChangeAction } from '@/lib/mobility/actions';
 import { statusChangeStateNames } from '@/lib/mobility/chain';
 import { personnelStatusItems, rotatingOutStatus, statusGroupOf } from '@/lib/mobility/status';
 import type { StatusPanel as StatusPanelView } from '@/lib/mobility/queries';
+import { firstMessages } from '@/components/forms/field-errors';
 
 /**
  * 在职情况: the current 人员状态, the retirement month, what waits, the history, and for the school's
@@ -35,7 +36,7 @@ export function StatusPanel({ teacherId, panel, today }: { teacherId: number; pa
       setMessage(null);
       const result = await recordStatusChangeAction({ teacherId, ...values });
       if (!result.ok) {
-        setErrors(Object.fromEntries(Object.entries(result.fieldErrors ?? {}).map(([key, list]) => [key, list[0]])));
+        setErrors(firstMessages(result.fieldErrors));
         setMessage({ tone: 'error', text: result.message });
         return;
       }

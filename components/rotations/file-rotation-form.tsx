@@ -9,6 +9,7 @@ import { Field, FormAlert } from '@/components/forms/field';
 import { codeTables } from '@/lib/indicators/code-tables';
 import { fileRotationAction } from '@/lib/rotations/actions';
 import { fileRotationSchema, type FileRotationInput } from '@/lib/rotations/schemas';
+import { showFieldErrors } from '@/components/forms/field-errors';
 
 interface Choices {
   teachers: { id: number; name: string; staffNumber: string | null; joinSchoolDate: string | null }[];
@@ -35,7 +36,7 @@ export function FileRotationForm({ choices, teacherId }: { choices: Choices; tea
       setMessage(null);
       const result = await fileRotationAction(data);
       if (!result.ok) {
-        for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(key as keyof FileRotationInput, { message: messages[0] });
+        showFieldErrors(form.setError, result.fieldErrors);
         setMessage(result.message);
         return;
       }

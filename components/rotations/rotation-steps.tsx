@@ -5,6 +5,7 @@ import { useState, useTransition } from 'react';
 import { takeRotationStepAction } from '@/lib/rotations/actions';
 import type { RotationAction } from '@/lib/rotations/chain';
 import { StepDialog } from '@/components/workflow/step-dialog';
+import { firstMessages } from '@/components/forms/field-errors';
 
 interface StepButton {
   action: RotationAction;
@@ -49,7 +50,7 @@ export function RotationSteps({ rotationId, actions, plannedEndMonth, requestedE
       setMessage(null);
       const result = await takeRotationStepAction({ id: rotationId, action: step.action, reason, month: monthLabels[step.action] ? month : '' });
       if (!result.ok) {
-        setErrors(Object.fromEntries(Object.entries(result.fieldErrors ?? {}).map(([key, list]) => [key, list[0]])));
+        setErrors(firstMessages(result.fieldErrors));
         setMessage(result.message);
         return;
       }

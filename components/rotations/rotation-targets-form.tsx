@@ -7,6 +7,7 @@ import { useForm, type Resolver } from 'react-hook-form';
 import { Field, FormAlert } from '@/components/forms/field';
 import { saveRotationTargetsAction } from '@/lib/rotations/actions';
 import { rotationTargetsSchema, type RotationTargets, type RotationTargetsInput } from '@/lib/rotations/schemas';
+import { showFieldErrors } from '@/components/forms/field-errors';
 
 /** The county sets its targets for the year; the national floor is the starting value. */
 export function RotationTargetsForm({ year, targets }: { year: number; targets: RotationTargets }) {
@@ -23,7 +24,7 @@ export function RotationTargetsForm({ year, targets }: { year: number; targets: 
       setMessage(null);
       const result = await saveRotationTargetsAction(data);
       if (!result.ok) {
-        for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(key as keyof RotationTargetsInput, { message: messages[0] });
+        showFieldErrors(form.setError, result.fieldErrors);
         setMessage({ text: result.message, tone: 'error' });
         return;
       }

@@ -11,6 +11,7 @@ import { codeTables } from '@/lib/indicators/code-tables';
 import { checkResidentIdNumber } from '@/lib/reference/id-number';
 import { createTeacherAction } from '@/lib/teachers/actions';
 import { createTeacherSchema, residentIdType, type CreateTeacherInput } from '@/lib/teachers/schemas';
+import { showFieldErrors } from '@/components/forms/field-errors';
 
 type FormValues = CreateTeacherInput;
 
@@ -40,7 +41,7 @@ export function CreateTeacherForm() {
     startTransition(async () => {
       const result = await createTeacherAction(data);
       if (!result.ok) {
-        for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(key as keyof FormValues, { message: messages[0] });
+        showFieldErrors(form.setError, result.fieldErrors);
         setMessage(result.message);
         return;
       }

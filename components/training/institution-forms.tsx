@@ -9,6 +9,7 @@ import { Field, FormAlert } from '@/components/forms/field';
 import { codeTables } from '@/lib/indicators/code-tables';
 import { linkInstitutionAction, registerInstitutionAction, updateInstitutionAction } from '@/lib/training/actions';
 import { registerInstitutionSchema, updateInstitutionSchema, type RegisterInstitutionInput, type UpdateInstitutionInput } from '@/lib/training/schemas';
+import { showFieldErrors } from '@/components/forms/field-errors';
 
 type InstitutionDetails = Pick<RegisterInstitutionInput, 'name' | 'institutionType' | 'contactName' | 'contactPhone'>;
 
@@ -60,7 +61,7 @@ export function EditInstitutionForm({ institution }: { institution: UpdateInstit
       setMessage(null);
       const result = await updateInstitutionAction(data);
       if (!result.ok) {
-        for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(key as keyof UpdateInstitutionInput, { message: messages[0] });
+        showFieldErrors(form.setError, result.fieldErrors);
         return setMessage({ tone: 'error', text: result.message });
       }
       setMessage({ tone: 'success', text: data.status === 'closed' ? '已保存。该机构已停用，其报送账号不能再登录，新项目不能再选择它。' : '已保存' });
@@ -106,7 +107,7 @@ export function RegisterInstitutionForm({ mayIssue }: { mayIssue: boolean }) {
       setMessage(null);
       const result = await registerInstitutionAction(data);
       if (!result.ok) {
-        for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(key as keyof RegisterInstitutionInput, { message: messages[0] });
+        showFieldErrors(form.setError, result.fieldErrors);
         return setMessage({ tone: 'error', text: result.message });
       }
       form.reset();

@@ -11,6 +11,7 @@ import { codeTables } from '@/lib/indicators/code-tables';
 import { registerProjectAction } from '@/lib/training/actions';
 import { trainingCategories } from '@/lib/training/rules';
 import { registerProjectSchema } from '@/lib/training/schemas';
+import { showFieldErrors } from '@/components/forms/field-errors';
 
 type ProjectForm = z.input<typeof registerProjectSchema>;
 
@@ -32,7 +33,7 @@ export function ProjectForm({ institutions, school, levelName, year }: { institu
       setMessage(null);
       const result = await registerProjectAction({ ...data, subjects: subjects.split(/[,，、\s]+/).filter(Boolean) });
       if (!result.ok) {
-        for (const [key, messages] of Object.entries(result.fieldErrors ?? {})) form.setError(key as keyof ProjectForm, { message: messages[0] });
+        showFieldErrors(form.setError, result.fieldErrors);
         setMessage(result.message);
         return;
       }

@@ -6,6 +6,7 @@ import { takeTransferStepAction } from '@/lib/transfers/actions';
 import type { TransferAction } from '@/lib/transfers/chain';
 import { IssuedPasswordDialog } from '@/components/accounts/issued-password-dialog';
 import { StepDialog } from '@/components/workflow/step-dialog';
+import { firstMessages } from '@/components/forms/field-errors';
 
 interface StepButton {
   action: TransferAction;
@@ -41,7 +42,7 @@ export function TransferSteps({ transferId, actions, plannedArrivalMonth }: { tr
         arrivalMonth: step.action === 'receive' ? month : '',
       });
       if (!result.ok) {
-        setErrors(Object.fromEntries(Object.entries(result.fieldErrors ?? {}).map(([key, list]) => [key, list[0]])));
+        setErrors(firstMessages(result.fieldErrors));
         setMessage(result.message);
         return;
       }

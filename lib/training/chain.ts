@@ -42,7 +42,19 @@ export type SubmissionParty = 'confirmer' | 'institution';
 export type SubmissionAction = 'confirm' | 'confirmSome' | 'return' | 'resubmit';
 export interface SubmissionSubject {
   confirmUnitId: number;
+  /** The unit that submitted: the project's institution, or the school that ran its own project. */
   institutionId: number;
+  submitterKind: 'institution' | 'school';
+}
+
+/**
+ * Who enters and submits a project's results: its institutions; for a school's own project run
+ * without an institution (校本研修 it organises itself), the school's information manager.
+ */
+export function maySubmitResults(actor: { role: string; unitId: number; unitKind: string }, project: { state: string; ownerUnitId: number; institutionIds: number[] }): boolean {
+  if (project.state !== 'registered') return false;
+  if (actor.role === 'institution') return project.institutionIds.includes(actor.unitId);
+  return actor.role === 'manager' && actor.unitKind === 'school' && project.ownerUnitId === actor.unitId && project.institutionIds.length === 0;
 }
 
 export const submissionChain: Chain<SubmissionState, SubmissionParty, SubmissionAction, SubmissionSubject> = {
@@ -63,10 +75,14 @@ export const submissionChain: Chain<SubmissionState, SubmissionParty, Submission
   },
 };
 
-export const submissionPartyLabels: Record<SubmissionParty, string> = { confirmer: '确认学分的教育行政部门', institution: '培训机构' };
+export const submissionPartyLabels: Record<SubmissionParty, string> = { confirmer: '确认学分的教育行政部门', institution: '培训机构（或自行组织的学校）' };
 
 export const submissionParties: PartyResolver<SubmissionParty, SubmissionSubject> = (subject, party) =>
-  party === 'confirmer' ? { unitId: subject.confirmUnitId, kind: 'authority', permission: 'training.confirm' } : { unitId: subject.institutionId, kind: 'institution', permission: 'training.results' };
+  party === 'confirmer'
+    ? { unitId: subject.confirmUnitId, kind: 'authority', permission: 'training.confirm' }
+    : subject.submitterKind === 'school'
+      ? { unitId: subject.institutionId, kind: 'school', permission: 'training.manage' }
+      : { unitId: subject.institutionId, kind: 'institution', permission: 'training.results' };
 
 export function submissionWaitingUnitOf(subject: SubmissionSubject, state: SubmissionState): number | null {
   const party = waitingParty(submissionChain, state);

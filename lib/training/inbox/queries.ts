@@ -43,15 +43,17 @@ export const trainingInboxSources: InboxSource[] = [
   {
     key: 'training.results',
     label: '待填报考核结果的培训项目',
-    applies: (actor) => can(actor, 'training.results'),
+    // The institutions' projects, and a school's own projects run without one (maySubmitResults).
+    applies: (actor) => can(actor, 'training.results') || (actor.unitKind === 'school' && can(actor, 'training.manage')),
     href: () => '/training',
     async load(actor, limit) {
+      const linked = sql`exists (select 1 from ${trainingProjectInstitutions} pi where pi.project_id = ${trainingProjects.id}${actor.role === 'institution' ? sql` and pi.institution_id = ${actor.unitId}` : sql``})`;
+      const mine = actor.role === 'institution' ? linked : sql`${trainingProjects.ownerUnitId} = ${actor.unitId} and not ${linked}`;
       const rows = await (await getDb())
         .select({ id: trainingProjects.id, name: trainingProjects.name, endDate: trainingProjects.endDate, open: sql<number>`count(*)::int`, total: totalRows })
         .from(trainingProjects)
-        .innerJoin(trainingProjectInstitutions, and(eq(trainingProjectInstitutions.projectId, trainingProjects.id), eq(trainingProjectInstitutions.institutionId, actor.unitId)))
         .innerJoin(trainingParticipants, and(eq(trainingParticipants.projectId, trainingProjects.id), eq(trainingParticipants.state, 'enrolled')))
-        .where(and(eq(trainingProjects.state, 'registered'), sql`${trainingProjects.endDate} <= ${todayIso()}::date`))
+        .where(and(eq(trainingProjects.state, 'registered'), sql`${trainingProjects.endDate} <= ${todayIso()}::date`, mine))
         .groupBy(trainingProjects.id)
         .orderBy(asc(trainingProjects.endDate))
         .limit(Math.max(limit, 1));

@@ -7,7 +7,10 @@ import { can } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { availableActions } from '@/lib/workflow/chain';
-import { projectChain, projectParties, submissionChain, submissionParties, type ProjectAction, type SubmissionAction } from '../chain';
+import { maySubmitResults, projectChain, projectParties, submissionChain, submissionParties, type ProjectAction, type SubmissionAction } from '../chain';
+
+/** The kind of the unit that submitted a part of the results (an institution, or a school for its own project). */
+export const submitterKindSql = sql<'institution' | 'school'>`(select case when u.kind = 'school' then 'school' else 'institution' end from units u where u.id = training_submissions.institution_id)`;
 import type { TrainingCategory, TrainingLevel } from '../rules';
 
 /** Which projects a page lists. */
@@ -139,7 +142,7 @@ export async function getProject(actor: Actor, projectId: number): Promise<Proje
       .where(and(eq(trainingParticipants.projectId, projectId), participantsVisibleTo(actor, row)))
       .groupBy(trainingParticipants.state),
     db
-      .select({ id: trainingSubmissions.id, confirmUnitId: trainingSubmissions.confirmUnitId, confirmUnitName: units.name, state: trainingSubmissions.state, participants: trainingSubmissions.participants, returnReason: trainingSubmissions.returnReason, submittedAt: trainingSubmissions.submittedAt, institutionId: trainingSubmissions.institutionId })
+      .select({ id: trainingSubmissions.id, confirmUnitId: trainingSubmissions.confirmUnitId, confirmUnitName: units.name, state: trainingSubmissions.state, participants: trainingSubmissions.participants, returnReason: trainingSubmissions.returnReason, submittedAt: trainingSubmissions.submittedAt, institutionId: trainingSubmissions.institutionId, submitterKind: submitterKindSql })
       .from(trainingSubmissions)
       .innerJoin(units, eq(units.id, trainingSubmissions.confirmUnitId))
       .where(and(eq(trainingSubmissions.projectId, projectId), actor.role === 'institution' || actor.unitId === row.ownerUnitId ? undefined : inJurisdiction(actor, trainingSubmissions.confirmUnitPath)))
@@ -170,11 +173,11 @@ export async function getProject(actor: Actor, projectId: number): Promise<Proje
     institutions,
     counts,
     readyToSubmit,
-    submissions: submissions.map(({ institutionId, ...s }) => ({ ...s, actions: availableActions(actor, submissionChain, submissionParties, { confirmUnitId: s.confirmUnitId, institutionId }, s.state) })),
+    submissions: submissions.map(({ institutionId, submitterKind, ...s }) => ({ ...s, actions: availableActions(actor, submissionChain, submissionParties, { confirmUnitId: s.confirmUnitId, institutionId, submitterKind }, s.state) })),
     timeline,
     may: {
       enrol: row.state === 'registered' && (owner || isInstitution),
-      results: row.state === 'registered' && isInstitution,
+      results: maySubmitResults(actor, { state: row.state, ownerUnitId: row.ownerUnitId, institutionIds: institutions.map((i) => i.id) }),
       nominate: row.state === 'registered' && row.nominationOpen && below && can(actor, 'training.nominate'),
       decide: availableActions(actor, projectChain, projectParties, { ownerUnitId: row.ownerUnitId, ownerParentId: row.ownerParentId }, row.state),
     },

@@ -17,7 +17,8 @@ import { recordCaseOpened, transition } from '@/lib/workflow/service';
 import { RuleBook } from '../conversion/queries';
 import { finishConfirmation, writeConfirmedTraining } from '../ledger/service';
 import { creditsText, entryCredits, type TrainingCategory, type TrainingLevel } from '../rules';
-import { submissionChain, submissionParties, submissionPartyLabels, submissionWaitingUnitOf, type SubmissionState } from '../chain';
+import { maySubmitResults, submissionChain, submissionParties, submissionPartyLabels, submissionWaitingUnitOf, type SubmissionState } from '../chain';
+import { submitterKindSql } from '../projects/queries';
 import { maxResultRows, recordCategoryOf, recordModeOf, resultColumns, type ResultInput, type ReviewSubmissionInput, type SaveResultsInput } from '../schemas';
 
 interface InstitutionProject {
@@ -29,15 +30,32 @@ interface InstitutionProject {
   plannedHours: number;
 }
 
-/** A project as one of its institutions reads it; any other finds nothing (seed 七(三): the institution sees only its own projects). */
-async function projectOfInstitution(tx: Executor, actor: Actor, projectId: number): Promise<InstitutionProject> {
-  assertCan(actor, 'training.results');
+/** Results are entered by an institution's submitting account or, for its own project, a school's information manager. */
+function assertResultsSubmitter(actor: Actor): void {
+  assertCan(actor, actor.unitKind === 'school' ? 'training.manage' : 'training.results');
+}
+
+/**
+ * A project as its results submitter reads it (maySubmitResults): one of its institutions, or the school
+ * that runs it without one. Any other finds nothing (seed 七(三): the institution sees only its own projects).
+ */
+async function projectOfSubmitter(tx: Executor, actor: Actor, projectId: number): Promise<InstitutionProject> {
+  assertResultsSubmitter(actor);
   const [project] = await tx
-    .select({ id: trainingProjects.id, code: trainingProjects.code, name: trainingProjects.name, ownerPath: trainingProjects.ownerPath, endDate: trainingProjects.endDate, plannedHours: trainingProjects.plannedHours })
+    .select({
+      id: trainingProjects.id,
+      code: trainingProjects.code,
+      name: trainingProjects.name,
+      ownerPath: trainingProjects.ownerPath,
+      endDate: trainingProjects.endDate,
+      plannedHours: trainingProjects.plannedHours,
+      state: trainingProjects.state,
+      ownerUnitId: trainingProjects.ownerUnitId,
+      institutionIds: sql<number[]>`array(select pi.institution_id from ${trainingProjectInstitutions} pi where pi.project_id = ${trainingProjects.id})`,
+    })
     .from(trainingProjects)
-    .innerJoin(trainingProjectInstitutions, and(eq(trainingProjectInstitutions.projectId, trainingProjects.id), eq(trainingProjectInstitutions.institutionId, actor.unitId)))
-    .where(and(eq(trainingProjects.id, projectId), eq(trainingProjects.state, 'registered')));
-  if (!project) throw new NotFoundError('培训项目不存在');
+    .where(eq(trainingProjects.id, projectId));
+  if (!project || !maySubmitResults(actor, { ...project, institutionIds: project.institutionIds.map(Number) })) throw new NotFoundError('培训项目不存在');
   return project;
 }
 
@@ -81,7 +99,7 @@ const toRow = (input: ResultInput): ResultRow => ({ participantId: input.partici
 export async function saveResults(actor: Actor, input: SaveResultsInput): Promise<{ saved: number }> {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const project = await projectOfInstitution(tx, actor, input.projectId);
+    const project = await projectOfSubmitter(tx, actor, input.projectId);
     assertEnded(project);
     const over: [string, string[]][] = input.results.flatMap((row, i) => (row.attendedHours > project.plannedHours ? [[`results.${i}.attendedHours`, [`实际学时不能超过计划学时 ${project.plannedHours}`]] as [string, string[]]] : []));
     if (over.length > 0) throw new ValidationError(`有 ${over.length} 人的实际学时超过计划学时 ${project.plannedHours}`, Object.fromEntries(over));
@@ -123,7 +141,7 @@ function maskLoose(value: string): string {
 /** The results template: one row per open participant, with 参训编号, name, masked ID and school filled in. */
 export async function buildResultsTemplate(actor: Actor, projectId: number): Promise<{ fileName: string; bytes: Buffer }> {
   const db = await getDb();
-  const project = await projectOfInstitution(db, actor, projectId);
+  const project = await projectOfSubmitter(db, actor, projectId);
   const rows = await db
     .select({ id: trainingParticipants.id, name: trainingParticipants.teacherName, masked: trainingParticipants.teacherIdMasked, school: trainingParticipants.schoolName, hours: trainingParticipants.attendedHours, passed: trainingParticipants.passed, score: trainingParticipants.score, certificateNo: trainingParticipants.certificateNo })
     .from(trainingParticipants)
@@ -147,14 +165,14 @@ const passedWords: Record<string, boolean> = { 合格: true, 通过: true, 不�
  * participants by ID number.
  */
 export async function importResults(actor: Actor, projectId: number, file: { name: string; bytes: Uint8Array }, apply: boolean): Promise<ResultImportOutcome> {
-  assertCan(actor, 'training.results');
+  assertResultsSubmitter(actor);
   const table = await readTable(file, { maxRows: maxResultRows });
   const missing: string[] = [resultColumns.attendedHours, resultColumns.passed].filter((column) => !table.headers.includes(column));
   if (!table.headers.includes(resultColumns.participantNo) && !table.headers.includes(resultColumns.idNumber)) missing.unshift(`${resultColumns.participantNo}或${resultColumns.idNumber}`);
   if (missing.length > 0) throw new ValidationError(`文件缺少以下列：${missing.join('、')}。请使用本页提供的模板`);
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const project = await projectOfInstitution(tx, actor, projectId);
+    const project = await projectOfSubmitter(tx, actor, projectId);
     assertEnded(project);
     const list = await tx
       .select({ id: trainingParticipants.id, hash: teachers.idNumberHash, name: trainingParticipants.teacherName, state: trainingParticipants.state })
@@ -208,7 +226,7 @@ export async function importResults(actor: Actor, projectId: number, file: { nam
 export async function submitResults(actor: Actor, input: { projectId: number }): Promise<{ submissions: number; participants: number }> {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const project = await projectOfInstitution(tx, actor, input.projectId);
+    const project = await projectOfSubmitter(tx, actor, input.projectId);
     assertEnded(project);
     await tx.execute(sql`select id from training_projects where id = ${project.id} for update`);
     const open = await tx
@@ -222,7 +240,7 @@ export async function submitResults(actor: Actor, input: { projectId: number }):
     const confirmUnits = await tx.select({ id: units.id, path: units.path }).from(units).where(inArray(units.id, open.map((g) => g.confirmUnitId)));
     const pathOf = new Map(confirmUnits.map((u) => [u.id, u.path]));
     for (const group of open) {
-      const subject = { confirmUnitId: group.confirmUnitId, institutionId: actor.unitId };
+      const subject = { confirmUnitId: group.confirmUnitId, institutionId: actor.unitId, submitterKind: actor.unitKind === 'school' ? ('school' as const) : ('institution' as const) };
       const [existing] = await tx
         .select({ id: trainingSubmissions.id, state: trainingSubmissions.state })
         .from(trainingSubmissions)
@@ -270,6 +288,7 @@ interface LoadedSubmission {
   confirmUnitId: number;
   institutionId: number;
   institutionName: string;
+  submitterKind: 'institution' | 'school';
   project: { id: number; code: string; name: string; ownerPath: string; level: TrainingLevel; category: TrainingCategory; year: number; endDate: string; forPrincipals: boolean };
 }
 
@@ -281,6 +300,7 @@ async function loadSubmission(tx: Executor, submissionId: number): Promise<Loade
       confirmUnitId: trainingSubmissions.confirmUnitId,
       institutionId: trainingSubmissions.institutionId,
       institutionName: sql<string>`(select u.name from ${units} u where u.id = ${trainingSubmissions.institutionId})`,
+      submitterKind: submitterKindSql,
       project: {
         id: trainingProjects.id,
         code: trainingProjects.code,
