@@ -209,7 +209,7 @@ test('the teacher files self-study hours on the phone; the school head and then 
   await expect(page.getByTestId('ledger-credits')).toHaveText('6 学分');
 });
 
-test('a school registers a 校本研修 project; the county approves it from its inbox', async ({ page }) => {
+test('a school registers a 校本研修 project; the county approves it from its inbox; the school runs it, enters the results and the county confirms them', async ({ page }) => {
   await switchUser(page, '2133060001.manager');
   await page.goto('/training/projects/new');
   await page.getByLabel('项目编号 *').fill(`XB-2133060001-${year}`);
@@ -233,6 +233,34 @@ test('a school registers a 校本研修 project; the county approves it from its
   await page.getByTestId('training-project-step-confirm').click();
   await expect(page.getByTestId('training-project-timeline')).toContainText('同意登记');
   await expect(page.getByText('已登记').first()).toBeVisible();
+  const schoolProjectUrl = new URL(page.url()).pathname;
+
+  // Run by the school itself (no institution): the school enrols, enters the results online and submits them.
+  await switchUser(page, '2133060001.manager');
+  await page.goto(schoolProjectUrl);
+  await page.getByTestId('enrol-list').fill('330106198503150024 王芳');
+  await page.getByTestId('enrol-submit').click();
+  await expect(page.getByTestId('participants-table')).toContainText('王芳');
+  const results = page.getByRole('region', { name: /填报考核结果/ });
+  await results.getByLabel('王芳的实际学时').fill('20');
+  await results.getByLabel('王芳的考核结果').selectOption({ label: '合格' });
+  await results.getByTestId('results-save').click();
+  await expect(results.getByTestId('form-error')).toContainText('超过计划学时');
+  await results.getByLabel('王芳的实际学时').fill('16');
+  await results.getByTestId('results-save').click();
+  await expect(results.getByTestId('form-success')).toContainText('已保存');
+  await results.getByTestId('results-submit').click();
+  await expect(results.getByTestId('form-success')).toContainText('已提交 1 人');
+
+  // The county confirms them from its inbox.
+  await switchUser(page, '330106.manager');
+  await page.goto('/inbox');
+  await page.getByRole('link', { name: /小学数学大单元教学校本研修/ }).first().click();
+  await expect(page).toHaveURL(new RegExp(`${schoolProjectUrl}$`));
+  await page.getByTestId('training-review-confirm').click();
+  await page.getByTestId('training-review-step-confirm').click();
+  await expect(page.getByTestId('participants-confirmed')).toHaveText('1');
+  await expect(page.getByTestId('participants-table')).toContainText('学分');
 });
 
 test('the province sysadmin saves a new rule version from an example, effective tomorrow', async ({ page }) => {
