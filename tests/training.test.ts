@@ -16,7 +16,7 @@ import { listInstitutions } from '@/lib/training/institutions/queries';
 import { authenticate } from '@/lib/signin/service';
 import { decideProject, enrolByList, registerProject } from '@/lib/training/projects/service';
 import { getProject, listParticipants } from '@/lib/training/projects/queries';
-import { importResults, reviewSubmission, saveResults, submitResults } from '@/lib/training/results/service';
+import { buildResultsTemplate, importResults, reviewSubmission, saveResults, submitResults } from '@/lib/training/results/service';
 import { getLedger, getOwnLedger } from '@/lib/training/ledger/queries';
 import { decideFiling, fileTraining } from '@/lib/training/filings/service';
 import { getCompletion, listCompletionTeachers } from '@/lib/training/completion/queries';
@@ -369,6 +369,10 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     const [selfSubmission] = await (await getDb()).select().from(trainingSubmissions).where(eq(trainingSubmissions.projectId, ownRun));
     expect(selfSubmission).toMatchObject({ confirmUnitId: county.unitId, institutionId: home.school.id });
     expect(await reviewSubmission(county, { id: selfSubmission.id, action: 'return', participantIds: [], reason: '学时证明不全' })).toEqual({ confirmed: 0, returned: 1 });
+    // Returned, it waits for the school: in its inbox, and the school downloads the template to correct it.
+    expect(((await getInbox(home.manager)).find((g) => g.key === 'training.submission')?.items ?? []).map((item) => item.detail)).toEqual(['已退回修改：学时证明不全']);
+    expect((await buildResultsTemplate(home.manager, ownRun)).fileName).toMatch(/考核结果/);
+    await expect(buildResultsTemplate(home.manager, own)).rejects.toThrow(NotFoundError);
     expect(await submitResults(home.manager, { projectId: ownRun })).toEqual({ submissions: 1, participants: 1 });
     expect(await reviewSubmission(county, { id: selfSubmission.id, action: 'confirm', participantIds: [], reason: '' })).toEqual({ confirmed: 1, returned: 0 });
     const [selfEntry] = await (await getDb()).select().from(teacherEntries).where(and(eq(teacherEntries.teacherId, selfRun.teacherId), eq(teacherEntries.subset, 'training')));

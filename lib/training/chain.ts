@@ -47,12 +47,17 @@ export interface SubmissionSubject {
   submitterKind: 'institution' | 'school';
 }
 
+/** Accounts that may submit results for some project: an institution's, or a school's information manager. */
+export function mayBeResultsSubmitter(actor: { role: string; unitKind: string }): boolean {
+  return actor.role === 'institution' || (actor.role === 'manager' && actor.unitKind === 'school');
+}
+
 /**
  * Who enters and submits a project's results: its institutions; for a school's own project run
  * without an institution (校本研修 it organises itself), the school's information manager.
  */
 export function maySubmitResults(actor: { role: string; unitId: number; unitKind: string }, project: { state: string; ownerUnitId: number; institutionIds: number[] }): boolean {
-  if (project.state !== 'registered') return false;
+  if (project.state !== 'registered' || !mayBeResultsSubmitter(actor)) return false;
   if (actor.role === 'institution') return project.institutionIds.includes(actor.unitId);
   return actor.role === 'manager' && actor.unitKind === 'school' && project.ownerUnitId === actor.unitId && project.institutionIds.length === 0;
 }

@@ -6,6 +6,7 @@ import { can } from '@/lib/auth/policy';
 import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { atRiskTeachers } from '../completion/queries';
+import { mayBeResultsSubmitter } from '../chain';
 
 /** 培训学分's waiting work, each item for the unit whose turn it is. */
 export const trainingInboxSources: InboxSource[] = [
@@ -27,7 +28,7 @@ export const trainingInboxSources: InboxSource[] = [
   {
     key: 'training.submission',
     label: '待确认学分的考核结果',
-    applies: (actor) => can(actor, 'training.confirm') || can(actor, 'training.results'),
+    applies: (actor) => can(actor, 'training.confirm') || mayBeResultsSubmitter(actor),
     href: () => '/training',
     async load(actor, limit) {
       const rows = await (await getDb())
@@ -44,7 +45,7 @@ export const trainingInboxSources: InboxSource[] = [
     key: 'training.results',
     label: '待填报考核结果的培训项目',
     // The institutions' projects, and a school's own projects run without one (maySubmitResults).
-    applies: (actor) => can(actor, 'training.results') || (actor.unitKind === 'school' && can(actor, 'training.manage')),
+    applies: (actor) => mayBeResultsSubmitter(actor),
     href: () => '/training',
     async load(actor, limit) {
       const linked = sql`exists (select 1 from ${trainingProjectInstitutions} pi where pi.project_id = ${trainingProjects.id}${actor.role === 'institution' ? sql` and pi.institution_id = ${actor.unitId}` : sql``})`;

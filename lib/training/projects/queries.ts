@@ -8,10 +8,10 @@ import { inJurisdiction } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { availableActions } from '@/lib/workflow/chain';
 import { maySubmitResults, projectChain, projectParties, submissionChain, submissionParties, type ProjectAction, type SubmissionAction } from '../chain';
+import type { TrainingCategory, TrainingLevel } from '../rules';
 
 /** The kind of the unit that submitted a part of the results (an institution, or a school for its own project). */
-export const submitterKindSql = sql<'institution' | 'school'>`(select case when u.kind = 'school' then 'school' else 'institution' end from units u where u.id = training_submissions.institution_id)`;
-import type { TrainingCategory, TrainingLevel } from '../rules';
+export const submitterKindSql = sql<'institution' | 'school'>`(select case when submitter.kind = 'school' then 'school' else 'institution' end from ${units} submitter where submitter.id = ${trainingSubmissions.institutionId})`;
 
 /** Which projects a page lists. */
 export const projectViews = ['own', 'waiting', 'below', 'above', 'institution'] as const;
