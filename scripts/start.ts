@@ -12,6 +12,8 @@ import { ensureAuthSecret, serveBuiltApp } from './runtime-env';
 
 const root = process.cwd();
 const port = process.env.PORT ?? '3000';
+// A government deployment sends nothing home: Next's anonymous telemetry stays off unless asked for.
+process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
 function newestMtime(target: string): number {
   if (!existsSync(target)) return 0;

@@ -177,10 +177,13 @@ describe('online entry', () => {
   it('lets the school manager write 基本信息, records field history and refuses a stale revision', async () => {
     const { manager, teacherId } = await teacherAt();
     const record = await getTeacherRecord(manager, teacherId);
-    const saved = await saveSection(manager, { teacherId, revision: record.revision, subset: 'basic', values: { staffNumber: 'T-001', healthStatus: '1', personnelStatus: '100' } });
+    const saved = await saveSection(manager, { teacherId, revision: record.revision, subset: 'basic', values: { staffNumber: 'T-001', healthStatus: '1', personnelStatus: '100', maritalStatus: '20' } });
     const changes = await listFieldChanges(manager, teacherId);
-    expect(changes.filter((c) => c.field !== '*').map((c) => c.field).sort()).toEqual(['healthStatus', 'personnelStatus', 'staffNumber']);
+    expect(changes.filter((c) => c.field !== '*').map((c) => c.field).sort()).toEqual(['healthStatus', 'maritalStatus', 'personnelStatus', 'staffNumber']);
     expect(changes.find((c) => c.field === 'staffNumber')).toMatchObject({ oldValue: null, newValue: 'T-001', accountName: manager.displayName });
+    // Codes that look like numbers come back as the strings they are, so the history shows their names.
+    expect(changes.find((c) => c.field === 'maritalStatus')!.newValue).toBe('20');
+    expect(changes.find((c) => c.field === 'personnelStatus')!.newValue).toBe('100');
     const db = await getDb();
     const [row] = await db.select().from(teachers).where(eq(teachers.id, teacherId));
     expect(row).toMatchObject({ staffNumber: 'T-001', personnelStatus: '100', revision: saved.revision });

@@ -126,6 +126,16 @@ export const teacherEntries = pgTable(
 );
 
 /** Field-level history: who changed which indicator, from what to what, and when. */
+/**
+ * One field's value as jsonb (a code, a date, a list). Both drivers hand jsonb over already parsed;
+ * drizzle's own jsonb column would parse a string value a second time, turning the code "20" into 20.
+ */
+const storedValue = customType<{ data: StoredValue; driverData: StoredValue }>({
+  dataType: () => 'jsonb',
+  toDriver: (value) => JSON.stringify(value) as unknown as StoredValue,
+  fromDriver: (value) => value,
+});
+
 export const teacherFieldChanges = pgTable(
   'teacher_field_changes',
   {
@@ -136,8 +146,8 @@ export const teacherFieldChanges = pgTable(
     subset: varchar('subset', { length: 32 }).notNull(),
     entryId: integer('entry_id'),
     field: varchar('field', { length: 64 }).notNull(),
-    oldValue: jsonb('old_value').$type<StoredValue | null>(),
-    newValue: jsonb('new_value').$type<StoredValue | null>(),
+    oldValue: storedValue('old_value'),
+    newValue: storedValue('new_value'),
     accountId: integer('account_id'),
     accountName: text('account_name'),
     /** form, self (the teacher), import or system. */
