@@ -176,7 +176,7 @@ describe('teacher import', () => {
     ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
     const cases: { name: string; file: () => Promise<[string, Uint8Array]>; expect: RegExp; env?: string }[] = [
-      { name: 'wrong type', file: async () => ['teachers.csv', new TextEncoder().encode('姓名\n王')], expect: /文件类型不支持/ },
+      { name: 'wrong type', file: async () => ['teachers.csv', new TextEncoder().encode('姓名\n王')], expect: /文件类型不支持.*\.csv 文件请在 Excel 或 WPS 中“另存为” \.xlsx/ },
       { name: 'empty', file: async () => ['teachers.xlsx', new Uint8Array()], expect: /空的/ },
       { name: 'corrupt', file: async () => ['teachers.xlsx', new TextEncoder().encode('PK\u0003\u0004 not really a zip')], expect: /无法读取/ },
       { name: 'password-protected', file: async () => ['teachers.xlsx', ole], expect: /被加密/ },

@@ -30,7 +30,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <p className="truncate text-sm font-semibold text-slate-900" data-testid="header-unit">
               {actor.unitName}
               <span className="ml-2 hidden rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600 sm:inline">
-                {tierNames[actor.unitTier]}·{roleNames[actor.role]}
+                {actor.unitKind === 'institution' ? '培训机构' : tierNames[actor.unitTier]}·{roleNames[actor.role]}
               </span>
               {actor.isDemo && <span className="ml-1 hidden rounded bg-amber-100 px-1.5 py-0.5 text-xs font-normal text-amber-800 sm:inline">演示账号</span>}
             </p>

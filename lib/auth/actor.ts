@@ -39,7 +39,7 @@ export const roleNames: Record<Role, string> = {
   manager: '信息管理员',
   viewer: '信息查询员',
   teacher: '教师',
-  institution: '培训机构',
+  institution: '培训结果报送员',
   auditor: '安全审计员',
 };
 

@@ -6,7 +6,7 @@ import { schoolTypes } from '@/lib/reference/school-types';
 import { initializeNationalTree, insertUnitsWithDefaultAccounts } from '@/lib/units/service';
 import { getDb } from '@/lib/db';
 import type { Database, Executor } from '@/lib/db/client';
-import type { Actor } from '@/lib/auth/actor';
+import { roleNames, type Actor, type Role } from '@/lib/auth/actor';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { approveRecords, submitRecords } from '@/lib/collection/review/service';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
@@ -133,7 +133,6 @@ export async function seedDemoData(db: Database): Promise<DemoAccount[]> {
   });
 }
 
-const roleLabels: Record<string, string> = { sysadmin: '系统管理员', manager: '信息管理员', viewer: '信息查询员', teacher: '教师', institution: '培训机构', auditor: '安全审计员' };
 
 async function listDemoAccountsWith(executor: Executor): Promise<DemoAccount[]> {
   const rows = await executor
@@ -145,7 +144,7 @@ async function listDemoAccountsWith(executor: Executor): Promise<DemoAccount[]> 
   const tierOf = new Map(demoLogins.map((l) => [l.unitCode, l.tier]));
   // The teacher signs in with the ID number; the account name is only its keyed hash.
   const teacherIds = new Map(demoTeacherLogins.map((t) => [teacherLoginName(t.idNumber), t.idNumber]));
-  return rows.map((row) => ({ tier: tierOf.get(row.unitCode) ?? '校级', role: roleLabels[row.role], username: isTeacherLoginName(row.username) ? (teacherIds.get(row.username) ?? row.username) : row.username, unitName: row.unitName }));
+  return rows.map((row) => ({ tier: tierOf.get(row.unitCode) ?? '校级', role: roleNames[row.role as Role], username: isTeacherLoginName(row.username) ? (teacherIds.get(row.username) ?? row.username) : row.username, unitName: row.unitName }));
 }
 
 /** Demo accounts that are still demo accounts (issuing credentials turns one into a normal account). */

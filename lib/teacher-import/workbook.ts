@@ -30,7 +30,11 @@ export function maxImportRows(): number {
 export async function readImportWorkbook(file: { name: string; bytes: Uint8Array }, layout: SheetLayout[]): Promise<{ sheets: ParsedSheet[]; issues: ImportIssue[] }> {
   if (file.bytes.byteLength === 0) throw new ValidationError('上传的文件是空的');
   if (file.bytes.byteLength > maxUploadBytes) throw new ValidationError(uploadTooLargeMessage);
-  if (!file.name.toLowerCase().endsWith('.xlsx')) throw new ValidationError('文件类型不支持：请上传由导入模板填写的 .xlsx 文件');
+  if (!file.name.toLowerCase().endsWith('.xlsx')) {
+    // Several sheets of one record per teacher: only the template's .xlsx holds them; say how to get there from the usual other formats.
+    const other = /\.(xls|ods|csv|et)$/i.exec(file.name)?.[1]?.toLowerCase();
+    throw new ValidationError(`文件类型不支持：请上传由导入模板填写的 .xlsx 文件${other ? `（.${other} 文件请在 Excel 或 WPS 中“另存为” .xlsx 工作簿后再上传）` : ''}`);
+  }
   const workbook = await loadWorkbook(file.bytes);
   const issues: ImportIssue[] = [];
   const sheets: ParsedSheet[] = [];

@@ -15,7 +15,7 @@ export default async function TwoFactorPage() {
         <div className="card p-6">
           <h1 className="text-lg font-semibold">双因素认证（动态验证码）</h1>
           <p className="mt-1 text-sm text-slate-600">
-            {actor.unitName} · {tierNames[actor.unitTier]}{roleNames[actor.role]} · <span className="font-mono">{actor.loginLabel}</span>
+            {actor.unitName} · {actor.unitKind === 'institution' ? '培训机构' : tierNames[actor.unitTier]}{roleNames[actor.role]} · <span className="font-mono">{actor.loginLabel}</span>
           </p>
           {required && (
             <p data-testid="two-factor-required" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
