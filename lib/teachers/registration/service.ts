@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { getDb, rowsOf, type Executor } from '@/lib/db';
+import { getDb, intArray, rowsOf, type Executor } from '@/lib/db';
 import { accounts, teachers, units, type StoredRecord, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
@@ -96,7 +96,7 @@ export async function insertTeachers(tx: Executor, actor: ChangeAuthor, school: 
     await tx.execute(sql`
       insert into teacher_field_changes (teacher_id, subset, field, old_value, new_value, account_id, account_name, source)
       select x.id, ${basicSubsetKey}, '*', null, '"created"'::jsonb, ${actor.accountId}::int, ${actor.displayName}, ${source}
-      from unnest(string_to_array(${inserted.map((row) => Number(row.id)).join(',')}, ',')::int[]) as x(id)`);
+      from unnest(${intArray(inserted.map((row) => Number(row.id)))}) as x(id)`);
     for (const row of inserted) {
       const registered = byHash.get(row.id_number_hash)!;
       created.push({ teacherId: Number(row.id), accountId: accountOf.get(row.id_number_hash)!, idNumber: registered.registration.idNumber });
