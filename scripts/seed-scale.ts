@@ -16,7 +16,11 @@ import { initializeNationalTree, insertUnitsWithDefaultAccounts, rebuildRollups,
 import { RuleBook } from '@/lib/training/conversion/queries';
 import { exampleRules } from '@/lib/training/examples';
 import { refreshStandings } from '@/lib/training/ledger/service';
+import { femaleGivenNames, maleGivenNames, surnames } from '@/lib/demo/names';
 import { ensureAuthSecret } from './runtime-env';
+
+/** A text[] literal of fixed, quote-free names. */
+const sqlArray = (items: readonly string[]) => sql.raw(`array[${items.map((item) => `'${item}'`).join(',')}]`);
 
 // The keys for personal data at rest (and the audit seals), as the server has them.
 ensureAuthSecret();
@@ -135,15 +139,16 @@ async function main() {
           date '1964-01-01' + (((g / ${schools}) * 7919 + s.rn * 31) % 14600)::int as birth_date,
           s.region_rank as seq,
           abs(hashtext(g || 'e')) % 100 as e, abs(hashtext(g || 't')) % 100 as t, abs(hashtext(g || 'n')) % 1000 as n,
-          abs(hashtext(g || 's')) % 1000 as st, abs(hashtext(g || 'w')) % 100 as w, abs(hashtext(g || 'r')) % 1000 as r,
-          (array['王','李','张','刘','陈','杨','黄','赵','吴','周','徐','孙','马','朱','胡','郭','何','高','林','罗'])[1 + g % 20] ||
-            (array['芳','伟','娜','敏','静','丽','强','磊','洋','艳','勇','军','杰','娟','涛','明','超','霞','平','刚'])[1 + (g / 20) % 20] ||
-            case when g % 3 = 0 then (array['华','英','玲','斌','峰'])[1 + (g / 400) % 5] else '' end as name
+          abs(hashtext(g || 's')) % 1000 as st, abs(hashtext(g || 'w')) % 100 as w, abs(hashtext(g || 'r')) % 1000 as r
         from generate_series(${from}::int, ${to}::int) g
         join scale_schools s on s.rn = g % ${schools}`);
       await tx.execute(sql`
         create temp table scale_ids on commit drop as
-        select b.*, first17 || pg_temp.id_check(first17) as id_number
+        select b.*, first17 || pg_temp.id_check(first17) as id_number,
+          -- The name agrees with the gender.
+          (${sqlArray(surnames)})[1 + b.g % ${surnames.length}] ||
+            case when b.gender = '2' then (${sqlArray(femaleGivenNames)})[1 + (b.g / ${surnames.length}) % ${femaleGivenNames.length}]
+              else (${sqlArray(maleGivenNames)})[1 + (b.g / ${surnames.length}) % ${maleGivenNames.length}] end as name
         from scale_batch b,
         lateral (select b.region || to_char(b.birth_date, 'YYYYMMDD') || lpad((b.seq * 2 + (case when b.gender = '1' then 1 else 0 end))::text, 3, '0') as first17) f`);
       await tx.execute(sql`

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { demoPassword, listDemoAccounts, seedDemoData, type DemoAccount } from '@/lib/demo/service';
+import { seedLivingDemo } from '@/lib/demo/living/service';
 import { initializeReferenceData, isDatabaseEmpty, issueBootstrapPassword } from '@/lib/setup/service';
 import { ensureAuthSecret, serveBuiltApp } from './runtime-env';
 
@@ -47,7 +48,11 @@ async function prepareDatabase(): Promise<DemoAccount[]> {
   if (created) console.log(`已初始化全国教育行政部门 ${created} 个`);
   const seedDemo = process.env.SEED_DEMO !== 'false' && empty;
   const demo = seedDemo ? await seedDemoData(connection.db) : await listDemoAccounts(connection.db);
-  if (seedDemo) console.log('已写入演示数据');
+  if (seedDemo && process.env.SEED_DEMO_LIVING !== 'false') {
+    console.log('正在写入演示数据：杭州市各区县的学校与教师（首次启动约需 1 至 2 分钟）…');
+    const living = await seedLivingDemo(connection.db, { onProgress: (message) => console.log(`  ${message}`) });
+    console.log(`已写入演示数据：学校 ${living.schools} 所，教师 ${living.teachers} 名（已生效 ${living.effective}，待审核 ${living.submitted}，退回 ${living.returned}，草稿 ${living.drafts}），用时 ${living.seconds} 秒`);
+  } else if (seedDemo) console.log('已写入演示数据');
   const bootstrap = await issueBootstrapPassword(connection.db);
   if (bootstrap) {
     console.log(`\n教育部系统管理员 ${bootstrap.username} 尚无密码，已生成初始密码：${bootstrap.password}`);

@@ -8,6 +8,7 @@ import type { Actor } from './actor';
 import { clientIp } from './client-ip';
 import { loadSessionAccount } from './queries';
 import { totpRequiredFor } from '@/lib/signin/policy';
+import { isTeacherLoginName, loginNameFor } from '@/lib/teachers/identity';
 
 /** The signed-in actor re-read from the database once per request, or null if the session is no longer good. */
 export const getCurrentActor = cache(async (): Promise<Actor | null> => {
@@ -76,7 +77,15 @@ export async function requireStaff(): Promise<Actor> {
 }
 
 export function homePathFor(actor: Actor): string {
-  return actor.role === 'teacher' ? '/me' : '/dashboard';
+  return actor.role === 'teacher' ? teacherHome : staffHome;
+}
+
+const teacherHome = '/me';
+const staffHome = '/dashboard';
+
+/** Where a sign-in lands, from the name typed (teachers sign in with their ID number): no blank "/" first. */
+export function homePathForLogin(typed: string): string {
+  return isTeacherLoginName(loginNameFor(typed)) ? teacherHome : staffHome;
 }
 
 /** Pages: a staff actor holding the permission, or a plain "not found". */

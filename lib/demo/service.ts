@@ -23,6 +23,7 @@ import { insertTeachers } from '@/lib/teachers/registration/service';
 import { isTeacherLoginName, revealStoredIdNumber, teacherLoginName } from '@/lib/teachers/identity';
 import { applyDueTrainingRules, saveTrainingRule } from '@/lib/training/conversion/service';
 import { exampleRules } from '@/lib/training/examples';
+import { genderOfGivenName } from './names';
 import { linkInstitution } from '@/lib/training/institutions/service';
 import { enrolByList, registerProject } from '@/lib/training/projects/service';
 import { reviewSubmission, saveResults, submitResults } from '@/lib/training/results/service';
@@ -171,10 +172,12 @@ async function seedDemoTeachers(tx: Executor): Promise<void> {
     const school = await getSchoolTarget(tx, unit.id);
     const rows = Array.from({ length: count }, (_, i) => {
       const isWangFang = code === '2133060001' && i === 0;
-      const gender: '1' | '2' = isWangFang || i % 3 !== 1 ? '2' : '1';
+      const given = demoGivenNames[(i * 5) % demoGivenNames.length];
+      // The gender follows the name (朱丽 女, 何勇 男).
+      const gender: '1' | '2' = isWangFang ? '2' : (genderOfGivenName(given) ?? '2');
       const birthDate = isWangFang ? '1985-03-15' : `${1968 + ((i * 7) % 30)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 5) % 28)).padStart(2, '0')}`;
       const idNumber = isWangFang ? demoTeacherId : demoId('330106', birthDate, 100 + i + (code === '3133060001' ? 200 : 0), gender);
-      const name = isWangFang ? '王芳' : demoSurnames[(i * 3 + code.length) % demoSurnames.length] + demoGivenNames[(i * 5) % demoGivenNames.length];
+      const name = isWangFang ? '王芳' : demoSurnames[(i * 3 + code.length) % demoSurnames.length] + given;
       const year = Number(birthDate.slice(0, 4));
       return {
         registration: { name, gender, birthDate, idType: '1', idNumber, onEstablishment: i % 8 === 7 ? ('0' as const) : ('1' as const), contractOneYearOrMore: i % 8 === 7 ? ('1' as const) : ('' as const), postCategory: '1' },
@@ -324,7 +327,7 @@ async function seedTransferDemoTeachers(tx: Executor): Promise<void> {
 /** The sending schools set the leaving month to the month the demo is written. */
 const thisMonth = () => todayIso().slice(0, 7);
 
-async function demoActor(username: string): Promise<Actor> {
+export async function demoActor(username: string): Promise<Actor> {
   const db = await getDb();
   const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.username, username));
   const session = await loadSessionAccount(account.id, null);

@@ -3,6 +3,7 @@
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn } from '@/lib/auth/auth';
 import { safeNextPath } from '@/lib/auth/redirect';
+import { homePathForLogin } from '@/lib/auth/session';
 import { signInSchema } from '@/lib/accounts/schemas';
 import { invalidInput, type ActionResult } from '@/lib/result';
 
@@ -33,5 +34,5 @@ export async function signInAction(input: unknown): Promise<SignInResult> {
     if (error instanceof AuthError) return { ok: false, message: '登录失败，请稍后重试。' };
     throw error;
   }
-  return { ok: true, data: { redirectTo: safeNextPath((input as { next?: unknown }).next) } };
+  return { ok: true, data: { redirectTo: safeNextPath((input as { next?: unknown }).next, homePathForLogin(parsed.data.username)) } };
 }
