@@ -165,12 +165,14 @@ function generateStaff(school: { code: string; name: string; type: string; stage
     const age = 22 + Math.floor(Math.pow(random(), 1.15) * (maxAge - 22));
     const birthYear = year - age - 1;
     const birthDate = `${birthYear}-${pad(1 + Math.floor(random() * 12))}-${pad(1 + Math.floor(random() * 28))}`;
-    let idNumber = '';
-    for (let sequence = 400 + Math.floor(random() * 99); ; sequence = 400 + ((sequence - 399) % 99)) {
+    // Sequences 400–498 (the fixed demo's are lower); the next free one on a rare collision.
+    const idFor = (sequence: number) => {
       const first17 = `${school.region}${birthDate.replaceAll('-', '')}${pad(sequence * 2 + (gender === '1' ? 1 : 0), 3)}`;
-      idNumber = first17 + idCheckCharacter(first17);
-      if (!takenIds.has(idNumber)) break;
-    }
+      return first17 + idCheckCharacter(first17);
+    };
+    let sequence = 400 + Math.floor(random() * 99);
+    while (takenIds.has(idFor(sequence))) sequence = 400 + ((sequence - 399) % 99);
+    const idNumber = idFor(sequence);
     takenIds.add(idNumber);
     const name = nameFor(gender, Math.floor(random() * 40), Math.floor(random() * 30));
     const educationPick = random();
