@@ -42,6 +42,8 @@ export interface DemoAccount {
   role: string;
   username: string;
   unitName: string;
+  /** The person, for a teacher's account (王芳). */
+  personName: string | null;
 }
 
 interface DemoSchool {
@@ -137,7 +139,7 @@ export async function seedDemoData(db: Database): Promise<DemoAccount[]> {
 
 async function listDemoAccountsWith(executor: Executor): Promise<DemoAccount[]> {
   const rows = await executor
-    .select({ username: accounts.username, role: accounts.role, unitName: units.name, unitCode: units.code, path: units.path })
+    .select({ username: accounts.username, role: accounts.role, displayName: accounts.displayName, unitName: units.name, unitCode: units.code, path: units.path })
     .from(accounts)
     .innerJoin(units, eq(units.id, accounts.unitId))
     .where(eq(accounts.isDemo, true))
@@ -145,7 +147,7 @@ async function listDemoAccountsWith(executor: Executor): Promise<DemoAccount[]> 
   const tierOf = new Map(demoLogins.map((l) => [l.unitCode, l.tier]));
   // The teacher signs in with the ID number; the account name is only its keyed hash.
   const teacherIds = new Map(demoTeacherLogins.map((t) => [teacherLoginName(t.idNumber), t.idNumber]));
-  return rows.map((row) => ({ tier: tierOf.get(row.unitCode) ?? '校级', role: roleNames[row.role as Role], username: isTeacherLoginName(row.username) ? (teacherIds.get(row.username) ?? row.username) : row.username, unitName: row.unitName }));
+  return rows.map((row) => ({ tier: tierOf.get(row.unitCode) ?? '校级', role: roleNames[row.role as Role], username: isTeacherLoginName(row.username) ? (teacherIds.get(row.username) ?? row.username) : row.username, unitName: row.unitName, personName: row.role === 'teacher' ? row.displayName : null }));
 }
 
 /** Demo accounts that are still demo accounts (issuing credentials turns one into a normal account). */
