@@ -154,6 +154,8 @@ test('the teacher adds a training entry on a phone; it takes effect after the sc
   await expect(page.getByTestId('pending-addition')).toContainText('国培计划·信息技术应用能力提升');
   await page.getByTestId('addition-approve').click();
   await expect(page.getByTestId('pending-addition')).toHaveCount(0);
+  // The card is gone; the page says what happened.
+  await expect(page.getByTestId('notice')).toHaveText('已审核通过，已报主管部门审核');
   await signOut(page);
 
   await signIn(page, `${county}.manager`, demoPassword);
@@ -162,6 +164,7 @@ test('the teacher adds a training entry on a phone; it takes effect after the sc
   await expect(page.getByTestId('pending-addition')).toContainText('王芳');
   await page.getByTestId('addition-approve').click();
   await expect(page.getByTestId('pending-addition')).toHaveCount(0);
+  await expect(page.getByTestId('notice')).toHaveText('已审核通过，新增信息已生效');
   await signOut(page);
 
   await mobile.page.reload();
@@ -202,6 +205,7 @@ test('a change request is filed by the school and approved by the county; the hi
   await page.screenshot({ path: 'test-results/screens/review-changes-desktop.png', fullPage: true });
   await request.getByTestId('change-approve').click();
   await expect(page.getByTestId('pending-change')).toHaveCount(0);
+  await expect(page.getByTestId('notice')).toHaveText(/^已批准变更，记录已更新为第 \d+ 版$/);
   await openRecord(page, '王芳', 'effective');
   await page.getByRole('link', { name: '版本与审核记录 →' }).click();
   const version = page.getByTestId('version-3');

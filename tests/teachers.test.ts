@@ -1,3 +1,4 @@
+import { idCheckCharacter } from '@/lib/reference/id-number';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb, rowsOf } from '@/lib/db';
@@ -90,6 +91,12 @@ describe('catalogue rules', () => {
     expect(issuesOf(createTeacherSchema.safeParse(registration({ idNumber: id, birthDate: '1949-12-30', gender: '2' }))).birthDate).toMatch(/不一致/);
     expect(issuesOf(createTeacherSchema.safeParse(registration({ idNumber: id, birthDate: '1949-12-31', gender: '1' }))).gender).toMatch(/不一致/);
     expect(issuesOf(createTeacherSchema.safeParse(registration({ idNumber: '110105194912310021', birthDate: '1949-12-31', gender: '2' }))).idNumber).toMatch(/校验位/);
+  });
+
+  it('refuses a birth date that makes the person a child, saying the age', () => {
+    const first17 = '33010620140301002';
+    const child = createTeacherSchema.safeParse(registration({ idNumber: first17 + idCheckCharacter(first17), birthDate: '2014-03-01', gender: '2' }));
+    expect(issuesOf(child).birthDate).toMatch(/^按此出生日期，本人现年 1\d 岁，未满 16 周岁/);
   });
 });
 

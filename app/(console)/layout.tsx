@@ -4,6 +4,7 @@ import { SigninWarning } from '@/components/console/signin-warning';
 import { formatDateTime } from '@/lib/format';
 import { navItemsFor } from '@/components/console/nav-items';
 import { NavLinks } from '@/components/console/nav-links';
+import { NoticeHost } from '@/components/ui/notice';
 import { roleNames, tierNames } from '@/lib/auth/actor';
 import { requireStaff } from '@/lib/auth/session';
 import { signOutAction } from '@/lib/auth/sign-out-action';
@@ -68,6 +69,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         {actor.signinWarning && <SigninWarning count={actor.signinWarning.count} lastAt={actor.signinWarning.lastAt ? formatDateTime(actor.signinWarning.lastAt) : null} lastIp={actor.signinWarning.lastIp} />}
         {children}
       </main>
+      <NoticeHost />
     </div>
   );
 }

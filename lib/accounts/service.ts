@@ -27,7 +27,8 @@ export const passwordHistoryDepth = 5;
  * The actor changes its own password: not one containing its name or ID number, not a common one,
  * not one of its last five. Every session of the account ends, this one included.
  */
-export async function changeOwnPassword(actor: Actor, input: ChangePasswordInput): Promise<void> {
+/** Changes the actor's own password and ends every session; answers the name to sign in with again (a teacher's is the ID number). */
+export async function changeOwnPassword(actor: Actor, input: ChangePasswordInput): Promise<{ signInName: string }> {
   const db = await getDb();
   const [current] = await db.select({ passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, actor.accountId));
   if (!current || !(await verifyPassword(current.passwordHash, input.currentPassword))) {
@@ -65,6 +66,7 @@ export async function changeOwnPassword(actor: Actor, input: ChangePasswordInput
     await revokeAllSessions(tx, actor.accountId);
     await recordAudit(tx, actor, { action: 'account.password.change', targetType: 'account', targetId: actor.accountId });
   });
+  return { signInName: idNumber ?? actor.username };
 }
 
 export interface IssuedCredential {

@@ -108,7 +108,19 @@ const attemptNames: Record<string, string> = {
   'account.status': '停用或启用账号',
 };
 
-export const auditTargetNames: Record<string, string> = { account: '账号', unit: '单位', file: '文件', teacher: '教师', transfer: '调动', rotation: '交流轮岗' };
+export const auditTargetNames: Record<string, string> = {
+  account: '账号',
+  unit: '单位',
+  file: '文件',
+  teacher: '教师',
+  transfer: '调动',
+  rotation: '交流轮岗',
+  reminder: '催报通知',
+  training_project: '培训项目',
+  training_submission: '培训结果',
+  training_filing: '学时备案',
+  training_rule: '学分转化规则',
+};
 
 const signInFailureReasons: Record<string, string> = {
   unknown_account: '账号不存在',

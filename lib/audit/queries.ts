@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Executor } from '@/lib/db';
-import { accounts, auditLog, teachers, units } from '@/lib/db/schema';
+import { accounts, auditLog, rotations, teachers, trainingFilings, trainingProjects, trainingRules, trainingSubmissions, transfers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
@@ -84,16 +84,30 @@ export async function exportAuditLog(actor: Actor, filters: AuditListFilters): P
 /** Names the targets with one query per kind (teachers, units, accounts), never one per row. */
 async function withTargetLabels(db: Executor, rows: Omit<AuditListItem, 'targetLabel'>[]): Promise<AuditListItem[]> {
   const idsOf = (type: string) => [...new Set(rows.filter((r) => r.targetType === type && r.targetId && /^\d{1,9}$/.test(r.targetId)).map((r) => Number(r.targetId)))];
-  const [teacherRows, unitRows, accountRows] = await Promise.all([
+  const [teacherRows, unitRows, accountRows, transferRows, rotationRows, projectRows, submissionRows, filingRows, ruleRows] = await Promise.all([
     idsOf('teacher').length ? db.select({ id: teachers.id, name: teachers.name, idNumberMasked: teachers.idNumberMasked }).from(teachers).where(inArray(teachers.id, idsOf('teacher'))) : [],
     idsOf('unit').length ? db.select({ id: units.id, name: units.name, code: units.code }).from(units).where(inArray(units.id, idsOf('unit'))) : [],
     idsOf('account').length ? db.select({ id: accounts.id, username: accounts.username, role: accounts.role, displayName: accounts.displayName }).from(accounts).where(inArray(accounts.id, idsOf('account'))) : [],
+    idsOf('transfer').length ? db.select({ id: transfers.id, name: transfers.teacherName, masked: transfers.teacherIdMasked }).from(transfers).where(inArray(transfers.id, idsOf('transfer'))) : [],
+    idsOf('rotation').length ? db.select({ id: rotations.id, name: rotations.teacherName, masked: rotations.teacherIdMasked }).from(rotations).where(inArray(rotations.id, idsOf('rotation'))) : [],
+    idsOf('training_project').length ? db.select({ id: trainingProjects.id, name: trainingProjects.name, code: trainingProjects.code }).from(trainingProjects).where(inArray(trainingProjects.id, idsOf('training_project'))) : [],
+    idsOf('training_submission').length
+      ? db.select({ id: trainingSubmissions.id, name: trainingProjects.name }).from(trainingSubmissions).innerJoin(trainingProjects, eq(trainingProjects.id, trainingSubmissions.projectId)).where(inArray(trainingSubmissions.id, idsOf('training_submission')))
+      : [],
+    idsOf('training_filing').length ? db.select({ id: trainingFilings.id, name: trainingFilings.teacherName, masked: trainingFilings.teacherIdMasked }).from(trainingFilings).where(inArray(trainingFilings.id, idsOf('training_filing'))) : [],
+    idsOf('training_rule').length ? db.select({ id: trainingRules.id, version: trainingRules.version, unit: units.name }).from(trainingRules).innerJoin(units, eq(units.id, trainingRules.scopeUnitId)).where(inArray(trainingRules.id, idsOf('training_rule'))) : [],
   ]);
   const labels = new Map<string, string>();
   for (const t of teacherRows) labels.set(`teacher:${t.id}`, `${t.name}（${t.idNumberMasked ?? ''}）`);
   for (const u of unitRows) labels.set(`unit:${u.id}`, `${u.name}（${u.code}）`);
   // A teacher's login name is a keyed hash of the ID number: the teacher's name says more.
   for (const a of accountRows) labels.set(`account:${a.id}`, a.role === 'teacher' ? `教师 ${a.displayName}` : a.username);
+  for (const t of transferRows) labels.set(`transfer:${t.id}`, `${t.name}（${t.masked}）`);
+  for (const r of rotationRows) labels.set(`rotation:${r.id}`, `${r.name}（${r.masked}）`);
+  for (const p of projectRows) labels.set(`training_project:${p.id}`, `${p.name}（${p.code}）`);
+  for (const p of submissionRows) labels.set(`training_submission:${p.id}`, p.name);
+  for (const f of filingRows) labels.set(`training_filing:${f.id}`, `${f.name}（${f.masked}）`);
+  for (const r of ruleRows) labels.set(`training_rule:${r.id}`, `${r.unit} 第 ${r.version} 版`);
   const teacherLogins = [...new Set(rows.map((r) => r.actorUsername).filter((u): u is string => !!u && isTeacherLoginName(u)))];
   const teacherNames = new Map(
     teacherLogins.length ? (await db.select({ username: accounts.username, displayName: accounts.displayName }).from(accounts).where(inArray(accounts.username, teacherLogins))).map((a) => [a.username, `教师 ${a.displayName}`]) : [],

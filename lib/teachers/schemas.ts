@@ -15,6 +15,12 @@ const idTypeCodes = codeTables.idDocumentType.map((item) => item.code);
  * The registration data (seed 六(一)): name, gender, birth date, ID type and number, plus what decides
  * whether the person is collected at all (seed 三(二)).
  */
+/** Whole years of age on a day (both YYYY-MM-DD). */
+function ageOn(birthDate: string, day: string): number {
+  const years = Number(day.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return day.slice(5) < birthDate.slice(5) ? years - 1 : years;
+}
+
 export const createTeacherSchema = z
   .object({
     name: z.string().trim().min(1, '请填写姓名').max(50, '姓名不能超过 50 个字'),
@@ -29,6 +35,12 @@ export const createTeacherSchema = z
   .superRefine((input, ctx) => {
     const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     if (input.birthDate > todayIso()) fail('birthDate', '出生日期不能晚于今天');
+    else {
+      // Staff are of working age (16 in law); a re-hired retiree may be in their seventies.
+      const age = ageOn(input.birthDate, todayIso());
+      if (age < 16) fail('birthDate', `按此出生日期，本人现年 ${age} 岁，未满 16 周岁，不能登记为教职工，请核对`);
+      else if (age > 80) fail('birthDate', `按此出生日期，本人现年 ${age} 岁，请核对出生日期`);
+    }
     if (input.idType === residentIdType) {
       const check = checkResidentIdNumber(input.idNumber);
       if (!check.ok) fail('idNumber', check.message);

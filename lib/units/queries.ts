@@ -75,7 +75,7 @@ export interface UnitDetail extends UnitSummary {
   path: string;
   parentId: number | null;
   breadcrumb: { id: number; name: string; inScope: boolean }[];
-  counts: { authorities: number; schools: number; activeSchools: number; institutions: number; accounts: number; closedSchools: number };
+  counts: { authorities: number; schools: number; activeSchools: number; institutions: number; accounts: number; closedSchools: number; teachers: number; recordsEffective: number; recordsSubmitted: number; recordsReturned: number };
   updatedAt: Date;
 }
 
@@ -107,6 +107,10 @@ export async function getUnitDetail(actor: Actor, unitId: number): Promise<UnitD
     closedSchools: rollup?.closedSchools ?? 0,
     institutions: rollup?.institutions ?? 0,
     accounts: rollup?.accounts ?? 0,
+    teachers: rollup?.teachers ?? 0,
+    recordsEffective: rollup?.recordsEffective ?? 0,
+    recordsSubmitted: rollup?.recordsSubmitted ?? 0,
+    recordsReturned: rollup?.recordsReturned ?? 0,
   };
   return { ...toSummary(unit), path: unit.path, parentId: unit.parentId, updatedAt: unit.updatedAt, breadcrumb, counts };
 }

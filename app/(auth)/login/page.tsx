@@ -25,7 +25,17 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <h2 className="mb-4 text-base font-semibold text-slate-800">账号登录</h2>
           <LoginForm next={next} notice={notice ? notices[notice] : undefined} />
         </div>
-        <p className="mt-6 text-center text-xs text-blue-100">账号由上级单位系统管理员分发。忘记密码请联系上级系统管理员重置。</p>
+        <dl className="mt-6 space-y-2 text-sm text-blue-50" data-testid="login-kinds">
+          <div>
+            <dt className="inline font-semibold">教师：</dt>
+            <dd className="inline">账号是本人的身份证件号码，初始密码由学校发放。</dd>
+          </div>
+          <div>
+            <dt className="inline font-semibold">各级管理人员与培训机构：</dt>
+            <dd className="inline">使用上级单位系统管理员分发的账号（单位代码加岗位，如 330106.manager）。</dd>
+          </div>
+          <p className="text-xs text-blue-100">忘记密码请联系学校或上级单位系统管理员重置。</p>
+        </dl>
       </div>
     </main>
   );

@@ -76,7 +76,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">{formatDateTime(row.occurredAt)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{row.actorUsername ?? '—'}</td>
                 <td className="px-3 py-2">{auditActionNames[row.action] ?? row.action}</td>
-                <td className="px-3 py-2 text-xs text-slate-600">{row.targetType ? `${auditTargetNames[row.targetType] ?? row.targetType} ${row.targetLabel ?? row.targetId ?? ''}` : '—'}</td>
+                <td className="px-3 py-2 text-xs text-slate-600">{row.targetType ? `${auditTargetNames[row.targetType] ?? row.targetType} ${row.targetLabel ?? (row.targetId && /^\d+$/.test(row.targetId) ? `（编号 ${row.targetId}）` : (row.targetId ?? ''))}` : '—'}</td>
                 <td className="max-w-sm px-3 py-2 text-xs text-slate-600" title={row.detail ? JSON.stringify(row.detail) : ''}>
                   {describeAuditDetail(row.detail, formatDateTime)}
                 </td>

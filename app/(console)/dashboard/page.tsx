@@ -33,7 +33,16 @@ export default async function DashboardPage() {
   return (
     <div className="space-y-6">
       <PageTitle title="工作台" description={`${actor.unitName} · ${roleNames[actor.role]}`} />
-      {detail && (
+      {detail && actor.unitKind === 'school' && (
+        // A school's landing counts its own teachers, not the units it has none of.
+        <section aria-label="本校教师概况" className="grid grid-cols-2 gap-3 md:grid-cols-4">
+          <StatCard label="登记教师" value={detail.counts.teachers} testId="count-teachers" />
+          <StatCard label="记录已生效" value={detail.counts.recordsEffective} testId="count-effective" />
+          <StatCard label="已报送待审核" value={detail.counts.recordsSubmitted} testId="count-submitted" />
+          <StatCard label="被退回待修改" value={detail.counts.recordsReturned} testId="count-returned" />
+        </section>
+      )}
+      {detail && actor.unitKind !== 'school' && (
         <section aria-label="管辖范围概况" className="grid grid-cols-2 gap-3 md:grid-cols-4">
           <StatCard label="下级教育行政部门" value={detail.counts.authorities} testId="count-authorities" />
           <StatCard label="学校" value={detail.counts.activeSchools} testId="count-schools" />
