@@ -1,6 +1,6 @@
 import 'server-only';
 import { performance } from 'node:perf_hooks';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '@/lib/db';
 import { teacherEntries, trainingParticipants, trainingSubmissions, units } from '@/lib/db/schema';
 import { idCheckCharacter } from '@/lib/reference/id-number';
@@ -464,10 +464,4 @@ async function seedLivingTraining(db: Database, idNumbers: string[]): Promise<nu
   }
   const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from training_participants`));
   return Number(n);
-}
-
-/** Whether the slice is in (its first school exists). */
-export async function hasLivingDemo(db: Database): Promise<boolean> {
-  const rows = await db.select({ id: units.id }).from(units).where(inArray(units.code, ['1133020101']));
-  return rows.length > 0;
 }
