@@ -3,6 +3,7 @@
 import { useMemo, useState, useTransition } from 'react';
 import { issueCredentialsAction } from '@/lib/accounts/actions';
 import { FormAlert } from '@/components/forms/field';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export interface IssuableUnitRow {
   unitId: number;
@@ -73,8 +74,8 @@ export function CredentialIssuer({ units }: { units: IssuableUnitRow[] }) {
           {pending ? '正在生成…' : `生成初始密码并下载分发表（${selected.size}）`}
         </button>
       </div>
-      <div className="card overflow-x-auto">
-        <table className="w-full min-w-[40rem] text-sm">
+      <TableFrame label="下级单位管理员账号" sticky={2}>
+        <table className="w-full text-sm">
           <thead className="table-head">
             <tr>
               <th className="w-10 px-3 py-2">
@@ -110,7 +111,7 @@ export function CredentialIssuer({ units }: { units: IssuableUnitRow[] }) {
             )}
           </tbody>
         </table>
-      </div>
+      </TableFrame>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { sendRemindersAction } from '@/lib/collection/actions';
 import type { ProgressRow } from '@/lib/collection/queries';
 import { progressStatusNames, type ProgressSortKey } from '@/lib/collection/schemas';
 import { useSelection } from './use-selection';
+import { TableFrame } from '@/components/ui/table-frame';
 
 const statusStyles = { done: 'bg-green-50 text-green-800', on_track: 'bg-slate-100 text-slate-700', at_risk: 'bg-amber-100 text-amber-900', late: 'bg-red-100 text-red-800', no_data: 'bg-slate-50 text-slate-500' } as const;
 
@@ -78,8 +79,8 @@ export function ProgressTable({ rows, total, sortLinks, sort, dir, canRemind }: 
         </div>
       )}
       {message && <FormAlert tone={message.tone} message={message.text} />}
-      <div className="card overflow-x-auto">
-        <table className="w-full min-w-[52rem] text-sm" data-testid="progress-table">
+      <TableFrame label="各单位采集进度" sticky={canRemind ? 2 : 1}>
+        <table className="w-full text-sm" data-testid="progress-table">
           <thead className="table-head">
             <tr>
               {canRemind && <th className="w-10 px-3 py-2"><span className="sr-only">选择</span></th>}
@@ -124,7 +125,7 @@ export function ProgressTable({ rows, total, sortLinks, sort, dir, canRemind }: 
             </tr>
           </tfoot>
         </table>
-      </div>
+      </TableFrame>
       <Dialog.Root open={open} onOpenChange={setOpen}>
         <Dialog.Portal>
           <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />

@@ -7,6 +7,7 @@ import { approveRecordsAction, returnRecordsAction } from '@/lib/collection/acti
 import type { RefusedRecord } from '@/lib/collection/schemas';
 import { ReasonDialog } from './reason-dialog';
 import { useSelection } from './use-selection';
+import { TableFrame } from '@/components/ui/table-frame';
 
 interface Row {
   id: number;
@@ -83,7 +84,7 @@ export function ReviewQueue({ rows }: { rows: Row[] }) {
       {rows.length === 0 ? (
         <p className="card p-6 text-center text-sm text-slate-500" data-testid="queue-empty">暂无待审核的记录。</p>
       ) : (
-        <div className="card overflow-x-auto">
+        <TableFrame label="待审核教师" sticky={2}>
           <table className="w-full text-sm">
             <thead className="table-head">
               <tr>
@@ -116,7 +117,7 @@ export function ReviewQueue({ rows }: { rows: Row[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
       <ReasonDialog
         open={returning}

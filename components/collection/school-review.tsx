@@ -8,6 +8,7 @@ import { submitRecordsAction } from '@/lib/collection/actions';
 import { describeProblem } from '@/lib/teachers/completeness';
 import type { SubmitOutcome } from '@/lib/collection/schemas';
 import { useSelection } from './use-selection';
+import { TableFrame } from '@/components/ui/table-frame';
 
 interface Row {
   id: number;
@@ -35,7 +36,8 @@ export function SchoolReview({ rows }: { rows: Row[] }) {
         return;
       }
       setOutcome(result.data);
-      replace(result.data.failed.map((f) => f.teacherId));
+      // Failed rows are listed above with their reasons; reporting them again before a fix would fail again.
+      replace([]);
       router.refresh();
     });
   };
@@ -74,7 +76,7 @@ export function SchoolReview({ rows }: { rows: Row[] }) {
       {rows.length === 0 ? (
         <p className="card p-6 text-center text-sm text-slate-500">没有符合条件的草稿记录。</p>
       ) : (
-        <div className="card overflow-x-auto">
+        <TableFrame label="本校待报送教师" sticky={2}>
           <table className="w-full text-sm">
             <thead className="table-head">
               <tr>
@@ -96,12 +98,12 @@ export function SchoolReview({ rows }: { rows: Row[] }) {
                     <Link href={`/teachers/${row.id}`} className="text-brand-700 hover:underline">{row.name}</Link>
                   </td>
                   <td className="px-3 py-2">{row.complete ? <span className="text-green-700">完整</span> : <span className="text-amber-700">不完整</span>}</td>
-                  <td className="px-3 py-2 text-red-700">{row.returnReason ?? ''}</td>
+                  <td className="cell-wrap px-3 py-2 text-red-700">{row.returnReason ?? ''}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
     </div>
   );

@@ -10,6 +10,7 @@ import { customFieldTypeNames, saveIndicatorSettingsSchema, settingsToForm, type
 import { stages, teacherMayEverFill, type ProvinceSettings } from '@/lib/indicators/settings';
 import { stageNames } from '@/lib/reference/school-types';
 import { showFieldErrors } from '@/components/forms/field-errors';
+import { TableFrame } from '@/components/ui/table-frame';
 
 type FormValues = SaveIndicatorSettingsInput;
 
@@ -166,8 +167,8 @@ function SettingsFormBody({ version, settings, message, setMessage }: { version:
       <section className="card p-4">
         <h2 className="mb-1 font-semibold">教师本人可填报的指标</h2>
         <p className="mb-3 text-sm text-slate-600">按学段设定。年度考核、基本待遇、师德信息和专业技术职务聘任由学校或教育行政部门统一填报，不在此列。新增的省级指标保存后出现在这里。</p>
-        <div className="max-h-[32rem] overflow-auto rounded border border-slate-200">
-          <table className="w-full min-w-[40rem] text-sm">
+        <TableFrame label="各学段自填规则" card={false} maxHeight="32rem">
+          <table className="w-full text-sm">
             <thead className="table-head sticky top-0 z-10">
               <tr>
                 <th className="px-3 py-2">指标</th>
@@ -192,7 +193,7 @@ function SettingsFormBody({ version, settings, message, setMessage }: { version:
               ])}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       </section>
 
       <section className="card flex flex-col gap-3 p-4 sm:flex-row sm:items-end">

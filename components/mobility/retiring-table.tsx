@@ -7,6 +7,7 @@ import { useSelection } from '@/components/collection/use-selection';
 import { FormAlert } from '@/components/forms/field';
 import { markPendingRetirementAction } from '@/lib/mobility/actions';
 import type { RetiringRow } from '@/lib/mobility/queries';
+import { TableFrame } from '@/components/ui/table-frame';
 
 /** 即将退休 with the school's bulk step: the chosen teachers become 209 待退休, each its own status change. */
 export function RetiringTable({ rows }: { rows: RetiringRow[] }) {
@@ -38,7 +39,7 @@ export function RetiringTable({ rows }: { rows: RetiringRow[] }) {
         </div>
       )}
       {message && <FormAlert message={message.text} tone={message.tone} />}
-      <div className="card overflow-x-auto">
+      <TableFrame label="即将退休教师" sticky={markable.length > 0 ? 2 : 1}>
         <table className="w-full text-sm" data-testid="retiring-table">
           <thead className="bg-slate-50 text-left text-xs text-slate-500">
             <tr>
@@ -78,7 +79,7 @@ export function RetiringTable({ rows }: { rows: RetiringRow[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableFrame>
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import type { ReportTable } from '@/lib/statistics/reports';
+import { TableFrame } from '@/components/ui/table-frame';
 
 /** A cross-tab with row and column totals, as on the downloaded sheet. */
 export function ReportTableView({ report }: { report: ReportTable }) {
   const n = (value: number) => value.toLocaleString('zh-CN');
   return (
-    <div className="card overflow-x-auto">
-      <table className="w-full min-w-[36rem] text-sm" data-testid="report-table">
+    <TableFrame label={report.title}>
+      <table className="w-full text-sm" data-testid="report-table">
         <caption className="px-3 py-2 text-left font-semibold text-slate-900">{report.title}</caption>
         <thead className="table-head">
           <tr>
@@ -42,6 +43,6 @@ export function ReportTableView({ report }: { report: ReportTable }) {
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableFrame>
   );
 }

@@ -2,6 +2,7 @@ import { formatDateTime } from '@/lib/format';
 import { displayValue } from '@/lib/indicators/form-schema';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
 import type { FieldChangeRow } from '@/lib/teachers/queries';
+import { TableFrame } from '@/components/ui/table-frame';
 
 const sourceNames: Record<string, string> = { form: '在线填报', self: '本人填报', import: '批量导入', system: '系统' };
 
@@ -15,8 +16,8 @@ export function FieldHistory({ changes, catalogue }: { changes: FieldChangeRow[]
     return { subset: subset?.label ?? change.subset, field: field?.label ?? `${change.field}（已停用指标）`, from: show(change.oldValue), to: show(change.newValue) };
   };
   return (
-    <div className="card overflow-x-auto">
-      <table className="w-full min-w-[44rem] text-sm">
+    <TableFrame label="逐项修改记录">
+      <table className="w-full text-sm">
         <thead className="table-head">
           <tr>
             <th className="px-3 py-2">时间</th>
@@ -38,8 +39,8 @@ export function FieldHistory({ changes, catalogue }: { changes: FieldChangeRow[]
                 <td className="px-3 py-2 text-xs">{sourceNames[change.source] ?? change.source}</td>
                 <td className="px-3 py-2">{d.subset}{change.entryId ? <span className="text-xs text-slate-500"> #{change.entryId}</span> : null}</td>
                 <td className="px-3 py-2">{d.field}</td>
-                <td className="px-3 py-2 text-slate-500">{d.from}</td>
-                <td className="px-3 py-2">{d.to}</td>
+                <td className="cell-wrap px-3 py-2 text-slate-600">{d.from}</td>
+                <td className="cell-wrap px-3 py-2">{d.to}</td>
               </tr>
             );
           })}
@@ -50,6 +51,6 @@ export function FieldHistory({ changes, catalogue }: { changes: FieldChangeRow[]
           )}
         </tbody>
       </table>
-    </div>
+    </TableFrame>
   );
 }

@@ -6,6 +6,7 @@ import { FormAlert } from '@/components/forms/field';
 import { uploadWith } from '@/components/forms/upload';
 import { RowErrorsTable, type RowError } from '@/components/ui/row-errors-table';
 import { importResultsAction, saveResultsAction, submitResultsAction } from '@/lib/training/actions';
+import { TableFrame } from '@/components/ui/table-frame';
 
 interface OpenRow {
   id: number;
@@ -135,8 +136,8 @@ export function ResultsPanel({ projectId, projectCode, rows, ended, endDate, rea
         )}
       </div>
       {rows.length > 0 && (
-        <div className="overflow-x-auto">
-          <table className="w-full min-w-[44rem] text-sm" data-testid="results-table">
+        <TableFrame label="培训结果录入" card={false}>
+          <table className="w-full text-sm" data-testid="results-table">
             <thead className="table-head">
               <tr>
                 <th className="px-2 py-2">教师</th>
@@ -185,7 +186,7 @@ export function ResultsPanel({ projectId, projectCode, rows, ended, endDate, rea
               })}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
       <div className="flex flex-wrap justify-end gap-2">
         {rows.length > 0 && (

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { reviewSubmissionAction } from '@/lib/training/actions';
 import { StepButtons, type StepButton } from './step-buttons';
 import { hoursText } from './labels';
+import { TableFrame } from '@/components/ui/table-frame';
 
 interface Row {
   id: number;
@@ -27,8 +28,8 @@ export function ReviewPanel({ projectId, submissionId, rows, total, steps, sampl
   const visible = steps.filter((step) => (some ? step.action !== 'confirm' : step.action !== 'confirmSome'));
   return (
     <div className="space-y-3">
-      <div className="max-h-[28rem] overflow-auto rounded-md border border-slate-200">
-        <table className="w-full min-w-[40rem] text-sm" data-testid="review-table">
+      <TableFrame label="培训结果" sticky={2} card={false} maxHeight="28rem">
+        <table className="w-full text-sm" data-testid="review-table">
           <thead className="table-head sticky top-0">
             <tr>
               <th className="px-3 py-2">
@@ -59,7 +60,7 @@ export function ReviewPanel({ projectId, submissionId, rows, total, steps, sampl
             ))}
           </tbody>
         </table>
-      </div>
+      </TableFrame>
       <p className="text-xs text-slate-500">
         {sampled ? `随机抽查 ${rows.length} 条（共 ${total} 条待确认）。` : rows.length < total ? `列出前 ${rows.length} 条，共 ${total} 条待确认。` : `共 ${total} 条待确认。`}
         {some ? `已选 ${chosen.length} 人：确认所选，其余退回培训机构修改。` : '不勾选时“全部确认”确认全部结果；勾选后可只确认所选。'}

@@ -1,3 +1,4 @@
+import { TableFrame } from '@/components/ui/table-frame';
 export interface RowError {
   sheet?: string;
   rowNumber: number;
@@ -10,8 +11,8 @@ export interface RowError {
 export function RowErrorsTable({ errors, testId }: { errors: RowError[]; testId?: string }) {
   const withSheet = errors.some((error) => error.sheet);
   return (
-    <div className="max-h-[28rem] overflow-auto">
-      <table className="w-full min-w-[36rem] text-sm">
+    <TableFrame label="出错的行" sticky={0} card={false} maxHeight="28rem">
+      <table className="w-full text-sm">
         <thead className="table-head sticky top-0">
           <tr>
             {withSheet && <th className="px-3 py-2">工作表</th>}
@@ -27,12 +28,12 @@ export function RowErrorsTable({ errors, testId }: { errors: RowError[]; testId?
               {withSheet && <td className="px-3 py-2">{error.sheet}</td>}
               <td className="px-3 py-2 tabular-nums">第 {error.rowNumber} 行</td>
               <td className="px-3 py-2">{error.column}</td>
-              <td className="px-3 py-2 font-mono text-xs">{error.value || '（空）'}</td>
-              <td className="px-3 py-2 text-red-700">{error.message}</td>
+              <td className="cell-wrap px-3 py-2 font-mono text-xs">{error.value || '（空）'}</td>
+              <td className="cell-wrap px-3 py-2 text-red-700">{error.message}</td>
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
+    </TableFrame>
   );
 }

@@ -8,6 +8,7 @@ import { roleNames } from '@/lib/auth/actor';
 import { requirePermission } from '@/lib/auth/session';
 import { signinWindowMinutes, slowdownAfterFailures } from '@/lib/signin/policy';
 import { parseSearchParams, textParam } from '@/lib/http/params';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '账号管理' };
 
@@ -26,8 +27,8 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
         <input id="account-search" name="q" defaultValue={q} placeholder="账号、单位名称或使用人" className="input max-w-xs" />
         <button type="submit" className="btn-secondary">搜索</button>
       </form>
-      <div className="card overflow-x-auto">
-        <table className="w-full min-w-[52rem] text-sm">
+      <TableFrame label="账号">
+        <table className="w-full text-sm">
           <thead className="table-head">
             <tr>
               <th className="px-3 py-2">账号</th>
@@ -75,7 +76,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
             )}
           </tbody>
         </table>
-      </div>
+      </TableFrame>
       <KeysetPager
         firstHref={after ? `/accounts${q ? `?${new URLSearchParams({ q })}` : ''}` : null}
         nextHref={hasMore && last ? `/accounts?${new URLSearchParams({ ...(q ? { q } : {}), after: last.username })}` : null}

@@ -7,6 +7,7 @@ import { auditPageSize, listAuditLog } from '@/lib/audit/queries';
 import { requirePermission } from '@/lib/auth/session';
 import { auditorTiers } from '@/lib/auth/policy';
 import { auditFilters, parseAuditParams } from '@/lib/audit/schemas';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '审计日志' };
 
@@ -58,8 +59,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </label>
         <button type="submit" className="btn-primary">查询</button>
       </form>
-      <div className="card overflow-x-auto">
-        <table className="w-full min-w-[52rem] text-sm">
+      <TableFrame label="审计日志">
+        <table className="w-full text-sm">
           <thead className="table-head">
             <tr>
               <th className="px-3 py-2">时间</th>
@@ -76,8 +77,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">{formatDateTime(row.occurredAt)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{row.actorUsername ?? '—'}</td>
                 <td className="px-3 py-2">{auditActionNames[row.action] ?? row.action}</td>
-                <td className="px-3 py-2 text-xs text-slate-600">{row.targetType ? `${auditTargetNames[row.targetType] ?? row.targetType} ${row.targetLabel ?? (row.targetId && /^\d+$/.test(row.targetId) ? `（编号 ${row.targetId}）` : (row.targetId ?? ''))}` : '—'}</td>
-                <td className="max-w-sm px-3 py-2 text-xs text-slate-600" title={row.detail ? JSON.stringify(row.detail) : ''}>
+                <td className="cell-wrap px-3 py-2 text-xs text-slate-600">{row.targetType ? `${auditTargetNames[row.targetType] ?? row.targetType} ${row.targetLabel ?? (row.targetId && /^\d+$/.test(row.targetId) ? `（编号 ${row.targetId}）` : (row.targetId ?? ''))}` : '—'}</td>
+                <td className="cell-wrap max-w-sm px-3 py-2 text-xs text-slate-600" title={row.detail ? JSON.stringify(row.detail) : ''}>
                   {describeAuditDetail(row.detail, formatDateTime)}
                 </td>
                 <td className="px-3 py-2 text-xs text-slate-500">{row.ip ?? '—'}</td>
@@ -90,7 +91,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             )}
           </tbody>
         </table>
-      </div>
+      </TableFrame>
       <KeysetPager
         firstHref={beforeId ? `/audit?${keep}` : null}
         nextHref={hasMore && last ? `/audit?${new URLSearchParams([...keep, ['before', String(last.id)]])}` : null}

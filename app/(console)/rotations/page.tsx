@@ -12,6 +12,7 @@ import { codeName } from '@/lib/indicators/code-tables';
 import { rotationDueDays, rotationStateNames, type RotationState } from '@/lib/rotations/chain';
 import { listRotations } from '@/lib/rotations/queries';
 import { rotationViewNames, rotationViews, type RotationView } from '@/lib/rotations/schemas';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '交流轮岗' };
 
@@ -90,7 +91,7 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
               </li>
             ))}
           </ul>
-          <div className="card hidden overflow-x-auto md:block">
+          <TableFrame label="交流轮岗" className="hidden md:block">
             <table className="w-full text-sm" data-testid="rotation-table">
               <thead className="bg-slate-50 text-left text-xs text-slate-500">
                 <tr>
@@ -126,7 +127,7 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
         </>
       )}
       <KeysetPager firstHref={params.before ? keep({}) : null} nextHref={hasMore ? keep({ before: String(rows.at(-1)!.id) }) : null} />

@@ -11,6 +11,7 @@ import { requireStaff } from '@/lib/auth/session';
 import { idParam, parseSearchParams } from '@/lib/http/params';
 import { notFound } from 'next/navigation';
 import { listProjects, projectViews, type ProjectView } from '@/lib/training/projects/queries';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '培训学分' };
 
@@ -93,7 +94,7 @@ export default async function TrainingPage({ searchParams }: { searchParams: Pro
               </li>
             ))}
           </ul>
-          <div className="card hidden overflow-x-auto md:block">
+          <TableFrame label="培训项目" className="hidden md:block">
             <table className="w-full text-sm" data-testid="training-project-table">
               <thead className="bg-slate-50 text-left text-xs text-slate-500">
                 <tr>
@@ -135,7 +136,7 @@ export default async function TrainingPage({ searchParams }: { searchParams: Pro
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
         </>
       )}
       <KeysetPager firstHref={params.before ? keep({}) : null} nextHref={hasMore ? keep({ before: String(rows.at(-1)!.id) }) : null} />

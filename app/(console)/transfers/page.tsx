@@ -13,6 +13,7 @@ import { overdueDays, transferStateNames } from '@/lib/transfers/chain';
 import { listTransfers } from '@/lib/transfers/queries';
 import { transferViewNames, transferViews, type TransferView } from '@/lib/transfers/schemas';
 import type { TransferState } from '@/lib/transfers/chain';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '教师调动' };
 
@@ -87,7 +88,7 @@ export default async function TransfersPage({ searchParams }: { searchParams: Pr
               </li>
             ))}
           </ul>
-          <div className="card hidden overflow-x-auto md:block">
+          <TableFrame label="调动" className="hidden md:block">
             <table className="w-full text-sm" data-testid="transfer-table">
               <thead className="bg-slate-50 text-left text-xs text-slate-500">
                 <tr>
@@ -122,7 +123,7 @@ export default async function TransfersPage({ searchParams }: { searchParams: Pr
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
         </>
       )}
       <KeysetPager firstHref={params.before ? keep({}) : null} nextHref={hasMore ? keep({ before: String(rows.at(-1)!.id) }) : null} />

@@ -10,6 +10,7 @@ import { todayIso } from '@/lib/indicators/form-schema';
 import { idParam, parseSearchParams } from '@/lib/http/params';
 import { getRotationPlan, listPlanCounties } from '@/lib/rotations/queries';
 import { formatPermille, schoolYearMonths, schoolYearOf, type RotationPlanFigures } from '@/lib/rotations/schemas';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '交流轮岗计划' };
 
@@ -134,7 +135,7 @@ export default async function RotationPlanPage({ searchParams }: { searchParams:
                   </li>
                 ))}
               </ul>
-              <div className="card hidden overflow-x-auto md:block">
+              <TableFrame label="各校交流轮岗达标情况" className="hidden md:block">
                 <table className="w-full text-sm" data-testid="plan-table">
                   <thead className="bg-slate-50 text-left text-xs text-slate-500">
                     <tr>
@@ -191,7 +192,7 @@ export default async function RotationPlanPage({ searchParams }: { searchParams:
                     </tr>
                   </tfoot>
                 </table>
-              </div>
+              </TableFrame>
             </>
           )}
         </>

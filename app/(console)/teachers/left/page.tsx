@@ -5,6 +5,7 @@ import { PageTitle } from '@/components/ui/stat-card';
 import { requirePermission } from '@/lib/auth/session';
 import { idParam, parseSearchParams } from '@/lib/http/params';
 import { listLeftTeachers } from '@/lib/mobility/queries';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '已离开人员' };
 
@@ -18,7 +19,7 @@ export default async function LeftTeachersPage({ searchParams }: { searchParams:
       {rows.length === 0 ? (
         <p className="card p-6 text-center text-sm text-slate-500">没有已离开的人员。</p>
       ) : (
-        <div className="card overflow-x-auto">
+        <TableFrame label="已离开教师">
           <table className="w-full text-sm" data-testid="left-table">
             <thead className="bg-slate-50 text-left text-xs text-slate-500">
               <tr>
@@ -44,7 +45,7 @@ export default async function LeftTeachersPage({ searchParams }: { searchParams:
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
       <KeysetPager firstHref={params.before ? '/teachers/left' : null} nextHref={hasMore ? `/teachers/left?before=${rows.at(-1)!.id}` : null} />
     </div>

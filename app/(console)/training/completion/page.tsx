@@ -8,6 +8,7 @@ import { NotFoundError } from '@/lib/errors';
 import { idParam, parseSearchParams } from '@/lib/http/params';
 import { completionStatusNames, completionStatuses, getCompletion, listCompletionTeachers, type CompletionCounts } from '@/lib/training/completion/queries';
 import { formatCredits } from '@/lib/training/rules';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '培训完成情况' };
 
@@ -56,8 +57,8 @@ export default async function CompletionPage({ searchParams }: { searchParams: P
         ))}
       </section>
       {rows.length > 0 && (
-        <div className="card overflow-x-auto">
-          <table className="w-full min-w-[40rem] text-sm" data-testid="completion-table">
+        <TableFrame label="学分完成情况">
+          <table className="w-full text-sm" data-testid="completion-table">
             <thead className="table-head">
               <tr>
                 <th className="px-3 py-2">单位</th>
@@ -87,7 +88,7 @@ export default async function CompletionPage({ searchParams }: { searchParams: P
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
       {teachers && (
         <section className="card space-y-2 p-4" aria-labelledby="completion-teachers-title">
@@ -97,8 +98,8 @@ export default async function CompletionPage({ searchParams }: { searchParams: P
           {teachers.rows.length === 0 ? (
             <p className="text-sm text-slate-500">没有符合条件的教师。</p>
           ) : (
-            <div className="overflow-x-auto">
-              <table className="w-full min-w-[40rem] text-sm" data-testid="completion-teachers">
+            <TableFrame label="未达标教师" card={false}>
+              <table className="w-full text-sm" data-testid="completion-teachers">
                 <thead className="table-head">
                   <tr>
                     <th className="px-3 py-2">教师</th>
@@ -129,7 +130,7 @@ export default async function CompletionPage({ searchParams }: { searchParams: P
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableFrame>
           )}
           {teachers.hasMore && (
             <Link href={here({ status: params.status, list: params.list, after: String(teachers.rows.at(-1)!.id) })} className="text-sm text-brand-700 underline">

@@ -7,6 +7,7 @@ import { can } from '@/lib/auth/policy';
 import { requirePermission } from '@/lib/auth/session';
 import { institutionTypeNames } from '@/lib/training/schemas';
 import { listInstitutions } from '@/lib/training/institutions/queries';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '培训机构' };
 
@@ -41,8 +42,8 @@ export default async function InstitutionsPage({ searchParams }: { searchParams:
       {rows.length === 0 ? (
         <p className="card p-6 text-center text-sm text-slate-500">本单位尚未登记培训机构。</p>
       ) : (
-        <div className="card overflow-x-auto">
-          <table className="w-full min-w-[44rem] text-sm" data-testid="institution-table">
+        <TableFrame label="培训机构">
+          <table className="w-full text-sm" data-testid="institution-table">
             <thead className="table-head">
               <tr>
                 <th className="px-3 py-2">机构</th>
@@ -85,7 +86,7 @@ export default async function InstitutionsPage({ searchParams }: { searchParams:
               ))}
             </tbody>
           </table>
-        </div>
+        </TableFrame>
       )}
       {manage && (
         <div className="grid items-start gap-4 lg:grid-cols-2">

@@ -11,6 +11,7 @@ import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { idParam, parseSearchParams } from '@/lib/http/params';
 import { getPlan, listPlansAbove } from '@/lib/training/plans/queries';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '培训计划' };
 
@@ -81,8 +82,8 @@ export default async function TrainingPlanPage({ searchParams }: { searchParams:
             </div>
           </section>
           {plan.totals.length > 0 && (
-            <div className="card overflow-x-auto">
-              <table className="w-full min-w-[28rem] text-sm" data-testid="plan-totals">
+            <TableFrame label="学分汇总">
+              <table className="w-full text-sm" data-testid="plan-totals">
                 <thead className="table-head">
                   <tr>
                     <th className="px-3 py-2">级别</th>
@@ -104,7 +105,7 @@ export default async function TrainingPlanPage({ searchParams }: { searchParams:
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableFrame>
           )}
           <ul className="space-y-2" data-testid="plan-projects">
             {plan.projects.map((p) => (

@@ -45,7 +45,7 @@ export default async function TrainingRulesPage() {
       {versions.length > 0 && (
         <section className="card overflow-x-auto">
           <h2 className="p-4 pb-0 text-sm font-semibold text-slate-700">历史版本</h2>
-          <table className="w-full min-w-[36rem] text-sm">
+          <table className="w-full text-sm">
             <thead className="table-head">
               <tr>
                 <th className="px-3 py-2">版本</th>

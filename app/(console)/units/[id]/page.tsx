@@ -7,6 +7,7 @@ import { loadOrNotFound } from '@/lib/http/page-guard';
 import { textParam } from '@/lib/http/params';
 import { ownershipNames, unitKindNames, unitStatusNames } from '@/lib/units/defaults';
 import { getUnitDetail, listChildrenWithCounts, searchUnits, type UnitCursor, type UnitSummary } from '@/lib/units/queries';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '单位浏览' };
 
@@ -111,8 +112,8 @@ function Item({ label, value }: { label: string; value: string }) {
 function UnitTable({ rows, withCounts }: { rows: (UnitSummary & { schoolCount?: number; authorityCount?: number; accountCount?: number })[]; withCounts: boolean }) {
   if (rows.length === 0) return <p className="p-6 text-center text-sm text-slate-500">没有符合条件的单位</p>;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm sm:min-w-[36rem]">
+    <TableFrame label="下级单位" card={false}>
+      <table className="w-full text-sm">
         <thead className="table-head">
           <tr>
             <th className="px-3 py-2">代码</th>
@@ -142,6 +143,6 @@ function UnitTable({ rows, withCounts }: { rows: (UnitSummary & { schoolCount?: 
           ))}
         </tbody>
       </table>
-    </div>
+    </TableFrame>
   );
 }

@@ -12,6 +12,7 @@ import { statusNameOf } from '@/lib/mobility/status';
 import { rotationStateNames, type RotationState } from '@/lib/rotations/chain';
 import { listEligibleTeachers } from '@/lib/rotations/queries';
 import { schoolYearOf } from '@/lib/rotations/schemas';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '应交流对象' };
 
@@ -63,7 +64,7 @@ export default async function EligibleTeachersPage({ searchParams }: { searchPar
               </li>
             ))}
           </ul>
-          <div className="card hidden overflow-x-auto md:block">
+          <TableFrame label="应交流对象" className="hidden md:block">
             <table className="w-full text-sm" data-testid="eligible-table">
               <thead className="bg-slate-50 text-left text-xs text-slate-500">
                 <tr>
@@ -97,7 +98,7 @@ export default async function EligibleTeachersPage({ searchParams }: { searchPar
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
         </>
       )}
       <KeysetPager firstHref={params.after ? base : null} nextHref={result.hasMore ? `${base}&after=${result.rows.at(-1)!.id}` : null} />

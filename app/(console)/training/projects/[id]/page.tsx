@@ -20,6 +20,7 @@ import { todayIso } from '@/lib/indicators/form-schema';
 import { idParam, parseSearchParams } from '@/lib/http/params';
 import { getProject, listParticipants, listSchoolTeacherChoices, type ProjectDetail } from '@/lib/training/projects/queries';
 import { participantStateNames, projectStateNames, submissionStateNames } from '@/lib/training/schemas';
+import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '培训项目' };
 
@@ -135,8 +136,8 @@ export default async function TrainingProjectPage({ params, searchParams }: { pa
         {participants.rows.length === 0 ? (
           <p className="text-sm text-slate-500">尚无参训教师。</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[40rem] text-sm" data-testid="participants-table">
+          <TableFrame label="参训教师" card={false}>
+            <table className="w-full text-sm" data-testid="participants-table">
               <thead className="table-head">
                 <tr>
                   <th className="px-3 py-2">参训编号</th>
@@ -165,7 +166,7 @@ export default async function TrainingProjectPage({ params, searchParams }: { pa
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableFrame>
         )}
         {participants.hasMore && (
           <Link href={`/training/projects/${project.id}?after=${participants.rows.at(-1)!.id}`} className="text-sm text-brand-700 underline">
