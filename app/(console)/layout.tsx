@@ -16,15 +16,15 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const [trail, waiting] = await Promise.all([getOwnUnitTrail(actor), inboxCount(actor)]);
   const items = navItemsFor(actor, waiting);
   return (
-    <div className="min-h-screen lg:pl-60">
-      <aside className="fixed inset-y-0 left-0 hidden w-60 flex-col bg-brand-900 p-4 lg:flex">
+    <div className="min-h-screen lg:pl-60 print:pl-0">
+      <aside className="fixed inset-y-0 left-0 hidden w-60 flex-col bg-brand-900 p-4 lg:flex print:hidden">
         <Link href="/dashboard" className="mb-6 block text-white">
           <span className="text-xl font-bold">师管</span>
           <span className="ml-2 text-xs text-slate-300">教师管理信息系统</span>
         </Link>
         <NavLinks items={items} />
       </aside>
-      <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur print:hidden">
         <div className="flex items-center gap-2 px-3 py-2 sm:px-6">
           <MobileNav items={items} unitName={actor.unitName} />
           <div className="min-w-0 flex-1">
@@ -65,7 +65,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </details>
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-3 py-4 sm:px-6 sm:py-6">
+      <main className="mx-auto max-w-6xl px-3 py-4 sm:px-6 sm:py-6 print:max-w-none print:p-0">
         {actor.signinWarning && <SigninWarning count={actor.signinWarning.count} lastAt={actor.signinWarning.lastAt ? formatDateTime(actor.signinWarning.lastAt) : null} lastIp={actor.signinWarning.lastIp} />}
         {children}
       </main>

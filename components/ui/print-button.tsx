@@ -1,9 +1,9 @@
 'use client';
 
-/** Opens the browser's print dialog; hidden on paper. */
-export function PrintButton({ label = '打印' }: { label?: string }) {
+/** Opens the browser's print dialog (which also saves as PDF); hidden on paper. */
+export function PrintButton({ label = '打印', tone = 'primary' }: { label?: string; tone?: 'primary' | 'secondary' }) {
   return (
-    <button type="button" className="btn-primary print:hidden" onClick={() => window.print()}>
+    <button type="button" className={`${tone === 'primary' ? 'btn-primary' : 'btn-secondary'} print:hidden`} onClick={() => window.print()} data-testid="print-button">
       {label}
     </button>
   );

@@ -16,7 +16,7 @@ export function PageTitle({ title, description, children }: { title: string; des
         <h1 className="text-xl font-semibold text-slate-900">{title}</h1>
         {description && <p className="mt-1 text-sm text-slate-600">{description}</p>}
       </div>
-      {children}
+      {children && <div className="print:hidden">{children}</div>}
     </div>
   );
 }
