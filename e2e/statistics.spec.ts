@@ -79,6 +79,21 @@ test('a report downloads as xlsx with the cells shown on the page', async ({ pag
   });
   expect(inFile).toEqual([...onPage, totalRow.map((cell) => cell.trim())]);
   await page.screenshot({ path: 'test-results/screens/report-desktop.png', fullPage: true });
+  // On paper (and in the PDF the print dialog saves) the report names its unit, scope and printer; the console's chrome is gone.
+  await expect(page.getByTestId('print-button')).toBeVisible();
+  await page.emulateMedia({ media: 'print' });
+  const heading = page.getByTestId('print-heading');
+  await expect(heading).toBeVisible();
+  await expect(heading).toContainText('西湖区教育局 各下级单位教师分学段情况');
+  await expect(heading).toContainText('含未审核的工作数据');
+  await expect(heading).toContainText('打印人：330106.manager');
+  await expect(page.getByTestId('header-unit')).toBeHidden();
+  await expect(page.getByTestId('stat-filters')).toBeHidden();
+  await expect(table).toBeVisible();
+  const pdf = await page.pdf({ format: 'A4', path: 'test-results/screens/report.pdf' });
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  await page.screenshot({ path: 'test-results/screens/report-print.png', fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
   await signOut(page);
 });
 

@@ -79,7 +79,7 @@ describe('dashboard figures', () => {
     expect(official.education).toEqual(expect.arrayContaining([{ key: '21', count: 2 }, { key: '14', count: 1 }]));
     expect(official.ethnic).toEqual(expect.arrayContaining([{ key: 'han', count: 2 }, { key: 'minority', count: 1 }]));
     expect(official.establishment).toEqual([{ key: '1', count: 3 }]);
-    expect(official.byStage).toEqual([{ key: 'primary_secondary', count: 3 }]);
+    expect(official.byStage).toEqual([{ key: 'primary', count: 3 }]);
     const all = await getDashboard(manager, parseStatFilters({ scope: 'all' }), year);
     expect(all.total).toBe(4);
     expect(all.pyramid.find((row) => row.band === '30-34岁')).toEqual({ band: '30-34岁', men: 1, women: 0 });
@@ -89,7 +89,7 @@ describe('dashboard figures', () => {
 
     // The standard reports count the same records, and the workbook holds the same cells.
     const education = await getReport(manager, 'education-stage', parseStatFilters({}), year);
-    const stageColumn = education.columns.findIndex((c) => c.key === 'primary_secondary');
+    const stageColumn = education.columns.findIndex((c) => c.key === 'primary');
     expect(education.rows.map((r) => [r.key, r.cells[stageColumn]])).toEqual([['14', 1], ['21', 2]]);
     expect(education.total).toBe(3);
     const ages = await getReport(manager, 'age-gender', parseStatFilters({ scope: 'all' }), year);
@@ -169,5 +169,49 @@ describe('statistics stay equal to a recount', () => {
     }
     expect(created.length).toBeGreaterThan(5);
     expect(await statDrift()).toBe(0);
+  });
+});
+
+describe('学段 breakdown (中小学校 as 小学, 初中, 高中)', () => {
+  it('maps every school type once, and the SQL CASE agrees with the TypeScript rule', async () => {
+    const { breakdownCaseSql, breakdownKeyOf, breakdownOrder, schoolTypes } = await import('@/lib/reference/school-types');
+    const codes = [...schoolTypes.keys()];
+    for (const code of codes) expect(breakdownOrder).toContain(breakdownKeyOf(code));
+    expect(breakdownKeyOf('342')).toBe('senior');
+    expect(breakdownKeyOf('311')).toBe('junior');
+    expect(breakdownKeyOf('312')).toBe('nine_year');
+    expect(breakdownKeyOf('341')).toBe('complete_secondary');
+    const values = sql.join(codes.map((code) => sql`(${code})`), sql`, `);
+    const rows = rowsOf<{ code: string; key: string }>(await (await getDb()).execute(sql`select c as code, ${sql.raw(breakdownCaseSql('c'))} as key from (values ${values}) v(c)`));
+    expect(Object.fromEntries(rows.map((row) => [row.code, row.key]))).toEqual(Object.fromEntries(codes.map((code) => [code, breakdownKeyOf(code)])));
+  });
+
+  it('splits a county’s dashboard, its level filter, its reports and the teacher list by level, equal to hand counts', async () => {
+    const types = { '211': 2, '311': 1, '312': 1, '342': 3 } as const;
+    const county = await actorFor('440104.manager');
+    for (const [typeCode, count] of Object.entries(types)) {
+      const school = await seedSchool({ authorityCode: '440104', typeCode });
+      const admin = await actorFor(`${school.code}.admin`);
+      const manager = await actorFor(`${school.code}.manager`);
+      for (let i = 0; i < count; i++) await teacher(admin, manager, { gender: i % 2 ? '1' : '2', birthDate: `198${i}-03-0${i + 1}` });
+    }
+    const all = parseStatFilters({ scope: 'all' });
+    const dashboard = await getDashboard(county, all, 2026);
+    expect(dashboard.byStage).toEqual([
+      { key: 'primary', count: 2 },
+      { key: 'junior', count: 1 },
+      { key: 'senior', count: 3 },
+      { key: 'nine_year', count: 1 },
+    ]);
+    // The level filter (it travels as `stage`) narrows every figure to its school types.
+    const senior = await getDashboard(county, parseStatFilters({ scope: 'all', stage: 'senior' }), 2026);
+    expect(senior.total).toBe(3);
+    expect(parseStatFilters({ stage: 'senior' })).toMatchObject({ stage: 'primary_secondary', level: 'senior' });
+    const report = await getReport(county, 'unit-stage', all, 2026);
+    expect(report.columns.map((column) => column.label)).toEqual(['幼儿园', '小学', '初中', '高中（普通高中）', '九年一贯制学校', '中等职业学校', '特殊教育学校', '高校']);
+    expect(report.columnTotals).toEqual([0, 2, 1, 3, 1, 0, 0, 0]);
+    const listed = await listTeachers(county, { stage: 'junior' });
+    expect(listed.rows.map((row) => row.stageName)).toEqual(['初中']);
+    expect(await countTeachers(county, { stage: 'primary' })).toBe(2);
   });
 });

@@ -11,7 +11,9 @@ export interface Datum {
   href?: string;
 }
 
-const palette = ['#1d4ed8', '#0891b2', '#16a34a', '#ca8a04', '#dc2626', '#7c3aed', '#db2777', '#0d9488', '#ea580c', '#4b5563'];
+const palette = ['#1d4ed8', '#0891b2', '#16a34a', '#ca8a04', '#dc2626', '#7c3aed', '#0d9488', '#ea580c', '#4b5563', '#9333ea'];
+/** One colour per gender in every chart (the pie and the age pyramid). */
+export const genderColors: Record<string, string> = { 男: '#1d4ed8', 女: '#db2777' };
 const numberFormat = (value: unknown) => Number(value).toLocaleString('zh-CN');
 
 function share(count: number, total: number): string {
@@ -91,13 +93,13 @@ export function BarChartCard({ title, data, testId, horizontal, labelWidth = 110
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
               {vertical ? (
                 <>
-                  <XAxis type="number" tickFormatter={numberFormat} fontSize={11} />
+                  <XAxis type="number" tickFormatter={numberFormat} fontSize={11} allowDecimals={false} />
                   <YAxis type="category" dataKey="label" width={labelWidth} fontSize={11} interval={0} />
                 </>
               ) : (
                 <>
                   <XAxis dataKey="label" fontSize={11} interval={0} />
-                  <YAxis tickFormatter={numberFormat} fontSize={11} width={48} />
+                  <YAxis tickFormatter={numberFormat} fontSize={11} width={48} allowDecimals={false} />
                 </>
               )}
               <Tooltip formatter={(value) => [numberFormat(value), '人数']} />
@@ -121,23 +123,36 @@ export function BarChartCard({ title, data, testId, horizontal, labelWidth = 110
   );
 }
 
-export function PieChartCard({ title, data, testId }: { title: string; data: Datum[]; testId?: string }) {
+/** A donut whose slices say their share; the legend gives each count. `colors` pins a colour to a label. */
+export function PieChartCard({ title, data, testId, colors }: { title: string; data: Datum[]; testId?: string; colors?: Record<string, string> }) {
   const inBrowser = useInBrowser();
+  const total = data.reduce((sum, d) => sum + d.count, 0);
+  const colorOf = (d: Datum, i: number) => colors?.[d.label] ?? palette[i % palette.length];
   return (
     <ChartCard title={title} testId={testId}>
       {data.length === 0 ? (
         <p className="py-8 text-center text-sm text-slate-500">暂无数据</p>
       ) : (
-        <div role="img" aria-label={summaryOf(title, data)} className="h-60">
-          {!inBrowser ? <ChartSkeleton height={240} /> : <ResponsiveContainer width="100%" height="100%">
+        <div role="img" aria-label={summaryOf(title, data)} className="h-64">
+          {!inBrowser ? <ChartSkeleton height={256} /> : <ResponsiveContainer width="100%" height="100%">
             <PieChart>
-              <Pie data={data} dataKey="count" nameKey="label" innerRadius="45%" outerRadius="75%" isAnimationActive={false}>
+              <Pie
+                data={data}
+                dataKey="count"
+                nameKey="label"
+                innerRadius="42%"
+                outerRadius="70%"
+                isAnimationActive={false}
+                labelLine={false}
+                // Shares under 4 % would crowd one another; the legend still gives them.
+                label={({ value, x, y, textAnchor }) => (Number(value) / (total || 1) >= 0.04 ? <text x={x} y={y} textAnchor={textAnchor} dominantBaseline="central" fontSize={11} fill="#334155">{share(Number(value), total)}</text> : null)}
+              >
                 {data.map((d, i) => (
-                  <Cell key={d.label} fill={palette[i % palette.length]} />
+                  <Cell key={d.label} fill={colorOf(d, i)} />
                 ))}
               </Pie>
-              <Tooltip formatter={(value, name) => [`${numberFormat(value)}（${share(Number(value), data.reduce((s, d) => s + d.count, 0))}）`, String(name)]} />
-              <Legend verticalAlign="bottom" height={36} iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+              <Tooltip formatter={(value, name) => [`${numberFormat(value)}（${share(Number(value), total)}）`, String(name)]} />
+              <Legend verticalAlign="bottom" iconSize={10} wrapperStyle={{ fontSize: 12 }} formatter={(value, entry) => `${value} ${numberFormat((entry.payload as unknown as Datum | undefined)?.count ?? 0)}`} />
             </PieChart>
           </ResponsiveContainer>}
         </div>
@@ -158,12 +173,12 @@ export function PyramidCard({ rows }: { rows: { band: string; men: number; women
         {!inBrowser ? <ChartSkeleton height={288} /> : <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} layout="vertical" stackOffset="sign" margin={{ top: 4, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-            <XAxis type="number" tickFormatter={(v) => numberFormat(Math.abs(Number(v)))} fontSize={11} />
+            <XAxis type="number" tickFormatter={(v) => numberFormat(Math.abs(Number(v)))} fontSize={11} allowDecimals={false} />
             <YAxis type="category" dataKey="band" width={76} fontSize={11} interval={0} />
             <Tooltip formatter={(value, name) => [numberFormat(Math.abs(Number(value))), name === 'men' ? '男' : '女']} />
             <Legend formatter={(value) => (value === 'men' ? '男' : '女')} wrapperStyle={{ fontSize: 12 }} />
-            <Bar dataKey="men" stackId="age" fill="#1d4ed8" isAnimationActive={false} />
-            <Bar dataKey="women" stackId="age" fill="#db2777" isAnimationActive={false} />
+            <Bar dataKey="men" stackId="age" fill={genderColors['男']} isAnimationActive={false} />
+            <Bar dataKey="women" stackId="age" fill={genderColors['女']} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>}
       </div>

@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { inJurisdiction, underUnit } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
-import { schoolTypes, stageNames, type Stage } from '@/lib/reference/school-types';
+import { breakdownCaseSql, breakdownKeyOf, breakdownOrder, schoolTypes, schoolTypesOfLevel } from '@/lib/reference/school-types';
 import { assembleReport, type ReportKind, type ReportTable } from './reports';
 import { getJurisdictionTrail } from '@/lib/units/queries';
 import { ageBandOf, ageBands, type StatFilters } from './schemas';
@@ -22,6 +22,7 @@ export interface Dashboard {
   total: number;
   /** Direct subordinate units (authorities or schools) with their teachers. */
   children: { id: number; name: string; kind: string; count: number }[];
+  /** By 学段, with 中小学校 split into 小学, 初中, 高中 and the spanning school types (breakdownKeyOf). */
   byStage: Slice[];
   gender: Slice[];
   /** Age bands with men and women (the pyramid). */
@@ -40,6 +41,7 @@ function statConditions(filters: StatFilters): SQL[] {
   if (filters.scope === 'official') conditions.push(eq(statCounts.state, 'effective'));
   if (filters.staff !== 'all') conditions.push(eq(statCounts.serving, true));
   if (filters.schoolType) conditions.push(eq(statCounts.schoolType, filters.schoolType));
+  else if (filters.level) conditions.push(inArray(statCounts.schoolType, schoolTypesOfLevel(filters.level)));
   else if (filters.stage) conditions.push(inArray(statCounts.schoolType, [...schoolTypes.values()].filter((t) => t.stage === filters.stage).map((t) => t.code)));
   if (filters.ownership) conditions.push(eq(statCounts.ownership, filters.ownership));
   return conditions;
@@ -62,6 +64,7 @@ function teacherConditions(filters: StatFilters): SQL[] {
   if (filters.scope === 'official') conditions.push(sql`t.record_state = 'effective'`);
   if (filters.staff !== 'all') conditions.push(sql`coalesce(t.personnel_status, '') not like '3%'`);
   if (filters.schoolType) conditions.push(sql`t.school_type_code = ${filters.schoolType}`);
+  else if (filters.level) conditions.push(sql`t.school_type_code in (${sql.join(schoolTypesOfLevel(filters.level).map((code) => sql`${code}`), sql`, `)})`);
   else if (filters.stage) conditions.push(sql`t.stage = ${filters.stage}`);
   if (filters.ownership) conditions.push(sql`t.ownership = ${filters.ownership}`);
   return conditions;
@@ -127,8 +130,8 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
     const dim = sums.get(cell.dim) ?? sums.set(cell.dim, new Map()).get(cell.dim)!;
     dim.set(cell.bucket, (dim.get(cell.bucket) ?? 0) + cell.n);
     if (cell.dim === 'total') {
-      const stage = schoolTypes.get(cell.schoolType)?.stage ?? '';
-      byStage.set(stage, (byStage.get(stage) ?? 0) + cell.n);
+      const key = breakdownKeyOf(cell.schoolType);
+      byStage.set(key, (byStage.get(key) ?? 0) + cell.n);
     }
   }
   const slices = (dim: string): Slice[] => [...(sums.get(dim) ?? new Map<string, number>())].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
@@ -139,13 +142,12 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
     if (gender === '1') row.men += count;
     else row.women += count;
   }
-  const stageOrder = Object.keys(stageNames);
   return {
     unit: { id: unit.id, name: unit.name, kind: unit.kind, tier: unit.tier },
     trail,
     total: sums.get('total')?.get('') ?? 0,
     children: childRows.map((row) => ({ id: row.id, name: row.name, kind: row.kind, count: row.kind === 'school' ? (perSchool.get(row.id) ?? 0) : row.n })),
-    byStage: [...byStage].map(([key, count]) => ({ key, count })).sort((a, b) => stageOrder.indexOf(a.key as Stage) - stageOrder.indexOf(b.key as Stage)),
+    byStage: [...byStage].map(([key, count]) => ({ key, count })).sort((a, b) => breakdownOrder.indexOf(a.key as never) - breakdownOrder.indexOf(b.key as never)),
     gender: slices('gender').sort((a, b) => a.key.localeCompare(b.key)),
     pyramid,
     education: slices('education'),
@@ -168,12 +170,13 @@ export async function getReport(actor: Actor, kind: ReportKind, filters: StatFil
   const unit = await statUnit(actor, filters.unitId);
   const conditions: SQL[] = [underUnit(unit, { unitId: sql`t.unit_id`, unitPath: sql`t.unit_path` }), ...teacherConditions(filters)];
   if (kind === 'education-stage' || kind === 'title-stage') conditions.push(sql`t.record->'basic'->>'staffCategory' = '01'`);
+  const breakdown = sql.raw(breakdownCaseSql('t.school_type_code'));
   const axes: Record<ReportKind, [SQL, SQL]> = {
-    'education-stage': [sql`coalesce(t.highest_education, '')`, sql`t.stage`],
-    'title-stage': [sql`coalesce(t.title_level, '')`, sql`t.stage`],
+    'education-stage': [sql`coalesce(t.highest_education, '')`, breakdown],
+    'title-stage': [sql`coalesce(t.title_level, '')`, breakdown],
     'age-gender': [sql`(${statisticsYear} - extract(year from t.birth_date))::int::text`, sql`t.gender`],
     // A school has no units below it: its one row is itself.
-    'unit-stage': [unit.kind === 'school' ? sql`${String(unit.id)}` : sql`subpath(t.unit_path, ${unit.path.split('.').length}, 1)::text`, sql`t.stage`],
+    'unit-stage': [unit.kind === 'school' ? sql`${String(unit.id)}` : sql`subpath(t.unit_path, ${unit.path.split('.').length}, 1)::text`, breakdown],
   };
   const [rowExpr, columnExpr] = axes[kind];
   const counted = rowsOf<{ row: string; column: string; n: number }>(

@@ -1,4 +1,4 @@
-import { stageNames } from '@/lib/reference/school-types';
+import { breakdownNames, breakdownOrder } from '@/lib/reference/school-types';
 import { ageBands, educationNames, genderNames, titleLevelNames } from './schemas';
 
 /** Client-safe: the standard reports (seed 六(六)), their axes and labels. */
@@ -37,7 +37,10 @@ export function assembleReport(
   counted: { row: string; column: string; n: number }[],
   context: { unitName: string; official: boolean; unitLabels?: Map<string, string>; unitOrder?: string[] },
 ): ReportTable {
-  const stageColumns = Object.entries(stageNames).map(([key, label]) => ({ key, label }));
+  // 学段 as education statistics give it (中小学校 as 小学, 初中, 高中); the spanning school types only where they have teachers.
+  const spanning = new Set(['nine_year', 'complete_secondary', 'twelve_year', 'primary_secondary']);
+  const present = new Set(counted.filter((c) => c.n > 0).map((c) => c.column));
+  const stageColumns = breakdownOrder.filter((key) => !spanning.has(key) || present.has(key)).map((key) => ({ key: key as string, label: breakdownNames[key] }));
   const columns = kind === 'age-gender' ? Object.entries(genderNames).map(([key, label]) => ({ key, label })) : stageColumns;
   let rowDefs: { key: string; label: string }[];
   if (kind === 'education-stage') rowDefs = Object.entries(educationNames).map(([key, label]) => ({ key, label }));

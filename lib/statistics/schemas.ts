@@ -1,11 +1,13 @@
 import { codeTables } from '@/lib/indicators/code-tables';
-import { schoolTypes, stageNames, type Stage } from '@/lib/reference/school-types';
+import { isSchoolLevel, schoolTypes, stageNames, type SchoolLevel, type Stage } from '@/lib/reference/school-types';
 import { parseId } from '@/lib/http/params';
 
 /** Client-safe: the dashboard's filters as they travel in the URL, and the names of its buckets. */
 export interface StatFilters {
   unitId?: number;
   stage?: Stage;
+  /** Within 中小学校: 小学, 初中, 高中 or one of the spanning school types (it travels as `stage`). */
+  level?: SchoolLevel;
   schoolType?: string;
   ownership?: 'public' | 'private';
   /** Official figures count effective records only; `all` adds drafts and reported records. */
@@ -15,11 +17,13 @@ export interface StatFilters {
 }
 
 export function parseStatFilters(params: Record<string, string | undefined>): StatFilters {
-  const stage = params.stage && params.stage in stageNames ? (params.stage as Stage) : undefined;
+  const level = isSchoolLevel(params.stage) ? params.stage : undefined;
+  const stage = level ? 'primary_secondary' : params.stage && params.stage in stageNames ? (params.stage as Stage) : undefined;
   const schoolType = params.type && schoolTypes.has(params.type) ? params.type : undefined;
   return {
     unitId: parseId(params.unit) ?? undefined,
     stage: schoolType ? (schoolTypes.get(schoolType)!.stage as Stage) : stage,
+    level: schoolType ? undefined : level,
     schoolType,
     ownership: params.ownership === 'public' || params.ownership === 'private' ? params.ownership : undefined,
     scope: params.scope === 'all' ? 'all' : 'official',
@@ -32,7 +36,7 @@ export function statQuery(filters: StatFilters, overrides: Partial<StatFilters> 
   const f = { ...filters, ...overrides };
   const entries: [string, string][] = [];
   if (f.unitId) entries.push(['unit', String(f.unitId)]);
-  if (f.stage && !f.schoolType) entries.push(['stage', f.stage]);
+  if (f.stage && !f.schoolType) entries.push(['stage', f.level ?? f.stage]);
   if (f.schoolType) entries.push(['type', f.schoolType]);
   if (f.ownership) entries.push(['ownership', f.ownership]);
   if (f.scope === 'all') entries.push(['scope', 'all']);

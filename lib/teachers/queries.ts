@@ -12,7 +12,8 @@ import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { resolveCatalogue, type EffectiveCatalogue } from '@/lib/indicators/settings';
 import { maskIdNumber, maskLoginName } from '@/lib/reference/id-number';
-import { stageNames, type Stage } from '@/lib/reference/school-types';
+import { breakdownKeyOf, breakdownNames, isSchoolLevel, schoolTypesOfLevel, stageNames, type Stage } from '@/lib/reference/school-types';
+import { checkCompleteness, type CompletenessProblem } from '@/lib/teachers/completeness';
 import { getScopedTeacher } from '@/lib/teachers/service';
 import { holdsFullIdRight, maskIdentityInDiff, mayViewFullIdNumber } from '@/lib/auth/personal-data';
 import { additionFields, changeableFields, editableFields } from './record-rules';
@@ -73,7 +74,9 @@ async function filterConditions(db: Executor, actor: Actor, filters: TeacherList
   // The scope unit lies in the actor's jurisdiction (checked above), so its subtree is the filter.
   const conditions: (SQL | undefined)[] = [underUnit(scope, { unitId: teachers.unitId, unitPath: teachers.unitPath })];
   if (filters.q) conditions.push(searchCondition(filters.q) ?? undefined);
-  if (filters.stage) conditions.push(eq(teachers.stage, filters.stage));
+  // A 中小学校 level (小学, 初中, 高中, …) is its school types; a stage is the record's stage.
+  if (isSchoolLevel(filters.stage)) conditions.push(inArray(teachers.schoolTypeCode, schoolTypesOfLevel(filters.stage)));
+  else if (filters.stage) conditions.push(eq(teachers.stage, filters.stage));
   if (filters.gender) conditions.push(eq(teachers.gender, filters.gender));
   // Serving staff by default: those who left (3xx) only when asked for by their status (or under 已离开).
   conditions.push(filters.personnelStatus ? eq(teachers.personnelStatus, filters.personnelStatus) : sql`(${teachers.personnelStatus} is null or ${teachers.personnelStatus} not like '3%')`);
@@ -136,6 +139,7 @@ export async function listTeachers(actor: Actor, filters: TeacherListFilters): P
       staffNumber: teachers.staffNumber,
       unitName: units.name,
       stage: teachers.stage,
+      schoolTypeCode: teachers.schoolTypeCode,
       onEstablishment: teachers.onEstablishment,
       personnelStatus: teachers.personnelStatus,
       recordState: teachers.recordState,
@@ -149,7 +153,10 @@ export async function listTeachers(actor: Actor, filters: TeacherListFilters): P
     .limit(teacherPageSize + 1);
   return {
     hasMore: rows.length > teacherPageSize,
-    rows: rows.slice(0, teacherPageSize).map(({ idNumberMasked, stage, ...row }) => ({ ...row, idNumberMasked: idNumberMasked ?? '', stageName: stageNames[stage as Stage] ?? stage })),
+    rows: rows.slice(0, teacherPageSize).map(({ idNumberMasked, stage, schoolTypeCode, ...row }) => {
+      const key = breakdownKeyOf(schoolTypeCode);
+      return { ...row, idNumberMasked: idNumberMasked ?? '', stageName: key ? breakdownNames[key] : (stageNames[stage as Stage] ?? stage) };
+    }),
   };
 }
 
@@ -186,6 +193,8 @@ export interface TeacherRecordView {
   returnReason: string | null;
   effectiveVersion: number;
   updatedAt: Date;
+  /** Drafts: what the completeness check would refuse today, so it can be fixed before reporting. */
+  completeness: CompletenessProblem[] | null;
 }
 
 export async function getTeacherRecord(actor: Actor, teacherId: number): Promise<TeacherRecordView> {
@@ -219,7 +228,7 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
   const addable: Record<string, string[]> = {};
   for (const subset of catalogue.subsets) {
     editable[subset.key] = [...editableFields(actor, teacher, subset, catalogue)];
-    changeable[subset.key] = changeableFields(actor, teacher, subset);
+    changeable[subset.key] = changeableFields(actor, teacher, subset, catalogue.selfFillable);
     addable[subset.key] = teacher.recordState === 'effective' && subset.multi && can(actor, 'record.addInfo') ? additionFields(actor, teacher, subset, catalogue.selfFillable).map((field) => field.key) : [];
   }
   const own = actor.role === 'teacher';
@@ -245,6 +254,10 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
     returnReason: meta.returnReason,
     effectiveVersion: meta.effectiveVersion,
     updatedAt: meta.updatedAt,
+    completeness:
+      teacher.recordState === 'draft'
+        ? checkCompleteness(catalogue, teacher.record, Object.fromEntries(Object.entries(entries).map(([subset, list]) => [subset, list.map((entry) => entry.values)])))
+        : null,
   };
 }
 

@@ -1,14 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { BarChartCard, PieChartCard, PyramidCard } from '@/components/statistics/charts';
+import { BarChartCard, genderColors, PieChartCard, PyramidCard } from '@/components/statistics/charts';
 import { StatFiltersForm } from '@/components/statistics/filters-form';
 import { PageTitle, StatCard } from '@/components/ui/stat-card';
+import { PrintHeading, PrintOrPdfButton } from '@/components/ui/print-heading';
 import { requirePermission } from '@/lib/auth/session';
 import { countsOf } from '@/lib/collection/queries';
 import { percent } from '@/lib/collection/schemas';
 import { NotFoundError } from '@/lib/errors';
-import { schoolTypes, stageNames, type Stage } from '@/lib/reference/school-types';
+import { breakdownNames, schoolLevelNames, schoolTypes, stageNames } from '@/lib/reference/school-types';
 import { getDashboard } from '@/lib/statistics/queries';
 import {
   educationNames,
@@ -35,11 +36,16 @@ export default async function StatisticsPage({ searchParams }: { searchParams: P
   const label = (names: Record<string, string>) => (slice: { key: string; count: number }) => ({ label: names[slice.key] ?? slice.key, count: slice.count });
   const official = filters.scope === 'official';
   const drill = (id: number) => `/statistics?${statQuery(filters, { unitId: id })}`;
-  const filterText = [filters.stage && stageNames[filters.stage], filters.schoolType && schoolTypes.get(filters.schoolType)?.name, filters.ownership && ownershipNames[filters.ownership]].filter(Boolean).join(' · ');
+  // Authorities by division code; schools directly below (the ministry's universities) apart.
+  const authorities = dashboard.children.filter((child) => child.kind !== 'school');
+  const directSchools = dashboard.children.filter((child) => child.kind === 'school');
+  const filterText = [filters.level ? schoolLevelNames[filters.level] : filters.stage && stageNames[filters.stage], filters.schoolType && schoolTypes.get(filters.schoolType)?.name, filters.ownership && ownershipNames[filters.ownership]].filter(Boolean).join(' · ');
   return (
     <div className="space-y-4">
+      <PrintHeading unitName={dashboard.unit.name} title="教师队伍统计分析" official={official} filterText={[filterText, filters.staff === 'all' ? '含已离开人员' : '在职人员'].filter(Boolean).join(' · ')} printedBy={actor.loginLabel} />
       <PageTitle title="统计分析" description={`${dashboard.unit.name}${dashboard.unit.kind === 'school' ? '' : '及所辖单位'}的教师队伍情况。年龄按 ${dashboard.statisticsYear} 年减出生年份计算。`}>
         <div className="flex gap-2">
+          <PrintOrPdfButton />
           <Link href={`/statistics/reports?${statQuery(filters)}`} className="btn-secondary">标准报表</Link>
           <Link href="/statistics/query" className="btn-secondary">组合查询</Link>
         </div>
@@ -65,19 +71,36 @@ export default async function StatisticsPage({ searchParams }: { searchParams: P
         <StatCard label="采集已生效" value={`${percent(progress.effective, progress.teachers)}%`} testId="stat-progress" />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        {dashboard.unit.kind !== 'school' && (
+        {authorities.length > 0 ? (
           <div className="lg:col-span-2">
             <BarChartCard
-              title={`各下级单位教师数（点击查看下级）`}
+              title={`各下级${dashboard.unit.tier === 'central' ? '省份' : '单位'}教师数（按行政区划代码排列，点击查看下级）`}
               testId="chart-children"
               horizontal
               labelWidth={170}
-              data={dashboard.children.map((child) => ({ label: child.name, count: child.count, href: drill(child.id) }))}
+              data={authorities.map((child) => ({ label: child.name, count: child.count, href: drill(child.id) }))}
+            />
+          </div>
+        ) : (
+          directSchools.length > 0 && (
+            <div className="lg:col-span-2">
+              <BarChartCard title="各学校教师数（点击查看）" testId="chart-children" horizontal labelWidth={170} data={directSchools.map((child) => ({ label: child.name, count: child.count, href: drill(child.id) }))} />
+            </div>
+          )
+        )}
+        {authorities.length > 0 && directSchools.length > 0 && (
+          <div className="lg:col-span-2">
+            <BarChartCard
+              title={dashboard.unit.tier === 'central' ? '部属高校教师数' : '直属学校教师数'}
+              testId="chart-direct-schools"
+              horizontal
+              labelWidth={170}
+              data={directSchools.map((child) => ({ label: child.name, count: child.count, href: drill(child.id) }))}
             />
           </div>
         )}
-        <BarChartCard title="学段分布" testId="chart-stage" data={dashboard.byStage.map((s) => ({ label: stageNames[s.key as Stage] ?? '其他', count: s.count }))} />
-        <PieChartCard title="性别" testId="chart-gender" data={dashboard.gender.map(label(genderNames))} />
+        <BarChartCard title="学段分布（中小学校分小学、初中、高中）" testId="chart-stage" data={dashboard.byStage.map((s) => ({ label: breakdownNames[s.key as keyof typeof breakdownNames] ?? '其他', count: s.count }))} />
+        <PieChartCard title="性别" testId="chart-gender" data={dashboard.gender.map(label(genderNames))} colors={genderColors} />
         <PyramidCard rows={dashboard.pyramid} />
         <BarChartCard title="最高学历" testId="chart-education" data={dashboard.education.map(label(educationNames))} />
         <BarChartCard title="专业技术职务" testId="chart-title" data={dashboard.title.map(label(titleLevelNames))} />

@@ -6,7 +6,7 @@ import { PageTitle } from '@/components/ui/stat-card';
 import { can } from '@/lib/auth/policy';
 import { requirePermission } from '@/lib/auth/session';
 import { codeTables } from '@/lib/indicators/code-tables';
-import { stageNames } from '@/lib/reference/school-types';
+import { StageOptions } from '@/components/statistics/stage-options';
 import { listFilterUnits, listTeachers, type TeacherListFilters } from '@/lib/teachers/queries';
 import { parseTeacherFilters, recordStateNames } from '@/lib/teachers/schemas';
 
@@ -52,8 +52,7 @@ export default async function TeachersPage({ searchParams }: { searchParams: Pro
         <label className="text-xs text-slate-600">
           学段
           <select name="stage" defaultValue={params.stage ?? ''} className="input mt-1">
-            <option value="">全部</option>
-            {Object.entries(stageNames).map(([key, name]) => <option key={key} value={key}>{name}</option>)}
+            <StageOptions />
           </select>
         </label>
         <label className="text-xs text-slate-600">
@@ -77,7 +76,7 @@ export default async function TeachersPage({ searchParams }: { searchParams: Pro
             {Object.entries(recordStateNames).map(([key, name]) => <option key={key} value={key}>{name}</option>)}
           </select>
         </label>
-        <button type="submit" className="btn-primary">查询</button>
+        <button type="submit" className="btn-primary self-end">查询</button>
       </form>
       <TeacherTable rows={rows} />
       <KeysetPager firstHref={filters.after ? `/teachers?${keep}` : null} nextHref={hasMore && last ? `/teachers?${new URLSearchParams([...keep, ['after', String(last.id)]])}` : null} />

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { StatFiltersForm } from '@/components/statistics/filters-form';
 import { ReportTableView } from '@/components/statistics/report-table';
 import { PageTitle } from '@/components/ui/stat-card';
+import { PrintHeading, PrintOrPdfButton } from '@/components/ui/print-heading';
 import { requirePermission } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
 import { getReport } from '@/lib/statistics/queries';
@@ -24,9 +25,11 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   const query = (extra: Record<string, string>) => `${statQuery(filters)}${statQuery(filters) ? '&' : ''}${new URLSearchParams(extra)}`;
   return (
     <div className="space-y-4">
+      <PrintHeading unitName={report.unitName} title={report.title} official={report.official} filterText={filters.staff === 'all' ? '含已离开人员' : '在职人员'} printedBy={actor.loginLabel} />
       <PageTitle title="标准报表" description={`${report.unitName}：${report.official ? '正式数据，仅统计审核生效的记录' : '含草稿和已报送的工作数据（非正式）'}。`}>
         <div className="flex gap-2">
           <a href={`/statistics/reports/export?${query({ report: kind })}`} className="btn-primary" data-testid="report-download">下载 Excel</a>
+          <PrintOrPdfButton />
           <Link href={`/statistics?${statQuery(filters)}`} className="btn-secondary">返回统计分析</Link>
         </div>
       </PageTitle>
