@@ -207,7 +207,7 @@ test('a change request is filed by the school and approved by the county; the hi
   await expect(page.getByTestId('pending-change')).toHaveCount(0);
   await expect(page.getByTestId('notice')).toHaveText(/^已批准变更，记录已更新为第 \d+ 版$/);
   await openRecord(page, '王芳', 'effective');
-  await page.getByRole('link', { name: '版本与审核记录 →' }).click();
+  await page.getByRole('link', { name: '版本与修改记录', exact: true }).click();
   const version = page.getByTestId('version-3');
   await expect(version).toContainText('信息变更');
   await expect(version.getByTestId('version-diff')).toContainText('手机号码');

@@ -261,6 +261,43 @@ describe('after a record is effective', () => {
     expect(locks.map((l) => l.field)).toEqual(['healthStatus']);
   });
 
+  it('takes a teacher’s own change request to the school first, then the authority, and tells the teacher the outcome', async () => {
+    const { teacherId, fixture, county, teacher } = await effectiveTeacher();
+    const before = (await stateOf(teacherId)).record;
+    const mobile = (request: string) => fileChangeRequestSchema.parse({ teacherId, subset: 'contact', kind: 'update', values: { mobile: request }, reason: '更换手机号码' });
+    // School-only information and deletions are the school's to ask for; nothing is filed.
+    await expectError(fileChangeRequest(teacher, fileChangeRequestSchema.parse({ teacherId, subset: 'assessment', entryId: 1, kind: 'update', values: { result: '1' }, reason: '更正考核' })), ForbiddenError, /由学校填报/);
+    const [post] = await (await getDb()).select({ id: teacherEntries.id }).from(teacherEntries).where(and(eq(teacherEntries.teacherId, teacherId), eq(teacherEntries.subset, 'post')));
+    await expectError(fileChangeRequest(teacher, fileChangeRequestSchema.parse({ teacherId, subset: 'post', entryId: post.id, kind: 'delete', reason: '删除岗位' })), ForbiddenError);
+    expect(await (await getDb()).select().from(changeRequestFields).where(eq(changeRequestFields.teacherId, teacherId))).toHaveLength(0);
+
+    const filed = await fileChangeRequest(teacher, mobile('13905710009'));
+    expect(filed.state).toBe('pending_school');
+    expect((await getRecordWorkflow(teacher, teacherId)).changeRequests[0]).toMatchObject({ state: 'pending_school', reason: '更换手机号码' });
+    // The authority cannot skip the school, and an information manager without the head's delegation cannot pass it on.
+    await expectError(decideChangeRequest(county, decideSchema.parse({ id: filed.requestId, decision: 'approve' })), ConflictError);
+    await expectError(decideChangeRequest(await actorFor('330108.manager'), decideSchema.parse({ id: filed.requestId, decision: 'approve' })), NotFoundError);
+    await expectError(decideChangeRequest(fixture.manager, decideSchema.parse({ id: filed.requestId, decision: 'approve' })), Error);
+    expect((await getInbox(fixture.sysadmin)).find((g) => g.key === 'change.school')?.count).toBe(1);
+    expect(await decideChangeRequest(fixture.sysadmin, decideSchema.parse({ id: filed.requestId, decision: 'approve' }))).toEqual({ state: 'pending' });
+    expect((await stateOf(teacherId)).record).toEqual(before);
+    expect((await getInbox(county)).find((g) => g.key === 'change.authority')?.count).toBeGreaterThanOrEqual(1);
+    expect(await decideChangeRequest(county, decideSchema.parse({ id: filed.requestId, decision: 'approve' }))).toEqual({ state: 'approved', version: 2 });
+    expect((await stateOf(teacherId)).record.contact?.mobile).toBe('13905710009');
+    const audited = await (await getDb()).select({ action: auditLog.action }).from(auditLog).where(and(eq(auditLog.targetType, 'teacher'), eq(auditLog.targetId, String(teacherId))));
+    expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(['record.change.file', 'record.change.schoolApprove', 'record.change.approve']));
+    const told = (await getInbox(teacher)).find((g) => g.key === 'teacher.returned');
+    expect(told?.items.map((item) => item.title)).toContain('变更申请已批准，信息已更新');
+
+    // Returned by the school: the record stays, the field is free again, and the teacher reads why.
+    const second = await fileChangeRequest(teacher, mobile('13905710010'));
+    expect(await decideChangeRequest(fixture.sysadmin, decideSchema.parse({ id: second.requestId, decision: 'return', comment: '号码与档案不符' }))).toEqual({ state: 'rejected' });
+    expect((await stateOf(teacherId)).record.contact?.mobile).toBe('13905710009');
+    expect(await (await getDb()).select().from(changeRequestFields).where(eq(changeRequestFields.teacherId, teacherId))).toHaveLength(0);
+    const returned = (await getInbox(teacher)).find((g) => g.key === 'teacher.returned')!.items.find((item) => item.title === '变更申请未获通过');
+    expect(returned?.detail).toBe('号码与档案不符');
+  });
+
   it('deletes an entry through a change request and refuses to delete the last required one', async () => {
     const { teacherId, fixture, county } = await effectiveTeacher();
     const [post] = await (await getDb()).select().from(teacherEntries).where(and(eq(teacherEntries.teacherId, teacherId), eq(teacherEntries.subset, 'post')));
@@ -291,10 +328,12 @@ describe('forbidden actors on every other step', () => {
     await expectError(decideAddition(teacher, decideSchema.parse({ id: additionId, decision: 'approve' })), ForbiddenError);
     const update = fileChangeRequestSchema.parse({ teacherId, subset: 'basic', kind: 'update', values: { healthStatus: '2' }, reason: '体检结果' });
     await expectError(fileChangeRequest(county, update), ForbiddenError);
-    await expectError(fileChangeRequest(teacher, update), ForbiddenError);
+    // The teacher asks only about the fields teachers fill (basic.healthStatus is one), never school-only ones.
+    await expectError(fileChangeRequest(teacher, fileChangeRequestSchema.parse({ teacherId, subset: 'assessment', entryId: 1, kind: 'update', values: { result: '1' }, reason: '更正考核' })), ForbiddenError);
     await expectError(fileChangeRequest((await school('330106')).manager, update), NotFoundError);
     const { requestId } = await fileChangeRequest(fixture.manager, update);
-    await expectError(decideChangeRequest(fixture.sysadmin, decideSchema.parse({ id: requestId, decision: 'approve' })), ForbiddenError);
+    // The school's own request is the authority's step: the school is told who acts.
+    await expectError(decideChangeRequest(fixture.sysadmin, decideSchema.parse({ id: requestId, decision: 'approve' })), ConflictError, /待主管部门审批/);
     await expectError(decideChangeRequest(await actorFor('330106.query1'), decideSchema.parse({ id: requestId, decision: 'approve' })), ForbiddenError);
     await expectError(setDeadline(await actorFor('330106.query1'), { deadline: '2030-01-01' }), ForbiddenError);
     await expectError(setDeadline(fixture.manager, { deadline: '2030-01-01' }), ForbiddenError);

@@ -12,7 +12,8 @@ import { createTeacher } from '@/lib/teachers/registration/service';
 import { deleteEntry, saveEntry, savePhoto, saveSection } from '@/lib/teachers/editing/service';
 import { revealIdNumber } from '@/lib/teachers/id-numbers/service';
 import { getTeacherRecord, listFieldChanges, listTeachers } from '@/lib/teachers/queries';
-import { actorFor, getUnitByCode, makeIdNumber, registration, seedSchool } from './support/factories';
+import { actorFor, getUnitByCode, makeIdNumber, registration, school, seedSchool, teacherIn } from './support/factories';
+import { submitRecords } from '@/lib/collection/review/service';
 import { idNumberHash, revealStoredIdNumber, teacherLoginName } from '@/lib/teachers/identity';
 import { authenticate } from '@/lib/signin/service';
 import { maskIdNumber } from '@/lib/reference/id-number';
@@ -238,6 +239,20 @@ describe('online entry', () => {
     expect(bad.fieldErrors.graduationMonth).toEqual(['毕业年月应晚于入学年月']);
     const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(teacherEntries).where(eq(teacherEntries.teacherId, teacherId));
     expect(n).toBe(1);
+  });
+
+  it('tells on the record page what the completeness check would refuse, and nothing once complete or reported', async () => {
+    const { manager, teacherId, teacherActor } = await teacherAt();
+    const problems = (await getTeacherRecord(manager, teacherId)).completeness!;
+    expect(problems.map((p) => p.fieldLabel)).toContain('手机号码');
+    expect(problems.map((p) => p.message)).toContain('至少须填写一条学习经历');
+    // The teacher sees the same list on /me.
+    expect((await getTeacherRecord(teacherActor, teacherId)).completeness).toEqual(problems);
+    const fixture = await school('330106');
+    const complete = await teacherIn(fixture, { complete: true });
+    expect((await getTeacherRecord(fixture.manager, complete)).completeness).toEqual([]);
+    await submitRecords(fixture.sysadmin, { teacherIds: [complete] });
+    expect((await getTeacherRecord(fixture.manager, complete)).completeness).toBeNull();
   });
 
   it('keeps other jurisdictions and read-only roles out, changing nothing', async () => {

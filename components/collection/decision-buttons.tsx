@@ -10,6 +10,7 @@ import { ReasonDialog } from './reason-dialog';
 /** What the decider is told once the card has gone. */
 function decidedMessage(kind: 'addition' | 'change' | 'status', outcome: { state: string; version?: number }): string {
   if (kind === 'addition') return outcome.state === 'pending_authority' ? '已审核通过，已报主管部门审核' : outcome.state === 'effective' ? '已审核通过，新增信息已生效' : '已退回，提交人可看到退回原因';
+  if (kind === 'change' && outcome.state === 'pending') return '已审核通过，已报主管部门审批';
   if (kind === 'change') return outcome.state === 'approved' ? `已批准变更，记录已更新${outcome.version ? `为第 ${outcome.version} 版` : ''}` : '已驳回变更申请，提交人可看到原因';
   return outcome.state === 'effective' ? '已确认人员状态变动，记录已更新' : '已退回人员状态变动';
 }

@@ -7,22 +7,24 @@ import { DiffTable } from './diff-table';
 import { RecordReviewButtons } from './record-review-buttons';
 
 const additionStateNames = { pending_school: '待学校审核', pending_authority: '待主管部门审批', effective: '已生效', returned: '已退回' } as const;
-const changeStateNames = { pending: '待审批', approved: '已批准', rejected: '已驳回' } as const;
+const changeStateNames = { pending_school: '待学校审核', pending: '待主管部门审批', approved: '已批准', rejected: '已驳回' } as const;
 
 /** The record's place in the review chain: return reason, review buttons, and new information or changes in flight. */
-export function RecordWorkflow({ teacherId, workflow, historyHref }: { teacherId: number; workflow: RecordWorkflowView; historyHref: string }) {
+export function RecordWorkflow({ teacherId, workflow, historyHref }: { teacherId: number; workflow: RecordWorkflowView; historyHref?: string }) {
   const open = {
     additions: workflow.additions.filter((a) => a.state === 'pending_school' || a.state === 'pending_authority' || a.state === 'returned').slice(0, 10),
-    changes: workflow.changeRequests.filter((c) => c.state === 'pending').slice(0, 10),
+    changes: workflow.changeRequests.filter((c) => c.state === 'pending' || c.state === 'pending_school').slice(0, 10),
   };
   const last = workflow.timeline[0];
   return (
     <section className="card space-y-3 p-4" data-testid="record-workflow">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 className="font-semibold text-slate-900">审核流程</h2>
-        <Link href={historyHref} className="text-sm text-brand-600 hover:underline">
-          版本与审核记录 →
-        </Link>
+        {historyHref && (
+          <Link href={historyHref} className="text-sm text-brand-600 hover:underline">
+            版本与审核记录 →
+          </Link>
+        )}
       </div>
       {workflow.recordState === 'draft' && workflow.returnReason && (
         <div className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="return-reason">
@@ -71,7 +73,7 @@ export function RecordWorkflow({ teacherId, workflow, historyHref }: { teacherId
               <p className="mt-1 text-xs text-slate-500">
                 {addition.filedByName} 于 {formatDateTime(addition.filedAt)} 提交
               </p>
-              {((addition.state === 'pending_school' && workflow.may.decideSchoolAdditions) || (addition.state === 'pending_authority' && workflow.may.decideAuthority)) && (
+              {((addition.state === 'pending_school' && workflow.may.decideSchool) || (addition.state === 'pending_authority' && workflow.may.decideAuthority)) && (
                 <div className="mt-2">
                   <DecisionButtons kind="addition" id={addition.id} approveLabel={addition.state === 'pending_school' ? '审核通过，报主管部门' : '审批通过并生效'} returnLabel="退回" />
                 </div>
@@ -82,7 +84,7 @@ export function RecordWorkflow({ teacherId, workflow, historyHref }: { teacherId
       )}
       {open.changes.length > 0 && (
         <div className="space-y-2">
-          <h3 className="text-sm font-medium text-slate-800">待审批的变更申请</h3>
+          <h3 className="text-sm font-medium text-slate-800">审核中的变更申请</h3>
           {open.changes.map((request) => (
             <div key={request.id} className="space-y-2 rounded-md border border-slate-200 p-3 text-sm" data-testid="record-change">
               <p>
@@ -95,7 +97,8 @@ export function RecordWorkflow({ teacherId, workflow, historyHref }: { teacherId
               <p className="text-xs text-slate-500">
                 {request.filedByName} 于 {formatDateTime(request.filedAt)} 提交
               </p>
-              {workflow.may.decideAuthority && <DecisionButtons kind="change" id={request.id} approveLabel="批准变更" returnLabel="驳回" />}
+              {request.state === 'pending' && workflow.may.decideAuthority && <DecisionButtons kind="change" id={request.id} approveLabel="批准变更" returnLabel="驳回" />}
+              {request.state === 'pending_school' && workflow.may.decideSchool && <DecisionButtons kind="change" id={request.id} approveLabel="审核通过，报主管部门" returnLabel="退回" />}
             </div>
           ))}
         </div>

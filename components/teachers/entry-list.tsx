@@ -10,6 +10,7 @@ import { fileAdditionAction, fileChangeRequestAction } from '@/lib/collection/ac
 import { displayValue, type RecordValues } from '@/lib/indicators/form-schema';
 import type { EffectiveSubset } from '@/lib/indicators/settings';
 import { deleteEntryAction, saveEntryAction } from '@/lib/teachers/actions';
+import { changeFiledMessage } from '@/lib/collection/schemas';
 import type { EntryView } from '@/lib/teachers/queries';
 import { subsetResolver } from './record-resolver';
 import { ChangeReasonField } from './change-reason-field';
@@ -22,7 +23,7 @@ type EntryMode = 'edit' | 'change' | 'add';
  * A list subset. On a draft: add, edit and delete entries. On an effective record: new entries are
  * filed for review (教师或学校), and changes or deletions go through a change request (学校).
  */
-export function EntryList({ teacherId, subset, entries, editable, changeable = [], addable = [], readOnlyNote }: { teacherId: number; subset: EffectiveSubset; entries: EntryView[]; editable: string[]; changeable?: string[]; addable?: string[]; readOnlyNote: string }) {
+export function EntryList({ teacherId, subset, entries, editable, changeable = [], addable = [], readOnlyNote, mayRequestDelete = true }: { teacherId: number; subset: EffectiveSubset; entries: EntryView[]; editable: string[]; changeable?: string[]; addable?: string[]; readOnlyNote: string; mayRequestDelete?: boolean }) {
   const router = useRouter();
   const [editing, setEditing] = useState<{ entry: EntryView | null; mode: EntryMode } | null>(null);
   const [deleting, setDeleting] = useState<EntryView | null>(null);
@@ -55,7 +56,7 @@ export function EntryList({ teacherId, subset, entries, editable, changeable = [
         return;
       }
       setDeleting(null);
-      setMessage({ tone: 'success', text: '删除申请已提交，主管教育行政部门批准后生效。' });
+      setMessage({ tone: 'success', text: changeFiledMessage(result.data.state, 'delete') });
       router.refresh();
     });
   };
@@ -94,9 +95,11 @@ export function EntryList({ teacherId, subset, entries, editable, changeable = [
                     <button type="button" className="btn-secondary" onClick={() => setEditing({ entry, mode: 'change' })} data-testid={`request-change-${subset.key}`}>
                       申请变更
                     </button>
-                    <button type="button" className="btn-danger" onClick={() => setDeleting(entry)}>
-                      申请删除
-                    </button>
+                    {mayRequestDelete && (
+                      <button type="button" className="btn-danger" onClick={() => setDeleting(entry)}>
+                        申请删除
+                      </button>
+                    )}
                   </>
                 )}
               </div>
@@ -182,7 +185,7 @@ function EntryForm({ teacherId, subset, entry, mode, editable, readOnlyNote, onD
         setMessage(result.message);
         return;
       }
-      onDone(mode === 'add' ? '新增信息已提交，学校和主管教育行政部门审核通过后生效。' : mode === 'change' ? '变更申请已提交，主管教育行政部门批准后生效。' : undefined);
+      onDone(mode === 'add' ? '新增信息已提交，学校和主管教育行政部门审核通过后生效。' : mode === 'change' && 'state' in result.data ? changeFiledMessage(result.data.state) : undefined);
     });
   });
 

@@ -1,5 +1,6 @@
 'use client';
 
+import { changeFiledMessage } from '@/lib/collection/schemas';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
@@ -46,7 +47,7 @@ export function SectionForm({ teacherId, revision, subset, values, editable, cha
         setChanging(false);
         setReason('');
         form.reset(values);
-        setMessage({ tone: 'success', text: '变更申请已提交，主管教育行政部门批准后生效。' });
+        setMessage({ tone: 'success', text: 'state' in result.data ? changeFiledMessage(result.data.state) : '已提交' });
         router.refresh();
       } else setMessage({ tone: 'success', text: '已保存' });
     });

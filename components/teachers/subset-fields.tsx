@@ -11,6 +11,14 @@ const inputTypes: Partial<Record<EffectiveField['type'], string>> = { date: 'dat
  * The inputs of one subset. Fields the actor may not write are shown as text with who fills them,
  * so a teacher sees the whole record but edits only what the province opened to them.
  */
+/** Where a computed value comes from, so that nobody looks for the field to type it in. */
+const derivedNotes: Record<string, string> = {
+  birthDate: '居民身份证号码的出生日期；其他证件按登记时填写',
+  highestEducation: '系统取“学习经历”中最高的学历',
+  highestDegree: '系统取“学习经历”中最高的学位',
+  credits: '由已确认的培训学时按本省规则折算',
+};
+
 export function SubsetFields({
   subset,
   editable,
@@ -42,7 +50,7 @@ export function SubsetFields({
               <div key={field.key} className="space-y-1" data-field={field.key}>
                 <p className="text-sm font-medium text-slate-700">{field.label}</p>
                 <p className="min-h-9 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-800">{displayValue(field, values[field.key]) || <span className="text-slate-500">未填写</span>}</p>
-                <p className="text-xs text-slate-500">{field.derived ? '系统根据证件号码或学习经历生成' : readOnlyNote}</p>
+                <p className="text-xs text-slate-500">{field.derived ? (derivedNotes[field.key] ?? '系统计算生成') : readOnlyNote}</p>
               </div>
             );
           }

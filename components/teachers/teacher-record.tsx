@@ -1,3 +1,4 @@
+import { describeProblem, type CompletenessProblem } from '@/lib/teachers/completeness';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import type { RecordValues } from '@/lib/indicators/form-schema';
 import { recordStateNames } from '@/lib/teachers/schemas';
@@ -38,6 +39,8 @@ export function TeacherRecord({ view, audience }: { view: TeacherRecordView; aud
         </div>
       </section>
 
+      {view.completeness && <CompletenessPanel problems={view.completeness} audience={audience} />}
+
       <nav aria-label="信息集" className="-mx-1 flex gap-1 overflow-x-auto pb-1 text-sm">
         {view.catalogue.subsets.map((subset) => (
           <a key={subset.key} href={`#subset-${subset.key}`} className="shrink-0 rounded-full border border-slate-200 bg-white px-3 py-1 text-slate-700 hover:border-brand-600">
@@ -55,6 +58,9 @@ export function TeacherRecord({ view, audience }: { view: TeacherRecordView; aud
             {audience === 'teacher' && !subset.schoolOnly && view.editable[subset.key].length > 0 && (
               <span className="rounded bg-brand-50 px-2 py-0.5 text-xs text-brand-700">可本人填报 {view.editable[subset.key].length} 项</span>
             )}
+            {audience === 'teacher' && view.changeable[subset.key].length > 0 && (
+              <span className="rounded bg-brand-50 px-2 py-0.5 text-xs text-brand-700">可申请更正 {view.changeable[subset.key].length} 项</span>
+            )}
           </header>
           {subset.multi ? (
             <EntryList
@@ -64,6 +70,8 @@ export function TeacherRecord({ view, audience }: { view: TeacherRecordView; aud
               editable={view.editable[subset.key]}
               changeable={view.changeable[subset.key]}
               addable={view.addable[subset.key]}
+              // A teacher corrects entries; deleting one is the school's request.
+              mayRequestDelete={audience === 'staff'}
               readOnlyNote={noteFor(subset.schoolOnly)}
             />
           ) : (
@@ -80,5 +88,31 @@ export function TeacherRecord({ view, audience }: { view: TeacherRecordView; aud
         </section>
       ))}
     </div>
+  );
+}
+
+/** A draft says up front what the completeness check at reporting would refuse, with links to the subsets. */
+function CompletenessPanel({ problems, audience }: { problems: CompletenessProblem[]; audience: 'staff' | 'teacher' }) {
+  if (problems.length === 0) {
+    return (
+      <p className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-900" data-testid="completeness">
+        记录已完整，{audience === 'teacher' ? '学校可以报送。' : '可以报送审核。'}
+      </p>
+    );
+  }
+  return (
+    <section className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="completeness">
+      <h2 className="font-medium">报送前还须完善 {problems.length} 处：</h2>
+      <ul className="mt-1 list-disc space-y-0.5 pl-5">
+        {problems.slice(0, 8).map((problem, i) => (
+          <li key={i}>
+            <a href={`#subset-${problem.subset}`} className="underline">
+              {describeProblem(problem)}
+            </a>
+          </li>
+        ))}
+        {problems.length > 8 && <li>另有 {problems.length - 8} 处</li>}
+      </ul>
+    </section>
   );
 }

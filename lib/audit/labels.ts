@@ -44,6 +44,7 @@ export const auditActionNames: Record<string, string> = {
   'record.addition.return': '退回新增信息',
   'record.addition.approve': '新增信息审批生效',
   'record.change.file': '提交变更申请',
+  'record.change.schoolApprove': '学校审核通过变更申请',
   'record.change.approve': '批准变更申请',
   'record.change.reject': '驳回变更申请',
   'collection.deadline.set': '设置采集截止日期',

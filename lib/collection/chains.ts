@@ -34,8 +34,10 @@ export const additionChain: Chain<AdditionState, CollectionParty, 'approve' | 'r
   pending_authority: { label: '待主管部门审批', party: 'competentAuthority', actions: { approve: { label: '审批通过', to: 'effective' }, return: { label: '退回', to: 'returned', requiresReason: true } } },
 };
 
-export type ChangeRequestState = 'pending' | 'approved' | 'rejected';
+export type ChangeRequestState = 'pending_school' | 'pending' | 'approved' | 'rejected';
 
+/** A teacher's request starts at the school (pending_school); the school's own goes straight to the authority. */
 export const changeRequestChain: Chain<ChangeRequestState, CollectionParty, 'approve' | 'return', CollectionSubject> = {
+  pending_school: { label: '待学校审核', party: 'school', actions: { approve: { label: '审核通过，报主管部门', to: 'pending' }, return: { label: '退回', to: 'rejected', requiresReason: true } } },
   pending: { label: '待主管部门审批', party: 'competentAuthority', actions: { approve: { label: '批准变更', to: 'approved' }, return: { label: '驳回', to: 'rejected', requiresReason: true } } },
 };

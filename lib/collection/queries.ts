@@ -161,9 +161,10 @@ export interface ChangeRequestRow {
   kind: string;
   diff: FieldDiff[];
   reason: string;
-  state: 'pending' | 'approved' | 'rejected';
+  state: 'pending_school' | 'pending' | 'approved' | 'rejected';
   filedByName: string;
   filedAt: Date;
+  schoolReviewedByName: string | null;
   decidedByName: string | null;
   decisionComment: string | null;
 }
@@ -179,7 +180,7 @@ export interface RecordWorkflowView {
   changeRequests: ChangeRequestRow[];
   catalogue: EffectiveCatalogue;
   /** What this actor may do to the record now, for the buttons. */
-  may: { submit: boolean; review: boolean; decideSchoolAdditions: boolean; decideAuthority: boolean };
+  may: { submit: boolean; review: boolean; decideSchool: boolean; decideAuthority: boolean };
   /** The open transfer that makes the record read-only, if any. */
   openTransfer: { id: number; state: string } | null;
   /** 待补充: what the record's province requires and it lacks since it moved in. */
@@ -204,7 +205,7 @@ export async function getRecordWorkflow(actor: Actor, teacherId: number): Promis
       .orderBy(desc(recordAdditions.id))
       .limit(50),
     db
-      .select({ id: changeRequests.id, subset: changeRequests.subset, entryId: changeRequests.entryId, kind: changeRequests.kind, diff: changeRequests.diff, reason: changeRequests.reason, state: changeRequests.state, filedByName: changeRequests.filedByName, filedAt: changeRequests.filedAt, decidedByName: changeRequests.decidedByName, decisionComment: changeRequests.decisionComment })
+      .select({ id: changeRequests.id, subset: changeRequests.subset, entryId: changeRequests.entryId, kind: changeRequests.kind, diff: changeRequests.diff, reason: changeRequests.reason, state: changeRequests.state, filedByName: changeRequests.filedByName, filedAt: changeRequests.filedAt, schoolReviewedByName: changeRequests.schoolReviewedByName, decidedByName: changeRequests.decidedByName, decisionComment: changeRequests.decisionComment })
       .from(changeRequests)
       .where(eq(changeRequests.teacherId, teacher.id))
       .orderBy(desc(changeRequests.id))
@@ -234,7 +235,7 @@ export async function getRecordWorkflow(actor: Actor, teacherId: number): Promis
     may: {
       submit: mayAct(actor, atSchool) && teacher.recordState === 'draft',
       review: mayAct(actor, atAuthority) && teacher.recordState === 'submitted',
-      decideSchoolAdditions: mayAct(actor, atSchool),
+      decideSchool: mayAct(actor, atSchool),
       decideAuthority: mayAct(actor, atAuthority),
     },
     openTransfer: openTransfer ? { id: openTransfer.id, state: transferStateNames[openTransfer.state] } : null,
@@ -271,7 +272,8 @@ function catalogueCache() {
 
 /**
  * New information and change requests waiting for this actor: the school head sees its school's new
- * information; the competent authority sees what its schools' heads passed up and the change requests.
+ * information and its teachers' change requests; the competent authority sees what its schools' heads
+ * passed up and the schools' change requests.
  */
 export async function listPendingChanges(actor: Actor): Promise<{ additions: PendingAdditionRow[]; changeRequests: PendingChangeRow[] }> {
   const db = await getDb();
@@ -291,6 +293,26 @@ export async function listPendingChanges(actor: Actor): Promise<{ additions: Pen
     filedAt: recordAdditions.filedAt,
     schoolReviewedByName: recordAdditions.schoolReviewedByName,
   };
+  const changeSelect = {
+    provinceUnitId: teachers.provinceUnitId,
+    stage: teachers.stage,
+    id: changeRequests.id,
+    teacherId: changeRequests.teacherId,
+    teacherName: teachers.name,
+    unitName: units.name,
+    subset: changeRequests.subset,
+    entryId: changeRequests.entryId,
+    kind: changeRequests.kind,
+    diff: changeRequests.diff,
+    reason: changeRequests.reason,
+    state: changeRequests.state,
+    filedByName: changeRequests.filedByName,
+    filedAt: changeRequests.filedAt,
+    schoolReviewedByName: changeRequests.schoolReviewedByName,
+    decidedByName: changeRequests.decidedByName,
+    decisionComment: changeRequests.decisionComment,
+    
+  };
   type AdditionSelected = Omit<PendingAdditionRow, 'subsetLabel' | 'described'> & { provinceUnitId: number | null; stage: string };
   type ChangeSelected = Omit<PendingChangeRow, 'subsetLabel' | 'described'> & { provinceUnitId: number | null; stage: string };
   let additions: AdditionSelected[] = [];
@@ -304,6 +326,14 @@ export async function listPendingChanges(actor: Actor): Promise<{ additions: Pen
       .where(and(eq(recordAdditions.unitId, actor.unitId), eq(recordAdditions.state, 'pending_school')))
       .orderBy(asc(recordAdditions.id))
       .limit(200);
+    requests = await db
+      .select(changeSelect)
+      .from(changeRequests)
+      .innerJoin(teachers, eq(teachers.id, changeRequests.teacherId))
+      .innerJoin(units, eq(units.id, changeRequests.unitId))
+      .where(and(eq(changeRequests.unitId, actor.unitId), eq(changeRequests.state, 'pending_school')))
+      .orderBy(asc(changeRequests.id))
+      .limit(200);
   }
   if (can(actor, 'record.review')) {
     additions = await db
@@ -315,24 +345,7 @@ export async function listPendingChanges(actor: Actor): Promise<{ additions: Pen
       .orderBy(asc(recordAdditions.id))
       .limit(200);
     requests = await db
-      .select({
-        provinceUnitId: teachers.provinceUnitId,
-        stage: teachers.stage,
-        id: changeRequests.id,
-        teacherId: changeRequests.teacherId,
-        teacherName: teachers.name,
-        unitName: units.name,
-        subset: changeRequests.subset,
-        entryId: changeRequests.entryId,
-        kind: changeRequests.kind,
-        diff: changeRequests.diff,
-        reason: changeRequests.reason,
-        state: changeRequests.state,
-        filedByName: changeRequests.filedByName,
-        filedAt: changeRequests.filedAt,
-        decidedByName: changeRequests.decidedByName,
-        decisionComment: changeRequests.decisionComment,
-      })
+      .select(changeSelect)
       .from(changeRequests)
       .innerJoin(teachers, eq(teachers.id, changeRequests.teacherId))
       .innerJoin(units, eq(units.id, changeRequests.unitId))

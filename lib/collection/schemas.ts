@@ -70,6 +70,7 @@ export const reviewActionNames: Record<string, string> = {
   'addition.return': '退回新增信息',
   'addition.approve': '新增信息审核通过并生效',
   'change.file': '提交变更申请',
+  'change.schoolApprove': '学校审核通过变更申请，报主管部门',
   'change.approve': '变更申请批准并生效',
   'change.reject': '驳回变更申请',
   'transfer.complete': '调动完成，记录转入新学校',
@@ -129,4 +130,10 @@ export interface SubmitOutcome {
 export interface ApproveOutcome {
   approved: number[];
   refused: RefusedRecord[];
+}
+
+/** What the filer of a change request is told: a teacher's goes to the school first. */
+export function changeFiledMessage(state: 'pending_school' | 'pending', kind: 'update' | 'delete' = 'update'): string {
+  const what = kind === 'delete' ? '删除申请' : '变更申请';
+  return state === 'pending_school' ? `${what}已提交，学校审核后报主管教育行政部门批准，批准后生效。` : `${what}已提交，主管教育行政部门批准后生效。`;
 }

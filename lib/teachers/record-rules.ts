@@ -33,10 +33,22 @@ export function validateValues(subset: EffectiveSubset, values: RecordValues, en
 }
 
 /** Fields the school manager may ask to change on an effective record (none for anyone else). */
-export function changeableFields(actor: Actor, teacher: Pick<ScopedTeacher, 'unitId' | 'recordState' | 'transferOpen'>, subset: EffectiveSubset): string[] {
-  if (teacher.transferOpen || teacher.recordState !== 'effective' || !can(actor, 'record.fileChange') || actor.unitId !== teacher.unitId) return [];
+/**
+ * Effective records: the fields this actor may ask to change. The school's information manager may ask
+ * about every input field; the teacher about their own record's fields the province lets teachers fill
+ * (`selfFillable`), which the school reviews first.
+ */
+export function changeableFields(actor: Actor, teacher: Pick<ScopedTeacher, 'unitId' | 'recordState' | 'transferOpen' | 'accountId'>, subset: EffectiveSubset, selfFillable: string[]): string[] {
+  if (teacher.transferOpen || teacher.recordState !== 'effective') return [];
   // 人员状态 of an effective record changes through 在职情况变动 (its date, reason and 文号), not a change request.
-  return subset.fields.filter((field) => field.type !== 'photo' && !field.derived && !field.identity && field.key !== 'personnelStatus').map((field) => field.key);
+  const input = subset.fields.filter((field) => field.type !== 'photo' && !field.derived && !field.identity && field.key !== 'personnelStatus');
+  if (actor.role === 'teacher') {
+    if (teacher.accountId !== actor.accountId) return [];
+    const self = new Set(selfFillable);
+    return input.filter((field) => self.has(field.id)).map((field) => field.key);
+  }
+  if (!can(actor, 'record.fileChange') || actor.unitId !== teacher.unitId) return [];
+  return input.map((field) => field.key);
 }
 
 /** Which fields of a subset this actor may write on this record; an empty set means read-only. */

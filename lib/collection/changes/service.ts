@@ -25,21 +25,26 @@ import { changeableFields, validateValues } from '@/lib/teachers/record-rules';
  * Seed 六(五): the school manager asks to change or delete effective information. The request holds
  * the field diff; a second pending request on any of the same fields is refused by the lock table.
  */
-export async function fileChangeRequest(actor: Actor, input: FileChangeRequestInput): Promise<{ requestId: number }> {
-  assertCan(actor, 'record.fileChange');
+export async function fileChangeRequest(actor: Actor, input: FileChangeRequestInput): Promise<{ requestId: number; state: 'pending_school' | 'pending' }> {
+  // A teacher asks about their own record (getScopedTeacher finds no other); staff need the right.
+  const byTeacher = actor.role === 'teacher';
+  if (!byTeacher) assertCan(actor, 'record.fileChange');
   const db = await getDb();
   return db.transaction(async (tx) => {
     // Locked before it is read: a transfer filed or completed at the same moment is waited for, not overtaken.
     await lockTeacher(tx, input.teacherId);
     const teacher = await getScopedTeacher(tx, actor, input.teacherId);
-    if (teacher.unitId !== actor.unitId) throw new ForbiddenError('只有教师所在学校可以提交变更申请');
+    if (!byTeacher && teacher.unitId !== actor.unitId) throw new ForbiddenError('只有教师所在学校可以提交变更申请');
     // The record is read-only while a transfer is open.
     await assertNoOpenTransfer(tx, teacher.id);
     if (teacher.recordState !== 'effective') throw new ValidationError('记录尚未生效，请直接修改草稿');
     const catalogue = await catalogueFor(teacher, tx);
     const subset = catalogue.subsets.find((s) => s.key === input.subset);
     if (!subset) throw new NotFoundError('信息集不存在或未被本省选用');
-    const writable = new Set(changeableFields(actor, teacher, subset));
+    const writable = new Set(changeableFields(actor, teacher, subset, catalogue.selfFillable));
+    if (writable.size === 0) throw new ForbiddenError(byTeacher ? '该信息集由学校填报，如需更正请联系学校' : '该信息集不能申请变更');
+    // A teacher deletes no entries: the school does, on the teacher's word.
+    if (byTeacher && input.kind === 'delete') throw new ForbiddenError('删除条目须由学校提出申请');
     let before: Record<string, StoredValue>;
     let entryId: number | null = null;
     if (subset.multi) {
@@ -75,7 +80,7 @@ export async function fileChangeRequest(actor: Actor, input: FileChangeRequestIn
     if (diff.length === 0) throw new ValidationError('没有修改任何内容');
     const [request] = await tx
       .insert(changeRequests)
-      .values({ teacherId: teacher.id, unitId: teacher.unitId, unitPath: teacher.unitPath, subset: subset.key, entryId, kind: input.kind, diff, reason: input.reason, filedBy: actor.accountId, filedByName: actor.displayName })
+      .values({ teacherId: teacher.id, unitId: teacher.unitId, unitPath: teacher.unitPath, subset: subset.key, entryId, kind: input.kind, diff, reason: input.reason, state: byTeacher ? 'pending_school' : 'pending', filedBy: actor.accountId, filedByName: actor.displayName })
       .returning({ id: changeRequests.id });
     const held = await tx
       .insert(changeRequestFields)
@@ -88,13 +93,18 @@ export async function fileChangeRequest(actor: Actor, input: FileChangeRequestIn
     }
     await writeReviews(tx, reviewerOf(actor), 'change.file', [teacher.id], input.reason);
     await recordAudit(tx, actor, { action: 'record.change.file', unitPath: teacher.unitPath, targetType: 'teacher', targetId: teacher.id, detail: { requestId: request.id, subset: subset.label, fields: diff.length, kind: input.kind } });
-    return { requestId: request.id };
+    return { requestId: request.id, state: byTeacher ? 'pending_school' : 'pending' };
   });
 }
 
-/** The competent authority approves (the diff is applied atomically, a new version is made) or rejects. */
-export async function decideChangeRequest(actor: Actor, input: DecideInput): Promise<{ state: 'approved' | 'rejected'; version?: number }> {
-  assertCan(actor, 'record.review');
+const changeTimeline: Record<string, string> = { pending: 'change.schoolApprove', approved: 'change.approve', rejected: 'change.reject' };
+
+/**
+ * One step of changeRequestChain. A teacher's request: the school head passes it on (pending_school →
+ * pending) or returns it. Then the competent authority approves (the diff is applied atomically, a new
+ * version is made) or rejects.
+ */
+export async function decideChangeRequest(actor: Actor, input: DecideInput): Promise<{ state: 'pending' | 'approved' | 'rejected'; version?: number }> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [request] = await tx
@@ -110,13 +120,16 @@ export async function decideChangeRequest(actor: Actor, input: DecideInput): Pro
         diff: changeRequests.diff,
         filedBy: changeRequests.filedBy,
         filedByName: changeRequests.filedByName,
+        schoolReviewedBy: changeRequests.schoolReviewedBy,
         parentId: units.parentId,
       })
       .from(changeRequests)
       .innerJoin(units, eq(units.id, changeRequests.unitId))
       .where(and(eq(changeRequests.id, input.id), inJurisdiction(actor, changeRequests.unitPath)));
-    if (!request || !isCompetentAuthorityOf(actor, request)) throw new NotFoundError('该变更申请不存在，或不是本单位主管的学校提交的');
-    if (input.decision === 'approve' && request.filedBy === actor.accountId) throw new ForbiddenError('不能审批本人提交的变更申请');
+    // Who may decide which step is the chain's (the school, then the competent authority); here only what is in reach.
+    const inReach = request && (request.unitId === actor.unitId || isCompetentAuthorityOf(actor, request));
+    if (!request || !inReach) throw new NotFoundError('该变更申请不存在，或不是本单位或本单位主管的学校提交的');
+    if (input.decision === 'approve' && (request.filedBy === actor.accountId || request.schoolReviewedBy === actor.accountId)) throw new ForbiddenError('不能审批本人提交或已审核过的变更申请');
     // The record row is locked before the diff is applied: a status change or transfer at the same moment waits.
     await lockTeacher(tx, request.teacherId);
     const reviewer = reviewerOf(actor);
@@ -130,12 +143,19 @@ export async function decideChangeRequest(actor: Actor, input: DecideInput): Pro
       action: input.decision,
       reason: input.comment,
       async advance(tx, step) {
+        const now = new Date();
+        const set =
+          step.to === 'pending'
+            ? { state: step.to, schoolReviewedBy: actor.accountId, schoolReviewedByName: actor.displayName, schoolReviewedAt: now }
+            : { state: step.to, decidedBy: actor.accountId, decidedByName: actor.displayName, decidedAt: now, decisionComment: input.comment || null };
         const [decided] = await tx
           .update(changeRequests)
-          .set({ state: step.to, decidedBy: actor.accountId, decidedByName: actor.displayName, decidedAt: new Date(), decisionComment: input.comment || null })
+          .set(set)
           .where(and(eq(changeRequests.id, request.id), eq(changeRequests.state, request.state)))
           .returning({ id: changeRequests.id });
         if (!decided) return false;
+        // Passed on to the authority: the fields stay held until it decides.
+        if (step.to === 'pending') return true;
         await tx.delete(changeRequestFields).where(eq(changeRequestFields.requestId, request.id));
         if (step.to === 'approved') {
           await applyDiff(tx, request);
@@ -147,10 +167,10 @@ export async function decideChangeRequest(actor: Actor, input: DecideInput): Pro
         }
         return true;
       },
-      timeline: (tx, step) => writeReviews(tx, reviewer, step.to === 'approved' ? 'change.approve' : 'change.reject', [request.teacherId], step.to === 'approved' ? input.comment || `生成第 ${version} 版` : input.comment),
-      audit: { action: input.decision === 'approve' ? 'record.change.approve' : 'record.change.reject', unitPath: request.unitPath, targetType: 'teacher', targetId: request.teacherId, detail: () => ({ requestId: request.id, ...(version ? { version } : {}) }) },
+      timeline: (tx, step) => writeReviews(tx, reviewer, changeTimeline[step.to], [request.teacherId], step.to === 'approved' ? input.comment || `生成第 ${version} 版` : input.comment),
+      audit: { action: input.decision === 'return' ? 'record.change.reject' : request.state === 'pending_school' ? 'record.change.schoolApprove' : 'record.change.approve', unitPath: request.unitPath, targetType: 'teacher', targetId: request.teacherId, detail: () => ({ requestId: request.id, ...(version ? { version } : {}) }) },
     });
-    return step.to === 'approved' ? { state: 'approved', version } : { state: 'rejected' };
+    return step.to === 'approved' ? { state: 'approved', version } : { state: step.to as 'pending' | 'rejected' };
   });
 }
 

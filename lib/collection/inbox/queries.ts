@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { changeRequests, recordAdditions, reminders, teachers, unitRollups, units } from '@/lib/db/schema';
 import { totalRows as total, waiting, type InboxSource } from '@/lib/inbox/registry';
@@ -82,6 +82,22 @@ export const collectionInboxSources: InboxSource[] = [
     },
   },
   {
+    key: 'change.school',
+    label: '待学校审核的教师变更申请',
+    applies: (actor) => can(actor, 'record.submit'),
+    href: () => '/review/changes',
+    async load(actor, limit) {
+      const rows = await (await getDb())
+        .select({ id: changeRequests.id, name: teachers.name, reason: changeRequests.reason, at: changeRequests.filedAt, total })
+        .from(changeRequests)
+        .innerJoin(teachers, eq(teachers.id, changeRequests.teacherId))
+        .where(and(eq(changeRequests.unitId, actor.unitId), eq(changeRequests.state, 'pending_school')))
+        .orderBy(asc(changeRequests.id))
+        .limit(Math.max(limit, 1));
+      return waiting(rows, (row) => ({ id: `c${row.id}`, title: row.name, detail: `本人申请变更：${row.reason}`, href: '/review/changes', at: row.at }), limit);
+    },
+  },
+  {
     key: 'addition.authority',
     label: '待审批的新增信息',
     applies: (actor) => can(actor, 'record.review'),
@@ -133,7 +149,7 @@ export const collectionInboxSources: InboxSource[] = [
   },
   {
     key: 'teacher.returned',
-    label: '被退回的个人信息',
+    label: '个人信息的审核结果',
     applies: (actor) => actor.role === 'teacher',
     href: () => '/me',
     async load(actor, limit) {
@@ -148,9 +164,17 @@ export const collectionInboxSources: InboxSource[] = [
         .innerJoin(teachers, eq(teachers.id, recordAdditions.teacherId))
         .where(and(eq(teachers.accountId, actor.accountId), eq(recordAdditions.state, 'returned'), gt(recordAdditions.decidedAt, sql`now() - make_interval(days => ${recentDays})`)))
         .orderBy(desc(recordAdditions.id));
+      // The teacher's own change requests, once decided (approved or returned) in the last days.
+      const changes = await db
+        .select({ id: changeRequests.id, state: changeRequests.state, comment: changeRequests.decisionComment, reason: changeRequests.reason, at: changeRequests.decidedAt })
+        .from(changeRequests)
+        .innerJoin(teachers, eq(teachers.id, changeRequests.teacherId))
+        .where(and(eq(teachers.accountId, actor.accountId), eq(changeRequests.filedBy, actor.accountId), inArray(changeRequests.state, ['approved', 'rejected']), gt(changeRequests.decidedAt, sql`now() - make_interval(days => ${recentDays})`)))
+        .orderBy(desc(changeRequests.id));
       const items = [
         ...records.map((row) => ({ id: `t${row.id}`, title: '信息被退回，请按原因修改', detail: row.reason ?? '', href: '/me', at: row.at })),
         ...additions.map((row) => ({ id: `a${row.id}`, title: '新增信息被退回', detail: row.reason ?? '', href: '/me/history', at: row.at })),
+        ...changes.map((row) => ({ id: `c${row.id}`, title: row.state === 'approved' ? '变更申请已批准，信息已更新' : '变更申请未获通过', detail: row.state === 'approved' ? row.reason : (row.comment ?? ''), href: '/me', at: row.at })),
       ];
       return { count: items.length, items: items.slice(0, limit) };
     },

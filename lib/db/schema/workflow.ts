@@ -92,9 +92,13 @@ export const recordAdditions = pgTable(
   ],
 );
 
-export const changeRequestState = pgEnum('change_request_state', ['pending', 'approved', 'rejected']);
+/** pending_school: filed by the teacher, the school reviews first; pending: with the competent authority. */
+export const changeRequestState = pgEnum('change_request_state', ['pending_school', 'pending', 'approved', 'rejected']);
 
-/** A change to effective information: the school files the diff and a reason, the competent authority decides. */
+/**
+ * A change to effective information: the school (or the teacher, on the fields the province lets
+ * teachers fill; the school reviews those first) files the diff and a reason, the competent authority decides.
+ */
 export const changeRequests = pgTable(
   'change_requests',
   {
@@ -114,6 +118,10 @@ export const changeRequests = pgTable(
     filedBy: integer('filed_by').notNull(),
     filedByName: text('filed_by_name').notNull(),
     filedAt: timestamp('filed_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A teacher's request: who at the school passed it on to the authority. */
+    schoolReviewedBy: integer('school_reviewed_by'),
+    schoolReviewedByName: text('school_reviewed_by_name'),
+    schoolReviewedAt: timestamp('school_reviewed_at', { withTimezone: true }),
     decidedBy: integer('decided_by'),
     decidedByName: text('decided_by_name'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),

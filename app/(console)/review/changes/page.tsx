@@ -72,9 +72,9 @@ export default async function ChangesReviewPage() {
           ))}
         </section>
       )}
-      {!atSchool && (
+      {(!atSchool || changeRequests.length > 0) && (
         <section className="space-y-3">
-          <h2 className="font-semibold text-slate-900">变更申请（{changeRequests.length}）</h2>
+          <h2 className="font-semibold text-slate-900">{atSchool ? '教师本人的变更申请' : '变更申请'}（{changeRequests.length}）</h2>
           {changeRequests.length === 0 && <p className="card p-4 text-sm text-slate-500">暂无待审批的变更申请。</p>}
           {changeRequests.map((request) => (
             <article key={request.id} className="card space-y-3 p-4" data-testid="pending-change">
@@ -86,14 +86,14 @@ export default async function ChangesReviewPage() {
                   </span>
                 </p>
                 <p className="text-xs text-slate-500">
-                  {request.filedByName} 于 {formatDateTime(request.filedAt)} 申请
+                  {request.filedByName} 于 {formatDateTime(request.filedAt)} 申请{request.schoolReviewedByName ? `，${request.schoolReviewedByName} 审核通过` : ''}
                 </p>
               </header>
               <p className="text-sm text-slate-700">申请原因：{request.reason}</p>
               <div className="overflow-x-auto">
                 <DiffTable changes={request.described} testId="change-diff" />
               </div>
-              <DecisionButtons kind="change" id={request.id} approveLabel="批准变更" returnLabel="驳回" />
+              {request.state === 'pending_school' ? <DecisionButtons kind="change" id={request.id} approveLabel="审核通过，报主管部门" returnLabel="退回" /> : <DecisionButtons kind="change" id={request.id} approveLabel="批准变更" returnLabel="驳回" />}
             </article>
           ))}
         </section>

@@ -27,7 +27,8 @@ export default async function TeacherRecordPage({ params }: { params: Promise<{ 
         </div>
       </PageTitle>
       <div className="space-y-4">
-        <RecordWorkflow teacherId={view.id} workflow={workflow} historyHref={`/teachers/${view.id}/history`} />
+        {/* The page title's button is the one way to the history. */}
+        <RecordWorkflow teacherId={view.id} workflow={workflow} />
         {workflow.recordState === 'effective' && <StatusPanel teacherId={view.id} panel={status} today={todayIso()} />}
         {ledger && <CreditLedger ledger={ledger} />}
         <TeacherRecord view={view} audience="staff" />
