@@ -201,6 +201,7 @@ test('the teacher files self-study hours on the phone; the school head and then 
   await expectNoSeriousAxeViolations(page);
   await page.getByTestId('filing-approve').click();
   await page.getByTestId('filing-step-confirm').click();
+  await expect(page.getByTestId('notice')).toContainText('已办理');
   await page.goto('/training/filings?view=all');
   await expect(page.getByTestId('filing-list')).toContainText('已确认学分');
 

@@ -11,10 +11,12 @@ interface BaseProps {
   invalid?: boolean;
   describedBy?: string;
   disabled?: boolean;
+  /** A combobox takes no name from its text: without a <label htmlFor>, name it here. */
+  ariaLabel?: string;
 }
 
 /** A searchable single select over a code table: type a name or a code. */
-export function CodeSelect({ id, options, value, onChange, invalid, describedBy, disabled }: BaseProps & { value: string; onChange: (code: string) => void }) {
+export function CodeSelect({ id, options, value, onChange, invalid, describedBy, disabled, ariaLabel }: BaseProps & { value: string; onChange: (code: string) => void }) {
   const [open, setOpen] = useState(false);
   const selected = options.find((option) => option.code === value);
   return (
@@ -24,6 +26,7 @@ export function CodeSelect({ id, options, value, onChange, invalid, describedBy,
           id={id}
           type="button"
           role="combobox"
+          aria-label={ariaLabel}
           aria-expanded={open}
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
@@ -51,13 +54,13 @@ export function CodeSelect({ id, options, value, onChange, invalid, describedBy,
 }
 
 /** Multi-select (政治面貌, 五险一金): the chosen names show in the trigger. */
-export function CodeMultiSelect({ id, options, value, onChange, invalid, describedBy, disabled }: BaseProps & { value: string[]; onChange: (codes: string[]) => void }) {
+export function CodeMultiSelect({ id, options, value, onChange, invalid, describedBy, disabled, ariaLabel }: BaseProps & { value: string[]; onChange: (codes: string[]) => void }) {
   const [open, setOpen] = useState(false);
   const names = options.filter((option) => value.includes(option.code)).map((option) => option.name);
   return (
     <Popover.Root open={open} onOpenChange={setOpen}>
       <Popover.Trigger asChild>
-        <button id={id} type="button" role="combobox" aria-expanded={open} aria-invalid={invalid || undefined} aria-describedby={describedBy} disabled={disabled} className="input flex items-center justify-between text-left">
+        <button id={id} type="button" role="combobox" aria-label={ariaLabel} aria-expanded={open} aria-invalid={invalid || undefined} aria-describedby={describedBy} disabled={disabled} className="input flex items-center justify-between text-left">
           <span className={names.length ? '' : 'text-slate-500'}>{names.length ? names.join('、') : '请选择（可多选）'}</span>
           <span aria-hidden className="text-slate-400">▾</span>
         </button>

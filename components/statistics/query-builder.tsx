@@ -46,7 +46,7 @@ export function QueryBuilder({ initial, scope, unitId }: { initial: QueryConditi
               {queryFields.map((f) => <option key={f.key} value={f.key}>{f.label}</option>)}
             </select>
             {condition.op === 'in' && (
-              <CodeMultiSelect id={id} options={field.options} value={condition.values} onChange={(values) => update(i, { values })} />
+              <CodeMultiSelect id={id} ariaLabel={`条件 ${i + 1}：${field.label}（可多选）`} options={field.options} value={condition.values} onChange={(values) => update(i, { values })} />
             )}
             {condition.op === 'contains' && <input id={id} aria-label={`${field.label}包含`} className="input" value={condition.values[0] ?? ''} onChange={(e) => update(i, { values: [e.target.value] })} placeholder="包含的文字" />}
             {condition.op === 'between' && (

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { StepDialog } from '@/components/workflow/step-dialog';
+import { announce } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/result';
 
 export interface StepButton {
@@ -66,6 +67,7 @@ export function StepButtons({ steps, description, run, testIdPrefix, disabled }:
               setMessage(result.message);
               return;
             }
+            announce(`已办理：${open.label}`);
             setOpen(null);
             router.refresh();
           });
