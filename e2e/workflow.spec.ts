@@ -216,6 +216,51 @@ test('a change request is filed by the school and approved by the county; the hi
   await signOut(page);
 });
 
+test('the teacher asks on a phone to correct her effective mobile number; the school and then the county approve, and she is told', async ({ page, browser }) => {
+  const mobile = await phone(browser);
+  await signIn(mobile.page, '330106198503150024', demoPassword);
+  await expect(mobile.page).toHaveURL(/\/me$/);
+  const contact = mobile.page.getByTestId('subset-contact');
+  await expect(contact).toContainText('可申请更正');
+  // 年度考核 is the school's: no request from the teacher.
+  await expect(mobile.page.getByTestId('subset-assessment').getByTestId('request-change-assessment')).toHaveCount(0);
+  await contact.getByTestId('request-change-contact').click();
+  await contact.getByLabel('手机号码 *').fill('13905710077');
+  await contact.getByLabel('变更原因 *').fill('本人手机号码已更换');
+  await contact.getByTestId('submit-change-contact').click();
+  await expect(contact.getByTestId('form-success')).toContainText('学校审核后报主管教育行政部门批准');
+  await expect(mobile.page.getByTestId('record-change')).toContainText('待学校审核');
+  expect(await mobile.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await mobile.page.screenshot({ path: 'test-results/screens/teacher-change-request-375.png', fullPage: true });
+
+  await signIn(page, `${school}.admin`, demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/inbox');
+  await expect(page.getByTestId('inbox-change.school')).toContainText('王芳');
+  await page.goto('/review/changes');
+  const request = page.getByTestId('pending-change');
+  await expect(request.getByTestId('change-diff')).toContainText('13905710077');
+  await request.getByTestId('change-approve').click();
+  await expect(page.getByTestId('notice')).toHaveText('已审核通过，已报主管部门审批');
+  await expect(page.getByTestId('pending-change')).toHaveCount(0);
+  await signOut(page);
+
+  await signIn(page, `${county}.manager`, demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/review/changes');
+  await expect(page.getByTestId('pending-change')).toContainText('本人手机号码已更换');
+  await expect(page.getByTestId('pending-change')).toContainText('审核通过');
+  await page.getByTestId('change-approve').click();
+  await expect(page.getByTestId('notice')).toHaveText(/^已批准变更，记录已更新为第 \d+ 版$/);
+  await signOut(page);
+
+  await mobile.page.reload();
+  await expect(mobile.page.getByTestId('inbox-teacher.returned')).toContainText('变更申请已批准，信息已更新');
+  await expect(mobile.page.getByTestId('subset-contact')).toContainText('13905710077');
+  await mobile.page.screenshot({ path: 'test-results/screens/teacher-change-approved-375.png', fullPage: true });
+  await mobile.context.close();
+});
+
 test('the city sees the right percentages, drills down, exports, and a reminder reaches the school’s inbox', async ({ page }) => {
   await signIn(page, '330100.manager', demoPassword);
   await expect(page).toHaveURL(/\/dashboard$/);

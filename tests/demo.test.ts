@@ -92,7 +92,9 @@ describe('the living demo', () => {
     expect(city.gender.length).toBe(2);
 
     expect(await scalar(sql`select count(distinct state) from record_additions where state in ('pending_school', 'pending_authority')`)).toBe(2);
-    expect(await scalar(sql`select count(*) from change_requests where state = 'pending'`)).toBe(summary.changeRequests);
+    expect(await scalar(sql`select count(*) from change_requests where state in ('pending', 'pending_school')`)).toBe(summary.changeRequests);
+    // Teachers' own requests wait at the school and, passed on, at the county.
+    expect(await scalar(sql`select count(distinct state) from change_requests cr join accounts a on a.id = cr.filed_by where a.role = 'teacher'`)).toBe(2);
     expect(await scalar(sql`select count(distinct tr.state) from transfers tr join units u on u.id = tr.receiving_school_id where ${livingSchool}`)).toBe(6);
     expect(await scalar(sql`select count(distinct state) from rotations`)).toBeGreaterThanOrEqual(2);
     expect(await scalar(sql`select count(*) from training_credits tc join teachers t on t.id = tc.teacher_id join units u on u.id = t.unit_id where ${livingSchool}`)).toBeGreaterThan(1000);

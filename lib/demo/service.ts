@@ -336,6 +336,14 @@ export async function demoActor(username: string): Promise<Actor> {
   return session!.actor;
 }
 
+/** The actor of a demo teacher's own account, found by the teacher record. */
+export async function demoTeacherActor(teacherId: number): Promise<Actor> {
+  const db = await getDb();
+  const [row] = await db.select({ accountId: teachers.accountId }).from(teachers).where(eq(teachers.id, teacherId));
+  const session = await loadSessionAccount(row.accountId!, null);
+  return session!.actor;
+}
+
 /**
  * One open transfer at each interesting step, through the services as users would take them, so a
  * newcomer can walk the flow: into 西湖区 from 拱墅区 (same city) and from 南京 (another province).

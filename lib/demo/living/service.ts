@@ -12,7 +12,7 @@ import { insertTeachers, type Registration } from '@/lib/teachers/registration/s
 import type { StoredValue } from '@/lib/db/schema/teachers';
 import { approveRecords, returnRecords, submitRecords } from '@/lib/collection/review/service';
 import { decideAddition, fileAddition } from '@/lib/collection/additions/service';
-import { fileChangeRequest } from '@/lib/collection/changes/service';
+import { decideChangeRequest, fileChangeRequest } from '@/lib/collection/changes/service';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
 import { fileRotation, takeRotationStep } from '@/lib/rotations/service';
 import { decideStatusChange, recordStatusChange } from '@/lib/mobility/service';
@@ -22,7 +22,7 @@ import { reviewSubmission, saveResults, submitResults } from '@/lib/training/res
 import { registerProjectSchema } from '@/lib/training/schemas';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { addMonths } from '@/lib/months';
-import { demoActor } from '@/lib/demo/service';
+import { demoActor, demoTeacherActor } from '@/lib/demo/service';
 import { nameFor } from '@/lib/demo/names';
 import { revealStoredIdNumber } from '@/lib/teachers/identity';
 
@@ -340,7 +340,9 @@ export async function seedLivingDemo(db: Database, options: LivingDemoOptions = 
     const filed = await fileAddition(manager, { teacherId: first.teacherId, subset: 'assessment', values: { year: String(year - 1), result: '01', assessingUnit: '本校考核领导小组' } });
     additions++;
     if (index % 4 === 0) await decideAddition(head, { id: filed.additionId, decision: 'approve', comment: '' });
-    await fileChangeRequest(manager, { teacherId: second.teacherId, subset: 'contact', kind: 'update', values: { mobile: `139${school.code.slice(-4)}${pad(index, 4)}` }, reason: '教师本人更换手机号码' });
+    // The teacher asks herself; every other one the head has passed on to the county.
+    const own = await fileChangeRequest(await demoTeacherActor(second.teacherId), { teacherId: second.teacherId, subset: 'contact', kind: 'update', values: { mobile: `139${school.code.slice(-4)}${pad(index, 4)}` }, reason: '本人更换手机号码' });
+    if (index % 4 === 0) await decideChangeRequest(head, { id: own.requestId, decision: 'approve', comment: '' });
     changeRequests++;
     if (index % 4 === 2 && third) {
       await fileChangeRequest(manager, { teacherId: third.teacherId, subset: 'basic', kind: 'update', values: { politicalStatus: ['01'] }, reason: `${year} 年 7 月经党组织批准转为中共正式党员` });
