@@ -2,7 +2,7 @@
 
 import * as Popover from '@radix-ui/react-popover';
 import { Command } from 'cmdk';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CodeItem } from '@/lib/indicators/code-tables';
 
 interface BaseProps {
@@ -79,9 +79,20 @@ export function CodeMultiSelect({ id, options, value, onChange, invalid, describ
 }
 
 function CodeCommand({ options, isSelected, onPick }: { options: CodeItem[]; isSelected: (code: string) => boolean; onPick: (code: string) => void }) {
+  const searchable = options.length > 8;
+  const rootRef = useRef<HTMLDivElement>(null);
+  // cmdk listens for arrows and Enter on its root: a short list has no search box to hold focus, so the root takes it.
+  useEffect(() => {
+    if (!searchable) rootRef.current?.focus();
+  }, [searchable]);
   return (
-    <Command filter={(itemValue, search) => (itemValue.toLowerCase().includes(search.trim().toLowerCase()) ? 1 : 0)}>
-      {options.length > 8 && <Command.Input autoFocus placeholder="输入名称或代码搜索" className="w-full border-b border-slate-200 px-3 py-2 text-sm outline-none" />}
+    <Command
+      ref={rootRef}
+      tabIndex={searchable ? undefined : -1}
+      className="focus:outline-none"
+      filter={(itemValue, search) => (itemValue.toLowerCase().includes(search.trim().toLowerCase()) ? 1 : 0)}
+    >
+      {searchable && <Command.Input autoFocus placeholder="输入名称或代码搜索" className="w-full border-b border-slate-200 px-3 py-2 text-sm outline-none" />}
       <Command.List className="max-h-64 overflow-auto p-1">
         <Command.Empty className="px-3 py-2 text-sm text-slate-500">没有匹配的选项</Command.Empty>
         {options.map((option) => (
