@@ -1,11 +1,15 @@
+/** Readers are exact either way; this bounds how many pending deltas a dashboard sums. */
+const foldIntervalMs = 2_000;
+
 /**
- * Server start: housekeeping now and every hour — seal finished days of the audit log (one node wins
- * the lock), remove import files past their retention time, and re-evaluate the training standings
- * under conversion rule versions whose effective date has come.
+ * Server start: the statistics' pending deltas folded every few seconds (one node at a time), and housekeeping now and
+ * every hour — seal finished days of the audit log (one node wins the lock), remove import files past their retention
+ * time, and re-evaluate the training standings under conversion rule versions whose effective date has come.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const [{ sealAuditDays }, { purgeImportLeftovers }, { applyDueTrainingRules }, { logUnexpected }] = await Promise.all([
+  const [{ foldAggregateDeltas }, { sealAuditDays }, { purgeImportLeftovers }, { applyDueTrainingRules }, { logUnexpected }] = await Promise.all([
+    import('@/lib/statistics/service'),
     import('@/lib/audit-integrity/service'),
     import('@/lib/teacher-import/service'),
     import('@/lib/training/conversion/service'),
@@ -16,6 +20,15 @@ export async function register() {
     await purgeImportLeftovers().catch((error: unknown) => logUnexpected('import-purge', error));
     await applyDueTrainingRules().catch((error: unknown) => logUnexpected('training-rules-apply', error));
   };
+  let folding = false;
+  const fold = async () => {
+    if (folding) return;
+    folding = true;
+    await foldAggregateDeltas()
+      .catch((error: unknown) => logUnexpected('aggregate-fold', error))
+      .finally(() => (folding = false));
+  };
+  setInterval(fold, foldIntervalMs).unref();
   setTimeout(housekeeping, 30_000).unref();
   setInterval(housekeeping, 60 * 60_000).unref();
 }

@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
-import { accounts, auditLog, changeRequestFields, recordReviews, teacherEntries, teachers, teacherVersions, unitRollups } from '@/lib/db/schema';
+import { accounts, auditLog, changeRequestFields, recordReviews, teacherEntries, teachers, teacherVersions } from '@/lib/db/schema';
+import { rollupTotalsOf } from '@/lib/units/queries';
 import type { Actor } from '@/lib/auth/actor';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { diffSnapshots } from '@/lib/records/diff';
@@ -29,8 +30,7 @@ async function stateOf(teacherId: number) {
 }
 
 async function rollupOf(unitId: number) {
-  const [row] = await (await getDb()).select().from(unitRollups).where(eq(unitRollups.unitId, unitId));
-  return row;
+  return (await rollupTotalsOf(await getDb(), [unitId])).get(unitId)!;
 }
 
 /** A second information manager in a unit (units start with one), for the same-person rule. */

@@ -2,7 +2,8 @@ import { idCheckCharacter } from '@/lib/reference/id-number';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb, rowsOf } from '@/lib/db';
-import { accounts, auditLog, teacherEntries, teacherFieldChanges, teachers, unitRollups } from '@/lib/db/schema';
+import { accounts, auditLog, teacherEntries, teacherFieldChanges, teachers } from '@/lib/db/schema';
+import { rollupTotalsOf } from '@/lib/units/queries';
 import { verifyPassword } from '@/lib/auth/password';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { buildSubsetSchema } from '@/lib/indicators/form-schema';
@@ -106,7 +107,7 @@ describe('teacher registration', () => {
     const { school, sysadmin } = await schoolWithStaff();
     const db = await getDb();
     const county = await getUnitByCode('330106');
-    const [before] = await db.select().from(unitRollups).where(eq(unitRollups.unitId, county.id));
+    const before = (await rollupTotalsOf(db, [county.id])).get(county.id)!;
     const input = registration({ name: '赵敏' });
     const created = await createTeacher(sysadmin, input);
     const [teacher] = await db.select().from(teachers).where(eq(teachers.id, created.teacherId));
@@ -121,7 +122,7 @@ describe('teacher registration', () => {
     // The teacher still signs in with the ID number (lower-case x too), looked up by its keyed hash.
     expect((await authenticate({ username: input.idNumber.toLowerCase(), password: created.credential.password, ip: '10.33.0.9' })).ok).toBe(true);
     expect(await verifyPassword(account.passwordHash, created.credential.password)).toBe(true);
-    const [after] = await db.select().from(unitRollups).where(eq(unitRollups.unitId, county.id));
+    const after = (await rollupTotalsOf(db, [county.id])).get(county.id)!;
     expect(after.teachers - before.teachers).toBe(1);
     expect(after.accounts - before.accounts).toBe(1);
     const audits = await db.select().from(auditLog).where(and(eq(auditLog.action, 'teacher.create'), eq(auditLog.targetId, String(teacher.id))));

@@ -11,7 +11,7 @@ import {
   teachers,
   teacherVersions,
   transfers,
-  unitRollups,
+  unitRollupParts,
   units,
   type FieldDiff,
   type StoredValue,
@@ -26,7 +26,7 @@ import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { stageNames, type Stage } from '@/lib/reference/school-types';
 import { catalogueFor, getScopedTeacher } from '@/lib/teachers/service';
-import { getJurisdictionTrail } from '@/lib/units/queries';
+import { getJurisdictionTrail, rollupSums, rollupTotalsOf } from '@/lib/units/queries';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
 import { describeDiff, describeValues, subsetLabelOf, type DescribedChange } from './describe';
 import { percent, progressStatus, type ProgressSortKey, type ProgressStatus } from './schemas';
@@ -53,11 +53,8 @@ export interface StateCounts {
 /** The collection totals of a unit's subtree (every state), from the totals kept with each transition. */
 export async function countsOf(unitId: number): Promise<StateCounts> {
   const db = await getDb();
-  const [row] = await db
-    .select({ teachers: unitRollups.teachers, complete: unitRollups.recordsComplete, submitted: unitRollups.recordsSubmitted, effective: unitRollups.recordsEffective, returned: unitRollups.recordsReturned })
-    .from(unitRollups)
-    .where(eq(unitRollups.unitId, unitId));
-  return row ?? { teachers: 0, complete: 0, submitted: 0, effective: 0, returned: 0 };
+  const totals = (await rollupTotalsOf(db, [unitId])).get(unitId)!;
+  return { teachers: totals.teachers, complete: totals.recordsComplete, submitted: totals.recordsSubmitted, effective: totals.recordsEffective, returned: totals.recordsReturned };
 }
 
 export type SchoolReviewFilter = 'all' | 'complete' | 'incomplete' | 'returned';
@@ -101,10 +98,12 @@ export async function listReviewQueue(actor: Actor, filters: { schoolId?: number
   assertCan(actor, 'record.review');
   const db = await getDb();
   const schools = await db
-    .select({ id: units.id, name: units.name, submitted: unitRollups.recordsSubmitted })
+    .select({ id: units.id, name: units.name, submitted: rollupSums.recordsSubmitted })
     .from(units)
-    .innerJoin(unitRollups, eq(unitRollups.unitId, units.id))
-    .where(and(competentAuthorityIsActor(actor, units.parentId), eq(units.kind, 'school'), gt(unitRollups.recordsSubmitted, 0)))
+    .innerJoin(unitRollupParts, eq(unitRollupParts.unitId, units.id))
+    .where(and(competentAuthorityIsActor(actor, units.parentId), eq(units.kind, 'school')))
+    .groupBy(units.id, units.name, units.code)
+    .having(gt(rollupSums.recordsSubmitted, 0))
     .orderBy(asc(units.code));
   const conditions = [competentAuthorityIsActor(actor, units.parentId), eq(teachers.recordState, 'submitted'), inJurisdiction(actor, teachers.unitPath)];
   if (filters.schoolId) conditions.push(eq(teachers.unitId, filters.schoolId));
@@ -448,15 +447,16 @@ export async function getProgress(actor: Actor, options: { unitId?: number; sort
         code: units.code,
         name: units.name,
         kind: units.kind,
-        teachers: sql<number>`coalesce(${unitRollups.teachers}, 0)`,
-        complete: sql<number>`coalesce(${unitRollups.recordsComplete}, 0)`,
-        submitted: sql<number>`coalesce(${unitRollups.recordsSubmitted}, 0)`,
-        effective: sql<number>`coalesce(${unitRollups.recordsEffective}, 0)`,
-        returned: sql<number>`coalesce(${unitRollups.recordsReturned}, 0)`,
+        teachers: rollupSums.teachers,
+        complete: rollupSums.recordsComplete,
+        submitted: rollupSums.recordsSubmitted,
+        effective: rollupSums.recordsEffective,
+        returned: rollupSums.recordsReturned,
       })
       .from(units)
-      .leftJoin(unitRollups, eq(unitRollups.unitId, units.id))
-      .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`, eq(units.status, 'active'))),
+      .leftJoin(unitRollupParts, eq(unitRollupParts.unitId, units.id))
+      .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`, eq(units.status, 'active')))
+      .groupBy(units.id, units.code, units.name, units.kind),
     countsOf(unit.id),
   ]);
   // Every direct subordinate answers to the earliest deadline on the path down to it: this unit's own or one above.

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { getDb, rowsOf } from '@/lib/db';
-import { statCounts, units } from '@/lib/db/schema';
+import { statParts, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { inJurisdiction, underUnit } from '@/lib/auth/scope';
@@ -38,12 +38,12 @@ export interface Dashboard {
 /** The filter on the pre-counted rows: record state, school types (a stage is its types) and ownership. */
 function statConditions(filters: StatFilters): SQL[] {
   const conditions: SQL[] = [];
-  if (filters.scope === 'official') conditions.push(eq(statCounts.state, 'effective'));
-  if (filters.staff !== 'all') conditions.push(eq(statCounts.serving, true));
-  if (filters.schoolType) conditions.push(eq(statCounts.schoolType, filters.schoolType));
-  else if (filters.level) conditions.push(inArray(statCounts.schoolType, schoolTypesOfLevel(filters.level)));
-  else if (filters.stage) conditions.push(inArray(statCounts.schoolType, [...schoolTypes.values()].filter((t) => t.stage === filters.stage).map((t) => t.code)));
-  if (filters.ownership) conditions.push(eq(statCounts.ownership, filters.ownership));
+  if (filters.scope === 'official') conditions.push(eq(statParts.state, 'effective'));
+  if (filters.staff !== 'all') conditions.push(eq(statParts.serving, true));
+  if (filters.schoolType) conditions.push(eq(statParts.schoolType, filters.schoolType));
+  else if (filters.level) conditions.push(inArray(statParts.schoolType, schoolTypesOfLevel(filters.level)));
+  else if (filters.stage) conditions.push(inArray(statParts.schoolType, [...schoolTypes.values()].filter((t) => t.stage === filters.stage).map((t) => t.code)));
+  if (filters.ownership) conditions.push(eq(statParts.ownership, filters.ownership));
   return conditions;
 }
 
@@ -101,16 +101,16 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
             group by 1, 2, 3`),
         )
       : db
-          .select({ dim: statCounts.dim, bucket: statCounts.bucket, schoolType: sql<string>`case when ${statCounts.dim} = 'total' then ${statCounts.schoolType} else '' end`, n: sql<number>`sum(${statCounts.n})::int` })
-          .from(statCounts)
-          .where(and(eq(statCounts.unitId, unit.id), ...where))
-          .groupBy(statCounts.dim, statCounts.bucket, sql`3`);
+          .select({ dim: statParts.dim, bucket: statParts.bucket, schoolType: sql<string>`case when ${statParts.dim} = 'total' then ${statParts.schoolType} else '' end`, n: sql<number>`sum(${statParts.n})::int` })
+          .from(statParts)
+          .where(and(eq(statParts.unitId, unit.id), ...where))
+          .groupBy(statParts.dim, statParts.bucket, sql`3`);
   const [cells, childRows, schoolCounts, trail] = await Promise.all([
     cellsOf(),
     db
-      .select({ id: units.id, name: units.name, kind: units.kind, code: units.code, n: sql<number>`coalesce(sum(${statCounts.n}), 0)::int` })
+      .select({ id: units.id, name: units.name, kind: units.kind, code: units.code, n: sql<number>`coalesce(sum(${statParts.n}), 0)::int` })
       .from(units)
-      .leftJoin(statCounts, and(eq(statCounts.unitId, units.id), eq(statCounts.dim, 'total'), ...where))
+      .leftJoin(statParts, and(eq(statParts.unitId, units.id), eq(statParts.dim, 'total'), ...where))
       .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`))
       .groupBy(units.id, units.name, units.kind, units.code)
       .orderBy(asc(units.code)),

@@ -2,12 +2,33 @@ import 'server-only';
 import { and, asc, eq, gte, ilike, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Executor } from '@/lib/db';
 import { containsPattern } from '@/lib/db/like';
-import { unitRollups, units } from '@/lib/db/schema';
+import { unitRollupParts, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { schoolTypes } from '@/lib/reference/school-types';
+
+const rollupColumns = ['authorities', 'schools', 'closedSchools', 'institutions', 'accounts', 'teachers', 'recordsComplete', 'recordsSubmitted', 'recordsEffective', 'recordsReturned'] as const;
+export type RollupTotals = Record<(typeof rollupColumns)[number], number>;
+
+/** A unit's subtree totals are its folded row plus its pending deltas: these sums, in a select grouped by unit. */
+export const rollupSums = Object.fromEntries(
+  rollupColumns.map((column) => [column, sql<number>`coalesce(sum(${unitRollupParts[column]}), 0)::int`.mapWith(Number)]),
+) as Record<(typeof rollupColumns)[number], SQL<number>>;
+
+/** The subtree totals of these units (zeros for a unit with nothing counted yet). */
+export async function rollupTotalsOf(executor: Executor, unitIds: number[]): Promise<Map<number, RollupTotals>> {
+  const totals = new Map<number, RollupTotals>(unitIds.map((id) => [id, Object.fromEntries(rollupColumns.map((column) => [column, 0])) as RollupTotals]));
+  if (unitIds.length === 0) return totals;
+  const rows = await executor
+    .select({ unitId: unitRollupParts.unitId, ...rollupSums })
+    .from(unitRollupParts)
+    .where(inArray(unitRollupParts.unitId, unitIds))
+    .groupBy(unitRollupParts.unitId);
+  for (const { unitId, ...sums } of rows) totals.set(unitId, sums as RollupTotals);
+  return totals;
+}
 
 export interface UnitSummary {
   id: number;
@@ -90,10 +111,11 @@ export async function getUnitDetail(actor: Actor, unitId: number): Promise<UnitD
   if (!unit) throw new NotFoundError('单位不存在或不在您的管辖范围内');
 
   const ancestorIds = unit.path.split('.').map(Number);
-  const [ancestors, [rollup]] = await Promise.all([
+  const [ancestors, totals] = await Promise.all([
     db.select({ id: units.id, name: units.name, path: units.path }).from(units).where(inArray(units.id, ancestorIds)),
-    db.select().from(unitRollups).where(eq(unitRollups.unitId, unit.id)),
+    rollupTotalsOf(db, [unit.id]),
   ]);
+  const rollup = totals.get(unit.id)!;
   const byId = new Map(ancestors.map((a) => [a.id, a]));
   const breadcrumb = ancestorIds.map((id) => {
     const ancestor = byId.get(id)!;
@@ -101,16 +123,16 @@ export async function getUnitDetail(actor: Actor, unitId: number): Promise<UnitD
   });
   const self = unit.kind === 'authority' ? 1 : 0;
   const counts = {
-    authorities: (rollup?.authorities ?? self) - self,
-    schools: rollup?.schools ?? 0,
-    activeSchools: (rollup?.schools ?? 0) - (rollup?.closedSchools ?? 0),
-    closedSchools: rollup?.closedSchools ?? 0,
-    institutions: rollup?.institutions ?? 0,
-    accounts: rollup?.accounts ?? 0,
-    teachers: rollup?.teachers ?? 0,
-    recordsEffective: rollup?.recordsEffective ?? 0,
-    recordsSubmitted: rollup?.recordsSubmitted ?? 0,
-    recordsReturned: rollup?.recordsReturned ?? 0,
+    authorities: Math.max(0, rollup.authorities - self),
+    schools: rollup.schools,
+    activeSchools: rollup.schools - rollup.closedSchools,
+    closedSchools: rollup.closedSchools,
+    institutions: rollup.institutions,
+    accounts: rollup.accounts,
+    teachers: rollup.teachers,
+    recordsEffective: rollup.recordsEffective,
+    recordsSubmitted: rollup.recordsSubmitted,
+    recordsReturned: rollup.recordsReturned,
   };
   return { ...toSummary(unit), path: unit.path, parentId: unit.parentId, updatedAt: unit.updatedAt, breadcrumb, counts };
 }
@@ -129,15 +151,14 @@ export async function listChildrenWithCounts(
   const db = await getDb();
   const children = await listChildUnits(db, { parentId: parent.id, kind: options.kind, after: options.after, limit: options.limit });
   if (children.length === 0) return [];
-  const rollups = await db.select().from(unitRollups).where(inArray(unitRollups.unitId, children.map((c) => c.id)));
-  const byId = new Map(rollups.map((r) => [r.unitId, r]));
+  const byId = await rollupTotalsOf(db, children.map((c) => c.id));
   return children.map((c) => {
-    const rollup = byId.get(c.id);
+    const rollup = byId.get(c.id)!;
     return {
       ...c,
-      schoolCount: rollup?.schools ?? 0,
-      authorityCount: Math.max(0, (rollup?.authorities ?? 0) - (c.kind === 'authority' ? 1 : 0)),
-      accountCount: rollup?.accounts ?? 0,
+      schoolCount: rollup.schools,
+      authorityCount: Math.max(0, rollup.authorities - (c.kind === 'authority' ? 1 : 0)),
+      accountCount: rollup.accounts,
     };
   });
 }

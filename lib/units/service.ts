@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '@/lib/db';
-import { accounts, unitRollups, units } from '@/lib/db/schema';
+import { accounts, unitRollupDeltas, units } from '@/lib/db/schema';
 import { divisions } from '@/lib/reference/divisions';
 import { ensureNationalDefaultRule } from '@/lib/training/conversion/service';
 import { auditorTiers } from '@/lib/auth/policy';
@@ -113,7 +113,10 @@ export interface RollupDelta {
 const rollupFields = ['authorities', 'schools', 'closedSchools', 'institutions', 'accounts', 'teachers', 'recordsComplete', 'recordsSubmitted', 'recordsEffective', 'recordsReturned'] as const;
 type RollupTotals = Record<(typeof rollupFields)[number], number>;
 
-/** Adds the deltas to the subtree totals of every unit on each path, in one statement per chunk. */
+/**
+ * Adds the deltas to the subtree totals of every unit on each path: appended to `unit_rollup_deltas`, one row per unit, so two
+ * transactions never wait on the same ancestor's row (readers sum folded rows and deltas; `foldAggregateDeltas` folds).
+ */
 export async function applyRollupDeltas(executor: Executor, deltas: RollupDelta[]): Promise<void> {
   const byUnit = new Map<number, RollupTotals>();
   for (const delta of deltas) {
@@ -124,27 +127,15 @@ export async function applyRollupDeltas(executor: Executor, deltas: RollupDelta[
       for (const field of rollupFields) totals[field] += delta[field] ?? 0;
     }
   }
-  // In unit order: two transactions moving teachers in opposite directions lock the same rows in the same order.
-  const rows = [...byUnit].filter(([, totals]) => rollupFields.some((field) => totals[field] !== 0)).sort(([a], [b]) => a - b).map(([unitId, totals]) => ({ unitId, ...totals }));
+  const rows = [...byUnit].filter(([, totals]) => rollupFields.some((field) => totals[field] !== 0)).map(([unitId, totals]) => ({ unitId, ...totals }));
   for (let start = 0; start < rows.length; start += chunkSize) {
-    await executor
-      .insert(unitRollups)
-      .values(rows.slice(start, start + chunkSize))
-      .onConflictDoUpdate({
-        target: unitRollups.unitId,
-        set: Object.fromEntries(
-          rollupFields.map((field) => [field, sql.raw(`unit_rollups.${toColumn(field)} + excluded.${toColumn(field)}`)]),
-        ),
-      });
+    await executor.insert(unitRollupDeltas).values(rows.slice(start, start + chunkSize));
   }
-}
-
-function toColumn(field: string): string {
-  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 /** Recomputes every subtree total from the base tables (repair tool, and the check in tests). */
 export async function rebuildRollups(executor: Executor): Promise<void> {
+  await executor.execute(sql`delete from unit_rollup_deltas`);
   await executor.execute(sql`delete from unit_rollups`);
   await executor.execute(sql`
     insert into unit_rollups (unit_id, authorities, schools, closed_schools, institutions, accounts, teachers,

@@ -6,7 +6,8 @@ import { loginNameFor, revealStoredIdNumber } from '@/lib/teachers/identity';
 import { approveRecords, submitRecords } from '@/lib/collection/review/service';
 import { approveRecordsSchema } from '@/lib/collection/schemas';
 import { getDb, rowsOf } from '@/lib/db';
-import { accounts, statCounts, teachers, unitRollups, units } from '@/lib/db/schema';
+import { accounts, statParts, teachers, units } from '@/lib/db/schema';
+import { rollupTotalsOf } from '@/lib/units/queries';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { loadSessionAccount } from '@/lib/auth/queries';
@@ -156,8 +157,7 @@ export async function effectiveTeacher(fixture: SchoolFixture, countyCode: strin
 }
 
 export async function rollup(unitId: number) {
-  const [row] = await (await getDb()).select().from(unitRollups).where(eq(unitRollups.unitId, unitId));
-  return row;
+  return (await rollupTotalsOf(await getDb(), [unitId])).get(unitId)!;
 }
 
 /** unit_rollups and stat_counts of a subtree against a count from the base tables. */
@@ -169,6 +169,6 @@ export async function expectTotalsMatchRecount(unitCode: string) {
   );
   const totals = await rollup(unit.id);
   expect({ teachers: totals?.teachers ?? 0, effective: totals?.recordsEffective ?? 0, complete: totals?.recordsComplete ?? 0 }).toEqual(counted);
-  const [stat] = await db.select({ n: sql<number>`coalesce(sum(${statCounts.n}), 0)::int` }).from(statCounts).where(and(eq(statCounts.unitId, unit.id), eq(statCounts.dim, 'total'), eq(statCounts.serving, true)));
+  const [stat] = await db.select({ n: sql<number>`coalesce(sum(${statParts.n}), 0)::int` }).from(statParts).where(and(eq(statParts.unitId, unit.id), eq(statParts.dim, 'total'), eq(statParts.serving, true)));
   expect(stat.n).toBe(counted.teachers);
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
-import { changeRequests, recordAdditions, reminders, teachers, unitRollups, units } from '@/lib/db/schema';
+import { changeRequests, recordAdditions, reminders, teachers, unitRollupParts, units } from '@/lib/db/schema';
 import { totalRows as total, waiting, type InboxSource } from '@/lib/inbox/registry';
 import { can } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
@@ -50,9 +50,9 @@ export const collectionInboxSources: InboxSource[] = [
       const db = await getDb();
       // The count comes from the schools' progress totals; the queue itself pages through the teachers.
       const [counted] = await db
-        .select({ n: sql<number>`coalesce(sum(${unitRollups.recordsSubmitted}), 0)::int` })
+        .select({ n: sql<number>`coalesce(sum(${unitRollupParts.recordsSubmitted}), 0)::int` })
         .from(units)
-        .innerJoin(unitRollups, eq(unitRollups.unitId, units.id))
+        .innerJoin(unitRollupParts, eq(unitRollupParts.unitId, units.id))
         .where(and(competentAuthorityIsActor(actor, units.parentId), eq(units.kind, 'school')));
       if (limit === 0 || counted.n === 0) return { count: counted.n, items: [] };
       const rows = await db

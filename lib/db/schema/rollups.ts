@@ -1,15 +1,7 @@
-import { integer, pgTable } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, pgView } from 'drizzle-orm/pg-core';
 import { units } from './units';
 
-/**
- * Totals over each unit's subtree (the unit itself included), kept up to date in the same
- * transaction as every insert or status change, so that the ministry's pages need not count
- * half a million schools and two million accounts per request.
- */
-export const unitRollups = pgTable('unit_rollups', {
-  unitId: integer('unit_id')
-    .primaryKey()
-    .references(() => units.id),
+const rollupCounts = () => ({
   authorities: integer('authorities').notNull().default(0),
   schools: integer('schools').notNull().default(0),
   closedSchools: integer('closed_schools').notNull().default(0),
@@ -23,3 +15,22 @@ export const unitRollups = pgTable('unit_rollups', {
   recordsEffective: integer('records_effective').notNull().default(0),
   recordsReturned: integer('records_returned').notNull().default(0),
 });
+
+/**
+ * Folded totals over each unit's subtree (the unit itself included), so that the ministry's pages need not count half a million
+ * schools and two million accounts per request. Writers append to `unitRollupDeltas` instead of updating these rows.
+ */
+export const unitRollups = pgTable('unit_rollups', {
+  unitId: integer('unit_id')
+    .primaryKey()
+    .references(() => units.id),
+  ...rollupCounts(),
+});
+
+/** Each transaction's changes to the totals, appended (no row is ever updated, so writers never queue); folded every few seconds. */
+export const unitRollupDeltas = pgTable('unit_rollup_deltas', { unitId: integer('unit_id').notNull(), ...rollupCounts() }, (table) => [
+  index('unit_rollup_deltas_unit_idx').on(table.unitId),
+]);
+
+/** Folded totals and pending deltas together (a UNION ALL view): readers sum per unit. */
+export const unitRollupParts = pgView('unit_rollup_parts', { unitId: integer('unit_id').notNull(), ...rollupCounts() }).existing();

@@ -1,4 +1,5 @@
 import 'server-only';
+import { foldAggregateDeltas } from '@/lib/statistics/service';
 import { performance } from 'node:perf_hooks';
 import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '@/lib/db';
@@ -409,6 +410,8 @@ export async function seedLivingDemo(db: Database, options: LivingDemoOptions = 
   // 6. 培训学分: 杭州's project for every effective primary and junior teacher, confirmed; 西湖区's, waiting for the county.
   const participants = await seedLivingTraining(db, plan.filter((school) => ['211', '311', '312'].includes(school.type)).flatMap((school) => effectiveAt(school).map((g) => g.teacher.idNumber)));
   progress(`培训参训 ${participants} 人次`);
+  // The server folds every few seconds; the demo starts folded, as a day-old database would be.
+  await foldAggregateDeltas(db);
 
   const counts = rowsOf<{ state: string; returned: boolean; n: number }>(
     await db.execute(sql`select record_state as state, return_reason is not null as returned, count(*)::int as n from teachers where unit_id in (${sql.join(plan.map((s) => sql`${s.unitId}::int`), sql`, `)}) group by 1, 2`),
