@@ -1,10 +1,11 @@
 /**
  * `npm run bench:approvals`: approvals per second through the review service with 1, 4, 16, 31 and 64 concurrent approvers
- * spread over the 31 provinces (two counties each), against a database loaded by `npm run seed:scale`. For each level it
+ * spread over the 31 provinces (four counties each), against a database loaded by `npm run seed:scale`. For each level it
  * prints approvals/s, p50 and p95, the whole machine's CPU time per approval (from /proc/stat: app, database and the fold),
- * and the approvers' wait events sampled every 20 ms from pg_stat_activity (lock waits name the statement that waited).
+ * the app process's own CPU (one Node process is one core at most),
+ * and the approvers' wait events sampled every 100 ms from pg_stat_activity (lock waits name the statement that waited).
  * If the database has `fold_aggregate_deltas()` (migration 0021) it is called every 2 s meanwhile, as the server does.
- * Usage: DATABASE_URL=… npm run bench:approvals -- [--seconds 10] [--levels 1,4,16,31,64] [--per-county 300]
+ * Usage: DATABASE_URL=… npm run bench:approvals -- [--seconds 10] [--levels 1,4,16,31,64] [--per-county 600] [--counties-per-province 4]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,10 +13,11 @@ import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { ensureAuthSecret } from './runtime-env';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, levels: { type: 'string', default: '1,4,16,31,64' }, 'per-county': { type: 'string', default: '300' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, levels: { type: 'string', default: '1,4,16,31,64' }, 'per-county': { type: 'string', default: '600' }, 'counties-per-province': { type: 'string', default: '4' } } });
 const seconds = Number(values.seconds);
 const levels = values.levels.split(',').map(Number);
 const perCounty = Number(values['per-county']);
+const countiesPerProvince = Number(values['counties-per-province']);
 ensureAuthSecret();
 // Every approver holds a connection, the sampler and the folder one each.
 process.env.DATABASE_POOL_SIZE ??= String(Math.max(...levels) + 4);
@@ -45,16 +47,16 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const canFold = rows<{ present: boolean }>(await db.execute(sql`select to_regproc('fold_aggregate_deltas') is not null as present`))[0].present;
 const fold = async () => (canFold ? db.execute(sql`select fold_aggregate_deltas()`) : undefined);
 
-// Two counties per province with the most effective records that have no version yet; their records are put back to
+// Counties of every province (four each by default) with the most effective records that have no version yet; their records are put back to
 // 'submitted' (with their progress totals), as bench.ts does for its single approval.
 const counties = rows<{ id: number; code: string; province: string }>(
   await db.execute(sql`
     select c.id, c.code, p.code as province from units p
     cross join lateral (
       select c.id, c.code from units c
-      where c.parent_id in (select id from units where parent_id = p.id and kind = 'authority') and c.tier = 'county'
+      where c.path <@ p.path and c.tier = 'county'
       order by (select count(*) from teachers t join units s on s.id = t.unit_id where s.parent_id = c.id and t.record_state = 'effective') desc, c.code
-      limit 2
+      limit ${countiesPerProvince}
     ) c
     where p.tier = 'province' order by c.code`),
 );
@@ -85,8 +87,8 @@ for (const county of counties) {
   actors.set(county.id, (await loadSessionAccount(account.id, null))!.actor);
 }
 
-console.log(`\n| approvers | approvals | approvals/s | p50 | p95 | CPU per approval | approvers' wait events (share of samples) |`);
-console.log(`|---|---|---|---|---|---|---|`);
+console.log(`\n| approvers | approvals | approvals/s | p50 | p95 | CPU per approval | app process CPU | approvers' wait events (share of samples) |`);
+console.log(`|---|---|---|---|---|---|---|---|`);
 for (const level of levels) {
   await fold();
   const latencies: number[] = [];
@@ -109,7 +111,7 @@ for (const level of levels) {
         waits.set(key, (waits.get(key) ?? 0) + 1);
         samples++;
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
   const folder = (async () => {
@@ -119,19 +121,22 @@ for (const level of levels) {
     }
   })();
   const cpuBefore = cpuJiffies();
+  const appBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: level }, async (_, worker) => {
-      const county = counties[worker % counties.length];
-      const queue = queues.get(county.id)!;
-      const actor = actors.get(county.id)!;
+      // Worker w approves for counties w, w + level, w + 2·level, …, moving on when one has no reported record left;
+      // with more workers than counties, the extra ones share a county (its queue, not its records).
+      const mine = counties.filter((_, i) => (level <= counties.length ? i % level === worker : i === worker % counties.length));
       while (performance.now() < deadline) {
-        const id = queue.shift();
-        if (id === undefined) {
+        const county = mine.find((c) => queues.get(c.id)!.length > 0);
+        if (!county) {
           exhausted++;
           return;
         }
+        const id = queues.get(county.id)!.shift()!;
+        const actor = actors.get(county.id)!;
         const t = performance.now();
         try {
           await approveRecords(actor, { teacherIds: [id], comment: '', sampled: [] });
@@ -145,6 +150,7 @@ for (const level of levels) {
   );
   const elapsed = (performance.now() - started) / 1000;
   const cpuAfter = cpuJiffies();
+  const app = process.cpuUsage(appBefore);
   running = false;
   await Promise.all([sampler, folder]);
   latencies.sort((a, b) => a - b);
@@ -152,7 +158,7 @@ for (const level of levels) {
   const cpuMs = ((cpuAfter.busy - cpuBefore.busy) * 10) / Math.max(1, latencies.length);
   const events = [...waits].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([event, n]) => `${event} ${((100 * n) / Math.max(1, samples)).toFixed(0)} %`).join('; ');
   const notes = [failures ? `${failures} failed` : '', exhausted ? `${exhausted} approvers ran out of records` : ''].filter(Boolean).join(', ');
-  console.log(`| ${level} | ${latencies.length}${notes ? ` (${notes})` : ''} | ${(latencies.length / elapsed).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} ms | ${percentile(latencies, 95).toFixed(1)} ms | ${cpuMs.toFixed(1)} ms | ${events} |`);
+  console.log(`| ${level} | ${latencies.length}${notes ? ` (${notes})` : ''} | ${(latencies.length / elapsed).toFixed(1)} | ${percentile(latencies, 50).toFixed(1)} ms | ${percentile(latencies, 95).toFixed(1)} ms | ${cpuMs.toFixed(1)} ms | ${((app.user + app.system) / 10 / (elapsed * 1000)).toFixed(0)} % of a core | ${events} |`);
 }
 await fold();
 await closeConnection();
