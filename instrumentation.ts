@@ -8,7 +8,7 @@ const foldIntervalMs = 2_000;
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const [{ foldAggregateDeltas }, { sealAuditDays }, { purgeImportLeftovers }, { applyDueTrainingRules }, { logUnexpected }] = await Promise.all([
+  const [{ foldAndVacuumAggregateDeltas }, { sealAuditDays }, { purgeImportLeftovers }, { applyDueTrainingRules }, { logUnexpected }] = await Promise.all([
     import('@/lib/statistics/service'),
     import('@/lib/audit-integrity/service'),
     import('@/lib/teacher-import/service'),
@@ -24,7 +24,7 @@ export async function register() {
   const fold = async () => {
     if (folding) return;
     folding = true;
-    await foldAggregateDeltas()
+    await foldAndVacuumAggregateDeltas()
       .catch((error: unknown) => logUnexpected('aggregate-fold', error))
       .finally(() => (folding = false));
   };

@@ -29,9 +29,10 @@ CREATE INDEX "stat_count_deltas_unit_idx" ON "stat_count_deltas" USING btree ("u
 -- unit_rollups inside its transaction, so concurrent approvers queued on them. Writers now append their deltas
 -- (plain inserts, no row is shared), readers sum folded rows and pending deltas, and fold_aggregate_deltas()
 -- moves the deltas into the folded rows in one transaction, so every reader's snapshot stays exact.
--- Rows live for seconds: vacuum them by count, not by the tables' size.
-ALTER TABLE "stat_count_deltas" SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000);--> statement-breakpoint
-ALTER TABLE "unit_rollup_deltas" SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000);--> statement-breakpoint
+-- Rows live for seconds: vacuumed by count, not by the tables' size, and never truncated (truncating takes an exclusive
+-- lock that would stop the writers' inserts for a moment).
+ALTER TABLE "stat_count_deltas" SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000, vacuum_truncate = false);--> statement-breakpoint
+ALTER TABLE "unit_rollup_deltas" SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000, vacuum_truncate = false);--> statement-breakpoint
 CREATE VIEW "stat_parts" AS
   SELECT unit_id, state, school_type, ownership, serving, dim, bucket, n FROM stat_counts
   UNION ALL

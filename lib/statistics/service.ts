@@ -12,3 +12,14 @@ export async function foldAggregateDeltas(executor?: Executor): Promise<number> 
   const [row] = rowsOf<{ folded: number }>(await db.execute(sql`select fold_aggregate_deltas() as folded`));
   return Number(row?.folded ?? 0);
 }
+
+/**
+ * Folds, then vacuums the delta tables when anything was folded: the folded rows are dead tuples until vacuumed, and readers'
+ * index scans would walk them (two million after a minute of national approvals, 164 ms for the ministry's bars instead of a
+ * few). Runs outside any transaction (VACUUM cannot run inside one).
+ */
+export async function foldAndVacuumAggregateDeltas(): Promise<number> {
+  const folded = await foldAggregateDeltas();
+  if (folded > 0) await (await getDb()).execute(sql`vacuum (skip_locked) stat_count_deltas, unit_rollup_deltas`);
+  return folded;
+}
