@@ -15,7 +15,7 @@ import { linkInstitution, registerInstitution, updateInstitution } from '@/lib/t
 import { listInstitutions } from '@/lib/training/institutions/queries';
 import { authenticate } from '@/lib/signin/service';
 import { decideProject, enrolByList, registerProject } from '@/lib/training/projects/service';
-import { getProject, listParticipants } from '@/lib/training/projects/queries';
+import { getProject, listParticipants, listProjects } from '@/lib/training/projects/queries';
 import { buildResultsTemplate, importResults, reviewSubmission, saveResults, submitResults } from '@/lib/training/results/service';
 import { getLedger, getOwnLedger } from '@/lib/training/ledger/queries';
 import { decideFiling, fileTraining } from '@/lib/training/filings/service';
@@ -121,6 +121,10 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     expect((await rowCounts(projectId)).participants).toBe(0);
     await refused([otherCounty, home.manager, rival.actor, await actorFor('330106.query1')], projectId, (actor) => enrolByList(actor, { projectId, idNumbers: a.idNumber }));
     expect(await enrolByList(county, { projectId, idNumbers: `${a.idNumber} 培训甲\n${b.idNumber}` })).toEqual({ ok: true, enrolled: 2 });
+    // The project list counts the same participants as the project page.
+    const listed = (await listProjects(county, { view: 'own' })).rows.find((row) => row.id === projectId)!;
+    expect({ enrolled: listed.enrolled, confirmed: listed.confirmed }).toEqual({ enrolled: 2, confirmed: 0 });
+    expect((await getProject(county, projectId)).enrolled).toBe(2);
 
     // The institution sees its project's participants masked; another institution nothing.
     const seen = await listParticipants(institution.actor, projectId);

@@ -167,6 +167,12 @@ export function PyramidCard({ rows }: { rows: { band: string; men: number; women
   const data = [...rows].reverse().map((row) => ({ band: row.band, men: -row.men, women: row.women }));
   const total = rows.reduce((sum, row) => sum + row.men + row.women, 0);
   const inBrowser = useInBrowser();
+  if (total === 0)
+    return (
+      <ChartCard title="年龄结构（按性别）" testId="chart-pyramid">
+        <p className="py-8 text-center text-sm text-slate-500">暂无数据</p>
+      </ChartCard>
+    );
   return (
     <ChartCard title="年龄结构（按性别）" testId="chart-pyramid">
       <div role="img" aria-label={`年龄结构：${rows.map((r) => `${r.band} 男 ${r.men} 人、女 ${r.women} 人`).join('，')}`} className="h-72">

@@ -41,7 +41,7 @@ export function TeacherRecord({ view, audience }: { view: TeacherRecordView; aud
 
       {view.completeness && <CompletenessPanel problems={view.completeness} audience={audience} />}
 
-      <nav aria-label="信息集" className="-mx-1 flex gap-1 overflow-x-auto pb-1 text-sm">
+      <nav aria-label="信息集" className="-mx-1 flex gap-1 overflow-x-auto pb-1 text-sm sm:flex-wrap sm:overflow-visible">
         {view.catalogue.subsets.map((subset) => (
           <a key={subset.key} href={`#subset-${subset.key}`} className="shrink-0 rounded-full border border-slate-200 bg-white px-3 py-1 text-slate-700 hover:border-brand-600">
             {subset.label}

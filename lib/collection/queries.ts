@@ -24,7 +24,7 @@ import { collectionParties } from './chains';
 import { openTransferStates, transferStateNames } from '@/lib/transfers/chain';
 import { NotFoundError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
-import { stageNames, type Stage } from '@/lib/reference/school-types';
+import { breakdownKeyOf, breakdownNames, stageNames, type Stage } from '@/lib/reference/school-types';
 import { catalogueFor, getScopedTeacher } from '@/lib/teachers/service';
 import { getJurisdictionTrail, rollupSums, rollupTotalsOf } from '@/lib/units/queries';
 import type { EffectiveCatalogue } from '@/lib/indicators/settings';
@@ -110,7 +110,7 @@ export async function listReviewQueue(actor: Actor, filters: { schoolId?: number
   if (filters.stage) conditions.push(eq(teachers.stage, filters.stage));
   if (filters.after) conditions.push(gt(teachers.id, filters.after));
   const rows = await db
-    .select({ id: teachers.id, name: teachers.name, unitId: teachers.unitId, unitName: units.name, stage: teachers.stage, submittedAt: teachers.submittedAt, submittedByName: accounts.displayName })
+    .select({ id: teachers.id, name: teachers.name, unitId: teachers.unitId, unitName: units.name, stage: teachers.stage, schoolTypeCode: teachers.schoolTypeCode, submittedAt: teachers.submittedAt, submittedByName: accounts.displayName })
     .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
     .leftJoin(accounts, eq(accounts.id, teachers.submittedBy))
@@ -120,7 +120,11 @@ export async function listReviewQueue(actor: Actor, filters: { schoolId?: number
   return {
     schools,
     total: schools.reduce((sum, school) => sum + school.submitted, 0),
-    rows: rows.slice(0, reviewPageSize).map(({ stage, ...row }) => ({ ...row, stageName: stageNames[stage as Stage] ?? stage })),
+    // 学段 as the teacher list names it: 中小学校 as 小学, 初中, 高中 or the spanning type.
+    rows: rows.slice(0, reviewPageSize).map(({ stage, schoolTypeCode, ...row }) => {
+      const key = breakdownKeyOf(schoolTypeCode);
+      return { ...row, stageName: key ? breakdownNames[key] : (stageNames[stage as Stage] ?? stage) };
+    }),
     hasMore: rows.length > reviewPageSize,
   };
 }

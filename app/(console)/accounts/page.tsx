@@ -24,8 +24,8 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
       <PageTitle title="账号管理" description="本单位的全部账号，以及直属下级单位的系统管理员账号。" />
       <form className="flex gap-2" role="search">
         <label htmlFor="account-search" className="sr-only">搜索账号</label>
-        <input id="account-search" name="q" defaultValue={q} placeholder="账号、单位名称或使用人" className="input max-w-xs" />
-        <button type="submit" className="btn-secondary">搜索</button>
+        <input id="account-search" name="q" defaultValue={q} placeholder="账号、单位名称或使用人" className="input min-w-0 max-w-xs flex-1" />
+        <button type="submit" className="btn-secondary shrink-0">搜索</button>
       </form>
       <TableFrame label="账号">
         <table className="w-full text-sm">

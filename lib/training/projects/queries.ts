@@ -72,8 +72,9 @@ export async function listProjects(actor: Actor, options: { view: ProjectView; y
       endDate: trainingProjects.endDate,
       plannedHours: trainingProjects.plannedHours,
       capacity: trainingProjects.capacity,
-      enrolled: sql<number>`(select count(*)::int from ${trainingParticipants} p where p.project_id = ${trainingProjects.id})`,
-      confirmed: sql<number>`(select count(*)::int from ${trainingParticipants} p where p.project_id = ${trainingProjects.id} and p.state = 'confirmed')`,
+      // Qualified by hand: drizzle renders a one-table select's columns bare, and a bare "id" here is the participant's own.
+      enrolled: sql<number>`(select count(*)::int from ${trainingParticipants} p where p.project_id = ${trainingProjects}.${sql.identifier('id')})`,
+      confirmed: sql<number>`(select count(*)::int from ${trainingParticipants} p where p.project_id = ${trainingProjects}.${sql.identifier('id')} and p.state = 'confirmed')`,
       state: trainingProjects.state,
     })
     .from(trainingProjects)

@@ -29,7 +29,8 @@ function Summary({ figures }: { figures: RotationPlanFigures }) {
     ['本学年已安排', figures.planned.toLocaleString('zh-CN')],
     ['正在交流', figures.rotatingNow.toLocaleString('zh-CN')],
     ['交流比例', formatPermille(figures.sharePermille), <Verdict key="s" ok={figures.meetsShare} testId="plan-share-verdict" />],
-    ['骨干教师占比', formatPermille(figures.keySharePermille), <Verdict key="k" ok={figures.meetsKeyShare} />],
+    // Nobody arranged yet: no share of key teachers to judge (the exchange share above already says 未达标 if any is due).
+    ['骨干教师占比', formatPermille(figures.keySharePermille), figures.keySharePermille !== null ? <Verdict key="k" ok={figures.meetsKeyShare} /> : undefined],
   ];
   return (
     <section aria-label="全县合计" className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="plan-summary">
@@ -130,7 +131,7 @@ export default async function RotationPlanPage({ searchParams }: { searchParams:
                       人 · 至少 {school.required} 人 · 已安排 {school.planned} 人（骨干 {school.plannedKey}）· 正在交流 {school.rotatingNow} 人
                     </p>
                     <p className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
-                      交流比例 {formatPermille(school.sharePermille)} <Verdict ok={school.meetsShare} /> 骨干占比 {formatPermille(school.keySharePermille)} <Verdict ok={school.meetsKeyShare} />
+                      交流比例 {formatPermille(school.sharePermille)} <Verdict ok={school.meetsShare} /> 骨干占比 {formatPermille(school.keySharePermille)} {school.keySharePermille !== null && <Verdict ok={school.meetsKeyShare} />}
                     </p>
                   </li>
                 ))}
@@ -169,7 +170,7 @@ export default async function RotationPlanPage({ searchParams }: { searchParams:
                           {formatPermille(school.sharePermille)} <Verdict ok={school.meetsShare} />
                         </td>
                         <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                          {formatPermille(school.keySharePermille)} <Verdict ok={school.meetsKeyShare} />
+                          {formatPermille(school.keySharePermille)} {school.keySharePermille !== null && <Verdict ok={school.meetsKeyShare} />}
                         </td>
                       </tr>
                     ))}

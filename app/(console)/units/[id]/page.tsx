@@ -8,6 +8,7 @@ import { textParam } from '@/lib/http/params';
 import { ownershipNames, unitKindNames, unitStatusNames } from '@/lib/units/defaults';
 import { getUnitDetail, listChildrenWithCounts, searchUnits, type UnitCursor, type UnitSummary } from '@/lib/units/queries';
 import { TableFrame } from '@/components/ui/table-frame';
+import { divisionAncestry } from '@/lib/reference/divisions';
 
 export const metadata: Metadata = { title: '单位浏览' };
 
@@ -52,7 +53,7 @@ export default async function UnitPage({ params, searchParams }: { params: Promi
         <dl className="card grid grid-cols-1 gap-x-6 gap-y-3 p-4 text-sm sm:grid-cols-2">
           <Item label="学校标识码" value={detail.code} />
           <Item label="办学类型" value={detail.schoolTypeName ? `${detail.schoolTypeName}（${detail.stageName}）` : '—'} />
-          <Item label="所在地行政区划代码" value={detail.divisionCode ?? '—'} />
+          <Item label="所在地行政区划" value={detail.divisionCode ? `${divisionAncestry(detail.divisionCode).reverse().map((division) => division.name).join('') || '未知区划'}（${detail.divisionCode}）` : '—'} />
           <Item label="办学性质" value={detail.ownership ? ownershipNames[detail.ownership] : '—'} />
           <Item label="状态" value={unitStatusNames[detail.status]} />
           <Item label="用户账号" value={String(detail.counts.accounts)} />

@@ -22,6 +22,9 @@ import { getProject, listParticipants, listSchoolTeacherChoices, type ProjectDet
 import { participantStateNames, projectStateNames, submissionStateNames } from '@/lib/training/schemas';
 import { TableFrame } from '@/components/ui/table-frame';
 
+/** The cards count people in each state of the results: headcounts, not credits. */
+const participantCardLabels = { enrolled: '待提交结果', submitted: '结果待确认', returned: '已退回机构', confirmed: '学分已确认' } as const;
+
 export const metadata: Metadata = { title: '培训项目' };
 
 const actionNames: Record<string, Record<string, string>> = {
@@ -84,10 +87,16 @@ export default async function TrainingProjectPage({ params, searchParams }: { pa
         <ProjectDecision projectId={project.id} steps={project.may.decide} />
       </section>
 
-      <section aria-label="参训情况" className="grid grid-cols-2 gap-3 md:grid-cols-4">
-        {(Object.keys(participantStateNames) as (keyof typeof participantStateNames)[]).map((state) => (
+      <section aria-label="参训情况" className="grid grid-cols-2 gap-3 md:grid-cols-5">
+        <div className="card p-3">
+          <p className="text-xs text-slate-500">参训人数</p>
+          <p className="text-xl font-semibold tabular-nums" data-testid="participants-total">
+            {project.enrolled}
+          </p>
+        </div>
+        {(Object.keys(participantCardLabels) as (keyof typeof participantCardLabels)[]).map((state) => (
           <div key={state} className="card p-3">
-            <p className="text-xs text-slate-500">{participantStateNames[state]}</p>
+            <p className="text-xs text-slate-500">{participantCardLabels[state]}</p>
             <p className="text-xl font-semibold tabular-nums" data-testid={`participants-${state}`}>
               {project.counts[state]}
             </p>
