@@ -9,8 +9,13 @@ import { inJurisdiction } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
 import { schoolTypes } from '@/lib/reference/school-types';
 
-const rollupColumns = ['authorities', 'schools', 'closedSchools', 'institutions', 'accounts', 'teachers', 'recordsComplete', 'recordsSubmitted', 'recordsEffective', 'recordsReturned'] as const;
+/** The counted fields of a unit's subtree totals (folded rows and deltas alike). */
+export const rollupColumns = ['authorities', 'schools', 'closedSchools', 'institutions', 'accounts', 'teachers', 'recordsComplete', 'recordsSubmitted', 'recordsEffective', 'recordsReturned'] as const;
 export type RollupTotals = Record<(typeof rollupColumns)[number], number>;
+
+export function zeroRollupTotals(): RollupTotals {
+  return Object.fromEntries(rollupColumns.map((column) => [column, 0])) as RollupTotals;
+}
 
 /** A unit's subtree totals are its folded row plus its pending deltas: these sums, in a select grouped by unit. */
 export const rollupSums = Object.fromEntries(
@@ -19,7 +24,7 @@ export const rollupSums = Object.fromEntries(
 
 /** The subtree totals of these units (zeros for a unit with nothing counted yet). */
 export async function rollupTotalsOf(executor: Executor, unitIds: number[]): Promise<Map<number, RollupTotals>> {
-  const totals = new Map<number, RollupTotals>(unitIds.map((id) => [id, Object.fromEntries(rollupColumns.map((column) => [column, 0])) as RollupTotals]));
+  const totals = new Map<number, RollupTotals>(unitIds.map((id) => [id, zeroRollupTotals()]));
   if (unitIds.length === 0) return totals;
   const rows = await executor
     .select({ unitId: unitRollupParts.unitId, ...rollupSums })

@@ -5,6 +5,7 @@ import { accounts, unitRollupDeltas, units } from '@/lib/db/schema';
 import { divisions } from '@/lib/reference/divisions';
 import { ensureNationalDefaultRule } from '@/lib/training/conversion/service';
 import { auditorTiers } from '@/lib/auth/policy';
+import { rollupColumns, zeroRollupTotals, type RollupTotals } from './queries';
 import { auditorAccountSlot, centralUnitCode, centralUnitName, defaultAccountSlotsFor, defaultUsername } from './defaults';
 
 type UnitInsert = typeof units.$inferInsert;
@@ -110,8 +111,6 @@ export interface RollupDelta {
   recordsReturned?: number;
 }
 
-const rollupFields = ['authorities', 'schools', 'closedSchools', 'institutions', 'accounts', 'teachers', 'recordsComplete', 'recordsSubmitted', 'recordsEffective', 'recordsReturned'] as const;
-type RollupTotals = Record<(typeof rollupFields)[number], number>;
 
 /**
  * Adds the deltas to the subtree totals of every unit on each path: appended to `unit_rollup_deltas`, one row per unit, so two
@@ -123,11 +122,11 @@ export async function applyRollupDeltas(executor: Executor, deltas: RollupDelta[
     for (const label of delta.path.split('.')) {
       const unitId = Number(label);
       let totals = byUnit.get(unitId);
-      if (!totals) byUnit.set(unitId, (totals = Object.fromEntries(rollupFields.map((field) => [field, 0])) as RollupTotals));
-      for (const field of rollupFields) totals[field] += delta[field] ?? 0;
+      if (!totals) byUnit.set(unitId, (totals = zeroRollupTotals()));
+      for (const field of rollupColumns) totals[field] += delta[field] ?? 0;
     }
   }
-  const rows = [...byUnit].filter(([, totals]) => rollupFields.some((field) => totals[field] !== 0)).map(([unitId, totals]) => ({ unitId, ...totals }));
+  const rows = [...byUnit].filter(([, totals]) => rollupColumns.some((field) => totals[field] !== 0)).map(([unitId, totals]) => ({ unitId, ...totals }));
   for (let start = 0; start < rows.length; start += chunkSize) {
     await executor.insert(unitRollupDeltas).values(rows.slice(start, start + chunkSize));
   }
