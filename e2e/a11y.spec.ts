@@ -28,7 +28,8 @@ const roles: { username: string; label: string }[] = [
 
 /** One page of each shape: /teachers/123 and /teachers/456 are the same page. */
 const shapeOf = (pathname: string) => pathname.replace(/\/\d+(?=\/|$)/g, '/:id');
-const skipped = [/^\/api\//, /\/export/, /\/download/, /\/template/, /\/print/, /^\/login/, /\.(xlsx|pdf|csv)$/];
+// Downloads are skipped; the export page itself (a form and the list of files) is a page like any other.
+const skipped = [/^\/api\//, /\/export(?!$)/, /(?<!^\/teachers)\/export$/, /\/download/, /\/template/, /\/print/, /^\/login/, /\.(xlsx|pdf|csv)$/];
 
 async function linksOn(page: Page): Promise<string[]> {
   const hrefs = await page.locator('a[href^="/"]:not([download])').evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));

@@ -99,6 +99,16 @@ export async function issueCredentialsFor(page: Page, unitName: string): Promise
   return rows;
 }
 
+/** On the export page: queues the export, waits for the background worker, and downloads the file. */
+export async function exportFromPage(page: Page) {
+  await page.getByRole('button', { name: '生成导出文件' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已提交导出' })).toBeVisible();
+  const newest = page.getByTestId('export-jobs').locator('tbody tr').first();
+  await expect(newest.getByTestId('export-job-status')).toHaveText('已完成', { timeout: 30_000 });
+  const [file] = await Promise.all([page.waitForEvent('download'), newest.getByTestId('export-job-download').click()]);
+  return file;
+}
+
 /** axe on the page as it stands: no serious or critical violation (WCAG 2.1 A/AA rules). */
 export async function expectNoSeriousAxeViolations(page: Page) {
   const { default: AxeBuilder } = await import('@axe-core/playwright');

@@ -108,17 +108,26 @@ test('every response carries the security headers, a nonce CSP that the pages ru
   await signIn(page, '2133060001.manager', demoPassword);
   await expect(page).toHaveURL(/\/dashboard$/);
   expect(violations).toEqual([]);
-  const download = await page.request.get('/teachers/export/download?subset=basic&official=0');
-  expect(download.status()).toBe(200);
-  expect(download.headers()['cache-control']).toBe('no-store');
-  // Full ID numbers only through this site's own form: a cross-site POST is sent back to the export page.
+  // Exports are queued from this site's own form only: a cross-site POST goes back to the export page and queues nothing.
   const form = { subset: 'basic', official: '0', reveal: '1', purpose: '端到端核对' };
   const forged = await page.request.post('/teachers/export/download', { form, headers: { origin: 'http://evil.example' } });
   expect(forged.url()).toContain('/teachers/export?');
   expect(decodeURIComponent(forged.url())).toContain('须在“导出教师信息”页面');
+  expect(forged.url()).not.toContain('job=');
   const base = new URL(page.url()).origin;
   const genuine = await page.request.post('/teachers/export/download', { form, headers: { origin: base } });
-  expect(genuine.headers()['content-type']).toContain('spreadsheetml');
+  const jobId = new URL(genuine.url()).searchParams.get('job');
+  expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
+  // The worker makes the file in the background; until then the file is not there.
+  let download = await page.request.get(`/teachers/export/jobs/${jobId}`);
+  for (let tries = 0; download.status() !== 200 && tries < 60; tries++) {
+    await page.waitForTimeout(500);
+    download = await page.request.get(`/teachers/export/jobs/${jobId}`);
+  }
+  expect(download.headers()['content-type']).toContain('spreadsheetml');
+  expect(download.headers()['cache-control']).toBe('no-store');
+  // Without the requester's session it is not there.
+  expect((await request.get(`/teachers/export/jobs/${jobId}`)).status()).toBe(404);
   const staticFile = await page.request.get((await page.locator('script[src]').first().getAttribute('src'))!);
   expect(staticFile.headers()['x-content-type-options']).toBe('nosniff');
 });

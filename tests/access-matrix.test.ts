@@ -15,11 +15,11 @@ import { getRecordWorkflow } from '@/lib/collection/queries';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { readTable } from '@/lib/spreadsheet/read-table';
 import { maxUploadBytes } from '@/lib/spreadsheet/limits';
-import { exportTeachers, getTeacherRecord, listFieldChanges, readPhoto } from '@/lib/teachers/queries';
+import { getTeacherRecord, listFieldChanges, readPhoto } from '@/lib/teachers/queries';
 import { revealIdNumber } from '@/lib/teachers/id-numbers/service';
 import { saveSection } from '@/lib/teachers/editing/service';
 import { revealStoredIdNumber } from '@/lib/teachers/identity';
-import { actorFor, getAccount, school, seedSchool, teacherIn } from './support/factories';
+import { actorFor, exportTeachersNow, getAccount, school, seedSchool, teacherIn } from './support/factories';
 
 /**
  * The access matrix: every staff role at every tier, against a teacher and an account in units above,
@@ -179,13 +179,13 @@ describe('full ID numbers', () => {
       return values.filter(Boolean);
     };
     // The city's manager holds the right in general but not for this county's school: masked even with a purpose.
-    const city = await exportTeachers(await actorFor('510100.manager'), { unitId: own.school.id }, ['basic'], { reveal: { purpose: '核对编制' } });
+    const city = await exportTeachersNow(await actorFor('510100.manager'), { unitId: own.school.id }, ['basic'], { reveal: { purpose: '核对编制' } });
     expect(city.unmasked).toBe(0);
     expect(await idsIn(city.content)).not.toContain(idNumber);
     // The county's manager without a purpose: masked; with one: in full, audited with the count and the purpose.
-    const plain = await exportTeachers(countyManager, { unitId: own.school.id }, ['basic']);
+    const plain = await exportTeachersNow(countyManager, { unitId: own.school.id }, ['basic']);
     expect(await idsIn(plain.content)).not.toContain(idNumber);
-    const full = await exportTeachers(countyManager, { unitId: own.school.id }, ['basic'], { reveal: { purpose: '报送人社部门核对编制' } });
+    const full = await exportTeachersNow(countyManager, { unitId: own.school.id }, ['basic'], { reveal: { purpose: '报送人社部门核对编制' } });
     expect(full.unmasked).toBe(1);
     expect(await idsIn(full.content)).toContain(idNumber);
     const [audit] = rowsOf<{ detail: { unmasked: number; purpose: string; rows: number } }>(
@@ -195,9 +195,11 @@ describe('full ID numbers', () => {
     // A viewer may not ask for full numbers at all, and nothing is exported or audited.
     const viewer = await actorFor('510106.query1');
     const [{ n: before }] = rowsOf<{ n: number }>(await (await getDb()).execute(sql`select count(*)::int as n from audit_log where action = 'teacher.export' and actor_account_id = ${viewer.accountId}`));
-    await expect(exportTeachers(viewer, {}, ['basic'], { reveal: { purpose: '想看看' } })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(exportTeachersNow(viewer, {}, ['basic'], { reveal: { purpose: '想看看' } })).rejects.toBeInstanceOf(ForbiddenError);
     const [{ n: after }] = rowsOf<{ n: number }>(await (await getDb()).execute(sql`select count(*)::int as n from audit_log where action = 'teacher.export' and actor_account_id = ${viewer.accountId}`));
     expect(after).toBe(before);
+    const [{ jobs }] = rowsOf<{ jobs: number }>(await (await getDb()).execute(sql`select count(*)::int as jobs from export_jobs where account_id = ${viewer.accountId}`));
+    expect(jobs).toBe(0);
     // A staff view of the full record outside the teacher's school is audited.
     const [{ n: views }] = rowsOf<{ n: number }>(await (await getDb()).execute(sql`select count(*)::int as n from audit_log where action = 'teacher.view' and target_id = ${String(teacherId)}`));
     expect(views).toBeGreaterThanOrEqual(3);
@@ -232,7 +234,7 @@ describe('uploaded spreadsheets', () => {
   it('exports neutralise formulas that a teacher typed, and reading our own export back restores them', async () => {
     const own = await school('510107');
     await teacherIn(own, { complete: true, name: '=HYPERLINK("http://evil.example","点我")' });
-    const { content } = await exportTeachers(own.manager, { unitId: own.school.id }, ['basic']);
+    const { content } = await exportTeachersNow(own.manager, { unitId: own.school.id }, ['basic']);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(content as unknown as ArrayBuffer);
     const names: unknown[] = [];

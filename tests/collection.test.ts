@@ -15,14 +15,13 @@ import { getProgress, getRecordWorkflow, listReviewQueue } from '@/lib/collectio
 import { getInbox, inboxCount } from '@/lib/inbox/queries';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { saveEntry, saveSection } from '@/lib/teachers/editing/service';
-import { exportTeachers } from '@/lib/teachers/queries';
 import ExcelJS from 'exceljs';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { saveIndicatorSettings } from '@/lib/indicators/service';
 import { defaultProvinceSettings } from '@/lib/indicators/settings';
 import { settingsToForm } from '@/lib/indicators/schemas';
 import { applyRollupDeltas } from '@/lib/units/service';
-import { actorFor, getUnitByCode, school, teacherIn } from './support/factories';
+import { actorFor, exportTeachersNow, getUnitByCode, school, teacherIn } from './support/factories';
 
 async function stateOf(teacherId: number) {
   const [row] = await (await getDb()).select({ state: teachers.recordState, complete: teachers.complete, returnReason: teachers.returnReason, version: teachers.effectiveVersion, record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
@@ -349,7 +348,7 @@ describe('official figures', () => {
     await submitRecords(fixture.sysadmin, { teacherIds: [effective] });
     await approveRecords(await actorFor('330106.manager'), approveRecordsSchema.parse({ teacherIds: [effective] }));
     const namesIn = async (official: boolean) => {
-      const { content } = await exportTeachers(fixture.manager, {}, ['basic'], { official });
+      const { content } = await exportTeachersNow(fixture.manager, {}, ['basic'], { official });
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(content as unknown as ArrayBuffer);
       const sheet = workbook.getWorksheet('基本信息')!;

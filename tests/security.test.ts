@@ -414,6 +414,16 @@ describe('stored import files', () => {
     expect(keyIdOf(row.file!)).toBe(activeKeyId());
     expect(decryptBytes(row.file!).equals(plain)).toBe(true);
     expect(await reencryptImportFiles()).toBe(0);
+    // So is a piece of an export file.
+    const { exportJobs, jobFileChunks } = await import('@/lib/db/schema');
+    const [exportJob] = await db.insert(exportJobs).values({ accountId: manager.accountId, unitId: manager.unitId, kind: 'teachers', fileName: 'rotate.xlsx', params: {}, status: 'done' }).returning({ id: exportJobs.id });
+    await db.insert(jobFileChunks).values({ jobId: exportJob.id, seq: 0, bytes: oldBlob });
+    const { reencryptExportFiles } = await import('@/lib/teacher-export/service');
+    expect(await reencryptExportFiles()).toBe(1);
+    const [piece] = await db.select({ bytes: jobFileChunks.bytes }).from(jobFileChunks).where(eq(jobFileChunks.jobId, exportJob.id));
+    expect(keyIdOf(piece.bytes)).toBe(activeKeyId());
+    expect(decryptBytes(piece.bytes).equals(plain)).toBe(true);
+    expect(await reencryptExportFiles()).toBe(0);
 
     // ID numbers rotate the same way.
     const { teachers: teachersTable } = await import('@/lib/db/schema');

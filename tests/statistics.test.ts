@@ -13,9 +13,9 @@ import ExcelJS from 'exceljs';
 import { parseStatFilters } from '@/lib/statistics/schemas';
 import { createTeacher } from '@/lib/teachers/registration/service';
 import { deleteEntry, saveEntry, saveSection } from '@/lib/teachers/editing/service';
-import { countTeachers, exportTeachers, listTeachers } from '@/lib/teachers/queries';
+import { countTeachers, listTeachers } from '@/lib/teachers/queries';
 import { parseConditions } from '@/lib/statistics/query-builder';
-import { actorFor, expectTotalsMatchRecount, getUnitByCode, registration, seedSchool } from './support/factories';
+import { actorFor, exportTeachersNow, expectTotalsMatchRecount, getUnitByCode, registration, seedSchool } from './support/factories';
 import { applyRollupDeltas } from '@/lib/units/service';
 import { rollupTotalsOf } from '@/lib/units/queries';
 
@@ -115,7 +115,7 @@ describe('dashboard figures', () => {
     expect(await countTeachers(manager, { ...born80s, state: 'effective' })).toBe(1);
     expect(parseConditions(['birthDate~between~1980/01/01,', 'nope~in~1', 'ethnicGroup~in~zz'])).toEqual([]);
     const viewer = await actorFor(`${school.code}.query1`);
-    const exported = await exportTeachers(viewer, minority, ['basic'], { official: true });
+    const exported = await exportTeachersNow(viewer, minority, ['basic'], { official: true });
     expect(exported.rows).toBe(1);
     const [audit] = rowsOf<{ detail: { unmasked: number; filters: { conditions: unknown[] } } }>(await (await getDb()).execute(sql`select detail from audit_log where action = 'teacher.export' and actor_account_id = ${viewer.accountId} order by id desc limit 1`));
     expect(audit.detail.unmasked).toBe(0);

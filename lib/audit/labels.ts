@@ -32,6 +32,7 @@ export const auditActionNames: Record<string, string> = {
   'teacher.create': '登记教师',
   'teacher.import': '导入教师信息',
   'teacher.export': '导出教师信息',
+  'teacher.export.download': '下载教师信息导出文件',
   'teacher.idNumber.view': '查看完整证件号码',
   'indicator.settings.save': '保存指标设置',
   'record.submit': '审核上报教师记录',

@@ -7,7 +7,6 @@ import { assertCan, can } from '@/lib/auth/policy';
 import { inJurisdiction, underUnit } from '@/lib/auth/scope';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { recordAudit } from '@/lib/audit/service';
-import { buildExportWorkbook, type ExportTeacher } from './export';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { resolveCatalogue, type EffectiveCatalogue } from '@/lib/indicators/settings';
@@ -64,7 +63,8 @@ export function searchCondition(raw: string): SQL | null {
 }
 
 /** Jurisdiction plus the list filters, all in SQL; null when the chosen unit is out of reach. */
-async function filterConditions(db: Executor, actor: Actor, filters: TeacherListFilters): Promise<(SQL | undefined)[] | null> {
+/** The list's filters as conditions on teachers, inside the actor's jurisdiction; null when the chosen unit is not in it. */
+export async function teacherFilterConditions(db: Executor, actor: Actor, filters: TeacherListFilters): Promise<(SQL | undefined)[] | null> {
   let scope = { id: actor.unitId, path: actor.unitPath, tier: actor.unitTier as string };
   if (filters.unitId && filters.unitId !== actor.unitId) {
     const [unit] = await db.select({ id: units.id, path: units.path, tier: units.tier }).from(units).where(and(eq(units.id, filters.unitId), inJurisdiction(actor, units.path)));
@@ -116,7 +116,7 @@ function conditionSql(condition: QueryCondition): SQL {
 export async function countTeachers(actor: Actor, filters: TeacherListFilters): Promise<number> {
   assertCan(actor, 'teacher.list');
   const db = await getDb();
-  const conditions = await filterConditions(db, actor, filters);
+  const conditions = await teacherFilterConditions(db, actor, filters);
   if (!conditions) return 0;
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...conditions));
   return row.n;
@@ -126,7 +126,7 @@ export async function countTeachers(actor: Actor, filters: TeacherListFilters): 
 export async function listTeachers(actor: Actor, filters: TeacherListFilters): Promise<{ rows: TeacherListRow[]; hasMore: boolean }> {
   assertCan(actor, 'teacher.list');
   const db = await getDb();
-  const conditions = await filterConditions(db, actor, filters);
+  const conditions = await teacherFilterConditions(db, actor, filters);
   if (!conditions) return { rows: [], hasMore: false };
   if (filters.after) conditions.push(lt(teachers.id, filters.after));
   // The page of ids first, from teachers alone; names, units and logins are joined for those 51 rows only. Joined before
@@ -252,7 +252,7 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
     stageName: stageNames[teacher.stage] ?? teacher.stage,
     recordState: teacher.recordState,
     revision: teacher.revision,
-    record: maskRecord(teacher.record, own),
+    record: maskStoredRecord(teacher.record, own),
     entries,
     hasPhoto: Boolean(photo),
     catalogue,
@@ -270,7 +270,8 @@ export async function getTeacherRecord(actor: Actor, teacherId: number): Promise
 }
 
 /** The record carries the ID number in 基本信息; it leaves the server masked unless it is the teacher's own. */
-function maskRecord(record: StoredRecord, own: boolean): StoredRecord {
+/** The record's copy of the ID number, masked unless the one full-ID rule allows it. */
+export function maskStoredRecord(record: StoredRecord, own: boolean): StoredRecord {
   const basic = record[basicSubsetKey];
   if (own || !basic || typeof basic.idNumber !== 'string') return record;
   return { ...record, [basicSubsetKey]: { ...basic, idNumber: maskIdNumber(basic.idNumber) } };
@@ -336,86 +337,6 @@ export async function listFilterUnits(actor: Actor): Promise<{ id: number; name:
     .orderBy(asc(units.kind), asc(units.code))
     .limit(500);
   return [{ id: actor.unitId, name: `${actor.unitName}（全部）` }, ...rows.map((row) => ({ id: row.id, name: row.name }))];
-}
-
-export const maxExportRows = 50_000;
-
-export interface ExportOptions {
-  /** Effective records only (正式数据). */
-  official?: boolean;
-  /**
-   * Full ID numbers, with the stated purpose: given only for teachers whose number the actor may see
-   * (mayViewFullIdNumber), masked for the rest.
-   */
-  reveal?: { purpose: string };
-}
-
-/**
- * The scoped teacher list with chosen subsets, as xlsx. ID numbers are masked unless a purpose is
- * stated and the one full-ID rule allows it row by row; every export is audited with its filters,
- * its size and how many rows were unmasked. Rows are read in keyset batches.
- */
-export async function exportTeachers(actor: Actor, filters: TeacherListFilters, subsetKeys: string[], options: ExportOptions = {}): Promise<{ content: Buffer; rows: number; unmasked: number }> {
-  assertCan(actor, 'teacher.list');
-  const official = options.official ?? false;
-  if (options.reveal && !holdsFullIdRight(actor)) throw new ForbiddenError('只有学校或其主管教育行政部门的管理员可以导出完整证件号码');
-  const db = await getDb();
-  const conditions = await filterConditions(db, actor, filters);
-  if (!conditions) throw new NotFoundError('单位不存在或不在您的管辖范围内');
-  // Official figures count effective records only (seed 六(二)): drafts and reported records are working data.
-  if (official) conditions.push(eq(teachers.recordState, 'effective'));
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...conditions));
-  if (n > maxExportRows) throw new ValidationError(`符合条件的教师有 ${n.toLocaleString('zh-CN')} 人，单次导出不超过 ${maxExportRows.toLocaleString('zh-CN')} 人，请按单位或学段缩小范围`);
-  const rows: ExportTeacher[] = [];
-  let unmasked = 0;
-  let after = 0;
-  for (;;) {
-    const batch = await db
-      .select({ id: teachers.id, unitId: teachers.unitId, unitParentId: units.parentId, unitCode: units.code, unitName: units.name, idNumberEnc: teachers.idNumberEnc, idNumberMasked: teachers.idNumberMasked, name: teachers.name, recordState: teachers.recordState, record: teachers.record })
-      .from(teachers)
-      .innerJoin(units, eq(units.id, teachers.unitId))
-      .where(and(...conditions, sql`${teachers.id} > ${after}`))
-      .orderBy(asc(teachers.id))
-      .limit(2000);
-    if (batch.length === 0) break;
-    after = batch.at(-1)!.id;
-    const entries = new Map<number, Record<string, Record<string, StoredValue>[]>>();
-    const multi = subsetKeys.filter((key) => key !== basicSubsetKey && key !== 'contact');
-    if (multi.length) {
-      const entryRows = await db
-        .select({ teacherId: teacherEntries.teacherId, subset: teacherEntries.subset, values: teacherEntries.values })
-        .from(teacherEntries)
-        .where(and(inArray(teacherEntries.teacherId, batch.map((b) => b.id)), inArray(teacherEntries.subset, multi)))
-        .orderBy(asc(teacherEntries.id));
-      for (const e of entryRows) {
-        const byTeacher = entries.get(e.teacherId) ?? entries.set(e.teacherId, {}).get(e.teacherId)!;
-        (byTeacher[e.subset] ??= []).push(e.values);
-      }
-    }
-    for (const row of batch) {
-      const full = Boolean(options.reveal) && mayViewFullIdNumber(actor, row);
-      if (full) unmasked++;
-      rows.push({
-        unitCode: row.unitCode,
-        unitName: row.unitName,
-        idNumber: full && row.idNumberEnc ? revealStoredIdNumber(row.idNumberEnc) : (row.idNumberMasked ?? ''),
-        name: row.name,
-        recordState: recordStateNames[row.recordState],
-        record: maskRecord(row.record, full),
-        entries: entries.get(row.id) ?? {},
-      });
-    }
-  }
-  // Labels come from the actor's province catalogue (the national one above the provinces).
-  const provinceId = actor.unitTier === 'central' ? null : Number(actor.unitPath.split('.')[1]);
-  const { settings } = await getProvinceSettings(provinceId, db);
-  const catalogue = resolveCatalogue(settings, 'primary_secondary');
-  const subsets = catalogue.subsets.filter((subset) => subsetKeys.includes(subset.key));
-  const kind = official ? '正式数据（仅含审核生效的记录）' : '工作数据（含草稿和已报送记录，非正式数据）';
-  const footer = `${kind}。由 ${actor.username} 于 ${new Date().toISOString().slice(0, 16).replace('T', ' ')} (UTC) 导出，共 ${rows.length} 人，${unmasked ? `其中 ${unmasked} 人为完整证件号码（用途：${options.reveal!.purpose}），其余已脱敏` : '证件号码已脱敏'}。含个人信息，请妥善保管。`;
-  const content = await buildExportWorkbook(subsets, rows, footer);
-  await recordAudit(db, actor, { action: 'teacher.export', targetType: 'unit', targetId: filters.unitId ?? actor.unitId, detail: { rows: rows.length, unmasked, purpose: options.reveal?.purpose, subsets: subsetKeys, official, filters: { ...filters, q: filters.q && (/\p{Script=Han}/u.test(filters.q) ? filters.q : maskLoginName(filters.q)), after: undefined } } });
-  return { content, rows: rows.length, unmasked };
 }
 
 /** Teachers of the actor's school whose login has no password yet (created by import). */

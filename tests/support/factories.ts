@@ -15,6 +15,9 @@ import { schoolTypes } from '@/lib/reference/school-types';
 import { idCheckCharacter } from '@/lib/reference/id-number';
 import type { CreateTeacherInput } from '@/lib/teachers/schemas';
 import { insertUnitsWithDefaultAccounts } from '@/lib/units/service';
+import type { TeacherListFilters } from '@/lib/teachers/queries';
+import { requestTeacherExport, runTeacherExport } from '@/lib/teacher-export/service';
+import { getExportJob, openExportFile } from '@/lib/teacher-export/queries';
 
 let sequence = 100000 + Math.floor(Math.random() * 800000);
 
@@ -171,4 +174,16 @@ export async function expectTotalsMatchRecount(unitCode: string) {
   expect({ teachers: totals?.teachers ?? 0, effective: totals?.recordsEffective ?? 0, complete: totals?.recordsComplete ?? 0 }).toEqual(counted);
   const [stat] = await db.select({ n: sql<number>`coalesce(sum(${statParts.n}), 0)::int` }).from(statParts).where(and(eq(statParts.unitId, unit.id), eq(statParts.dim, 'total'), eq(statParts.serving, true)));
   expect(stat.n).toBe(counted.teachers);
+}
+
+/** An export as the worker makes it, run here in the test's process: the file's bytes and counts. */
+export async function exportTeachersNow(actor: Actor, filters: TeacherListFilters, subsets: string[], options: { official?: boolean; reveal?: { purpose: string } } = {}) {
+  const { jobId } = await requestTeacherExport(actor, { filters, subsets, ...options });
+  await runTeacherExport(jobId);
+  const job = await getExportJob(actor, jobId);
+  if (job.status !== 'done') throw new Error(`export ${job.status}: ${job.message}`);
+  const file = await openExportFile(actor, jobId);
+  const pieces: Buffer[] = [];
+  for await (const piece of file.pieces) pieces.push(piece);
+  return { jobId, content: Buffer.concat(pieces), rows: job.rows!, unmasked: job.unmasked! };
 }

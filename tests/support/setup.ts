@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { closeConnection, getConnection } from '@/lib/db/client';
+import { closeJobQueue } from '@/lib/db/job-queue';
 import { initializeReferenceData } from '@/lib/setup/service';
 
 beforeAll(async () => {
@@ -9,5 +10,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeJobQueue();
   await closeConnection();
 });

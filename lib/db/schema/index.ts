@@ -7,3 +7,4 @@ export * from './workflow';
 export * from './statistics';
 export * from './cases';
 export * from './training';
+export * from './jobs';

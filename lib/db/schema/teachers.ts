@@ -1,14 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, customType, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
-import { ltree } from './types';
+import { bytea, ltree } from './types';
 import { units } from './units';
-
-const bytea = customType<{ data: Buffer }>({
-  dataType() {
-    return 'bytea';
-  },
-});
 
 export type StoredValue = string | string[];
 /** Single-entry subsets (基本信息, 联系方式), keyed by subset then field. */

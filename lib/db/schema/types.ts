@@ -6,3 +6,9 @@ export const ltree = customType<{ data: string }>({
     return 'ltree';
   },
 });
+
+export const bytea = customType<{ data: Buffer }>({
+  dataType() {
+    return 'bytea';
+  },
+});

@@ -1,0 +1,17 @@
+import 'server-only';
+import { z } from 'zod';
+import { jobQueues, reportJobQueueErrorsTo, workJobs } from '@/lib/db/job-queue';
+import { logUnexpected } from '@/lib/log';
+import { resumeUnfinishedExports, runTeacherExport } from '@/lib/teacher-export/service';
+
+const jobIdData = z.object({ jobId: z.string().uuid() });
+
+/**
+ * This node's workers for every queue. Each app node runs them unless JOB_WORKERS=off (a web-only
+ * node); `npm run worker` runs a node that does nothing else.
+ */
+export async function startJobWorkers(): Promise<void> {
+  reportJobQueueErrorsTo((error) => logUnexpected('job-queue', error));
+  await resumeUnfinishedExports();
+  await workJobs(jobQueues.teacherExport, async (data) => runTeacherExport(jobIdData.parse(data).jobId));
+}
