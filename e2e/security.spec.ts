@@ -126,8 +126,10 @@ test('every response carries the security headers, a nonce CSP that the pages ru
   }
   expect(download.headers()['content-type']).toContain('spreadsheetml');
   expect(download.headers()['cache-control']).toBe('no-store');
-  // Without the requester's session it is not there.
-  expect((await request.get(`/teachers/export/jobs/${jobId}`)).status()).toBe(404);
+  // Without the requester's session it is not given: the sign-in page answers instead.
+  const anonymous = await request.get(`/teachers/export/jobs/${jobId}`);
+  expect(anonymous.headers()['content-type']).not.toContain('spreadsheetml');
+  expect(anonymous.url()).toContain('/login');
   const staticFile = await page.request.get((await page.locator('script[src]').first().getAttribute('src'))!);
   expect(staticFile.headers()['x-content-type-options']).toBe('nosniff');
 });

@@ -72,7 +72,7 @@ function sampleMemory() {
     return Math.max(peak, process.memoryUsage().rss);
   };
 }
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const mb = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${Math.round(bytes / 1024 / 1024)} MB`);
 
 const unloaded = readDashboardMeanwhile();
 await new Promise((resolve) => setTimeout(resolve, 5000));

@@ -30,6 +30,26 @@ export function ExportJobs({ jobs, highlight }: { jobs: ExportJobView[]; highlig
       {jobs.length === 0 ? (
         <p className="card p-4 text-sm text-slate-500">暂无导出记录</p>
       ) : (
+        <>
+        <ul className="space-y-2 sm:hidden">
+          {jobs.map((job) => (
+            <li key={job.id} className={`card p-3 text-sm ${job.id === highlight ? 'ring-1 ring-amber-300' : ''}`}>
+              <div className="flex items-start justify-between gap-2">
+                <span className="font-medium text-slate-800">{job.fileName}</span>
+                <span className={`shrink-0 rounded px-2 py-0.5 text-xs ${statusTone[job.status]}`}>{exportJobStatusNames[job.status]}</span>
+              </div>
+              <p className="mt-1 text-xs text-slate-600">
+                {when(job.createdAt)}
+                {job.rows != null && ` · ${job.rows.toLocaleString('zh-CN')} 人`}
+                {job.bytes ? ` · ${size(job.bytes)}` : ''}
+                {(job.status === 'running' || job.status === 'queued') && job.total ? ` · ${Math.min(100, Math.round((job.done / job.total) * 100))}%` : ''}
+              </p>
+              {job.message && <p className="mt-1 text-xs text-slate-600">{job.message}</p>}
+              {job.status === 'done' && <a href={`/teachers/export/jobs/${job.id}`} className="mt-2 inline-block font-medium text-brand-700 hover:underline">下载文件</a>}
+            </li>
+          ))}
+        </ul>
+        <div className="hidden sm:block">
         <TableFrame label="我的导出文件" testId="export-jobs">
           <table className="w-full text-sm">
             <thead className="table-head">
@@ -75,6 +95,8 @@ export function ExportJobs({ jobs, highlight }: { jobs: ExportJobView[]; highlig
             </tbody>
           </table>
         </TableFrame>
+        </div>
+        </>
       )}
     </section>
   );
