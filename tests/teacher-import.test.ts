@@ -7,7 +7,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { ConflictError, ForbiddenError } from '@/lib/errors';
 import { resolveCatalogue } from '@/lib/indicators/settings';
 import { getImportErrorFile, getImportJob } from '@/lib/teacher-import/queries';
-import { confirmImport, startImportValidation } from '@/lib/teacher-import/service';
+import { confirmImport, runImportJob, startImportValidation } from '@/lib/teacher-import/service';
 import { buildImportTemplate } from '@/lib/teacher-import/template';
 import { createTeacher } from '@/lib/teachers/registration/service';
 import { saveSection } from '@/lib/teachers/editing/service';
@@ -15,6 +15,9 @@ import { applyRollupDeltas } from '@/lib/units/service';
 import { actorFor, registration, seedSchool } from './support/factories';
 import { activeKeyId, keyIdOf } from '@/lib/crypto/envelope';
 import { idNumberHash } from '@/lib/teachers/identity';
+import { closeJobQueue } from '@/lib/db/job-queue';
+import { startJobWorkers } from '@/lib/jobs/service';
+import type { ImportJobView } from '@/lib/teacher-import/schemas';
 
 type SheetRows = Record<string, Record<string, string>[]>;
 
@@ -62,7 +65,7 @@ function basicRow(overrides: Partial<Record<string, string>> = {}) {
 
 async function validate(actor: Actor, bytes: Uint8Array, name = 'teachers.xlsx') {
   const started = await startImportValidation(actor, { name, bytes });
-  await started.finished;
+  await runImportJob(started.jobId);
   return getImportJob(actor, started.jobId);
 }
 
@@ -103,8 +106,8 @@ describe('teacher import', () => {
     expect(job.summary).toMatchObject({ rows: 6, toCreate: 2, toUpdate: 1, entries: 2 });
     expect(await teacherCount()).toBe(before);
 
-    const run = await confirmImport(manager, job.id);
-    await run.finished;
+    await confirmImport(manager, job.id);
+    await runImportJob(job.id);
     const done = await getImportJob(manager, job.id);
     expect(done.status).toBe('done');
     expect(done.summary).toMatchObject({ created: 2, updated: 1 });
@@ -134,7 +137,8 @@ describe('teacher import', () => {
     expect(edited.status).toBe('valid');
     const [row] = await (await getDb()).select({ revision: teachers.revision }).from(teachers).where(eq(teachers.id, teacherId));
     await saveSection(manager, { teacherId, revision: row.revision, subset: 'basic', values: { staffNumber: 'HAND-1' } });
-    await (await confirmImport(manager, edited.id)).finished;
+    await confirmImport(manager, edited.id);
+    await runImportJob(edited.id);
     expect(await getImportJob(manager, edited.id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/被修改|重新上传校验/) });
     expect(await teacherCount()).toBe(before);
 
@@ -143,7 +147,8 @@ describe('teacher import', () => {
     const elsewhere = await schoolManager();
     const [d, m, y] = [fresh.出生日期, fresh.性别, fresh.身份证件号码];
     await createTeacher(elsewhere.sysadmin, registration({ idNumber: y, birthDate: d, gender: m === '男' ? '1' : '2' }));
-    await (await confirmImport(manager, taken.id)).finished;
+    await confirmImport(manager, taken.id);
+    await runImportJob(taken.id);
     expect(await getImportJob(manager, taken.id)).toMatchObject({ status: 'failed', message: expect.stringMatching(/无法登记/) });
     expect(await teacherCount()).toBe(before + 1);
   });
@@ -227,4 +232,31 @@ describe('teacher import', () => {
     const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(importJobs).where(sql`${importJobs.status} = 'done' and ${importJobs.accountId} = ${manager.accountId}`);
     expect(n).toBe(0);
   });
+
+  it('runs on the durable queue: a file uploaded while no node works is validated once a node starts, then imported by the worker', async () => {
+    const { manager } = await schoolManager();
+    const bytes = await fillTemplate({ 基本信息: [basicRow({ 姓名: '队列教师' })] });
+    const waitFor = async (jobId: string, status: ImportJobView['status']) => {
+      // The worker may first finish jobs earlier tests left queued.
+      for (const until = Date.now() + 60_000; ; ) {
+        const job = await getImportJob(manager, jobId);
+        if (job.status === status) return job;
+        if (Date.now() > until) throw new Error(`import still ${job.status}, expected ${status}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+    await closeJobQueue();
+    const { jobId } = await startImportValidation(manager, { name: 'queued.xlsx', bytes });
+    // The node stops before any worker took the job.
+    await closeJobQueue();
+    expect(await getImportJob(manager, jobId)).toMatchObject({ status: 'validating', progress: { phase: '排队等待校验' } });
+    const before = await teacherCount();
+    await startJobWorkers();
+    expect((await waitFor(jobId, 'valid')).summary).toMatchObject({ rows: 1, toCreate: 1 });
+    expect(await teacherCount()).toBe(before);
+    await confirmImport(manager, jobId);
+    expect(await waitFor(jobId, 'done')).toMatchObject({ summary: expect.objectContaining({ created: 1 }), progress: null });
+    expect(await teacherCount()).toBe(before + 1);
+    await closeJobQueue();
+  }, 120_000);
 });

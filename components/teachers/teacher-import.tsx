@@ -32,7 +32,7 @@ export function TeacherImport({ initialJob }: { initialJob: ImportJobView | null
   }, [router]);
 
   useEffect(() => {
-    if (!job || !running || !job.progress?.total) return;
+    if (!job || !running) return;
     const timer = setTimeout(() => void refresh(job.id), 800);
     return () => clearTimeout(timer);
   }, [job, running, refresh]);

@@ -10,6 +10,7 @@ import { getConnection, type Transaction } from './client';
  */
 export const jobQueues = {
   teacherExport: 'teacher-export',
+  teacherImport: 'teacher-import',
 } as const;
 export type JobQueueName = (typeof jobQueues)[keyof typeof jobQueues];
 
@@ -89,7 +90,8 @@ export async function resendJobs(jobs: QueuedJob[]): Promise<void> {
 export async function workJobs(name: JobQueueName, handler: (data: Record<string, unknown>) => Promise<void>, pollingIntervalSeconds = 1): Promise<void> {
   const boss = await getJobQueue();
   const work: WorkHandler<Record<string, unknown>> = async ([job]) => handler(job.data);
-  await boss.work(name, { localConcurrency: 1, pollingIntervalSeconds }, work);
+  // A backlog is drained at once (fetch again while fetches come back full), not one job per polling interval.
+  await boss.work(name, { localConcurrency: 1, pollingIntervalSeconds, burstWhenBatchFull: true }, work);
 }
 
 /** Stops this node's workers and the queue's connections. `graceful: false` is a crash, as tests use it. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jobQueues, reportJobQueueErrorsTo, workJobs } from '@/lib/db/job-queue';
 import { logUnexpected } from '@/lib/log';
 import { resumeUnfinishedExports, runTeacherExport } from '@/lib/teacher-export/service';
+import { resumeUnfinishedImports, runImportJob } from '@/lib/teacher-import/service';
 
 const jobIdData = z.object({ jobId: z.string().uuid() });
 
@@ -13,5 +14,7 @@ const jobIdData = z.object({ jobId: z.string().uuid() });
 export async function startJobWorkers(): Promise<void> {
   reportJobQueueErrorsTo((error) => logUnexpected('job-queue', error));
   await resumeUnfinishedExports();
+  await resumeUnfinishedImports();
   await workJobs(jobQueues.teacherExport, async (data) => runTeacherExport(jobIdData.parse(data).jobId));
+  await workJobs(jobQueues.teacherImport, async (data) => runImportJob(jobIdData.parse(data).jobId));
 }

@@ -7,7 +7,7 @@ import { assertCan } from '@/lib/auth/policy';
 import { NotFoundError } from '@/lib/errors';
 import type { ImportJobView, ImportSummary } from './schemas';
 import { catalogueFor, getActorSchool } from '@/lib/teachers/service';
-import { importProgress, markInterruptedJobs } from './service';
+import { markInterruptedJobs } from './service';
 import { decryptBytes } from '@/lib/crypto/envelope';
 
 const jobColumns = {
@@ -19,6 +19,7 @@ const jobColumns = {
   hasErrorFile: sql<boolean>`${importJobs.errorFile} is not null`,
   createdAt: importJobs.createdAt,
   finishedAt: importJobs.finishedAt,
+  progress: importJobs.progress,
 };
 
 type JobRow = { [K in keyof typeof jobColumns]: unknown } & { id: string; status: ImportJobView['status'] };
@@ -34,8 +35,8 @@ function toView(row: JobRow): ImportJobView {
     hasErrorFile: Boolean(row.hasErrorFile),
     createdAt: row.createdAt as Date,
     finishedAt: row.finishedAt as Date | null,
-    // Running on another node, or between two heartbeats: no progress figures here yet.
-    progress: running ? (importProgress(row.id) ?? { phase: '正在处理', done: 0, total: 0 }) : null,
+    // Written by the worker, on whichever node it runs.
+    progress: running ? ((row.progress as ImportJobView['progress']) ?? { phase: '正在处理', done: 0, total: 0 }) : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import 'server-only';
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { importJobs, teacherEntries, teacherFieldChanges, teachers, type StoredRecord, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
@@ -7,7 +8,9 @@ import { assertCan } from '@/lib/auth/policy';
 import { recordAudit } from '@/lib/audit/service';
 import { logUnexpected } from '@/lib/log';
 import { activeKeyId, decryptBytes, encryptBytes, keyIdOf } from '@/lib/crypto/envelope';
-import { ConflictError, DomainError, NotFoundError } from '@/lib/errors';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '@/lib/errors';
+import { jobQueues, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
+import { loadSessionAccount } from '@/lib/auth/queries';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { buildSubsetSchema, compactValues, type RecordValues } from '@/lib/indicators/form-schema';
 import type { EffectiveSubset } from '@/lib/indicators/settings';
@@ -24,11 +27,28 @@ import { idNumberHash } from '@/lib/teachers/identity';
 
 const maxStoredIssues = 500;
 
-/** Progress lives in the server process (a job's final state lives in the database). */
-const progressStore: Map<string, ImportProgress> = ((globalThis as { __teacherImportProgress?: Map<string, ImportProgress> }).__teacherImportProgress ??= new Map());
+/**
+ * The worker's progress, written to the job's row at most once a second so that any node's page shows
+ * it. Written beside the work (never awaited by it): on PostgreSQL from another connection, so it is
+ * visible while the import's own transaction is still open.
+ */
+function progressWriter(jobId: string): (progress: ImportProgress) => void {
+  let writtenAt = 0;
+  return (progress) => {
+    const now = Date.now();
+    if (now - writtenAt < 1000 && progress.done < progress.total) return;
+    writtenAt = now;
+    void getDb()
+      .then((db) => db.update(importJobs).set({ progress }).where(and(eq(importJobs.id, jobId), inArray(importJobs.status, ['validating', 'importing']))))
+      .catch(() => {});
+  };
+}
 
-export function importProgress(jobId: string): ImportProgress | null {
-  return progressStore.get(jobId) ?? null;
+/** The queue's job for one phase of an import: its id is derived from the import's and the phase, so each phase is queued once. */
+function importQueueJob(jobId: string, phase: 'validating' | 'importing'): QueuedJob {
+  const hex = createHash('sha256').update(`${jobId}:${phase}`).digest('hex');
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return { name: jobQueues.teacherImport, id, data: { jobId } };
 }
 
 interface ExistingTeacher {
@@ -364,8 +384,6 @@ async function applyPlan(tx: Executor, actor: Actor, plan: ImportPlan, onProgres
 
 export interface StartedJob {
   jobId: string;
-  /** Settles when the background work ends; actions ignore it, tests await it. */
-  finished: Promise<void>;
 }
 
 /**
@@ -386,60 +404,88 @@ async function takeValidatedPlan(executor: Executor, jobId: string): Promise<Imp
   return version === cached.settingsVersion ? cached.plan : null;
 }
 
-/** Stores the file and validates it in the background; the page polls the job. */
+/** Stores the file and queues its validation; a worker on any node does it, and the page polls the job. */
 export async function startImportValidation(actor: Actor, file: { name: string; bytes: Uint8Array }): Promise<StartedJob> {
   assertCan(actor, 'teacher.import');
   const db = await getDb();
   await getActorSchool(db, actor);
   await assertConflictBudget(actor);
   await purgeImportLeftovers();
-  const [job] = await db
-    .insert(importJobs)
-    .values({ accountId: actor.accountId, unitId: actor.unitId, kind: 'records', fileName: file.name.slice(0, 200), file: encryptBytes(file.bytes), status: 'validating' })
-    .returning({ id: importJobs.id });
-  const jobId = job.id;
-  progressStore.set(jobId, { phase: '排队', done: 0, total: 1 });
-  return runJob(jobId, async () => {
-    const plan = await planImport(db, actor, file, (p) => progressStore.set(jobId, p));
-    await assertConflictsWithinBudget(actor, plan.conflicts);
-    const totalIssues = plan.issues.length;
-    const summary: ImportSummary = { ...plan.summary, totalIssues, issues: plan.issues.slice(0, maxStoredIssues) };
-    const errorFile = totalIssues ? encryptBytes(await buildErrorWorkbook(plan.sheets, plan.issues)) : null;
-    if (!totalIssues) {
-      const { version } = await getProvinceSettings(plan.school.provinceUnitId, db);
-      validatedPlans.set(jobId, { plan: { ...plan, sheets: [] }, settingsVersion: version, at: Date.now() });
-    }
-    await db
-      .update(importJobs)
-      .set({ status: totalIssues ? 'invalid' : 'valid', totalRows: plan.summary.rows, summary: summary as unknown as Record<string, unknown>, errorFile, ...(totalIssues ? { file: null } : {}), message: totalIssues ? `发现 ${totalIssues} 处错误，未导入任何数据` : '校验通过', finishedAt: new Date() })
-      .where(eq(importJobs.id, jobId));
+  return transactionWithJob(async (tx) => {
+    const [job] = await tx
+      .insert(importJobs)
+      .values({ accountId: actor.accountId, unitId: actor.unitId, kind: 'records', fileName: file.name.slice(0, 200), file: encryptBytes(file.bytes), status: 'validating', progress: { phase: '排队等待校验', done: 0, total: 0 } })
+      .returning({ id: importJobs.id });
+    return { result: { jobId: job.id }, job: importQueueJob(job.id, 'validating') };
   });
+}
+
+/**
+ * The worker: validates or imports one job, as its state says, for the account that asked (re-read
+ * now: a disabled account or a lost right ends the job). Safe to run again after a crash: validation
+ * starts over, and an import's transaction either committed (the job is done) or left nothing.
+ */
+export async function runImportJob(jobId: string): Promise<void> {
+  const db = await getDb();
+  const [job] = await db.select({ accountId: importJobs.accountId, status: importJobs.status, fileName: importJobs.fileName, file: importJobs.file }).from(importJobs).where(eq(importJobs.id, jobId));
+  if (!job || (job.status !== 'validating' && job.status !== 'importing')) return;
+  await runJob(jobId, async () => {
+    const session = await loadSessionAccount(job.accountId, null);
+    if (!session || session.accountStatus !== 'active' || session.unitStatus !== 'active') throw new ForbiddenError('账号已停用，导入未完成');
+    if (!job.file) throw new ConflictError('文件已超过保留时间被删除，请重新上传');
+    const file = { name: job.fileName, bytes: new Uint8Array(decryptBytes(job.file)) };
+    if (job.status === 'validating') await validateFile(session.actor, jobId, file);
+    else await importFile(session.actor, jobId, file);
+  });
+}
+
+/** Queues again every import not finished (start-up): a no-op for those the queue holds already. */
+export async function resumeUnfinishedImports(): Promise<number> {
+  const db = await getDb();
+  const open = await db.select({ id: importJobs.id, status: importJobs.status }).from(importJobs).where(inArray(importJobs.status, ['validating', 'importing']));
+  await resendJobs(open.map((job) => importQueueJob(job.id, job.status as 'validating' | 'importing')));
+  return open.length;
+}
+
+async function validateFile(actor: Actor, jobId: string, file: { name: string; bytes: Uint8Array }): Promise<void> {
+  assertCan(actor, 'teacher.import');
+  const db = await getDb();
+  const plan = await planImport(db, actor, file, progressWriter(jobId));
+  await assertConflictsWithinBudget(actor, plan.conflicts);
+  const totalIssues = plan.issues.length;
+  const summary: ImportSummary = { ...plan.summary, totalIssues, issues: plan.issues.slice(0, maxStoredIssues) };
+  const errorFile = totalIssues ? encryptBytes(await buildErrorWorkbook(plan.sheets, plan.issues)) : null;
+  if (!totalIssues) {
+    const { version } = await getProvinceSettings(plan.school.provinceUnitId, db);
+    validatedPlans.set(jobId, { plan: { ...plan, sheets: [] }, settingsVersion: version, at: Date.now() });
+  }
+  await db
+    .update(importJobs)
+    .set({ status: totalIssues ? 'invalid' : 'valid', totalRows: plan.summary.rows, summary: summary as unknown as Record<string, unknown>, errorFile, progress: null, ...(totalIssues ? { file: null } : {}), message: totalIssues ? `发现 ${totalIssues} 处错误，未导入任何数据` : '校验通过', finishedAt: new Date() })
+    .where(and(eq(importJobs.id, jobId), eq(importJobs.status, 'validating')));
 }
 
 /** How often a working process renews its jobs' heartbeat, and how stale one may be before the job counts as cut off. */
 const heartbeatMs = 10_000;
-const staleHeartbeatSeconds = 60;
+const staleHeartbeatSeconds = 180;
 
 /**
- * Runs a job's work in the background; whatever it throws ends the job with a message, never a crash.
- * The heartbeat lets any node see that a job whose process died (a restart) is interrupted.
+ * Runs a job's work; whatever it throws ends the job with a message, never a crash. The heartbeat lets
+ * any node see a job that no worker has held for minutes (the queue hands a dead node's job to another
+ * within a minute; past that, nothing will finish it) as interrupted.
  */
-function runJob(jobId: string, work: () => Promise<void>): StartedJob {
-  const finished = (async () => {
-    const db = await getDb();
-    const beat = () => db.update(importJobs).set({ heartbeatAt: sql`now()` }).where(and(eq(importJobs.id, jobId), inArray(importJobs.status, ['validating', 'importing'])));
-    await beat();
-    const timer = setInterval(() => void beat().catch(() => {}), heartbeatMs);
-    try {
-      await work();
-    } catch (error) {
-      await failJob(jobId, error);
-    } finally {
-      clearInterval(timer);
-      progressStore.delete(jobId);
-    }
-  })();
-  return { jobId, finished };
+async function runJob(jobId: string, work: () => Promise<void>): Promise<void> {
+  const db = await getDb();
+  const beat = () => db.update(importJobs).set({ heartbeatAt: sql`now()` }).where(and(eq(importJobs.id, jobId), inArray(importJobs.status, ['validating', 'importing'])));
+  await beat();
+  const timer = setInterval(() => void beat().catch(() => {}), heartbeatMs);
+  try {
+    await work();
+  } catch (error) {
+    await failJob(jobId, error);
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 async function failJob(jobId: string, error: unknown): Promise<void> {
@@ -447,16 +493,14 @@ async function failJob(jobId: string, error: unknown): Promise<void> {
   if (!(error instanceof DomainError)) logUnexpected('teacher-import', error, { jobId });
   const db = await getDb();
   // The uploaded file goes with the job's end: it holds personal data that nothing needs any more.
-  await db.update(importJobs).set({ status: error instanceof DomainError && !(error instanceof ConflictError) ? 'invalid' : 'failed', message, file: null, finishedAt: new Date() }).where(eq(importJobs.id, jobId));
+  await db.update(importJobs).set({ status: error instanceof DomainError && !(error instanceof ConflictError) ? 'invalid' : 'failed', message, file: null, progress: null, finishedAt: new Date() }).where(and(eq(importJobs.id, jobId), inArray(importJobs.status, ['validating', 'importing'])));
 }
 
 /**
- * Marks the actor's running jobs whose process stopped renewing the heartbeat as interrupted, and
- * drops their files; the page then offers to upload again.
+ * Marks the actor's running jobs that no worker has renewed for minutes as interrupted, and drops
+ * their files; the page then offers to upload again.
  */
 export async function markInterruptedJobs(executor: Executor, accountId: number): Promise<void> {
-  // Jobs this process is working on are alive whatever their heartbeat says (it may queue behind their transaction).
-  const ownJobs = [...progressStore.keys()];
   await executor
     .update(importJobs)
     .set({ status: 'interrupted', message: '处理因服务重启或中断而未完成，未导入任何数据，请重新上传', file: null, finishedAt: new Date() })
@@ -464,7 +508,6 @@ export async function markInterruptedJobs(executor: Executor, accountId: number)
       and(
         eq(importJobs.accountId, accountId),
         inArray(importJobs.status, ['validating', 'importing']),
-        ownJobs.length ? notInArray(importJobs.id, ownJobs) : undefined,
         sql`coalesce(${importJobs.heartbeatAt}, ${importJobs.createdAt}) < now() - make_interval(secs => ${staleHeartbeatSeconds})`,
       ),
     );
@@ -499,37 +542,45 @@ export async function purgeImportLeftovers(): Promise<number> {
 }
 
 /**
- * Imports a validated file: re-validates against the database inside one transaction and writes
- * everything or nothing. Claiming the job is a conditional update, so a double click imports once.
+ * Queues the import of a validated file. Claiming the job is a conditional update, so a double click
+ * imports once; the worker re-validates against the database inside one transaction and writes
+ * everything or nothing.
  */
 export async function confirmImport(actor: Actor, jobId: string): Promise<StartedJob> {
   assertCan(actor, 'teacher.import');
-  const db = await getDb();
-  const [job] = await db
-    .update(importJobs)
-    .set({ status: 'importing', message: null, heartbeatAt: sql`now()` })
-    // A validated file past its retention time is gone: the job cannot be confirmed any more.
-    .where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId), eq(importJobs.status, 'valid'), sql`${importJobs.file} is not null`))
-    .returning({ id: importJobs.id, fileName: importJobs.fileName, file: importJobs.file });
-  if (!job) {
-    const [exists] = await db.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId)));
-    if (!exists) throw new NotFoundError('导入任务不存在');
-    throw new ConflictError('该文件已导入、尚未通过校验，或已超过保留时间被删除，请重新上传');
-  }
-  progressStore.set(jobId, { phase: '准备导入', done: 0, total: 1 });
-  const started = Date.now();
-  return runJob(jobId, async () => {
-    const outcome = await db.transaction(async (tx) => {
-      const plan = (await takeValidatedPlan(tx, jobId)) ?? (await planImport(tx, actor, { name: job.fileName, bytes: new Uint8Array(decryptBytes(job.file!)) }, (p) => progressStore.set(jobId, p)));
-      if (plan.issues.length) throw new ConflictError(`数据在校验后发生变化，发现 ${plan.issues.length} 处错误，未导入任何数据。请重新上传校验。`);
-      const result = await applyPlan(tx, actor, plan, (p) => progressStore.set(jobId, p));
-      await recordAudit(tx, actor, { action: 'teacher.import', targetType: 'unit', targetId: actor.unitId, detail: { file: job.fileName, rows: plan.summary.rows, created: result.created, updated: result.updated, entries: plan.summary.entries } });
-      return { ...plan.summary, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
-    });
-    await db
+  const claimed = await transactionWithJob(async (tx) => {
+    const [job] = await tx
       .update(importJobs)
-      .set({ status: 'done', summary: outcome as unknown as Record<string, unknown>, message: `导入完成：新增 ${outcome.created} 人，更新 ${outcome.updated} 人`, file: null, finishedAt: new Date() })
-      .where(eq(importJobs.id, jobId));
+      .set({ status: 'importing', message: null, heartbeatAt: sql`now()`, progress: { phase: '排队等待导入', done: 0, total: 0 } })
+      // A validated file past its retention time is gone: the job cannot be confirmed any more.
+      .where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId), eq(importJobs.status, 'valid'), sql`${importJobs.file} is not null`))
+      .returning({ id: importJobs.id });
+    if (!job) {
+      const [exists] = await tx.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId)));
+      if (!exists) throw new NotFoundError('导入任务不存在');
+      throw new ConflictError('该文件已导入、尚未通过校验，或已超过保留时间被删除，请重新上传');
+    }
+    return { result: { jobId }, job: importQueueJob(jobId, 'importing') };
+  });
+  return claimed;
+}
+
+async function importFile(actor: Actor, jobId: string, file: { name: string; bytes: Uint8Array }): Promise<void> {
+  assertCan(actor, 'teacher.import');
+  const db = await getDb();
+  const started = Date.now();
+  const onProgress = progressWriter(jobId);
+  await db.transaction(async (tx) => {
+    const plan = (await takeValidatedPlan(tx, jobId)) ?? (await planImport(tx, actor, file, onProgress));
+    if (plan.issues.length) throw new ConflictError(`数据在校验后发生变化，发现 ${plan.issues.length} 处错误，未导入任何数据。请重新上传校验。`);
+    const result = await applyPlan(tx, actor, plan, onProgress);
+    await recordAudit(tx, actor, { action: 'teacher.import', targetType: 'unit', targetId: actor.unitId, detail: { file: file.name, rows: plan.summary.rows, created: result.created, updated: result.updated, entries: plan.summary.entries } });
+    const summary = { ...plan.summary, ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
+    // The job ends in the same transaction as the import: a retry after a crash finds it done, or finds nothing written.
+    await tx
+      .update(importJobs)
+      .set({ status: 'done', summary: summary as unknown as Record<string, unknown>, message: `导入完成：新增 ${result.created} 人，更新 ${result.updated} 人`, file: null, progress: null, finishedAt: new Date() })
+      .where(and(eq(importJobs.id, jobId), eq(importJobs.status, 'importing')));
   });
 }
 

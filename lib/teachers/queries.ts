@@ -5,18 +5,18 @@ import { accounts, teacherEntries, teacherFieldChanges, teacherPhotos, teachers,
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can } from '@/lib/auth/policy';
 import { inJurisdiction, underUnit } from '@/lib/auth/scope';
-import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { NotFoundError } from '@/lib/errors';
 import { recordAudit } from '@/lib/audit/service';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { resolveCatalogue, type EffectiveCatalogue } from '@/lib/indicators/settings';
-import { maskIdNumber, maskLoginName } from '@/lib/reference/id-number';
+import { maskIdNumber } from '@/lib/reference/id-number';
 import { breakdownKeyOf, breakdownNames, isSchoolLevel, schoolTypesOfLevel, stageNames, type Stage } from '@/lib/reference/school-types';
 import { checkCompleteness, type CompletenessProblem } from '@/lib/teachers/completeness';
 import { getScopedTeacher } from '@/lib/teachers/service';
-import { holdsFullIdRight, maskIdentityInDiff, mayViewFullIdNumber } from '@/lib/auth/personal-data';
+import { maskIdentityInDiff, mayViewFullIdNumber } from '@/lib/auth/personal-data';
 import { additionFields, changeableFields, editableFields } from './record-rules';
-import { recordStateNames, type RecordState } from './schemas';
+import type { RecordState } from './schemas';
 import { queryFieldOf, type QueryCondition } from '@/lib/statistics/query-builder';
 import { idNumberHash, revealStoredIdNumber } from './identity';
 

@@ -200,6 +200,8 @@ export const importJobs = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     /** Renewed by the process working on the job; a running job without a fresh one was cut off. */
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    /** Where the worker is ({ phase, done, total }), written as it goes so any node's page can show it. */
+    progress: jsonb('progress').$type<{ phase: string; done: number; total: number }>(),
   },
   (table) => [index('import_jobs_account_idx').on(table.accountId, table.createdAt)],
 );
