@@ -32,7 +32,13 @@ export async function register() {
       .finally(() => (folding = false));
   };
   setInterval(fold, foldIntervalMs).unref();
-  if (process.env.JOB_WORKERS !== 'off') void startJobWorkers().catch((error: unknown) => logUnexpected('job-workers', error));
+  // The database may not be ready at boot: the workers start as soon as it is.
+  const startWorkers = () =>
+    void startJobWorkers().catch((error: unknown) => {
+      logUnexpected('job-workers', error);
+      setTimeout(startWorkers, 30_000).unref();
+    });
+  if (process.env.JOB_WORKERS !== 'off') startWorkers();
   setTimeout(housekeeping, 30_000).unref();
   setInterval(housekeeping, 60 * 60_000).unref();
 }

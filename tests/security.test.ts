@@ -370,8 +370,14 @@ describe('import leftovers', () => {
       .insert(importJobs)
       .values({ accountId: manager.accountId, unitId: manager.unitId, kind: 'records', fileName: 'alive.xlsx', file: Buffer.from('x'), status: 'importing', heartbeatAt: new Date() })
       .returning({ id: importJobs.id });
+    // Queued ten minutes ago, no worker has started it yet (a busy queue): waiting, not cut off.
+    const [waiting] = await db
+      .insert(importJobs)
+      .values({ accountId: manager.accountId, unitId: manager.unitId, kind: 'records', fileName: 'waiting.xlsx', file: Buffer.from('x'), status: 'validating', createdAt: new Date(Date.now() - 10 * 60_000) })
+      .returning({ id: importJobs.id });
     const { markInterruptedJobs, purgeImportLeftovers } = await import('@/lib/teacher-import/service');
     await markInterruptedJobs(db, manager.accountId);
+    expect((await db.select().from(importJobs).where(eq(importJobs.id, waiting.id)))[0]).toMatchObject({ status: 'validating', fileName: 'waiting.xlsx' });
     // A job whose heartbeat is fresh (another node working on it) is left alone.
     expect((await db.select().from(importJobs).where(eq(importJobs.id, alive.id)))[0]).toMatchObject({ status: 'importing', fileName: 'alive.xlsx' });
     const [afterMark] = await db.select().from(importJobs).where(eq(importJobs.id, stale.id));

@@ -86,12 +86,19 @@ export async function resendJobs(jobs: QueuedJob[]): Promise<void> {
   for (const job of jobs) await boss.send(job.name, job.data, { id: job.id });
 }
 
+const workedQueues = new WeakMap<PgBoss, Set<JobQueueName>>();
+
 /** Runs this node's worker for a queue, one job at a time. */
-export async function workJobs(name: JobQueueName, handler: (data: Record<string, unknown>) => Promise<void>, pollingIntervalSeconds = 1): Promise<void> {
+export async function workJobs(name: JobQueueName, handler: (data: Record<string, unknown>, attempt: { last: boolean }) => Promise<void>, pollingIntervalSeconds = 1): Promise<void> {
   const boss = await getJobQueue();
-  const work: WorkHandler<Record<string, unknown>> = async ([job]) => handler(job.data);
+  // Once per queue and client: starting the workers again (after a failed start) adds none twice.
+  const worked = workedQueues.get(boss) ?? workedQueues.set(boss, new Set()).get(boss)!;
+  if (worked.has(name)) return;
+  // The queue's own count decides the last attempt: after it pg-boss retries no more.
+  const work: WorkHandler<Record<string, unknown>> = async ([job]) => handler(job.data, { last: (job as { retryCount?: number }).retryCount! >= queueOptions.retryLimit });
   // A backlog is drained at once (fetch again while fetches come back full), not one job per polling interval.
   await boss.work(name, { localConcurrency: 1, pollingIntervalSeconds, burstWhenBatchFull: true }, work);
+  worked.add(name);
 }
 
 /** Stops this node's workers and the queue's connections. `graceful: false` is a crash, as tests use it. */

@@ -15,6 +15,6 @@ export async function startJobWorkers(): Promise<void> {
   reportJobQueueErrorsTo((error) => logUnexpected('job-queue', error));
   await resumeUnfinishedExports();
   await resumeUnfinishedImports();
-  await workJobs(jobQueues.teacherExport, async (data) => runTeacherExport(jobIdData.parse(data).jobId));
+  await workJobs(jobQueues.teacherExport, async (data, attempt) => runTeacherExport(jobIdData.parse(data).jobId, attempt));
   await workJobs(jobQueues.teacherImport, async (data) => runImportJob(jobIdData.parse(data).jobId));
 }

@@ -4,6 +4,7 @@ import { getDb } from '@/lib/db';
 import { exportJobs, jobFileChunks } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
+import { holdsFullIdRight } from '@/lib/auth/personal-data';
 import { recordAudit } from '@/lib/audit/service';
 import { decryptBytes } from '@/lib/crypto/envelope';
 import { NotFoundError } from '@/lib/errors';
@@ -12,6 +13,7 @@ import { exportFileRetentionHours } from './service';
 
 const jobColumns = {
   id: exportJobs.id,
+  unitId: exportJobs.unitId,
   fileName: exportJobs.fileName,
   status: exportJobs.status,
   done: exportJobs.done,
@@ -52,6 +54,8 @@ export async function getExportJob(actor: Actor, jobId: string): Promise<ExportJ
  */
 export async function openExportFile(actor: Actor, jobId: string): Promise<{ fileName: string; bytes: number; pieces: AsyncGenerator<Buffer> }> {
   const job = await getExportJob(actor, jobId);
+  // A file with full ID numbers only while its requester still holds the right, in the same unit.
+  if (job.unmasked && (!holdsFullIdRight(actor) || job.unitId !== actor.unitId)) throw new NotFoundError('导出任务不存在');
   if (job.status !== 'done') throw new NotFoundError(job.status === 'expired' ? '导出文件已超过保留时间被删除，请重新导出' : '导出文件尚未生成');
   const db = await getDb();
   const [{ pieces }] = await db.select({ pieces: sql<number>`count(*)::int` }).from(jobFileChunks).where(eq(jobFileChunks.jobId, jobId));

@@ -7,6 +7,8 @@ export const exportJobParamsSchema = z.object({
   official: z.boolean(),
   /** Set when full ID numbers were asked for, with the stated purpose. */
   purpose: z.string().optional(),
+  /** The requester's address, for the audit row the worker writes. */
+  ip: z.string().optional(),
 });
 export type ExportJobParams = z.infer<typeof exportJobParamsSchema>;
 
@@ -22,6 +24,7 @@ export const exportJobStatusNames: Record<ExportJobStatus, string> = {
 
 export interface ExportJobView {
   id: string;
+  unitId: number;
   fileName: string;
   status: ExportJobStatus;
   done: number;

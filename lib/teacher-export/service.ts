@@ -5,7 +5,7 @@ import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { getDb, type Executor } from '@/lib/db';
 import { exportJobs, jobFileChunks, teacherEntries, teachers, units, type StoredValue } from '@/lib/db/schema';
-import { jobQueues, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
+import { jobQueues, queueOptions, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { holdsFullIdRight, mayViewFullIdNumber } from '@/lib/auth/personal-data';
@@ -69,7 +69,7 @@ export async function requestTeacherExport(actor: Actor, request: TeacherExportR
   const db = await getDb();
   const conditions = await teacherFilterConditions(db, actor, request.filters);
   if (!conditions) throw new NotFoundError('单位不存在或不在您的管辖范围内');
-  const params: ExportJobParams = { filters: { ...request.filters, after: undefined } as Record<string, unknown>, subsets: request.subsets, official, purpose: request.reveal?.purpose };
+  const params: ExportJobParams = { filters: { ...request.filters, after: undefined } as Record<string, unknown>, subsets: request.subsets, official, purpose: request.reveal?.purpose, ip: actor.ip ?? undefined };
   return transactionWithJob(async (tx) => {
     const [job] = await tx
       .insert(exportJobs)
@@ -129,7 +129,7 @@ class ChunkSink extends Writable {
 class StaleAttemptError extends Error {}
 
 /** The worker: makes the file of one export job. Safe to run again after a crash (it starts over). */
-export async function runTeacherExport(jobId: string): Promise<void> {
+export async function runTeacherExport(jobId: string, attempt: { last: boolean } = { last: true }): Promise<void> {
   const db = await getDb();
   const [job] = await db
     .update(exportJobs)
@@ -142,14 +142,16 @@ export async function runTeacherExport(jobId: string): Promise<void> {
     await writeExport(db, job);
   } catch (error) {
     if (error instanceof StaleAttemptError) return;
-    const final = error instanceof DomainError || job.attempts >= maxAttempts;
+    const final = error instanceof DomainError || attempt.last || job.attempts >= maxAttempts;
     if (!(error instanceof DomainError)) logUnexpected('teacher-export', error, { jobId, attempt: job.attempts });
     const message = error instanceof DomainError ? error.message : final ? '生成文件时出错，请稍后重新导出' : '生成文件时中断，正在重试';
-    await db
+    const ended = await db
       .update(exportJobs)
       .set(final ? { status: 'failed', message, finishedAt: sql`now()` } : { status: 'queued', message })
-      .where(and(eq(exportJobs.id, jobId), eq(exportJobs.attempts, job.attempts)));
-    if (final) await db.delete(jobFileChunks).where(eq(jobFileChunks.jobId, jobId));
+      .where(and(eq(exportJobs.id, jobId), eq(exportJobs.attempts, job.attempts), eq(exportJobs.status, 'running')))
+      .returning({ id: exportJobs.id });
+    // Only the attempt that still held the job may clear its pieces.
+    if (final && ended.length) await db.delete(jobFileChunks).where(eq(jobFileChunks.jobId, jobId));
     // Not final: the queue retries the job.
     else throw error;
   }
@@ -159,9 +161,10 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
   // The requester as they are now: a disabled account or a lost right ends the job.
   const session = await loadSessionAccount(job.accountId, null);
   if (!session || session.accountStatus !== 'active' || session.unitStatus !== 'active') throw new ForbiddenError('账号已停用，导出未完成');
-  const actor = session.actor;
-  assertCan(actor, 'teacher.list');
   const params = exportJobParamsSchema.parse(job.params);
+  // Audited with the address the request came from.
+  const actor = { ...session.actor, ip: params.ip ?? null };
+  assertCan(actor, 'teacher.list');
   if (params.purpose && !holdsFullIdRight(actor)) throw new ForbiddenError('只有学校或其主管教育行政部门的管理员可以导出完整证件号码');
   const filters = params.filters as TeacherListFilters;
   const conditions = await teacherFilterConditions(db, actor, filters);
@@ -177,9 +180,11 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
   const subsets = resolveCatalogue(settings, 'primary_secondary').subsets.filter((subset) => params.subsets.includes(subset.key));
   if (!subsets.length) throw new ValidationError('请选择要导出的信息集');
   const total = n * subsets.length;
-  await db.update(exportJobs).set({ total }).where(eq(exportJobs.id, job.id));
-  // A retry starts the file over.
-  await db.delete(jobFileChunks).where(eq(jobFileChunks.jobId, job.id));
+  const holds = sql`exists (select 1 from export_jobs where id = ${job.id}::uuid and attempts = ${job.attempts} and status = 'running')`;
+  const counted = await db.update(exportJobs).set({ total }).where(and(eq(exportJobs.id, job.id), eq(exportJobs.attempts, job.attempts), eq(exportJobs.status, 'running'))).returning({ id: exportJobs.id });
+  if (!counted.length) throw new StaleAttemptError();
+  // A retry starts the file over (only while this attempt holds the job).
+  await db.delete(jobFileChunks).where(and(eq(jobFileChunks.jobId, job.id), holds));
 
   const sink = new ChunkSink(db, job.id, job.attempts);
   const sinkFailed = new Promise<never>((_, reject) => sink.on('error', reject));
@@ -215,11 +220,17 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
       return { batch, entries };
     };
     // The next page is read while this one is written.
-    let next = readPage(0);
+    // A read left behind when the loop ends early must not reject unhandled.
+    const prefetch = (after: number) => {
+      const page = readPage(after);
+      page.catch(() => {});
+      return page;
+    };
+    let next = prefetch(0);
     for (;;) {
       const { batch, entries } = await next;
       if (batch.length === 0) break;
-      next = readPage(batch.at(-1)!.id);
+      next = prefetch(batch.at(-1)!.id);
       for (const row of batch) {
         const full = Boolean(params.purpose) && mayViewFullIdNumber(actor, row);
         if (full) sheetUnmasked++;
@@ -280,7 +291,7 @@ export function exportFileRetentionHours(): number {
   return Number.isFinite(hours) && hours > 0 ? hours : 24;
 }
 
-/** Deletes finished files past their retention time; the job row stays for the history. */
+/** Deletes finished files past their retention time, and ends jobs nothing will finish; the job rows stay for the history. */
 export async function purgeExpiredExportFiles(): Promise<number> {
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -289,8 +300,15 @@ export async function purgeExpiredExportFiles(): Promise<number> {
       .set({ status: 'expired' })
       .where(and(eq(exportJobs.status, 'done'), sql`${exportJobs.finishedAt} < now() - make_interval(hours => ${exportFileRetentionHours()})`))
       .returning({ id: exportJobs.id });
-    if (expired.length) await tx.delete(jobFileChunks).where(inArray(jobFileChunks.jobId, expired.map((job) => job.id)));
-    return expired.length;
+    // A job that no attempt finished within the queue's expiry will not be finished by anyone.
+    const stuck = await tx
+      .update(exportJobs)
+      .set({ status: 'failed', message: '生成文件超时未完成，请重新导出', finishedAt: sql`now()` })
+      .where(and(inArray(exportJobs.status, ['queued', 'running']), sql`${exportJobs.createdAt} < now() - make_interval(secs => ${queueOptions.expireInSeconds * (queueOptions.retryLimit + 1) + 3600})`))
+      .returning({ id: exportJobs.id });
+    const ended = [...expired, ...stuck].map((job) => job.id);
+    if (ended.length) await tx.delete(jobFileChunks).where(inArray(jobFileChunks.jobId, ended));
+    return ended.length;
   });
 }
 

@@ -508,7 +508,8 @@ export async function markInterruptedJobs(executor: Executor, accountId: number)
       and(
         eq(importJobs.accountId, accountId),
         inArray(importJobs.status, ['validating', 'importing']),
-        sql`coalesce(${importJobs.heartbeatAt}, ${importJobs.createdAt}) < now() - make_interval(secs => ${staleHeartbeatSeconds})`,
+        // A job still waiting for a worker (no heartbeat yet) is queued, not cut off: only a day in the queue ends it.
+        sql`(${importJobs.heartbeatAt} < now() - make_interval(secs => ${staleHeartbeatSeconds}) or (${importJobs.heartbeatAt} is null and ${importJobs.createdAt} < now() - interval '1 day'))`,
       ),
     );
 }
@@ -551,7 +552,7 @@ export async function confirmImport(actor: Actor, jobId: string): Promise<Starte
   const claimed = await transactionWithJob(async (tx) => {
     const [job] = await tx
       .update(importJobs)
-      .set({ status: 'importing', message: null, heartbeatAt: sql`now()`, progress: { phase: '排队等待导入', done: 0, total: 0 } })
+      .set({ status: 'importing', message: null, heartbeatAt: null, progress: { phase: '排队等待导入', done: 0, total: 0 } })
       // A validated file past its retention time is gone: the job cannot be confirmed any more.
       .where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId), eq(importJobs.status, 'valid'), sql`${importJobs.file} is not null`))
       .returning({ id: importJobs.id });
@@ -571,6 +572,9 @@ async function importFile(actor: Actor, jobId: string, file: { name: string; byt
   const started = Date.now();
   const onProgress = progressWriter(jobId);
   await db.transaction(async (tx) => {
+    // The job's row is held for the whole import: a second attempt waits here, then finds it done.
+    const [held] = await tx.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.id, jobId), eq(importJobs.status, 'importing'))).for('update');
+    if (!held) return;
     const plan = (await takeValidatedPlan(tx, jobId)) ?? (await planImport(tx, actor, file, onProgress));
     if (plan.issues.length) throw new ConflictError(`数据在校验后发生变化，发现 ${plan.issues.length} 处错误，未导入任何数据。请重新上传校验。`);
     const result = await applyPlan(tx, actor, plan, onProgress);
