@@ -2,8 +2,8 @@ import 'server-only';
 import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { getDb, type Executor } from '@/lib/db';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { exportJobs, jobFileChunks, teacherEntries, teachers, units, type StoredValue } from '@/lib/db/schema';
 import { jobQueues, queueOptions, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
 import type { Actor } from '@/lib/auth/actor';
@@ -38,8 +38,8 @@ const pageSize = 2000;
 const progressEveryMs = 1000;
 /** Bytes per stored piece of the file (EXPORT_CHUNK_BYTES; tests make them small). */
 const chunkBytes = () => Number(process.env.EXPORT_CHUNK_BYTES ?? 4 * 1024 * 1024);
-/** The queue retries a job this many times (lib/db/job-queue.ts); the last failure ends it. */
-const maxAttempts = 3;
+/** Attempts the queue makes at most (lib/db/job-queue.ts); the last failure ends the job. */
+const maxAttempts = queueOptions.retryLimit + 1;
 
 function exportQueueJob(jobId: string): QueuedJob {
   return { name: jobQueues.teacherExport, id: jobId, data: { jobId } };
@@ -118,11 +118,16 @@ class ChunkSink extends Writable {
     const stored = await this.db.execute(sql`
       insert into job_file_chunks (job_id, seq, bytes)
       select ${this.jobId}::uuid, ${seq}, ${encryptBytes(piece)}
-      where exists (select 1 from export_jobs where id = ${this.jobId}::uuid and attempts = ${this.attempt} and status = 'running')
+      where ${attemptHoldsJob(this.jobId, this.attempt)}
       on conflict (job_id, seq) do update set bytes = excluded.bytes
       returning seq`);
-    if ((Array.isArray(stored) ? stored : (stored as { rows: unknown[] }).rows).length !== 1) throw new StaleAttemptError();
+    if (rowsOf(stored).length !== 1) throw new StaleAttemptError();
   }
+}
+
+/** Whether this attempt still holds the job: the condition on every write an attempt makes to it. */
+function attemptHoldsJob(jobId: string, attempt: number): SQL {
+  return sql`exists (select 1 from export_jobs where id = ${jobId}::uuid and attempts = ${attempt} and status = 'running')`;
 }
 
 /** Another attempt took the job over (this one was thought dead): stop quietly. */
@@ -180,11 +185,10 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
   const subsets = resolveCatalogue(settings, 'primary_secondary').subsets.filter((subset) => params.subsets.includes(subset.key));
   if (!subsets.length) throw new ValidationError('请选择要导出的信息集');
   const total = n * subsets.length;
-  const holds = sql`exists (select 1 from export_jobs where id = ${job.id}::uuid and attempts = ${job.attempts} and status = 'running')`;
   const counted = await db.update(exportJobs).set({ total }).where(and(eq(exportJobs.id, job.id), eq(exportJobs.attempts, job.attempts), eq(exportJobs.status, 'running'))).returning({ id: exportJobs.id });
   if (!counted.length) throw new StaleAttemptError();
   // A retry starts the file over (only while this attempt holds the job).
-  await db.delete(jobFileChunks).where(and(eq(jobFileChunks.jobId, job.id), holds));
+  await db.delete(jobFileChunks).where(and(eq(jobFileChunks.jobId, job.id), attemptHoldsJob(job.id, job.attempts)));
 
   const sink = new ChunkSink(db, job.id, job.attempts);
   const sinkFailed = new Promise<never>((_, reject) => sink.on('error', reject));
