@@ -6,7 +6,7 @@
  */
 import { chromium } from '@playwright/test';
 import { idNumberHash, revealStoredIdNumber } from '@/lib/teachers/identity';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { parseArgs } from 'node:util';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { accounts, teachers, units } from '@/lib/db/schema';
@@ -15,7 +15,9 @@ import { hashPassword } from '@/lib/auth/password';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { getProgress } from '@/lib/collection/queries';
 import { approveRecords } from '@/lib/collection/review/service';
-import { getDashboard } from '@/lib/statistics/queries';
+import { getDashboard, getReport } from '@/lib/statistics/queries';
+import { reportKinds, reportTitles, type ReportKind } from '@/lib/statistics/reports';
+import { breakdownCaseSql } from '@/lib/reference/school-types';
 import { parseStatFilters } from '@/lib/statistics/schemas';
 import { getTeacherRecord, listTeachers } from '@/lib/teachers/queries';
 import { measure, type Timing } from './bench-timing';
@@ -67,6 +69,24 @@ function rawDashboard(path: string) {
   };
 }
 
+/** A standard report's cross-tab counted straight from teachers (what the report counted before migration 0024). */
+function rawReport(kind: ReportKind, path: string) {
+  const breakdown = sql.raw(breakdownCaseSql('t.school_type_code'));
+  const fullTime = sql`t.record->'basic'->>'staffCategory' = '01'`;
+  const axes: Record<ReportKind, [ReturnType<typeof sql>, ReturnType<typeof sql>, ReturnType<typeof sql>]> = {
+    'education-stage': [sql`coalesce(t.highest_education, '')`, breakdown, fullTime],
+    'title-stage': [sql`coalesce(t.title_level, '')`, breakdown, fullTime],
+    'age-gender': [sql`(2026 - extract(year from t.birth_date))::int::text`, sql`t.gender`, sql`true`],
+    'unit-stage': [sql`subpath(t.unit_path, nlevel(${path}::ltree), 1)::text`, breakdown, sql`true`],
+  };
+  const [row, column, only] = axes[kind];
+  return async () => {
+    const { db } = await getConnection();
+    await db.execute(sql`select ${row} as row, ${column} as column, count(*)::int as n from teachers t
+      where t.unit_path <@ ${path}::ltree and t.record_state = 'effective' and coalesce(t.personnel_status, '') not like '3%' and ${only} group by 1, 2`);
+  };
+}
+
 async function main() {
   if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a database loaded by npm run seed:scale');
   const { db } = await getConnection();
@@ -85,6 +105,9 @@ async function main() {
   await compare('national progress page (data)', () => getProgress(ministry, {}), async () => {
     await db.execute(sql`select subpath(unit_path, 1, 1), count(*), count(*) filter (where complete), count(*) filter (where record_state = 'submitted'), count(*) filter (where record_state = 'effective'), count(*) filter (where record_state = 'draft' and return_reason is not null) from teachers group by 1`);
   });
+  for (const [who, user] of [['national', ministry], ['province 浙江', province], ['county 西湖区', county]] as const) {
+    for (const kind of reportKinds) await compare(`${who} report ${reportTitles[kind]} (data)`, () => getReport(user, kind, official), rawReport(kind, user.unitPath));
+  }
 
   const [stored] = await db.select({ id: teachers.id, name: teachers.name, idNumberEnc: teachers.idNumberEnc }).from(teachers).where(sql`${teachers.unitPath} <@ ${county.unitPath}::ltree`).limit(1);
   const sample = { ...stored, idNumber: revealStoredIdNumber(stored.idNumberEnc!) };
@@ -138,33 +161,7 @@ async function main() {
   await benchRotations(ministry, province, county);
   await benchTraining(compare, province, county, { participants: Number(values['training-participants']), project: !values.only || '培训学分 project'.includes(values.only) });
 
-  if (values.base && !values.only) {
-    const password = 'Bench#2026http';
-    for (const user of [ministry, province, county]) {
-      await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false }).where(eq(accounts.id, user.accountId));
-    }
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-    console.log('\n| whole HTTP response of the built app | p50 | p95 |');
-    console.log('|---|---|---|');
-    for (const [user, paths] of [[ministry, ['/statistics', '/progress']], [province, ['/statistics']], [county, ['/statistics', `/teachers/${sample.id}`]]] as const) {
-      const page = await browser.newPage();
-      await page.goto(`${values.base}/login`);
-      await page.getByLabel('账号').fill(user.username);
-      await page.getByLabel('密码').fill(password);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-      for (const path of paths) {
-        const t = await measure(runs, async () => {
-          const response = await page.request.get(`${values.base}${path}`);
-          if (!response.ok()) throw new Error(`${path}: HTTP ${response.status()}`);
-          await response.body();
-        });
-        console.log(`| ${user.username} GET ${path} | ${ms(t)} |`);
-      }
-      await page.close();
-    }
-    await browser.close();
-  }
+  if (values.base && (!values.only || values.only === 'http')) await benchHttp(values.base, { ministry, province, county }, sample.id);
 
   const importRows = values.only ? 0 : Number(values['import-rows']);
   if (importRows > 0) {
@@ -173,6 +170,57 @@ async function main() {
     console.log(`\n${importRows}-row teacher import (${result.megabytes.toFixed(1)} MB xlsx): validation ${result.validateSeconds.toFixed(1)} s, import ${result.importSeconds.toFixed(1)} s (${result.status}); ${result.rowsPerSecond.toFixed(0)} rows/s end to end`);
   }
   await closeConnection();
+}
+
+/** The console's pages, each opened by the account a user of that scope has. */
+const consolePages = [
+  '/dashboard', '/statistics', '/progress', ...reportKinds.map((kind) => `/statistics/reports?report=${kind}`),
+  '/statistics/query?cond=gender~in~2', '/statistics/query?cond=gender~in~2&cond=highestEducation~in~21', '/teachers', '/units', '/review/records', '/review/changes', '/inbox',
+  '/transfers', '/teachers/retiring', '/teachers/left', '/rotations', '/rotations/plan', '/training',
+];
+
+/** Whole HTTP responses of the built app (--base): every console page at national, province, county and school scope, and the audit log. */
+async function benchHttp(base: string, users: { ministry: Actor; province: Actor; county: Actor }, teacherId: number) {
+  const { db } = await getConnection();
+  const password = 'Bench#2026http';
+  const [school] = await db.select({ code: units.code }).from(units).innerJoin(teachers, eq(teachers.unitId, units.id)).where(eq(teachers.id, teacherId));
+  const visits: [string, string[]][] = [
+    [users.ministry.username, consolePages],
+    [users.province.username, consolePages],
+    [users.county.username, [...consolePages, `/teachers/${teacherId}`]],
+    [`${school.code}.manager`, [...consolePages, `/teachers/${teacherId}`]],
+    ['000000.audit', ['/audit', '/audit?action=record.approve', `/audit?username=${users.county.username}`]],
+    ['330000.audit', ['/audit']],
+    ['330106.admin', ['/audit', '/accounts']],
+  ];
+  await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false }).where(inArray(accounts.username, visits.map(([username]) => username)));
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  console.log('\n| whole HTTP response of the built app | p50 | p95 |');
+  console.log('|---|---|---|');
+  for (const [username, paths] of visits) {
+    const page = await browser.newPage();
+    await page.goto(`${base}/login`);
+    await page.getByLabel('账号').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    for (const path of paths) {
+      // A page the role may not open is said so, not timed.
+      const probe = await page.request.get(`${base}${path}`, { maxRedirects: 0 });
+      if (!probe.ok()) {
+        console.log(`| ${username} GET ${path} | HTTP ${probe.status()} | |`);
+        continue;
+      }
+      const t = await measure(runs, async () => {
+        const response = await page.request.get(`${base}${path}`, { maxRedirects: 0 });
+        if (!response.ok()) throw new Error(`${path}: HTTP ${response.status()}`);
+        await response.body();
+      });
+      console.log(`| ${username} GET ${path} | ${ms(t)} |`);
+    }
+    await page.close();
+  }
+  await browser.close();
 }
 
 /** 即将退休 of a province and of the nation, 已离开 of a county, beside the raw SQL for the same page. */

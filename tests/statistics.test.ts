@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb, rowsOf } from '@/lib/db';
 import { teachers } from '@/lib/db/schema';
@@ -7,6 +7,9 @@ import { NotFoundError } from '@/lib/errors';
 import { approveRecordsSchema } from '@/lib/collection/schemas';
 import { approveRecords, returnRecords, submitRecords } from '@/lib/collection/review/service';
 import { getDashboard, getReport } from '@/lib/statistics/queries';
+import { reportKinds, type ReportKind, type ReportTable } from '@/lib/statistics/reports';
+import { ageBandOf } from '@/lib/statistics/schemas';
+import { breakdownCaseSql, schoolTypesOfLevel } from '@/lib/reference/school-types';
 import { foldAggregateDeltas, foldAndVacuumAggregateDeltas } from '@/lib/statistics/service';
 import { buildReportWorkbook } from '@/lib/statistics/report-export';
 import ExcelJS from 'exceljs';
@@ -48,7 +51,7 @@ async function statDrift(): Promise<number> {
         coalesce(t.personnel_status, '') not like '3%' as serving, d.dim, d.bucket, count(*)::int as n
       from teachers t
       cross join lateral unnest((string_to_array(t.unit_path::text, '.')::int[])[1:nlevel(t.unit_path) - 1]) as anc(id)
-      cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status) as d
+      cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status, t.record->'basic'->>'staffCategory') as d
       group by 1, 2, 3, 4, 5, 6, 7
     ), kept as (select unit_id, state, school_type, ownership, serving, dim, bucket, sum(n)::int as n from stat_parts group by 1, 2, 3, 4, 5, 6, 7 having sum(n) <> 0)
     select count(*)::int as drift from ((select * from expected except select * from kept) union all (select * from kept except select * from expected)) x`);
@@ -163,7 +166,7 @@ describe('statistics stay equal to a recount', () => {
         created.push({ id: await teacher(admin, manager, { gender: random() < 0.5 ? '1' : '2', birthDate: `19${70 + Math.floor(random() * 29)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`, ethnic: pick(['01', '04', '02']), title: pick([undefined, '01', '02', '03', '06']) }), school: s });
       } else if (action === 1) {
         const id = pick(mine);
-        await saveSection(manager, { teacherId: id, revision: await revisionOf(id), subset: 'basic', values: { personnelStatus: pick(['100', '203', '204']), ethnicGroup: pick(['01', '03']) } }).catch(ignore);
+        await saveSection(manager, { teacherId: id, revision: await revisionOf(id), subset: 'basic', values: { personnelStatus: pick(['100', '203', '204', '301']), ethnicGroup: pick(['01', '03']), staffCategory: pick(['01', '01', '02']) } }).catch(ignore);
       } else if (action === 2) {
         await submitRecords(admin, { teacherIds: [pick(mine)] }).catch(ignore);
       } else if (action === 3) {
@@ -180,6 +183,7 @@ describe('statistics stay equal to a recount', () => {
     expect(created.length).toBeGreaterThan(5);
     expect(folds).toBeGreaterThan(2);
     expect(await statDrift()).toBe(0);
+    await expectReportsMatchRecount(schools[1].id);
     // As the server does it: fold, then vacuum the folded rows away (outside any transaction).
     await teacher(staff[0].admin, staff[0].manager, { gender: '1', birthDate: '1988-08-08' });
     expect(await foldAndVacuumAggregateDeltas()).toBeGreaterThan(0);
@@ -187,6 +191,61 @@ describe('statistics stay equal to a recount', () => {
     expect(rowsOf<{ n: number }>(await (await getDb()).execute(sql`select count(*)::int as n from stat_count_deltas`))[0].n).toBe(0);
   });
 });
+
+/** The report's non-empty cells, keyed by row and column. */
+function cellsOf(report: ReportTable): Record<string, number> {
+  const cells: Record<string, number> = {};
+  for (const row of report.rows) report.columns.forEach((column, i) => row.cells[i] && (cells[`${row.key}|${column.key}`] = row.cells[i]));
+  return cells;
+}
+
+/** Every standard report, at the school and each authority above it and with each filter, equals a cross-tab counted straight from `teachers`. */
+async function expectReportsMatchRecount(schoolId: number) {
+  const db = await getDb();
+  const year = 2026;
+  const breakdown = sql.raw(breakdownCaseSql('t.school_type_code'));
+  const chain = rowsOf<{ id: number; kind: string; path: string; depth: number }>(
+    await db.execute(sql`select u.id, u.kind, u.path::text as path, nlevel(u.path) as depth from units u where u.path @> (select path from units where id = ${schoolId}) order by nlevel(u.path) desc`),
+  );
+  expect(chain.map((u) => u.kind)).toEqual(['school', 'authority', 'authority', 'authority', 'authority']);
+  const ministry = await actorFor('000000.manager');
+  const filterSets = [{}, { scope: 'all' }, { scope: 'all', staff: 'all' }, { scope: 'all', stage: 'primary' }, { stage: 'kindergarten' }, { ownership: 'private' }];
+  let nonEmpty = 0;
+  for (const unit of chain) {
+    for (const raw of filterSets) {
+      const filters = parseStatFilters({ ...raw, unit: String(unit.id) });
+      const conditions = [unit.kind === 'school' ? sql`t.unit_id = ${unit.id}` : sql`t.unit_path <@ ${unit.path}::ltree`];
+      if (filters.scope === 'official') conditions.push(sql`t.record_state = 'effective'`);
+      if (filters.staff !== 'all') conditions.push(sql`coalesce(t.personnel_status, '') not like '3%'`);
+      if (filters.level) conditions.push(sql`t.school_type_code in (${sql.join(schoolTypesOfLevel(filters.level).map((code) => sql`${code}`), sql`, `)})`);
+      else if (filters.stage) conditions.push(sql`t.stage = ${filters.stage}`);
+      if (filters.ownership) conditions.push(sql`t.ownership = ${filters.ownership}`);
+      const fullTime = sql`t.record->'basic'->>'staffCategory' = '01'`;
+      const axes: Record<ReportKind, [SQL, SQL, SQL]> = {
+        'education-stage': [sql`coalesce(t.highest_education, '')`, breakdown, fullTime],
+        'title-stage': [sql`coalesce(t.title_level, '')`, breakdown, fullTime],
+        'age-gender': [sql`(${year} - extract(year from t.birth_date))::int::text`, sql`t.gender`, sql`true`],
+        'unit-stage': [unit.kind === 'school' ? sql`${String(unit.id)}` : sql`subpath(t.unit_path, ${unit.depth}, 1)::text`, breakdown, sql`true`],
+      };
+      for (const kind of reportKinds) {
+        const [rowExpr, columnExpr, only] = axes[kind];
+        const counted = rowsOf<{ row: string; column: string; n: number }>(
+          await db.execute(sql`select ${rowExpr} as row, ${columnExpr} as column, count(*)::int as n from teachers t where ${sql.join([...conditions, only], sql` and `)} group by 1, 2`),
+        );
+        const expected: Record<string, number> = {};
+        for (const c of counted) {
+          const key = `${kind === 'age-gender' ? ageBandOf(Number(c.row)) : c.row}|${c.column}`;
+          if (c.column) expected[key] = (expected[key] ?? 0) + Number(c.n);
+        }
+        const report = await getReport(ministry, kind, filters, year);
+        expect(cellsOf(report), `${kind} at ${unit.path} with ${JSON.stringify(raw)}`).toEqual(expected);
+        if (Object.keys(expected).length) nonEmpty++;
+      }
+    }
+  }
+  // Most combinations hold teachers: the comparison is not between empty tables.
+  expect(nonEmpty).toBeGreaterThan(60);
+}
 
 const onServer = Boolean(process.env.DATABASE_URL);
 if (!onServer) console.info('the hot-row race is skipped: PGlite runs transactions one after another; set DATABASE_URL to run it on PostgreSQL.');
@@ -234,7 +293,7 @@ describe.skipIf(!onServer)('approvals do not queue on their ancestors’ totals 
 
 describe('学段 breakdown (中小学校 as 小学, 初中, 高中)', () => {
   it('maps every school type once, and the SQL CASE agrees with the TypeScript rule', async () => {
-    const { breakdownCaseSql, breakdownKeyOf, breakdownOrder, schoolTypes } = await import('@/lib/reference/school-types');
+    const { breakdownKeyOf, breakdownOrder, schoolTypes } = await import('@/lib/reference/school-types');
     const codes = [...schoolTypes.keys()];
     for (const code of codes) expect(breakdownOrder).toContain(breakdownKeyOf(code));
     expect(breakdownKeyOf('342')).toBe('senior');

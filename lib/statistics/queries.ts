@@ -4,9 +4,9 @@ import { getDb, rowsOf } from '@/lib/db';
 import { statParts, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
-import { inJurisdiction, underUnit } from '@/lib/auth/scope';
+import { inJurisdiction } from '@/lib/auth/scope';
 import { NotFoundError } from '@/lib/errors';
-import { breakdownCaseSql, breakdownKeyOf, breakdownOrder, schoolTypes, schoolTypesOfLevel } from '@/lib/reference/school-types';
+import { breakdownKeyOf, breakdownOrder, schoolTypes, schoolTypesOfLevel } from '@/lib/reference/school-types';
 import { assembleReport, type ReportKind, type ReportTable } from './reports';
 import { getJurisdictionTrail } from '@/lib/units/queries';
 import { ageBandOf, ageBands, type StatFilters } from './schemas';
@@ -78,35 +78,43 @@ interface Cell {
 }
 
 /**
- * Seed 六(六): the dashboard of one unit's jurisdiction. An authority's figures are read from
- * `stat_counts` (kept in step with every write to `teachers` by a statement trigger), so their cost does
- * not grow with the number of teachers; a school's few hundred teachers are counted directly, with the
- * same buckets (`teacher_stat_buckets`).
+ * Bucket counts of one unit's jurisdiction, summed in the database: read from `stat_counts` for an authority
+ * (kept in step with every write to `teachers` by a statement trigger, so their cost does not grow with the number
+ * of teachers), counted directly for a school's few hundred teachers with the same buckets (`teacher_stat_buckets`).
+ * The school type is kept for the dimensions in `byType` (the 学段 columns) and '' for the others.
  */
+async function countCells(unit: { id: number; kind: string }, filters: StatFilters, options: { dims?: string[]; byType: string[] }): Promise<Cell[]> {
+  const db = await getDb();
+  const typed = sql.join(options.byType.map((dim) => sql`${dim}`), sql`, `);
+  const cells =
+    unit.kind === 'school'
+      ? rowsOf<Cell>(
+          await db.execute(sql`
+            select d.dim, d.bucket, case when d.dim in (${typed}) then coalesce(t.school_type_code, '') else '' end as "schoolType", count(*)::int as n
+            from teachers t
+            cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status, t.record->'basic'->>'staffCategory') as d
+            where ${sql.join([sql`t.unit_id = ${unit.id}`, ...teacherConditions(filters), ...(options.dims ? [sql`d.dim in (${sql.join(options.dims.map((dim) => sql`${dim}`), sql`, `)})`] : [])], sql` and `)}
+            group by 1, 2, 3`),
+        )
+      : await db
+          .select({ dim: statParts.dim, bucket: statParts.bucket, schoolType: sql<string>`case when ${statParts.dim} in (${typed}) then ${statParts.schoolType} else '' end`, n: sql<number>`sum(${statParts.n})::int` })
+          .from(statParts)
+          .where(and(eq(statParts.unitId, unit.id), ...statConditions(filters), ...(options.dims ? [inArray(statParts.dim, options.dims)] : [])))
+          .groupBy(statParts.dim, statParts.bucket, sql`3`);
+  return cells.map((cell) => ({ ...cell, n: Number(cell.n) }));
+}
+
+const dashboardDims = ['total', 'gender', 'birth', 'education', 'title', 'ethnic', 'establishment', 'status'];
+
+/** Seed 六(六): the dashboard of one unit's jurisdiction, from its bucket counts (`countCells`). */
 export async function getDashboard(actor: Actor, filters: StatFilters, statisticsYear = new Date().getFullYear()): Promise<Dashboard> {
   assertCan(actor, 'teacher.list');
   const db = await getDb();
   const unit = await statUnit(actor, filters.unitId);
   const where = statConditions(filters);
   const direct = teacherConditions(filters);
-  // Summed in the database: by bucket for the charts, and the totals by school type for the stages.
-  const cellsOf = async (): Promise<Cell[]> =>
-    unit.kind === 'school'
-      ? rowsOf<Cell>(
-          await db.execute(sql`
-            select d.dim, d.bucket, case when d.dim = 'total' then coalesce(t.school_type_code, '') else '' end as "schoolType", count(*)::int as n
-            from teachers t
-            cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status) as d
-            where ${sql.join([sql`t.unit_id = ${unit.id}`, ...direct], sql` and `)}
-            group by 1, 2, 3`),
-        )
-      : db
-          .select({ dim: statParts.dim, bucket: statParts.bucket, schoolType: sql<string>`case when ${statParts.dim} = 'total' then ${statParts.schoolType} else '' end`, n: sql<number>`sum(${statParts.n})::int` })
-          .from(statParts)
-          .where(and(eq(statParts.unitId, unit.id), ...where))
-          .groupBy(statParts.dim, statParts.bucket, sql`3`);
   const [cells, childRows, schoolCounts, trail] = await Promise.all([
-    cellsOf(),
+    countCells(unit, filters, { dims: dashboardDims, byType: ['total'] }),
     db
       .select({ id: units.id, name: units.name, kind: units.kind, code: units.code, n: sql<number>`coalesce(sum(${statParts.n}), 0)::int` })
       .from(units)
@@ -125,7 +133,6 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
   const sums = new Map<string, Map<string, number>>();
   const byStage = new Map<string, number>();
   for (const cell of cells) {
-    cell.n = Number(cell.n);
     if (cell.n === 0) continue;
     const dim = sums.get(cell.dim) ?? sums.set(cell.dim, new Map()).get(cell.dim)!;
     dim.set(cell.bucket, (dim.get(cell.bucket) ?? 0) + cell.n);
@@ -160,46 +167,65 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
 }
 
 
+/** The counted dimension of each standard report; the education and title reports count 专任教师 (教职工类别 01). */
+const reportDims: Record<ReportKind, string> = { 'education-stage': 'ft_education', 'title-stage': 'ft_title', 'age-gender': 'birth', 'unit-stage': 'total' };
+
 /**
- * A standard report, counted straight from `teachers` under the unit (exact, whatever the cross-tab).
- * 专任教师 (staff category 01) for the education and title reports; official reports count effective records.
+ * A standard report (seed 六(六)) from the same bucket counts as the dashboard, so a national report costs what a county's
+ * does and is exact after every commit. Rows × 学段 (or age band × gender); official reports count effective records.
  */
 export async function getReport(actor: Actor, kind: ReportKind, filters: StatFilters, statisticsYear = new Date().getFullYear()): Promise<ReportTable> {
   assertCan(actor, 'teacher.list');
-  const db = await getDb();
   const unit = await statUnit(actor, filters.unitId);
-  const conditions: SQL[] = [underUnit(unit, { unitId: sql`t.unit_id`, unitPath: sql`t.unit_path` }), ...teacherConditions(filters)];
-  if (kind === 'education-stage' || kind === 'title-stage') conditions.push(sql`t.record->'basic'->>'staffCategory' = '01'`);
-  const breakdown = sql.raw(breakdownCaseSql('t.school_type_code'));
-  const axes: Record<ReportKind, [SQL, SQL]> = {
-    'education-stage': [sql`coalesce(t.highest_education, '')`, breakdown],
-    'title-stage': [sql`coalesce(t.title_level, '')`, breakdown],
-    'age-gender': [sql`(${statisticsYear} - extract(year from t.birth_date))::int::text`, sql`t.gender`],
-    // A school has no units below it: its one row is itself.
-    'unit-stage': [unit.kind === 'school' ? sql`${String(unit.id)}` : sql`subpath(t.unit_path, ${unit.path.split('.').length}, 1)::text`, breakdown],
+  const context = { unitName: unit.name, official: filters.scope === 'official' };
+  const counted = new Map<string, { row: string; column: string; n: number }>();
+  const add = (row: string, column: string, n: number) => {
+    const key = `${row}|${column}`;
+    const cell = counted.get(key) ?? counted.set(key, { row, column, n: 0 }).get(key)!;
+    cell.n += n;
   };
-  const [rowExpr, columnExpr] = axes[kind];
-  const counted = rowsOf<{ row: string; column: string; n: number }>(
-    await db.execute(sql`select ${rowExpr} as row, ${columnExpr} as column, count(*)::int as n from teachers t where ${sql.join(conditions, sql` and `)} group by 1, 2`),
-  );
-  let context: Parameters<typeof assembleReport>[2] = { unitName: unit.name, official: filters.scope === 'official' };
-  if (kind === 'age-gender') {
-    const bands = new Map<string, number>();
-    for (const c of counted) {
-      const key = `${ageBandOf(Number(c.row))}|${c.column}`;
-      bands.set(key, (bands.get(key) ?? 0) + Number(c.n));
-    }
-    return assembleReport(kind, [...bands].map(([key, n]) => ({ row: key.split('|')[0], column: key.split('|')[1], n })), context);
+  if (kind === 'unit-stage') {
+    const { children, cells } = await countChildrenByType(unit, filters);
+    for (const cell of cells) add(String(cell.unitId), breakdownKeyOf(cell.schoolType), cell.n);
+    return assembleReport(kind, [...counted.values()], { ...context, unitLabels: new Map(children.map((c) => [String(c.id), c.name])), unitOrder: children.map((c) => String(c.id)) });
   }
-  if (kind === 'unit-stage' && unit.kind === 'school') {
-    context = { ...context, unitLabels: new Map([[String(unit.id), unit.name]]), unitOrder: [String(unit.id)] };
-  } else if (kind === 'unit-stage') {
-    const children = await db
-      .select({ id: units.id, name: units.name })
-      .from(units)
-      .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`))
-      .orderBy(asc(units.code));
-    context = { ...context, unitLabels: new Map(children.map((c) => [String(c.id), c.name])), unitOrder: children.map((c) => String(c.id)) };
+  for (const cell of await countCells(unit, filters, { dims: [reportDims[kind]], byType: [reportDims[kind]] })) {
+    if (kind === 'age-gender') {
+      const [gender, year] = cell.bucket.split(':');
+      add(ageBandOf(statisticsYear - Number(year)), gender, cell.n);
+    } else add(cell.bucket, breakdownKeyOf(cell.schoolType), cell.n);
   }
-  return assembleReport(kind, counted.map((c) => ({ ...c, n: Number(c.n) })), context);
+  return assembleReport(kind, [...counted.values()], context);
+}
+
+/**
+ * Teachers by school type of each unit directly below (a school's one row is itself): authorities from their
+ * pre-counted totals, schools directly below (a county's, or a province's universities) from their teachers.
+ */
+async function countChildrenByType(unit: { id: number; kind: string; name: string }, filters: StatFilters) {
+  const db = await getDb();
+  const children =
+    unit.kind === 'school'
+      ? [{ id: unit.id, name: unit.name }]
+      : await db
+          .select({ id: units.id, name: units.name })
+          .from(units)
+          .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`))
+          .orderBy(asc(units.code));
+  const schoolsCounted = unit.kind === 'school' ? sql`t.unit_id = ${unit.id}` : sql`t.unit_id in (select id from units where parent_id = ${unit.id} and kind = 'school')`;
+  const [authorityCells, schoolCells] = await Promise.all([
+    unit.kind === 'school'
+      ? []
+      : db
+          .select({ unitId: statParts.unitId, schoolType: statParts.schoolType, n: sql<number>`sum(${statParts.n})::int` })
+          .from(statParts)
+          .where(and(sql`${statParts.unitId} in (select id from units where parent_id = ${unit.id} and kind = 'authority')`, eq(statParts.dim, 'total'), ...statConditions(filters)))
+          .groupBy(statParts.unitId, statParts.schoolType),
+    db.execute(sql`
+      select t.unit_id as "unitId", coalesce(t.school_type_code, '') as "schoolType", count(*)::int as n from teachers t
+      where ${sql.join([schoolsCounted, ...teacherConditions(filters)], sql` and `)}
+      group by 1, 2`),
+  ]);
+  const cells = [...authorityCells, ...rowsOf<{ unitId: number; schoolType: string; n: number }>(schoolCells)].map((cell) => ({ ...cell, n: Number(cell.n) }));
+  return { children, cells };
 }

@@ -1,0 +1,38 @@
+-- The standard reports read pre-counted cross-tabs too: 专任教师 (教职工类别 01) by highest education and by title,
+-- both by school type (the 学段 columns), kept by the same statement trigger. Age by gender is the 'birth' dimension
+-- and the units by 学段 the 'total' dimension, which are counted already.
+DROP FUNCTION "teacher_stat_buckets"(text, date, text, text, text, boolean, text);--> statement-breakpoint
+CREATE FUNCTION "teacher_stat_buckets"(gender text, birth_date date, highest_education text, title_level text, ethnic_group text, on_establishment boolean, personnel_status text, staff_category text)
+RETURNS TABLE (dim text, bucket text) LANGUAGE sql IMMUTABLE AS $fn$
+  VALUES
+    ('total', ''),
+    ('gender', gender),
+    ('birth', gender || ':' || extract(year FROM birth_date)::int),
+    ('education', coalesce(highest_education, '')),
+    ('title', coalesce(title_level, '')),
+    ('ethnic', CASE WHEN ethnic_group IS NULL THEN '' WHEN ethnic_group = '01' THEN 'han' ELSE 'minority' END),
+    ('establishment', CASE WHEN on_establishment THEN '1' ELSE '0' END),
+    ('status', coalesce(personnel_status, ''))
+  UNION ALL
+  SELECT * FROM (VALUES ('ft_education', coalesce(highest_education, '')), ('ft_title', coalesce(title_level, ''))) AS full_time(dim, bucket)
+  WHERE staff_category = '01'
+$fn$;--> statement-breakpoint
+CREATE OR REPLACE FUNCTION "stat_counts_add_sql"(source text) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT format($q$
+    INSERT INTO stat_count_deltas (unit_id, state, school_type, ownership, serving, dim, bucket, n)
+    SELECT anc.id, c.record_state, coalesce(c.school_type_code, ''), coalesce(c.ownership, ''), coalesce(c.personnel_status, '') NOT LIKE '3%%', d.dim, d.bucket, sum(c.sign)::int
+    FROM (%s) c
+    CROSS JOIN LATERAL unnest((string_to_array(c.unit_path::text, '.')::int[])[1:nlevel(c.unit_path) - 1]) AS anc(id)
+    CROSS JOIN LATERAL teacher_stat_buckets(c.gender, c.birth_date, c.highest_education, c.title_level, c.ethnic_group, c.on_establishment, c.personnel_status, c.record->'basic'->>'staffCategory') AS d
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    HAVING sum(c.sign) <> 0
+  $q$, source)
+$fn$;--> statement-breakpoint
+-- Existing 专任教师, counted once into the new dimensions (straight into the folded rows: nothing else writes them yet).
+INSERT INTO stat_counts (unit_id, state, school_type, ownership, serving, dim, bucket, n)
+SELECT anc.id, t.record_state, coalesce(t.school_type_code, ''), coalesce(t.ownership, ''), coalesce(t.personnel_status, '') NOT LIKE '3%', d.dim, d.bucket, count(*)::int
+FROM teachers t
+CROSS JOIN LATERAL unnest((string_to_array(t.unit_path::text, '.')::int[])[1:nlevel(t.unit_path) - 1]) AS anc(id)
+CROSS JOIN LATERAL (VALUES ('ft_education', coalesce(t.highest_education, '')), ('ft_title', coalesce(t.title_level, ''))) AS d(dim, bucket)
+WHERE t.record->'basic'->>'staffCategory' = '01'
+GROUP BY 1, 2, 3, 4, 5, 6, 7;
