@@ -83,7 +83,7 @@ interface Cell {
  * of teachers), counted directly for a school's few hundred teachers with the same buckets (`teacher_stat_buckets`).
  * The school type is kept for the dimensions in `byType` (the 学段 columns) and '' for the others.
  */
-async function countCells(unit: { id: number; kind: string }, filters: StatFilters, options: { dims?: string[]; byType: string[] }): Promise<Cell[]> {
+async function countCells(unit: { id: number; kind: string }, filters: StatFilters, options: { dims: string[]; byType: string[] }): Promise<Cell[]> {
   const db = await getDb();
   const typed = sql.join(options.byType.map((dim) => sql`${dim}`), sql`, `);
   const cells =
@@ -93,13 +93,13 @@ async function countCells(unit: { id: number; kind: string }, filters: StatFilte
             select d.dim, d.bucket, case when d.dim in (${typed}) then coalesce(t.school_type_code, '') else '' end as "schoolType", count(*)::int as n
             from teachers t
             cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status, t.record->'basic'->>'staffCategory') as d
-            where ${sql.join([sql`t.unit_id = ${unit.id}`, ...teacherConditions(filters), ...(options.dims ? [sql`d.dim in (${sql.join(options.dims.map((dim) => sql`${dim}`), sql`, `)})`] : [])], sql` and `)}
+            where ${sql.join([sql`t.unit_id = ${unit.id}`, ...teacherConditions(filters), sql`d.dim in (${sql.join(options.dims.map((dim) => sql`${dim}`), sql`, `)})`], sql` and `)}
             group by 1, 2, 3`),
         )
       : await db
           .select({ dim: statParts.dim, bucket: statParts.bucket, schoolType: sql<string>`case when ${statParts.dim} in (${typed}) then ${statParts.schoolType} else '' end`, n: sql<number>`sum(${statParts.n})::int` })
           .from(statParts)
-          .where(and(eq(statParts.unitId, unit.id), ...statConditions(filters), ...(options.dims ? [inArray(statParts.dim, options.dims)] : [])))
+          .where(and(eq(statParts.unitId, unit.id), ...statConditions(filters), inArray(statParts.dim, options.dims)))
           .groupBy(statParts.dim, statParts.bucket, sql`3`);
   return cells.map((cell) => ({ ...cell, n: Number(cell.n) }));
 }
@@ -109,27 +109,14 @@ const dashboardDims = ['total', 'gender', 'birth', 'education', 'title', 'ethnic
 /** Seed 六(六): the dashboard of one unit's jurisdiction, from its bucket counts (`countCells`). */
 export async function getDashboard(actor: Actor, filters: StatFilters, statisticsYear = new Date().getFullYear()): Promise<Dashboard> {
   assertCan(actor, 'teacher.list');
-  const db = await getDb();
   const unit = await statUnit(actor, filters.unitId);
-  const where = statConditions(filters);
-  const direct = teacherConditions(filters);
-  const [cells, childRows, schoolCounts, trail] = await Promise.all([
+  const [cells, below, trail] = await Promise.all([
     countCells(unit, filters, { dims: dashboardDims, byType: ['total'] }),
-    db
-      .select({ id: units.id, name: units.name, kind: units.kind, code: units.code, n: sql<number>`coalesce(sum(${statParts.n}), 0)::int` })
-      .from(units)
-      .leftJoin(statParts, and(eq(statParts.unitId, units.id), eq(statParts.dim, 'total'), ...where))
-      .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`))
-      .groupBy(units.id, units.name, units.kind, units.code)
-      .orderBy(asc(units.code)),
-    // Schools directly below (a county's, or the universities of a province) are counted from their teachers.
-    db.execute(sql`
-      select t.unit_id as id, count(*)::int as n from teachers t
-      where ${sql.join([sql`t.unit_id in (select id from units where parent_id = ${unit.id} and kind = 'school')`, ...direct], sql` and `)}
-      group by 1`),
+    countUnitsBelowByType(unit, filters),
     getJurisdictionTrail(actor, unit.path),
   ]);
-  const perSchool = new Map(rowsOf<{ id: number; n: number }>(schoolCounts).map((row) => [Number(row.id), Number(row.n)]));
+  const perChild = new Map<number, number>();
+  for (const cell of below.cells) perChild.set(cell.unitId, (perChild.get(cell.unitId) ?? 0) + cell.n);
   const sums = new Map<string, Map<string, number>>();
   const byStage = new Map<string, number>();
   for (const cell of cells) {
@@ -153,7 +140,7 @@ export async function getDashboard(actor: Actor, filters: StatFilters, statistic
     unit: { id: unit.id, name: unit.name, kind: unit.kind, tier: unit.tier },
     trail,
     total: sums.get('total')?.get('') ?? 0,
-    children: childRows.map((row) => ({ id: row.id, name: row.name, kind: row.kind, count: row.kind === 'school' ? (perSchool.get(row.id) ?? 0) : row.n })),
+    children: below.children.map((child) => ({ ...child, count: perChild.get(child.id) ?? 0 })),
     byStage: [...byStage].map(([key, count]) => ({ key, count })).sort((a, b) => breakdownOrder.indexOf(a.key as never) - breakdownOrder.indexOf(b.key as never)),
     gender: slices('gender').sort((a, b) => a.key.localeCompare(b.key)),
     pyramid,
@@ -185,7 +172,11 @@ export async function getReport(actor: Actor, kind: ReportKind, filters: StatFil
     cell.n += n;
   };
   if (kind === 'unit-stage') {
-    const { children, cells } = await countChildrenByType(unit, filters);
+    // A school has no units below it: its one row is itself.
+    const { children, cells } =
+      unit.kind === 'school'
+        ? { children: [unit], cells: (await countCells(unit, filters, { dims: ['total'], byType: ['total'] })).map((cell) => ({ ...cell, unitId: unit.id })) }
+        : await countUnitsBelowByType(unit, filters);
     for (const cell of cells) add(String(cell.unitId), breakdownKeyOf(cell.schoolType), cell.n);
     return assembleReport(kind, [...counted.values()], { ...context, unitLabels: new Map(children.map((c) => [String(c.id), c.name])), unitOrder: children.map((c) => String(c.id)) });
   }
@@ -199,33 +190,27 @@ export async function getReport(actor: Actor, kind: ReportKind, filters: StatFil
 }
 
 /**
- * Teachers by school type of each unit directly below (a school's one row is itself): authorities from their
- * pre-counted totals, schools directly below (a county's, or a province's universities) from their teachers.
+ * Teachers by school type of each unit directly below, in code order: authorities from their pre-counted totals,
+ * schools directly below (a county's, or a province's universities) from their teachers.
  */
-async function countChildrenByType(unit: { id: number; kind: string; name: string }, filters: StatFilters) {
+async function countUnitsBelowByType(unit: { id: number }, filters: StatFilters) {
   const db = await getDb();
-  const children =
-    unit.kind === 'school'
-      ? [{ id: unit.id, name: unit.name }]
-      : await db
-          .select({ id: units.id, name: units.name })
-          .from(units)
-          .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`))
-          .orderBy(asc(units.code));
-  const schoolsCounted = unit.kind === 'school' ? sql`t.unit_id = ${unit.id}` : sql`t.unit_id in (select id from units where parent_id = ${unit.id} and kind = 'school')`;
-  const [authorityCells, schoolCells] = await Promise.all([
-    unit.kind === 'school'
-      ? []
-      : db
-          .select({ unitId: statParts.unitId, schoolType: statParts.schoolType, n: sql<number>`sum(${statParts.n})::int` })
-          .from(statParts)
-          .where(and(sql`${statParts.unitId} in (select id from units where parent_id = ${unit.id} and kind = 'authority')`, eq(statParts.dim, 'total'), ...statConditions(filters)))
-          .groupBy(statParts.unitId, statParts.schoolType),
+  const [children, authorityCells, schoolCells] = await Promise.all([
+    db
+      .select({ id: units.id, name: units.name, kind: units.kind })
+      .from(units)
+      .where(and(eq(units.parentId, unit.id), sql`${units.kind} <> 'institution'`))
+      .orderBy(asc(units.code)),
+    db
+      .select({ unitId: statParts.unitId, schoolType: statParts.schoolType, n: sql<number>`sum(${statParts.n})::int` })
+      .from(statParts)
+      .where(and(sql`${statParts.unitId} in (select id from units where parent_id = ${unit.id} and kind = 'authority')`, eq(statParts.dim, 'total'), ...statConditions(filters)))
+      .groupBy(statParts.unitId, statParts.schoolType),
     db.execute(sql`
       select t.unit_id as "unitId", coalesce(t.school_type_code, '') as "schoolType", count(*)::int as n from teachers t
-      where ${sql.join([schoolsCounted, ...teacherConditions(filters)], sql` and `)}
+      where ${sql.join([sql`t.unit_id in (select id from units where parent_id = ${unit.id} and kind = 'school')`, ...teacherConditions(filters)], sql` and `)}
       group by 1, 2`),
   ]);
-  const cells = [...authorityCells, ...rowsOf<{ unitId: number; schoolType: string; n: number }>(schoolCells)].map((cell) => ({ ...cell, n: Number(cell.n) }));
+  const cells = [...authorityCells, ...rowsOf<{ unitId: number; schoolType: string; n: number }>(schoolCells)].map((cell) => ({ unitId: Number(cell.unitId), schoolType: cell.schoolType, n: Number(cell.n) }));
   return { children, cells };
 }
