@@ -36,6 +36,7 @@ export default defineConfig({
     timeout: 180_000,
     stdout: 'pipe',
     // The specs play clients behind a proxy on loopback (X-Forwarded-For), and sign-in slowdowns run at a tenth.
-    env: { PORT: String(port), TRUSTED_PROXIES: 'loopback', SIGNIN_DELAY_BASE_MS: '100' },
+    // Jurisdictions above 20 teachers take the combined query's background path when the statistics cannot answer it.
+    env: { PORT: String(port), TRUSTED_PROXIES: 'loopback', SIGNIN_DELAY_BASE_MS: '100', QUERY_DIRECT_LIMIT: '20' },
   },
 });

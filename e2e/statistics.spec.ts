@@ -115,3 +115,49 @@ test('the combined query finds a known teacher and exports the result', async ({
   expect(file.suggestedFilename()).toContain('工作数据');
   await signOut(page);
 });
+
+test('the combined query says where its count comes from: the statistics at once, or a run in the background with progress and a kept result', async ({ page }) => {
+  await signIn(page, '330100.manager', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  // A coded field the statistics count: answered at once.
+  await page.goto('/statistics/query?scope=all&cond=gender~in~2');
+  await expect(page.getByTestId('query-source')).toHaveAttribute('data-source', 'aggregate');
+  await expect(page.getByTestId('query-source')).toContainText('预汇总统计');
+  const women = Number((await page.getByTestId('query-count').textContent())!.replace(/,/g, ''));
+  expect(women).toBeGreaterThan(0);
+  await expect(page.getByTestId('query-rows')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/query-aggregate-1280.png', fullPage: true });
+
+  // A free text: a run in the background, its progress, then the result.
+  await page.goto('/statistics/query');
+  await page.getByLabel('条件 1 的指标').selectOption({ label: '姓名' });
+  await page.getByLabel('姓名包含').fill('王');
+  await page.getByText('仅正式数据（已生效）').click();
+  await page.getByTestId('query-run').click();
+  await expect(page).toHaveURL(/run=[0-9a-f-]{36}/);
+  const runId = new URL(page.url()).searchParams.get('run')!;
+  await expect(page.getByTestId('query-source')).toHaveAttribute('data-source', 'run');
+  const panel = page.getByTestId('query-run-panel');
+  await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(panel).toContainText('结果生成于');
+  const found = Number((await page.getByTestId('query-count').textContent())!.replace(/,/g, ''));
+  expect(found).toBeGreaterThan(0);
+  await expect(page.getByTestId('query-rows')).toContainText('王');
+  await page.screenshot({ path: 'test-results/screens/query-run-1280.png', fullPage: true });
+
+  // The same conditions opened again (a shared link, no run in it): the kept result.
+  await page.goto('/statistics/query?scope=all&cond=name~contains~王');
+  await expect(page.getByTestId('query-run-panel')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('query-count')).toHaveText(found.toLocaleString('zh-CN'));
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.screenshot({ path: 'test-results/screens/query-run-375.png', fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Another account does not see it.
+  await signOut(page);
+  await signIn(page, '330106.manager', demoPassword);
+  await page.goto(`/statistics/query?run=${runId}`);
+  await expect(page.getByTestId('query-missing')).toContainText('查询结果不存在或已过期');
+  await expect(page.getByTestId('query-rows')).toHaveCount(0);
+  await signOut(page);
+});

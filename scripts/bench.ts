@@ -6,7 +6,7 @@
  */
 import { chromium } from '@playwright/test';
 import { idNumberHash, revealStoredIdNumber } from '@/lib/teachers/identity';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { parseArgs } from 'node:util';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { accounts, teachers, units } from '@/lib/db/schema';
@@ -19,7 +19,10 @@ import { getDashboard, getReport } from '@/lib/statistics/queries';
 import { reportKinds, reportTitles, type ReportKind } from '@/lib/statistics/reports';
 import { breakdownCaseSql } from '@/lib/reference/school-types';
 import { parseStatFilters } from '@/lib/statistics/schemas';
-import { getTeacherRecord, listTeachers } from '@/lib/teachers/queries';
+import { getTeacherRecord, listTeachers, teacherFilterConditions } from '@/lib/teachers/queries';
+import { getQueryRun, planCombinedQuery, queryRunPage, teacherFiltersOf } from '@/lib/combined-query/queries';
+import { runQueryJob, startCombinedQuery } from '@/lib/combined-query/service';
+import { parseConditions } from '@/lib/statistics/query-builder';
 import { measure, type Timing } from './bench-timing';
 import { timeTeacherImport } from './bench-teacher-import';
 import { applyRollupDeltas, rebuildRollups } from '@/lib/units/service';
@@ -109,6 +112,8 @@ async function main() {
     for (const kind of reportKinds) await compare(`${who} report ${reportTitles[kind]} (data)`, () => getReport(user, kind, official), rawReport(kind, user.unitPath));
   }
 
+  await benchCombinedQuery(ministry, province, county);
+
   const [stored] = await db.select({ id: teachers.id, name: teachers.name, idNumberEnc: teachers.idNumberEnc }).from(teachers).where(sql`${teachers.unitPath} <@ ${county.unitPath}::ltree`).limit(1);
   const sample = { ...stored, idNumber: revealStoredIdNumber(stored.idNumberEnc!) };
   const namePrefix = sample.name.slice(0, 2);
@@ -172,10 +177,55 @@ async function main() {
   await closeConnection();
 }
 
+/**
+ * The combined query: counts from the pre-counted rows (with the first page of the list) beside the count and page
+ * straight from teachers; then a run in the background end to end, and a page of its kept result.
+ */
+async function benchCombinedQuery(ministry: Actor, province: Actor, county: Actor) {
+  const { db } = await getConnection();
+  const aggregated = ['gender~in~2', 'keyTeacherLevel~in~02,04', 'highestEducation~in~21 staffCategory~in~01', 'birthDate~between~1980-01-01,1989-12-31 gender~in~1'];
+  for (const [who, user] of [['national', ministry], ['province 浙江', province], ['county 西湖区', county]] as const) {
+    for (const text of aggregated) {
+      const request = { scope: 'official' as const, conditions: parseConditions(text.split(' ')) };
+      const where = and(...(await teacherFilterConditions(db, user, teacherFiltersOf(request)))!);
+      await compare(`${who} combined query ${text} (count + first page)`, async () => {
+        const plan = await planCombinedQuery(user, request);
+        if (plan.source !== 'aggregate') throw new Error(`${text}: answered by ${plan.source}`);
+        if (plan.listLive) await listTeachers(user, teacherFiltersOf(request));
+      }, async () => {
+        await db.execute(sql`select count(*) from teachers where ${where}`);
+        await db.execute(sql`select t.id, t.name, u.name from teachers t join units u on u.id = t.unit_id where ${where} order by t.id desc limit 51`);
+      });
+    }
+  }
+  if (values.only && !'combined query run'.includes(values.only)) return;
+  // What no dimension answers: a run in the background, end to end, three times per scope.
+  const text = 'joinSchoolDate~between~2010-01,2015-12 gender~in~2';
+  for (const [who, user] of [['national', ministry], ['province 浙江', province]] as const) {
+    const seconds: number[] = [];
+    let runId = '';
+    let matched = 0;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      ({ runId } = (await startCombinedQuery(user, { scope: 'all', cond: text.split(' ') })) as { runId: string });
+      await runQueryJob(runId);
+      seconds.push((performance.now() - started) / 1000);
+      matched = (await getQueryRun(user, runId)).matched ?? 0;
+    }
+    const request = { scope: 'all' as const, conditions: parseConditions(text.split(' ')) };
+    const where = and(...(await teacherFilterConditions(db, user, teacherFiltersOf(request)))!);
+    const raw = await measure(3, async () => db.execute(sql`select count(*) from teachers where ${where}`));
+    console.log(`| ${who} combined query ${text}: run in the background, ${matched.toLocaleString('en')} matches (3 runs) | ${Math.min(...seconds).toFixed(1)} s | ${Math.max(...seconds).toFixed(1)} s | raw count ${raw.p50.toFixed(0)} ms | ${raw.p95.toFixed(0)} ms | |`);
+    await compare(`${who} combined query: a page of a kept run's result`, () => queryRunPage(user, runId), async () => {
+      await db.execute(sql`select t.id, t.name, u.name from teachers t join units u on u.id = t.unit_id where ${where} order by t.id desc limit 51`);
+    });
+  }
+}
+
 /** The console's pages, each opened by the account a user of that scope has. */
 const consolePages = [
   '/dashboard', '/statistics', '/progress', ...reportKinds.map((kind) => `/statistics/reports?report=${kind}`),
-  '/statistics/query?cond=gender~in~2', '/statistics/query?cond=gender~in~2&cond=highestEducation~in~21', '/teachers', '/units', '/review/records', '/review/changes', '/inbox',
+  '/statistics/query?cond=gender~in~2', '/statistics/query?cond=keyTeacherLevel~in~04', '/statistics/query?cond=gender~in~2&cond=highestEducation~in~21', '/teachers', '/units', '/review/records', '/review/changes', '/inbox',
   '/transfers', '/teachers/retiring', '/teachers/left', '/rotations', '/rotations/plan', '/training',
 ];
 

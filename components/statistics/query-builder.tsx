@@ -1,24 +1,35 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useState, useTransition } from 'react';
 import { CodeMultiSelect } from '@/components/forms/code-select';
+import { startCombinedQueryAction } from '@/lib/combined-query/actions';
 import { encodeCondition, operatorFor, queryFieldOf, queryFields, type QueryCondition } from '@/lib/statistics/query-builder';
 
-/** Rows of field + value(s); the query goes into the URL (cond=…) so the result can be shared and exported. */
+/**
+ * Rows of field + value(s); the query goes into the URL (cond=…) so the result can be shared and exported. 查询 asks the
+ * server first: what the statistics cannot answer at once starts a run in the background, whose id joins the URL.
+ */
 export function QueryBuilder({ initial, scope, unitId }: { initial: QueryCondition[]; scope: 'official' | 'all'; unitId?: number }) {
   const router = useRouter();
   const [conditions, setConditions] = useState<QueryCondition[]>(initial.length ? initial : [{ field: 'gender', op: 'in', values: [] }]);
   const [official, setOfficial] = useState(scope === 'official');
   const update = (i: number, next: Partial<QueryCondition>) => setConditions((list) => list.map((c, j) => (j === i ? { ...c, ...next } : c)));
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
   const run = () => {
+    const cond = conditions.filter((condition) => condition.values.some((v) => v !== '')).map(encodeCondition);
     const params = new URLSearchParams();
     if (unitId) params.set('unit', String(unitId));
     if (!official) params.set('scope', 'all');
-    for (const condition of conditions) {
-      if (condition.values.some((v) => v !== '')) params.append('cond', encodeCondition(condition));
-    }
-    router.push(`/statistics/query?${params}`);
+    for (const item of cond) params.append('cond', item);
+    setError(null);
+    startTransition(async () => {
+      const result = await startCombinedQueryAction({ unitId, scope: official ? 'official' : 'all', cond });
+      if (!result.ok) return setError(result.fieldErrors?.cond?.[0] ?? result.message);
+      if (result.data.runId) params.set('run', result.data.runId);
+      router.push(`/statistics/query?${params}`);
+    });
   };
   return (
     <form
@@ -81,8 +92,9 @@ export function QueryBuilder({ initial, scope, unitId }: { initial: QueryConditi
           <input type="checkbox" checked={official} onChange={(e) => setOfficial(e.target.checked)} className="h-4 w-4" />
           仅正式数据（已生效）
         </label>
-        <button type="submit" className="btn-primary" data-testid="query-run">查询</button>
+        <button type="submit" className="btn-primary" data-testid="query-run" disabled={pending}>{pending ? '查询中…' : '查询'}</button>
       </div>
+      {error && <p className="text-sm text-rose-700" role="alert" data-testid="query-error">{error}</p>}
       <p className="text-xs text-slate-500">多个条件同时满足；同一条件选择多个代码时满足其一即可。</p>
     </form>
   );

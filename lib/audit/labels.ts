@@ -33,6 +33,7 @@ export const auditActionNames: Record<string, string> = {
   'teacher.import': '导入教师信息',
   'teacher.export': '导出教师信息',
   'teacher.export.download': '下载教师信息导出文件',
+  'statistics.query.run': '组合查询（后台运行）',
   'teacher.idNumber.view': '查看完整证件号码',
   'indicator.settings.save': '保存指标设置',
   'record.submit': '审核上报教师记录',

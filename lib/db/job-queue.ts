@@ -11,6 +11,7 @@ import { getConnection, type Transaction } from './client';
 export const jobQueues = {
   teacherExport: 'teacher-export',
   teacherImport: 'teacher-import',
+  combinedQuery: 'combined-query',
 } as const;
 export type JobQueueName = (typeof jobQueues)[keyof typeof jobQueues];
 

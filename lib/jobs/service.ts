@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { jobQueues, reportJobQueueErrorsTo, workJobs } from '@/lib/db/job-queue';
+import { resumeUnfinishedQueryRuns, runQueryJob } from '@/lib/combined-query/service';
 import { logUnexpected } from '@/lib/log';
 import { resumeUnfinishedExports, runTeacherExport } from '@/lib/teacher-export/service';
 import { resumeUnfinishedImports, runImportJob } from '@/lib/teacher-import/service';
@@ -15,6 +16,8 @@ export async function startJobWorkers(): Promise<void> {
   reportJobQueueErrorsTo((error) => logUnexpected('job-queue', error));
   await resumeUnfinishedExports();
   await resumeUnfinishedImports();
+  await resumeUnfinishedQueryRuns();
   await workJobs(jobQueues.teacherExport, async (data, attempt) => runTeacherExport(jobIdData.parse(data).jobId, attempt));
   await workJobs(jobQueues.teacherImport, async (data) => runImportJob(jobIdData.parse(data).jobId));
+  await workJobs(jobQueues.combinedQuery, async (data, attempt) => runQueryJob(jobIdData.parse(data).jobId, attempt));
 }

@@ -10,6 +10,7 @@ import { breakdownKeyOf, breakdownOrder, schoolTypes, schoolTypesOfLevel } from 
 import { assembleReport, type ReportKind, type ReportTable } from './reports';
 import { getJurisdictionTrail } from '@/lib/units/queries';
 import { ageBandOf, ageBands, type StatFilters } from './schemas';
+import type { AggregatePlan } from './query-aggregates';
 
 export interface Slice {
   key: string;
@@ -92,7 +93,7 @@ async function countCells(unit: { id: number; kind: string }, filters: StatFilte
           await db.execute(sql`
             select d.dim, d.bucket, case when d.dim in (${typed}) then coalesce(t.school_type_code, '') else '' end as "schoolType", count(*)::int as n
             from teachers t
-            cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status, t.record->'basic'->>'staffCategory') as d
+            cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status, t.record->'basic') as d
             where ${sql.join([sql`t.unit_id = ${unit.id}`, ...teacherConditions(filters), sql`d.dim in (${sql.join(options.dims.map((dim) => sql`${dim}`), sql`, `)})`], sql` and `)}
             group by 1, 2, 3`),
         )
@@ -213,4 +214,27 @@ async function countUnitsBelowByType(unit: { id: number }, filters: StatFilters)
   ]);
   const cells = [...authorityCells, ...rowsOf<{ unitId: number; schoolType: string; n: number }>(schoolCells)].map((cell) => ({ unitId: Number(cell.unitId), schoolType: cell.schoolType, n: Number(cell.n) }));
   return { children, cells };
+}
+
+/**
+ * Teachers of an authority's jurisdiction counted from the pre-counted rows: the buckets of one dimension (aggregatePlanOf),
+ * so the combined query's count costs the same at every tier and is exact after every commit.
+ */
+export async function countFromAggregates(unit: { id: number }, filters: StatFilters, plan: AggregatePlan): Promise<number> {
+  const db = await getDb();
+  const buckets: SQL[] = [];
+  if (plan.buckets) buckets.push(inArray(statParts.bucket, plan.buckets));
+  if (plan.birth) {
+    const { genders, fromYear, toYear } = plan.birth;
+    // Buckets are "gender:year"; those without a birth date or a gender have none and match no range.
+    buckets.push(sql`${statParts.bucket} ~ '^[0-9]+:[0-9]+$'`);
+    if (genders) buckets.push(sql`split_part(${statParts.bucket}, ':', 1) in (${sql.join(genders.map((g) => sql`${g}`), sql`, `)})`);
+    if (fromYear !== null) buckets.push(sql`split_part(${statParts.bucket}, ':', 2)::int >= ${fromYear}`);
+    if (toYear !== null) buckets.push(sql`split_part(${statParts.bucket}, ':', 2)::int <= ${toYear}`);
+  }
+  const [row] = await db
+    .select({ n: sql<number>`coalesce(sum(${statParts.n}), 0)::int` })
+    .from(statParts)
+    .where(and(eq(statParts.unitId, unit.id), ...statConditions(filters), eq(statParts.dim, plan.dim), ...buckets));
+  return Number(row.n);
 }

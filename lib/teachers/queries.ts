@@ -131,13 +131,23 @@ export async function listTeachers(actor: Actor, filters: TeacherListFilters): P
   if (filters.after) conditions.push(lt(teachers.id, filters.after));
   // The page of ids first, from teachers alone; names, units and logins are joined for those 51 rows only. Joined before
   // the LIMIT, a common name prefix paid a unit and an account lookup for each of its thousands of matches.
-  const page = db
+  const page = await db
     .select({ id: teachers.id })
     .from(teachers)
     .where(and(...conditions))
     .orderBy(desc(teachers.id))
-    .limit(teacherPageSize + 1)
-    .as('page');
+    .limit(teacherPageSize + 1);
+  return teacherListPage(db, page.map((row) => row.id));
+}
+
+/**
+ * One page of the list from its teacher ids, newest first (at most teacherPageSize + 1 of them: the
+ * extra one says there is more): names, units and logins are joined for those rows only, and only
+ * for teachers still `within` the given condition when there is one.
+ */
+export async function teacherListPage(db: Executor, ids: number[], within?: SQL): Promise<{ rows: TeacherListRow[]; hasMore: boolean; nextAfter?: number }> {
+  if (!ids.length) return { rows: [], hasMore: false };
+  const shown = ids.slice(0, teacherPageSize);
   const rows = await db
     .select({
       id: teachers.id,
@@ -154,14 +164,16 @@ export async function listTeachers(actor: Actor, filters: TeacherListFilters): P
       recordState: teachers.recordState,
       hasPassword: sql<boolean>`${accounts.passwordHash} is not null`,
     })
-    .from(page)
-    .innerJoin(teachers, eq(teachers.id, page.id))
+    .from(teachers)
     .innerJoin(units, eq(units.id, teachers.unitId))
     .leftJoin(accounts, eq(accounts.id, teachers.accountId))
+    .where(and(inArray(teachers.id, shown), within))
     .orderBy(desc(teachers.id));
   return {
-    hasMore: rows.length > teacherPageSize,
-    rows: rows.slice(0, teacherPageSize).map(({ idNumberMasked, stage, schoolTypeCode, ...row }) => {
+    hasMore: ids.length > teacherPageSize,
+    // The next page starts after the last id of this one, shown or not.
+    nextAfter: ids.length > teacherPageSize ? shown.at(-1) : undefined,
+    rows: rows.map(({ idNumberMasked, stage, schoolTypeCode, ...row }) => {
       const key = breakdownKeyOf(schoolTypeCode);
       return { ...row, idNumberMasked: idNumberMasked ?? '', stageName: key ? breakdownNames[key] : (stageNames[stage as Stage] ?? stage) };
     }),
