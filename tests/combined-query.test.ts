@@ -139,6 +139,15 @@ describe('combined query counts from the pre-counted statistics', () => {
     }
     // The comparison is not between zeros.
     expect(nonZero).toBeGreaterThan(100);
+
+    // 岗位类别 and 学位 are bucketed from the columns the query filters on, even when a load wrote only those.
+    await (await getDb()).execute(sql`update teachers set post_category = '4', highest_degree = '2' where id = ${created[0]}`);
+    for (const text of ['postCategory~in~4', 'highestDegree~in~2']) {
+      const request: CombinedQueryRequest = { unitId: units[0].id, scope: 'all', conditions: cond(text) };
+      const direct = await countTeachers(ministry, teacherFiltersOf(request));
+      expect(direct, text).toBe(1);
+      expect((await planCombinedQuery(ministry, request)).count, text).toBe(direct);
+    }
   });
 
   it('counts a school directly, and refuses a unit outside the jurisdiction as not found', async () => {
@@ -191,6 +200,13 @@ describe('combined query as a run in the background', () => {
     // A late duplicate of the queue's message does nothing.
     await runQueryJob(runId!);
     expect(await getQueryRun(city, runId!)).toEqual(run);
+    // 查询 again: the kept result; 重新查询: a new run (and its audit row).
+    expect((await startCombinedQuery(city, input(conditions))).runId).toBe(runId);
+    const again = await startCombinedQuery(city, { ...input(conditions), rerun: true });
+    expect(again.runId).not.toBe(runId);
+    expect(await count(sql`select count(*)::int as n from audit_log where action = 'statistics.query.run'`)).toBe(audits + 2);
+    // An id that is no run, however it looks, is not found.
+    for (const odd of ['a'.repeat(36), '-'.repeat(36), 'x', `${runId}0`]) await expect(getQueryRun(city, odd)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('starts over when an attempt died halfway', async () => {
@@ -217,12 +233,21 @@ describe('combined query as a run in the background', () => {
     expect(await count(sql`select count(*)::int as n from query_runs`)).toBe(before);
   });
 
-  it('answers at once what the statistics count (no run), and queues the list when matches are rare', async () => {
+  it('answers at once what the statistics count (no run), and lists from a run what is tested in the record', async () => {
     const before = await count(sql`select count(*)::int as n from query_runs`);
     expect(await startCombinedQuery(county, input(cond('gender~in~2')))).toEqual({ runId: null });
     expect(await count(sql`select count(*)::int as n from query_runs`)).toBe(before);
     // No teacher holds this status: 0 from the statistics, nothing to list.
     expect(await planCombinedQuery(county, { scope: 'all', conditions: cond('personnelStatus~in~211') })).toEqual({ source: 'aggregate', count: 0, listLive: true });
+    // A field in the record's jsonb: the count at once, the list from a run, which finds as many.
+    const keyTeachers = cond('keyTeacherLevel~in~02,04');
+    const plan = await planCombinedQuery(county, { scope: 'all', conditions: keyTeachers });
+    expect(plan).toMatchObject({ source: 'aggregate', listLive: false });
+    expect(plan.count).toBeGreaterThan(0);
+    const { runId } = await startCombinedQuery(county, input(keyTeachers));
+    expect(runId).toBeTruthy();
+    await runQueryJob(runId!);
+    expect(await getQueryRun(county, runId!)).toMatchObject({ status: 'done', matched: plan.count });
   });
 
   it('ends a run whose account was disabled meanwhile, and deletes runs past their retention time with their teachers', async () => {

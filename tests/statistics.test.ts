@@ -51,7 +51,7 @@ async function statDrift(): Promise<number> {
         coalesce(t.personnel_status, '') not like '3%' as serving, d.dim, d.bucket, count(*)::int as n
       from teachers t
       cross join lateral unnest((string_to_array(t.unit_path::text, '.')::int[])[1:nlevel(t.unit_path) - 1]) as anc(id)
-      cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status, t.record->'basic') as d
+      cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status, t.highest_degree, t.post_category, t.record->'basic') as d
       group by 1, 2, 3, 4, 5, 6, 7
     ), kept as (select unit_id, state, school_type, ownership, serving, dim, bucket, sum(n)::int as n from stat_parts group by 1, 2, 3, 4, 5, 6, 7 having sum(n) <> 0)
     select count(*)::int as drift from ((select * from expected except select * from kept) union all (select * from kept except select * from expected)) x`);

@@ -10,7 +10,7 @@ function when(date: Date): string {
 export function QueryRunPanel({ run, cond }: { run: QueryRunView; cond: string[] }) {
   const active = run.status === 'queued' || run.status === 'running';
   const percent = run.total ? Math.min(100, Math.floor((run.done / run.total) * 100)) : 0;
-  const again = { unitId: run.request.unitId, scope: run.request.scope, cond };
+  const again = { unitId: run.request.unitId, scope: run.request.scope, cond, rerun: true };
   return (
     <div className="card space-y-2 p-3 text-sm" data-testid="query-run-panel" data-status={run.status}>
       <AutoRefresh active={active} intervalMs={1500} />

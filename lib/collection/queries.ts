@@ -105,27 +105,33 @@ export async function listReviewQueue(actor: Actor, filters: { schoolId?: number
     .groupBy(units.id, units.name, units.code)
     .having(gt(rollupSums.recordsSubmitted, 0))
     .orderBy(asc(units.code));
-  const conditions = [competentAuthorityIsActor(actor, units.parentId), eq(teachers.recordState, 'submitted'), inJurisdiction(actor, teachers.unitPath)];
+  // The page of ids first, from teachers alone (the partial index on reported records), for the schools the actor is the
+  // competent authority of; names, schools and submitters are joined for those rows only.
+  const ownSchools = db.select({ id: units.id }).from(units).where(and(competentAuthorityIsActor(actor, units.parentId), eq(units.kind, 'school')));
+  const conditions = [inArray(teachers.unitId, ownSchools), eq(teachers.recordState, 'submitted'), inJurisdiction(actor, teachers.unitPath)];
   if (filters.schoolId) conditions.push(eq(teachers.unitId, filters.schoolId));
   if (filters.stage) conditions.push(eq(teachers.stage, filters.stage));
   if (filters.after) conditions.push(gt(teachers.id, filters.after));
-  const rows = await db
-    .select({ id: teachers.id, name: teachers.name, unitId: teachers.unitId, unitName: units.name, stage: teachers.stage, schoolTypeCode: teachers.schoolTypeCode, submittedAt: teachers.submittedAt, submittedByName: accounts.displayName })
-    .from(teachers)
-    .innerJoin(units, eq(units.id, teachers.unitId))
-    .leftJoin(accounts, eq(accounts.id, teachers.submittedBy))
-    .where(and(...conditions))
-    .orderBy(asc(teachers.id))
-    .limit(reviewPageSize + 1);
+  const page = await db.select({ id: teachers.id }).from(teachers).where(and(...conditions)).orderBy(asc(teachers.id)).limit(reviewPageSize + 1);
+  const shown = page.slice(0, reviewPageSize).map((row) => row.id);
+  const rows = shown.length
+    ? await db
+        .select({ id: teachers.id, name: teachers.name, unitId: teachers.unitId, unitName: units.name, stage: teachers.stage, schoolTypeCode: teachers.schoolTypeCode, submittedAt: teachers.submittedAt, submittedByName: accounts.displayName })
+        .from(teachers)
+        .innerJoin(units, eq(units.id, teachers.unitId))
+        .leftJoin(accounts, eq(accounts.id, teachers.submittedBy))
+        .where(inArray(teachers.id, shown))
+        .orderBy(asc(teachers.id))
+    : [];
   return {
     schools,
     total: schools.reduce((sum, school) => sum + school.submitted, 0),
     // 学段 as the teacher list names it: 中小学校 as 小学, 初中, 高中 or the spanning type.
-    rows: rows.slice(0, reviewPageSize).map(({ stage, schoolTypeCode, ...row }) => {
+    rows: rows.map(({ stage, schoolTypeCode, ...row }) => {
       const key = breakdownKeyOf(schoolTypeCode);
       return { ...row, stageName: key ? breakdownNames[key] : (stageNames[stage as Stage] ?? stage) };
     }),
-    hasMore: rows.length > reviewPageSize,
+    hasMore: page.length > reviewPageSize,
   };
 }
 

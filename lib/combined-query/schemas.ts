@@ -3,9 +3,11 @@ import { encodeCondition, type QueryCondition } from '@/lib/statistics/query-bui
 
 /** Client-safe: a combined query as it is asked for (conditions as they travel in the URL), and what the page shows of a run. */
 export const combinedQueryInputSchema = z.object({
-  unitId: z.number().int().positive().optional(),
+  unitId: z.number().int().positive().max(2_147_483_647).optional(),
   scope: z.enum(['official', 'all']),
   cond: z.array(z.string().max(500, '条件过长')).min(1, '请至少填写一个条件').max(10, '条件最多 10 个'),
+  /** 重新查询: a new run even when a kept result of the same request exists. */
+  rerun: z.boolean().optional(),
 });
 export type CombinedQueryInput = z.infer<typeof combinedQueryInputSchema>;
 

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
-import { queryRuns, units } from '@/lib/db/schema';
+import { queryRunHits, queryRuns, units } from '@/lib/db/schema';
 import { jobQueues, queueOptions, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
@@ -31,7 +31,7 @@ export function requestOfInput(input: CombinedQueryInput): CombinedQueryRequest 
 /**
  * 查询 on the combined query page. Answered now when the statistics or a small jurisdiction allow it (runId null: the page
  * reads it); otherwise queued as a run in the background, one transaction with its audit row. A run of the same request
- * still under way is answered instead of a second one.
+ * still under way, or one finished within the retention time, is answered instead of a new one unless `rerun` asks for it.
  */
 export async function startCombinedQuery(actor: Actor, input: CombinedQueryInput): Promise<{ runId: string | null }> {
   assertCan(actor, 'teacher.list');
@@ -40,11 +40,20 @@ export async function startCombinedQuery(actor: Actor, input: CombinedQueryInput
   if (plan.listLive) return { runId: null };
   const db = await getDb();
   const paramsKey = paramsKeyOf(request);
-  const [open] = await db
+  const [kept] = await db
     .select({ id: queryRuns.id })
     .from(queryRuns)
-    .where(and(eq(queryRuns.accountId, actor.accountId), eq(queryRuns.paramsKey, paramsKey), inArray(queryRuns.status, ['queued', 'running'])));
-  if (open) return { runId: open.id };
+    .where(
+      and(
+        eq(queryRuns.accountId, actor.accountId),
+        eq(queryRuns.paramsKey, paramsKey),
+        input.rerun ? inArray(queryRuns.status, ['queued', 'running']) : inArray(queryRuns.status, ['queued', 'running', 'done']),
+        sql`${queryRuns.createdAt} > now() - make_interval(hours => ${queryRunRetentionHours})`,
+      ),
+    )
+    .orderBy(desc(queryRuns.createdAt))
+    .limit(1);
+  if (kept) return { runId: kept.id };
   const unit = await statUnit(actor, request.unitId);
   return transactionWithJob(async (tx) => {
     const [run] = await tx
@@ -95,10 +104,13 @@ export async function runQueryJob(runId: string, attempt: { last: boolean } = { 
     const final = error instanceof DomainError || attempt.last || run.attempts >= maxAttempts;
     if (!(error instanceof DomainError)) logUnexpected('combined-query', error, { runId, attempt: run.attempts });
     const message = error instanceof DomainError ? error.message : final ? '查询时出错，请稍后重新查询' : '查询中断，正在重试';
-    await db
+    const ended = await db
       .update(queryRuns)
       .set(final ? { status: 'failed', message, finishedAt: sql`now()` } : { status: 'queued', message })
-      .where(and(eq(queryRuns.id, runId), eq(queryRuns.attempts, run.attempts), eq(queryRuns.status, 'running')));
+      .where(and(eq(queryRuns.id, runId), eq(queryRuns.attempts, run.attempts), eq(queryRuns.status, 'running')))
+      .returning({ id: queryRuns.id });
+    // Only the attempt that still held the run may clear what it found.
+    if (final && ended.length) await db.delete(queryRunHits).where(eq(queryRunHits.runId, runId));
     if (!final) throw error;
   }
 }

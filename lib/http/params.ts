@@ -66,3 +66,8 @@ export function searchParamsRecord(params: URLSearchParams): Raw {
   }
   return record;
 }
+
+/** A job or run id as the database keeps it (uuid); anything else is not looked up (PostgreSQL would refuse it). */
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

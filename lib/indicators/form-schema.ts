@@ -36,7 +36,8 @@ function fieldSchema(field: EffectiveField, options: SchemaOptions, today: strin
   if (field.type === 'codes') {
     let schema = z.array(z.string()).refine((list) => list.every((code) => codes.has(code)), '包含不在代码表中的选项');
     if (required) schema = schema.refine((list) => list.length > 0, '请至少选择一项');
-    return z.preprocess((value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]), schema) as z.ZodType<FieldValue>;
+    // A code chosen twice is held once (statistics count each code a teacher holds).
+    return z.preprocess((value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? [...new Set(value)] : [value]), schema) as z.ZodType<FieldValue>;
   }
   return z.preprocess(
     (value) => (value === undefined || value === null ? '' : String(value).trim()),

@@ -93,7 +93,7 @@ async function countCells(unit: { id: number; kind: string }, filters: StatFilte
           await db.execute(sql`
             select d.dim, d.bucket, case when d.dim in (${typed}) then coalesce(t.school_type_code, '') else '' end as "schoolType", count(*)::int as n
             from teachers t
-            cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status, t.record->'basic') as d
+            cross join lateral teacher_stat_buckets(t.gender, t.birth_date, t.highest_education, t.title_level, t.ethnic_group, t.on_establishment, t.personnel_status, t.highest_degree, t.post_category, t.record->'basic') as d
             where ${sql.join([sql`t.unit_id = ${unit.id}`, ...teacherConditions(filters), sql`d.dim in (${sql.join(options.dims.map((dim) => sql`${dim}`), sql`, `)})`], sql` and `)}
             group by 1, 2, 3`),
         )

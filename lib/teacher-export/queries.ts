@@ -8,6 +8,7 @@ import { holdsFullIdRight } from '@/lib/auth/personal-data';
 import { recordAudit } from '@/lib/audit/service';
 import { decryptBytes } from '@/lib/crypto/envelope';
 import { NotFoundError } from '@/lib/errors';
+import { isUuid } from '@/lib/http/params';
 import type { ExportJobView } from './schemas';
 import { exportFileRetentionHours } from './service';
 
@@ -41,7 +42,7 @@ export async function listExportJobs(actor: Actor, limit = 10): Promise<ExportJo
 
 export async function getExportJob(actor: Actor, jobId: string): Promise<ExportJobView> {
   assertCan(actor, 'teacher.list');
-  if (!/^[0-9a-f-]{36}$/.test(jobId)) throw new NotFoundError('导出任务不存在');
+  if (!isUuid(jobId)) throw new NotFoundError('导出任务不存在');
   const db = await getDb();
   const [row] = await db.select(jobColumns).from(exportJobs).where(and(eq(exportJobs.id, jobId), eq(exportJobs.accountId, actor.accountId)));
   if (!row) throw new NotFoundError('导出任务不存在');

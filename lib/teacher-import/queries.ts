@@ -5,6 +5,7 @@ import { importJobs } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { NotFoundError } from '@/lib/errors';
+import { isUuid } from '@/lib/http/params';
 import type { ImportJobView, ImportSummary } from './schemas';
 import { catalogueFor, getActorSchool } from '@/lib/teachers/service';
 import { markInterruptedJobs } from './service';
@@ -43,7 +44,7 @@ function toView(row: JobRow): ImportJobView {
 /** An actor sees only their own import jobs. */
 export async function getImportJob(actor: Actor, jobId: string): Promise<ImportJobView> {
   assertCan(actor, 'teacher.import');
-  if (!/^[0-9a-f-]{36}$/.test(jobId)) throw new NotFoundError('导入任务不存在');
+  if (!isUuid(jobId)) throw new NotFoundError('导入任务不存在');
   const db = await getDb();
   await markInterruptedJobs(db, actor.accountId);
   const [row] = await db.select(jobColumns).from(importJobs).where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId)));
@@ -61,7 +62,7 @@ export async function listImportJobs(actor: Actor, limit = 10): Promise<ImportJo
 
 export async function getImportErrorFile(actor: Actor, jobId: string): Promise<{ fileName: string; content: Buffer }> {
   assertCan(actor, 'teacher.import');
-  if (!/^[0-9a-f-]{36}$/.test(jobId)) throw new NotFoundError('导入任务不存在');
+  if (!isUuid(jobId)) throw new NotFoundError('导入任务不存在');
   const db = await getDb();
   const [row] = await db.select({ fileName: importJobs.fileName, errorFile: importJobs.errorFile }).from(importJobs).where(and(eq(importJobs.id, jobId), eq(importJobs.accountId, actor.accountId)));
   if (!row?.errorFile) throw new NotFoundError('没有错误文件');

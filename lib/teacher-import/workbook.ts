@@ -85,7 +85,7 @@ export function cellToValue(field: EffectiveField, raw: string): { value: FieldV
     for (const part of text.split(separators).map((p) => p.trim()).filter(Boolean)) {
       const option = field.options.find((o) => o.name === part || o.code === part);
       if (!option) return { error: `“${part}”不在代码表中` };
-      codes.push(option.code);
+      if (!codes.includes(option.code)) codes.push(option.code);
     }
     return { value: codes };
   }

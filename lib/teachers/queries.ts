@@ -98,6 +98,11 @@ const columnOf: Record<string, SQL> = {
   staffNumber: sql`${teachers.staffNumber}`,
 };
 
+/** Whether a condition is on a column (cheap to test on many rows) rather than on the record's jsonb. */
+export function isColumnCondition(condition: QueryCondition): boolean {
+  return condition.field in columnOf;
+}
+
 function conditionSql(condition: QueryCondition): SQL {
   const field = queryFieldOf(condition.field)!;
   const value = columnOf[field.key] ?? sql`(${teachers.record}->'basic'->>${field.key})`;
