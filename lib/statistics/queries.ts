@@ -11,6 +11,7 @@ import { assembleReport, type ReportKind, type ReportTable } from './reports';
 import { getJurisdictionTrail } from '@/lib/units/queries';
 import { ageBandOf, ageBands, type StatFilters } from './schemas';
 import type { AggregatePlan } from './query-aggregates';
+import { queryFieldOf } from './query-builder';
 
 export interface Slice {
   key: string;
@@ -226,11 +227,12 @@ export async function countFromAggregates(unit: { id: number }, filters: StatFil
   if (plan.buckets) buckets.push(inArray(statParts.bucket, plan.buckets));
   if (plan.birth) {
     const { genders, fromYear, toYear } = plan.birth;
-    // Buckets are "gender:year"; those without a birth date or a gender have none and match no range.
-    buckets.push(sql`${statParts.bucket} ~ '^[0-9]+:[0-9]+$'`);
-    if (genders) buckets.push(sql`split_part(${statParts.bucket}, ':', 1) in (${sql.join(genders.map((g) => sql`${g}`), sql`, `)})`);
-    if (fromYear !== null) buckets.push(sql`split_part(${statParts.bucket}, ':', 2)::int >= ${fromYear}`);
-    if (toYear !== null) buckets.push(sql`split_part(${statParts.bucket}, ':', 2)::int <= ${toYear}`);
+    // Buckets are "gender:year" with a four-digit year, so a range of years is a range of strings for each gender (one
+    // index range each); teachers without a birth date have no bucket and match no range.
+    const ranges = (genders ?? queryFieldOf('gender')!.options.map((o) => o.code)).map(
+      (g) => sql`${statParts.bucket} between ${`${g}:${String(fromYear ?? 1000).padStart(4, '0')}`} and ${`${g}:${String(toYear ?? 9999).padStart(4, '0')}`}`,
+    );
+    buckets.push(sql`(${sql.join(ranges, sql` or `)})`);
   }
   const [row] = await db
     .select({ n: sql<number>`coalesce(sum(${statParts.n}), 0)::int` })
