@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { fileChangeRequest } from '@/lib/collection/changes/service';
 import { fileAddition } from '@/lib/collection/additions/service';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import { getInbox } from '@/lib/inbox/queries';
+import { getInbox, inboxCount } from '@/lib/inbox/queries';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { saveIndicatorSettings } from '@/lib/indicators/service';
@@ -330,5 +330,29 @@ describe('教师调动 under concurrency (PostgreSQL)', () => {
     const versions = await (await getDb()).select({ kind: teacherVersions.kind }).from(teacherVersions).where(eq(teacherVersions.teacherId, teacher.teacherId));
     expect(versions.filter((v) => v.kind === 'transfer')).toHaveLength(1);
     await expectTotalsMatchRecount('330205');
+  });
+});
+
+describe('教师调动 overdue steps', () => {
+  it('reach the authorities above the unit whose turn it is, in their inbox and in the header’s count, and not the unit’s side elsewhere', async () => {
+    const sending = await school('330381');
+    const receiving = await school('330382');
+    const teacher = await effectiveTeacher(sending, '330381', '超期甲');
+    const { transferId } = await fileTransfer(receiving.manager, { idNumber: teacher.idNumber, name: teacher.name, kind: 'transfer', reason: '工作需要', postCategory: '1', postTitle: '', plannedArrivalMonth: '2027-03' });
+    const city = await actorFor('330300.manager');
+    const province = await actorFor('330000.manager');
+    const ministry = await actorFor('000000.manager');
+    const otherProvince = await actorFor('320000.manager');
+    const overdueOf = async (actor: Actor) => (await getInbox(actor)).find((group) => group.key === 'transfer.overdue');
+    // Waiting since today: late for nobody.
+    expect((await overdueOf(city))?.items.map((item) => item.id) ?? []).not.toContain(`to${transferId}`);
+    await (await getDb()).update(transfers).set({ stateSince: sql`now() - interval '20 days'` }).where(eq(transfers.id, transferId));
+    for (const actor of [city, province, ministry]) {
+      const group = await overdueOf(actor);
+      expect(group?.items.map((item) => item.id), actor.username).toContain(`to${transferId}`);
+      // The header counts what the inbox lists (below the badge's cap).
+      expect(await inboxCount(actor)).toBe((await getInbox(actor)).reduce((sum, g) => sum + g.count, 0));
+    }
+    expect((await overdueOf(otherProvince))?.items.map((item) => item.id) ?? []).not.toContain(`to${transferId}`);
   });
 });

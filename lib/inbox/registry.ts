@@ -41,6 +41,12 @@ export interface InboxSource {
 /** The total number of rows of a query, next to each of its first rows. */
 export const totalRows = sql<number>`(count(*) over ())::int`;
 
+/**
+ * The header's badge shows 999+ beyond 999, so what only feeds it (limit 0) counts at most this many: a ministry's
+ * national lists would otherwise be counted whole on every page.
+ */
+export const badgeCountCap = 1000;
+
 export function waiting<T extends { total: number }>(rows: T[], toItem: (row: T) => InboxItem, limit: number): Waiting {
   return { count: rows[0]?.total ?? 0, items: rows.slice(0, limit).map(toItem) };
 }

@@ -115,6 +115,8 @@ export const transfers = pgTable(
     index('transfers_sending_path_gist').using('gist', table.sendingSchoolPath),
     index('transfers_receiving_path_gist').using('gist', table.receivingSchoolPath),
     index('transfers_waiting_idx').on(table.waitingUnitId, table.id).where(sql`waiting_unit_id is not null`),
+    // Open steps by how long they have waited (the superiors' overdue list).
+    index('transfers_waiting_since_idx').on(table.stateSince).where(sql`waiting_unit_id is not null`),
     index('transfers_closed_idx').on(table.closedAt),
   ],
 );

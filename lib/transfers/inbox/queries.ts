@@ -4,7 +4,7 @@ import { getDb } from '@/lib/db';
 import { recordSupplements, teachers, transfers, units } from '@/lib/db/schema';
 import { can } from '@/lib/auth/policy';
 import { caseVisibleTo } from '@/lib/auth/relations';
-import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { badgeCountCap, totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
 import { overdueDays, transferStateNames } from '@/lib/transfers/chain';
 
 /** 教师调动's waiting work: every step is an item for the unit whose turn it is; overdue steps reach the superiors. */
@@ -30,21 +30,27 @@ export const transferInboxSources: InboxSource[] = [
     applies: (actor) => can(actor, 'transfer.view') && actor.unitKind === 'authority',
     href: () => '/transfers?view=all&state=overdue',
     async load(actor, limit) {
-      const rows = await (await getDb())
+      const db = await getDb();
+      const overdue = and(
+        isNotNull(transfers.waitingUnitId),
+        lt(transfers.stateSince, sql`now() - make_interval(days => ${overdueDays})`),
+        // Only steps waiting at units below the actor: its own subordinates are late, not another side's.
+        sql`${units.path} <@ ${actor.unitPath}::ltree and ${units.id} <> ${actor.unitId}`,
+        caseVisibleTo(actor, [transfers.sendingSchoolPath, transfers.receivingSchoolPath]),
+      );
+      if (limit === 0) {
+        // For the badge only: the nation's overdue steps are thousands, counted up to the cap.
+        const capped = db.select({ one: sql`1` }).from(transfers).innerJoin(units, eq(units.id, transfers.waitingUnitId)).where(overdue).limit(badgeCountCap).as('capped');
+        const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(capped);
+        return { count: Number(n), items: [] };
+      }
+      const rows = await db
         .select({ id: transfers.id, name: transfers.teacherName, state: transfers.state, at: transfers.stateSince, total: totalRows })
         .from(transfers)
-        // Only steps waiting at units below the actor: its own subordinates are late, not another side's.
         .innerJoin(units, eq(units.id, transfers.waitingUnitId))
-        .where(
-          and(
-            isNotNull(transfers.waitingUnitId),
-            lt(transfers.stateSince, sql`now() - make_interval(days => ${overdueDays})`),
-            sql`${units.path} <@ ${actor.unitPath}::ltree and ${units.id} <> ${actor.unitId}`,
-            caseVisibleTo(actor, [transfers.sendingSchoolPath, transfers.receivingSchoolPath]),
-          ),
-        )
+        .where(overdue)
         .orderBy(asc(transfers.stateSince))
-        .limit(Math.max(limit, 1));
+        .limit(limit);
       return waiting(rows, (row) => ({ id: `to${row.id}`, title: row.name, detail: `${transferStateNames[row.state]}，已超期`, href: `/transfers/${row.id}`, at: row.at }), limit);
     },
   },

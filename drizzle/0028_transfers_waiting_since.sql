@@ -1,0 +1,1 @@
+CREATE INDEX "transfers_waiting_since_idx" ON "transfers" USING btree ("state_since") WHERE waiting_unit_id is not null;
