@@ -156,6 +156,7 @@ test('the combined query says where its count comes from: the statistics at once
   // Another account does not see it.
   await signOut(page);
   await signIn(page, '330106.manager', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto(`/statistics/query?run=${runId}`);
   await expect(page.getByTestId('query-missing')).toContainText('查询结果不存在或已过期');
   await expect(page.getByTestId('query-rows')).toHaveCount(0);
