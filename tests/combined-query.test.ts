@@ -153,7 +153,7 @@ describe('combined query counts from the pre-counted statistics', () => {
   it('counts a school directly, and refuses a unit outside the jurisdiction as not found', async () => {
     const request: CombinedQueryRequest = { unitId: schools[0].school.id, scope: 'all', conditions: cond('maritalStatus~in~20') };
     const plan = await planCombinedQuery(county, request);
-    expect(plan).toEqual({ source: 'direct', count: await countTeachers(county, teacherFiltersOf(request)), listLive: true });
+    expect(plan).toEqual({ unitId: schools[0].school.id, source: 'direct', count: await countTeachers(county, teacherFiltersOf(request)), listLive: true });
     expect(plan.count).toBeGreaterThan(0);
     const other = await actorFor('330102.manager');
     await expect(planCombinedQuery(other, request)).rejects.toBeInstanceOf(NotFoundError);
@@ -238,7 +238,7 @@ describe('combined query as a run in the background', () => {
     expect(await startCombinedQuery(county, input(cond('gender~in~2')))).toEqual({ runId: null });
     expect(await count(sql`select count(*)::int as n from query_runs`)).toBe(before);
     // No teacher holds this status: 0 from the statistics, nothing to list.
-    expect(await planCombinedQuery(county, { scope: 'all', conditions: cond('personnelStatus~in~211') })).toEqual({ source: 'aggregate', count: 0, listLive: true });
+    expect(await planCombinedQuery(county, { scope: 'all', conditions: cond('personnelStatus~in~211') })).toEqual({ unitId: county.unitId, source: 'aggregate', count: 0, listLive: true });
     // A field in the record's jsonb: the count at once, the list from a run, which finds as many.
     const keyTeachers = cond('keyTeacherLevel~in~02,04');
     const plan = await planCombinedQuery(county, { scope: 'all', conditions: keyTeachers });

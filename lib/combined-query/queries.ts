@@ -35,6 +35,8 @@ export function teacherFiltersOf(request: CombinedQueryRequest): TeacherListFilt
 }
 
 export interface CombinedQueryPlan {
+  /** The unit whose jurisdiction is searched (checked to be within the actor's). */
+  unitId: number;
   source: CountSource;
   /** Known now (aggregate, direct); a run's count is in the run. */
   count: number | null;
@@ -50,14 +52,14 @@ export interface CombinedQueryPlan {
 export async function planCombinedQuery(actor: Actor, request: CombinedQueryRequest): Promise<CombinedQueryPlan> {
   assertCan(actor, 'teacher.list');
   const unit = await statUnit(actor, request.unitId);
-  if (unit.kind === 'school') return { source: 'direct', count: await countTeachers(actor, teacherFiltersOf(request)), listLive: true };
+  if (unit.kind === 'school') return { unitId: unit.id, source: 'direct', count: await countTeachers(actor, teacherFiltersOf(request)), listLive: true };
   const statFilters: StatFilters = { unitId: unit.id, scope: request.scope, staff: 'serving' };
   const plan = aggregatePlanOf(request.conditions);
   const [total, count] = await Promise.all([countFromAggregates(unit, statFilters, { dim: 'total', buckets: null }), plan ? countFromAggregates(unit, statFilters, plan) : null]);
   const small = total <= directQueryLimit();
-  if (count !== null) return { source: 'aggregate', count, listLive: small || count === 0 || (request.conditions.every(isColumnCondition) && count * liveListSparsity >= total) };
-  if (small) return { source: 'direct', count: await countTeachers(actor, teacherFiltersOf(request)), listLive: true };
-  return { source: 'run', count: null, listLive: false };
+  if (count !== null) return { unitId: unit.id, source: 'aggregate', count, listLive: small || count === 0 || (request.conditions.every(isColumnCondition) && count * liveListSparsity >= total) };
+  if (small) return { unitId: unit.id, source: 'direct', count: await countTeachers(actor, teacherFiltersOf(request)), listLive: true };
+  return { unitId: unit.id, source: 'run', count: null, listLive: false };
 }
 
 const runColumns = {

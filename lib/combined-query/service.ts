@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { queryRunHits, queryRuns, units } from '@/lib/db/schema';
 import { jobQueues, queueOptions, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
@@ -12,7 +12,7 @@ import { logUnexpected } from '@/lib/log';
 import { describeCondition, parseConditions } from '@/lib/statistics/query-builder';
 import { countFromAggregates, statUnit } from '@/lib/statistics/queries';
 import { teacherFilterConditions } from '@/lib/teachers/queries';
-import { planCombinedQuery, queryRunRetentionHours, requestOfParams, teacherFiltersOf } from './queries';
+import { latestQueryRun, planCombinedQuery, queryRunRetentionHours, requestOfParams, teacherFiltersOf } from './queries';
 import { paramsKeyOf, type CombinedQueryInput, type CombinedQueryRequest } from './schemas';
 
 const maxAttempts = queueOptions.retryLimit + 1;
@@ -38,32 +38,19 @@ export async function startCombinedQuery(actor: Actor, input: CombinedQueryInput
   const request = requestOfInput(input);
   const plan = await planCombinedQuery(actor, request);
   if (plan.listLive) return { runId: null };
-  const db = await getDb();
+  // The latest run of the same request: still under way, or finished and kept (unless 重新查询 asks for a new one).
+  const latest = await latestQueryRun(actor, request);
+  if (latest && (latest.status === 'queued' || latest.status === 'running' || (latest.status === 'done' && !input.rerun))) return { runId: latest.id };
   const paramsKey = paramsKeyOf(request);
-  const [kept] = await db
-    .select({ id: queryRuns.id })
-    .from(queryRuns)
-    .where(
-      and(
-        eq(queryRuns.accountId, actor.accountId),
-        eq(queryRuns.paramsKey, paramsKey),
-        input.rerun ? inArray(queryRuns.status, ['queued', 'running']) : inArray(queryRuns.status, ['queued', 'running', 'done']),
-        sql`${queryRuns.createdAt} > now() - make_interval(hours => ${queryRunRetentionHours})`,
-      ),
-    )
-    .orderBy(desc(queryRuns.createdAt))
-    .limit(1);
-  if (kept) return { runId: kept.id };
-  const unit = await statUnit(actor, request.unitId);
   return transactionWithJob(async (tx) => {
     const [run] = await tx
       .insert(queryRuns)
-      .values({ accountId: actor.accountId, unitId: unit.id, paramsKey, params: { unitId: request.unitId, scope: request.scope, cond: input.cond } })
+      .values({ accountId: actor.accountId, unitId: plan.unitId, paramsKey, params: { unitId: request.unitId, scope: request.scope, cond: input.cond } })
       .returning({ id: queryRuns.id });
     await recordAudit(tx, actor, {
       action: 'statistics.query.run',
       targetType: 'unit',
-      targetId: unit.id,
+      targetId: plan.unitId,
       detail: { run: run.id, scope: request.scope, conditions: request.conditions.map(describeCondition) },
     });
     return { result: { runId: run.id }, job: runQueueJob(run.id) };
