@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb, getStatisticsDb } from '@/lib/db';
 import { queryRunHits, queryRuns, teachers } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
@@ -11,7 +11,7 @@ import { aggregatePlanOf } from '@/lib/statistics/query-aggregates';
 import { parseConditions } from '@/lib/statistics/query-builder';
 import { countFromAggregates, statUnit } from '@/lib/statistics/queries';
 import type { StatFilters } from '@/lib/statistics/schemas';
-import { countTeachers, isColumnCondition, teacherListPage, teacherPageSize, type TeacherListFilters, type TeacherListRow } from '@/lib/teachers/queries';
+import { countTeachers, isColumnCondition, listTeachers, teacherListPage, teacherPageSize, type TeacherListFilters, type TeacherListRow } from '@/lib/teachers/queries';
 import { paramsKeyOf, type CombinedQueryRequest, type CountSource, type QueryRunView } from './schemas';
 
 /** A jurisdiction this small (QUERY_DIRECT_LIMIT teachers, 10,000 by default) is counted and listed directly: about 25 ms whatever the conditions. */
@@ -60,6 +60,11 @@ export async function planCombinedQuery(actor: Actor, request: CombinedQueryRequ
   if (count !== null) return { unitId: unit.id, source: 'aggregate', count, listLive: small || count === 0 || (request.conditions.every(isColumnCondition) && count * liveListSparsity >= total) };
   if (small) return { unitId: unit.id, source: 'direct', count: await countTeachers(actor, teacherFiltersOf(request)), listLive: true };
   return { unitId: unit.id, source: 'run', count: null, listLive: false };
+}
+
+/** A page of the matches read directly (the plan's `listLive`), from where statistics are read. */
+export async function listQueryMatches(actor: Actor, request: CombinedQueryRequest, after?: number): Promise<{ rows: TeacherListRow[]; hasMore: boolean }> {
+  return listTeachers(actor, { ...teacherFiltersOf(request), after }, await getStatisticsDb());
 }
 
 const runColumns = {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { getDb, rowsOf, type Executor } from '@/lib/db';
+import { getDb, getStatisticsDb, rowsOf, type Executor } from '@/lib/db';
 import { queryRunHits, queryRuns, units } from '@/lib/db/schema';
 import { jobQueues, queueOptions, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
 import type { Actor } from '@/lib/auth/actor';
@@ -110,7 +110,9 @@ async function scan(db: Executor, run: typeof queryRuns.$inferSelect): Promise<v
   assertCan(actor, 'teacher.list');
   const request = requestOfParams(run.params);
   if (!request.conditions.length) throw new ValidationError('查询条件无法识别，请重新查询');
-  const conditions = await teacherFilterConditions(db, actor, teacherFiltersOf(request));
+  // Teachers are read where statistics are read (the replica when there is one); the run is kept on the primary.
+  const reader = await getStatisticsDb();
+  const conditions = await teacherFilterConditions(reader, actor, teacherFiltersOf(request));
   if (!conditions) throw new NotFoundError('单位不存在或不在您的管辖范围内');
   const unit = await statUnit(actor, request.unitId);
   const statFilters = { unitId: unit.id, scope: request.scope, staff: 'serving' as const };
@@ -134,17 +136,21 @@ async function scan(db: Executor, run: typeof queryRuns.$inferSelect): Promise<v
   await db.execute(sql`delete from query_run_hits where run_id = ${run.id}::uuid and ${attemptHolds(run.id, run.attempts)}`);
 
   for (const part of parts) {
+    // One string of ids rather than a row object per match: a province's hundreds of thousands stay a few MB.
+    const [{ ids }] = rowsOf<{ ids: string | null }>(await reader.execute(sql`select string_agg(teachers.id::text, ',') as ids from teachers where ${and(...conditions, part.where)}`));
     await db.transaction(async (tx) => {
-      const [{ n }] = rowsOf<{ n: number }>(
-        await tx.execute(sql`
-          with inserted as (
-            insert into query_run_hits (run_id, teacher_id)
-            select ${run.id}::uuid, teachers.id from teachers
-            where ${and(...conditions, part.where, attemptHolds(run.id, run.attempts))}
-            on conflict do nothing
-            returning 1)
-          select count(*)::int as n from inserted`),
-      );
+      const [{ n }] = ids
+        ? rowsOf<{ n: number }>(
+            await tx.execute(sql`
+              with inserted as (
+                insert into query_run_hits (run_id, teacher_id)
+                select ${run.id}::uuid, unnest(string_to_array(${ids}, ',')::int[])
+                where ${attemptHolds(run.id, run.attempts)}
+                on conflict do nothing
+                returning 1)
+              select count(*)::int as n from inserted`),
+          )
+        : [{ n: 0 }];
       const progressed = await tx
         .update(queryRuns)
         .set({ done: sql`${queryRuns.done} + ${part.weight}`, matched: sql`coalesce(${queryRuns.matched}, 0) + ${Number(n)}` })

@@ -12,6 +12,8 @@ export const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
 interface Connection {
   db: Database;
+  /** The streaming replica that statistics read (DATABASE_REPLICA_URL), or null: they read the primary. */
+  replica: Database | null;
   kind: 'postgres' | 'pglite';
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -21,20 +23,29 @@ export function defaultPgliteDir(): string {
   return process.env.PGLITE_DIR ?? path.join(process.cwd(), '.data', 'pglite');
 }
 
-async function openPostgres(url: string): Promise<Connection> {
+async function openPostgres(url: string, replicaUrl: string | undefined): Promise<Connection> {
   const client = postgres(url, {
     max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
     onnotice: () => {},
   });
+  const replicaClient = replicaUrl
+    ? postgres(replicaUrl, {
+        max: Number(process.env.DATABASE_REPLICA_POOL_SIZE ?? process.env.DATABASE_POOL_SIZE ?? 10),
+        onnotice: () => {},
+      })
+    : null;
   const db = drizzlePostgres(client, { schema });
   return {
     db,
+    replica: replicaClient ? drizzlePostgres(replicaClient, { schema }) : null,
     kind: 'postgres',
     async migrate() {
       const { migrate } = await import('drizzle-orm/postgres-js/migrator');
       await migrate(db, { migrationsFolder });
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), replicaClient?.end({ timeout: 5 })]);
+    },
   };
 }
 
@@ -54,6 +65,7 @@ async function openPglite(dataDir: string): Promise<Connection> {
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
+    replica: null,
     kind: 'pglite',
     async migrate() {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -63,10 +75,15 @@ async function openPglite(dataDir: string): Promise<Connection> {
   };
 }
 
-/** DATABASE_URL selects PostgreSQL; without it the embedded PGlite under .data/ is used. */
+/**
+ * DATABASE_URL selects PostgreSQL; without it the embedded PGlite under .data/ is used. DATABASE_REPLICA_URL adds a
+ * streaming replica of that PostgreSQL for the statistics (a replica of an embedded database cannot exist).
+ */
 export function openConnection(): Promise<Connection> {
   const url = process.env.DATABASE_URL;
-  return url ? openPostgres(url) : openPglite(defaultPgliteDir());
+  const replicaUrl = process.env.DATABASE_REPLICA_URL || undefined;
+  if (replicaUrl && !url) return Promise.reject(new Error('DATABASE_REPLICA_URL is set without DATABASE_URL: a replica needs the PostgreSQL primary it streams from'));
+  return url ? openPostgres(url, replicaUrl) : openPglite(defaultPgliteDir());
 }
 
 const globalForDb = globalThis as unknown as { tmisConnection?: Promise<Connection> };

@@ -9,6 +9,16 @@ export async function getDb(): Promise<Database> {
   return (await getConnection()).db;
 }
 
+/**
+ * The handle statistics read from: dashboards, reports, the combined query's counts and lists, and exports. It is the
+ * streaming replica when DATABASE_REPLICA_URL is set (figures within the replica's lag), else the primary. Writes,
+ * authorization and whatever a user reads back after writing it use `getDb()`.
+ */
+export async function getStatisticsDb(): Promise<Database> {
+  const connection = await getConnection();
+  return connection.replica ?? connection.db;
+}
+
 /** `execute()` answers an array on postgres.js and `{ rows }` on PGlite. */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];

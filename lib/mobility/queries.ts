@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, desc, eq, gt, gte, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb, getStatisticsDb } from '@/lib/db';
 import { rotations, statusChanges, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/policy';
@@ -232,7 +232,7 @@ export interface MobilityTotals {
 /** The dashboard's figures of 在职情况 for the actor's jurisdiction. */
 export async function getMobilityTotals(actor: Actor): Promise<MobilityTotals> {
   if (!can(actor, 'teacher.list')) throw new NotFoundError();
-  const db = await getDb();
+  const db = await getStatisticsDb();
   const window = retiringWindow(todayIso(), retiringWithinMonths);
   const yearStart = `${todayIso().slice(0, 4)}-01-01`;
   const [[retiring], leavers] = await Promise.all([

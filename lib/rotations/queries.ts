@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
-import { getDb, rowsOf } from '@/lib/db';
+import { getDb, getStatisticsDb, rowsOf } from '@/lib/db';
 import { caseEvents, rotations, rotationTargets, teachers, units, type RotationState } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/policy';
@@ -403,7 +403,7 @@ export interface RotationTotals {
 /** The dashboard's rotation figures for the actor's jurisdiction. */
 export async function getRotationTotals(actor: Actor): Promise<RotationTotals> {
   if (!can(actor, 'rotation.view')) throw new NotFoundError();
-  const [row] = await (await getDb())
+  const [row] = await (await getStatisticsDb())
     .select({
       awayNow: sql<number>`count(*) filter (where ${inJurisdiction(actor, rotations.homeSchoolPath)})::int`,
       hostedNow: sql<number>`count(*) filter (where ${inJurisdiction(actor, rotations.hostSchoolPath)})::int`,

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { getDb, rowsOf } from '@/lib/db';
+import { getDb, getStatisticsDb, rowsOf } from '@/lib/db';
 import { statParts, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
@@ -86,7 +86,7 @@ interface Cell {
  * The school type is kept for the dimensions in `byType` (the 学段 columns) and '' for the others.
  */
 async function countCells(unit: { id: number; kind: string }, filters: StatFilters, options: { dims: string[]; byType: string[] }): Promise<Cell[]> {
-  const db = await getDb();
+  const db = await getStatisticsDb();
   const typed = sql.join(options.byType.map((dim) => sql`${dim}`), sql`, `);
   const cells =
     unit.kind === 'school'
@@ -196,7 +196,7 @@ export async function getReport(actor: Actor, kind: ReportKind, filters: StatFil
  * schools directly below (a county's, or a province's universities) from their teachers.
  */
 async function countUnitsBelowByType(unit: { id: number }, filters: StatFilters) {
-  const db = await getDb();
+  const db = await getStatisticsDb();
   const [children, authorityCells, schoolCells] = await Promise.all([
     db
       .select({ id: units.id, name: units.name, kind: units.kind })
@@ -222,7 +222,7 @@ async function countUnitsBelowByType(unit: { id: number }, filters: StatFilters)
  * so the combined query's count costs the same at every tier and is exact after every commit.
  */
 export async function countFromAggregates(unit: { id: number }, filters: StatFilters, plan: AggregatePlan): Promise<number> {
-  const db = await getDb();
+  const db = await getStatisticsDb();
   const buckets: SQL[] = [];
   if (plan.buckets) buckets.push(inArray(statParts.bucket, plan.buckets));
   if (plan.birth) {

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import { getDb, rowsOf, type Executor } from '@/lib/db';
+import { getDb, getStatisticsDb, rowsOf, type Executor } from '@/lib/db';
 import { exportJobs, jobFileChunks, teacherEntries, teachers, units, type StoredValue } from '@/lib/db/schema';
 import { jobQueues, queueOptions, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
 import type { Actor } from '@/lib/auth/actor';
@@ -172,11 +172,13 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
   assertCan(actor, 'teacher.list');
   if (params.purpose && !holdsFullIdRight(actor)) throw new ForbiddenError('只有学校或其主管教育行政部门的管理员可以导出完整证件号码');
   const filters = params.filters as TeacherListFilters;
-  const conditions = await teacherFilterConditions(db, actor, filters);
+  // Rows are read where statistics are read (the replica when there is one); the job and its file are kept on the primary.
+  const reader = await getStatisticsDb();
+  const conditions = await teacherFilterConditions(reader, actor, filters);
   if (!conditions) throw new NotFoundError('单位不存在或不在您的管辖范围内');
   // Official figures count effective records only (seed 六(二)): drafts and reported records are working data.
   if (params.official) conditions.push(eq(teachers.recordState, 'effective'));
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...conditions));
+  const [{ n }] = await reader.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...conditions));
   if (n > maxExportRows) throw new ValidationError(`符合条件的教师有 ${n.toLocaleString('zh-CN')} 人，单次导出不超过 ${maxExportRows.toLocaleString('zh-CN')} 人，请按单位或学段缩小范围`);
 
   // Labels come from the actor's province catalogue (the national one above the provinces).
@@ -205,7 +207,7 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
     let sheetTeachers = 0;
     let sheetUnmasked = 0;
     const readPage = async (after: number) => {
-      const batch = await db
+      const batch = await reader
         .select({ id: teachers.id, unitId: teachers.unitId, unitParentId: units.parentId, unitCode: units.code, unitName: units.name, idNumberEnc: teachers.idNumberEnc, idNumberMasked: teachers.idNumberMasked, name: teachers.name, recordState: teachers.recordState, record: teachers.record })
         .from(teachers)
         .innerJoin(units, eq(units.id, teachers.unitId))
@@ -214,7 +216,7 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
         .limit(pageSize);
       const entries = new Map<number, Record<string, StoredValue>[]>();
       if (subset.multi && batch.length) {
-        const entryRows = await db
+        const entryRows = await reader
           .select({ teacherId: teacherEntries.teacherId, values: teacherEntries.values })
           .from(teacherEntries)
           .where(and(inArray(teacherEntries.teacherId, batch.map((b) => b.id)), eq(teacherEntries.subset, subset.key)))

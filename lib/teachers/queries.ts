@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
-import { getDb, type Executor } from '@/lib/db';
+import { getDb, getStatisticsDb, type Executor } from '@/lib/db';
 import { accounts, teacherEntries, teacherFieldChanges, teacherPhotos, teachers, units, type StoredRecord, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can } from '@/lib/auth/policy';
@@ -117,20 +117,23 @@ function conditionSql(condition: QueryCondition): SQL {
   return sql.join([from ? sql`${typed} >= ${bound(from)}` : sql`true`, to ? sql`${typed} <= ${bound(to)}` : sql`true`], sql` and `);
 }
 
-/** How many teachers match (the combined query shows the count before the list). */
+/** How many teachers match (the combined query shows the count before the list): a statistic, read where statistics are. */
 export async function countTeachers(actor: Actor, filters: TeacherListFilters): Promise<number> {
   assertCan(actor, 'teacher.list');
-  const db = await getDb();
+  const db = await getStatisticsDb();
   const conditions = await teacherFilterConditions(db, actor, filters);
   if (!conditions) return 0;
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(and(...conditions));
   return row.n;
 }
 
-/** The teacher list (seed 六(六)): jurisdiction first, filters in SQL, keyset pages of 50 by id, newest first. */
-export async function listTeachers(actor: Actor, filters: TeacherListFilters): Promise<{ rows: TeacherListRow[]; hasMore: boolean }> {
+/**
+ * The teacher list (seed 六(六)): jurisdiction first, filters in SQL, keyset pages of 50 by id, newest first. Read from the
+ * primary (a teacher just registered is listed) unless the caller passes the statistics handle.
+ */
+export async function listTeachers(actor: Actor, filters: TeacherListFilters, from?: Executor): Promise<{ rows: TeacherListRow[]; hasMore: boolean }> {
   assertCan(actor, 'teacher.list');
-  const db = await getDb();
+  const db = from ?? (await getDb());
   const conditions = await teacherFilterConditions(db, actor, filters);
   if (!conditions) return { rows: [], hasMore: false };
   if (filters.after) conditions.push(lt(teachers.id, filters.after));

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/lib/db';
+import { getDb, getStatisticsDb } from '@/lib/db';
 import { caseEvents, teachers, transferAttachments, transfers, type TransferState } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/policy';
@@ -254,7 +254,7 @@ export async function getTransferYearTotals(actor: Actor): Promise<TransferYearT
   const inReceiving = inJurisdiction(actor, transfers.receivingSchoolPath);
   const inSending = inJurisdiction(actor, transfers.sendingSchoolPath);
   const yearStart = sql`date_trunc('year', now())`;
-  const [row] = await (await getDb())
+  const [row] = await (await getStatisticsDb())
     .select({
       incoming: sql<number>`count(*) filter (where ${transfers.state} = 'completed' and ${transfers.closedAt} >= ${yearStart} and ${inReceiving} and not ${inSending})::int`,
       outgoing: sql<number>`count(*) filter (where ${transfers.state} = 'completed' and ${transfers.closedAt} >= ${yearStart} and ${inSending} and not ${inReceiving})::int`,

@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
-import { getDb, rowsOf, type Executor } from '@/lib/db';
+import { getDb, getStatisticsDb, rowsOf, type Executor } from '@/lib/db';
 import type { Actor } from '@/lib/auth/actor';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { statUnit } from '@/lib/statistics/queries';
@@ -60,7 +60,7 @@ const serving = sql`coalesce(t.personnel_status, '') not like '3%'`;
 /** Per unit directly below (or, for a school, the school itself), with the unit's own totals. */
 export async function getCompletion(actor: Actor, unitId?: number): Promise<{ unit: Awaited<ReturnType<typeof statUnit>>; totals: CompletionCounts; rows: CompletionRow[] }> {
   const unit = await statUnit(actor, unitId);
-  const db = await getDb();
+  const db = await getStatisticsDb();
   const cycles = await cyclesFor(db, unit.path);
   const central = await centralUnitId(db);
   const year = Number(todayIso().slice(0, 4));

@@ -7,12 +7,12 @@ import { KeysetPager } from '@/components/ui/keyset-pager';
 import { TeacherTable } from '@/components/teachers/teacher-table';
 import { PageTitle } from '@/components/ui/stat-card';
 import { requirePermission } from '@/lib/auth/session';
-import { getQueryRun, latestQueryRun, planCombinedQuery, queryRunPage, teacherFiltersOf, type CombinedQueryPlan } from '@/lib/combined-query/queries';
+import { getQueryRun, latestQueryRun, listQueryMatches, planCombinedQuery, queryRunPage, type CombinedQueryPlan } from '@/lib/combined-query/queries';
 import { countSourceNotes, type CombinedQueryRequest, type QueryRunView } from '@/lib/combined-query/schemas';
 import { NotFoundError } from '@/lib/errors';
 import { parseId } from '@/lib/http/params';
 import { describeCondition, encodeCondition, parseConditions } from '@/lib/statistics/query-builder';
-import { listTeachers, type TeacherListRow } from '@/lib/teachers/queries';
+import type { TeacherListRow } from '@/lib/teachers/queries';
 
 export const metadata: Metadata = { title: '组合查询' };
 
@@ -54,7 +54,7 @@ export default async function QueryPage({ searchParams }: { searchParams: Promis
   const asked = request.conditions.length > 0 && !missing;
   let list: { rows: TeacherListRow[]; hasMore: boolean; nextAfter?: number } | null = null;
   if (run?.status === 'done') list = await queryRunPage(actor, run.id, after);
-  else if (!run && plan?.listLive && plan.count) list = await listTeachers(actor, { ...teacherFiltersOf(request), after });
+  else if (!run && plan?.listLive && plan.count) list = await listQueryMatches(actor, request, after);
   const count = run ? (run.status === 'done' ? run.matched : null) : (plan?.count ?? null);
   const source = run ? 'run' : plan?.source;
   const cond = request.conditions.map(encodeCondition);
