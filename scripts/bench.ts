@@ -5,15 +5,12 @@
  * Usage: DATABASE_URL=… npm run bench -- [--runs 30] [--base http://localhost:3400] [--import-rows 10000]
  */
 import { chromium } from '@playwright/test';
-import { authenticator } from 'otplib';
-import { encryptText } from '@/lib/crypto/envelope';
 import { idNumberHash, revealStoredIdNumber } from '@/lib/teachers/identity';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { parseArgs } from 'node:util';
 import { closeConnection, getConnection } from '@/lib/db/client';
 import { accounts, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { hashPassword } from '@/lib/auth/password';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { getProgress } from '@/lib/collection/queries';
 import { approveRecords } from '@/lib/collection/review/service';
@@ -37,6 +34,7 @@ import { retiringWindow } from '@/lib/mobility/schemas';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { benchTraining } from './bench-training';
 import { ensureAuthSecret } from './runtime-env';
+import { prepareBenchAccounts, signInPage } from './bench-signin';
 
 // The keys for personal data at rest (and the audit seals), as the server has them.
 ensureAuthSecret();
@@ -246,7 +244,6 @@ const consolePages = [
 /** Whole HTTP responses of the built app (--base): every console page at national, province, county and school scope, and the audit log. */
 async function benchHttp(base: string, users: { ministry: Actor; province: Actor; county: Actor }, teacherId: number) {
   const { db } = await getConnection();
-  const password = 'Bench#2026http';
   const [school] = await db.select({ code: units.code }).from(units).innerJoin(teachers, eq(teachers.unitId, units.id)).where(eq(teachers.id, teacherId));
   const visits: [string, string[]][] = [
     [users.ministry.username, consolePages],
@@ -257,26 +254,12 @@ async function benchHttp(base: string, users: { ministry: Actor; province: Actor
     ['330000.audit', ['/audit']],
     ['330106.admin', ['/audit', '/accounts']],
   ];
-  await db.update(accounts).set({ passwordHash: await hashPassword(password), mustChangePassword: false }).where(inArray(accounts.username, visits.map(([username]) => username)));
-  // The ministry's and provinces' staff sign in with a second factor: an authenticator the bench holds.
-  const totpSecret = authenticator.generateSecret();
-  await db.update(accounts).set({ totpSecret: encryptText(totpSecret), totpEnabledAt: new Date(), totpLastStep: null }).where(inArray(accounts.username, visits.map(([username]) => username)));
+  const credentials = await prepareBenchAccounts(visits.map(([username]) => username));
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   console.log('\n| whole HTTP response of the built app | p50 | p95 |');
   console.log('|---|---|---|');
   for (const [username, paths] of visits) {
-    const page = await browser.newPage();
-    await page.goto(`${base}/login`);
-    await page.getByLabel('账号').fill(username);
-    await page.getByLabel('密码').fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
-    const code = page.getByLabel('动态验证码');
-    await code.or(page.getByTestId('header-unit')).first().waitFor();
-    if (await code.isVisible()) {
-      await code.fill(authenticator.generate(totpSecret));
-      await page.getByRole('button', { name: '验证并登录' }).click();
-    }
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    const page = await signInPage(browser, base, username, credentials);
     for (const asked of paths) {
       let path = asked;
       let probe = await page.request.get(`${base}${path}`, { maxRedirects: 0 });

@@ -23,17 +23,39 @@ export function defaultPgliteDir(): string {
   return process.env.PGLITE_DIR ?? path.join(process.cwd(), '.data', 'pglite');
 }
 
+/**
+ * postgres.js prepares its tagged-template queries but not `unsafe()` ones, which is how drizzle sends every query: each
+ * was parsed anew, and one with parameters took two round trips (describe, then execute). Named statements are parsed
+ * once per connection (postgres.js keeps them per connection, and replaces connections after 30–60 minutes). Planning
+ * stays per execution (`plan_cache_mode`): one generic plan would not suit both a school's and the nation's subtree.
+ */
+function preparingStatements(sql: postgres.Sql): postgres.Sql {
+  const unsafe = sql.unsafe;
+  sql.unsafe = ((query: string, args?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => unsafe.call(sql, query, args, { ...options, prepare: true })) as typeof sql.unsafe;
+  const begin = sql.begin as (...args: unknown[]) => Promise<unknown>;
+  if (begin) {
+    sql.begin = ((...args: unknown[]) => {
+      const fn = args.pop() as (tx: postgres.TransactionSql) => unknown;
+      return begin.call(sql, ...args, (tx: postgres.TransactionSql) => fn(preparingStatements(tx as unknown as postgres.Sql) as unknown as postgres.TransactionSql));
+    }) as typeof sql.begin;
+  }
+  const savepoint = (sql as unknown as Partial<postgres.TransactionSql>).savepoint as ((...args: unknown[]) => Promise<unknown>) | undefined;
+  if (savepoint) {
+    (sql as unknown as postgres.TransactionSql).savepoint = ((...args: unknown[]) => {
+      const fn = args.pop() as (tx: postgres.TransactionSql) => unknown;
+      return savepoint.call(sql, ...args, (tx: postgres.TransactionSql) => fn(preparingStatements(tx as unknown as postgres.Sql) as unknown as postgres.TransactionSql));
+    }) as postgres.TransactionSql['savepoint'];
+  }
+  return sql;
+}
+
+function openClient(url: string, max: number): postgres.Sql {
+  return preparingStatements(postgres(url, { max, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } }));
+}
+
 async function openPostgres(url: string, replicaUrl: string | undefined): Promise<Connection> {
-  const client = postgres(url, {
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-    onnotice: () => {},
-  });
-  const replicaClient = replicaUrl
-    ? postgres(replicaUrl, {
-        max: Number(process.env.DATABASE_REPLICA_POOL_SIZE ?? process.env.DATABASE_POOL_SIZE ?? 10),
-        onnotice: () => {},
-      })
-    : null;
+  const client = openClient(url, Number(process.env.DATABASE_POOL_SIZE ?? 10));
+  const replicaClient = replicaUrl ? openClient(replicaUrl, Number(process.env.DATABASE_REPLICA_POOL_SIZE ?? process.env.DATABASE_POOL_SIZE ?? 10)) : null;
   const db = drizzlePostgres(client, { schema });
   return {
     db,
