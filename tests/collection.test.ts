@@ -21,7 +21,7 @@ import { saveIndicatorSettings } from '@/lib/indicators/service';
 import { defaultProvinceSettings } from '@/lib/indicators/settings';
 import { settingsToForm } from '@/lib/indicators/schemas';
 import { applyRollupDeltas } from '@/lib/units/service';
-import { actorFor, exportTeachersNow, getUnitByCode, school, teacherIn } from './support/factories';
+import { actorFor, exportTeachersNow, getUnitByCode, school, teacherIn, expectBadgeCountsTheInbox } from './support/factories';
 
 async function stateOf(teacherId: number) {
   const [row] = await (await getDb()).select({ state: teachers.recordState, complete: teachers.complete, returnReason: teachers.returnReason, version: teachers.effectiveVersion, record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
@@ -130,7 +130,9 @@ describe('authority review', () => {
     expect(seen.returnReason).toBe('进本校年月有误');
     expect(seen.timeline.map((t) => t.action)).toEqual(['return', 'submit']);
     expect((await getInbox(teacher)).find((g) => g.key === 'teacher.returned')?.count).toBe(1);
+    await expectBadgeCountsTheInbox(teacher);
     expect((await getInbox(fixture.manager)).find((g) => g.key === 'record.returned')?.items[0].detail).toMatch(/进本校年月有误/);
+    await expectBadgeCountsTheInbox(fixture.manager);
     // The school fixes and reports it again; the return is cleared.
     const [row] = await (await getDb()).select({ revision: teachers.revision }).from(teachers).where(eq(teachers.id, teacherId));
     await saveSection(fixture.manager, { teacherId, revision: row.revision, subset: 'basic', values: { joinSchoolDate: '2011-09' } });
@@ -219,8 +221,10 @@ describe('after a record is effective', () => {
     expect(await (await getDb()).select().from(teacherEntries).where(and(eq(teacherEntries.teacherId, teacherId), eq(teacherEntries.subset, 'training')))).toHaveLength(0);
     await expectError(decideAddition(county, decideSchema.parse({ id: additionId, decision: 'approve' })), ConflictError);
     expect((await getInbox(fixture.sysadmin)).find((g) => g.key === 'addition.school')?.count).toBe(1);
+    await expectBadgeCountsTheInbox(fixture.sysadmin);
     await decideAddition(fixture.sysadmin, decideSchema.parse({ id: additionId, decision: 'approve' }));
     expect((await getInbox(county)).find((g) => g.key === 'addition.authority')?.count).toBeGreaterThanOrEqual(1);
+    await expectBadgeCountsTheInbox(county);
     expect((await decideAddition(county, decideSchema.parse({ id: additionId, decision: 'approve' }))).state).toBe('effective');
     const entries = await (await getDb()).select().from(teacherEntries).where(and(eq(teacherEntries.teacherId, teacherId), eq(teacherEntries.subset, 'training')));
     expect(entries.map((e) => e.values)).toEqual([training]);
@@ -281,11 +285,13 @@ describe('after a record is effective', () => {
     expect(await decideChangeRequest(fixture.sysadmin, decideSchema.parse({ id: filed.requestId, decision: 'approve' }))).toEqual({ state: 'pending' });
     expect((await stateOf(teacherId)).record).toEqual(before);
     expect((await getInbox(county)).find((g) => g.key === 'change.authority')?.count).toBeGreaterThanOrEqual(1);
+    await expectBadgeCountsTheInbox(county);
     expect(await decideChangeRequest(county, decideSchema.parse({ id: filed.requestId, decision: 'approve' }))).toEqual({ state: 'approved', version: 2 });
     expect((await stateOf(teacherId)).record.contact?.mobile).toBe('13905710009');
     const audited = await (await getDb()).select({ action: auditLog.action }).from(auditLog).where(and(eq(auditLog.targetType, 'teacher'), eq(auditLog.targetId, String(teacherId))));
     expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(['record.change.file', 'record.change.schoolApprove', 'record.change.approve']));
     const told = (await getInbox(teacher)).find((g) => g.key === 'teacher.returned');
+    await expectBadgeCountsTheInbox(teacher);
     expect(told?.items.map((item) => item.title)).toContain('变更申请已批准，信息已更新');
 
     // Returned by the school: the record stays, the field is free again, and the teacher reads why.
@@ -432,6 +438,7 @@ describe('progress, deadlines and reminders', () => {
     await sendReminders(countyManager, { unitIds: [fixture.school.id], message: '请于12月5日前完成报送' });
     expect(await inboxCount(fixture.sysadmin)).toBe(before + 1);
     const group = (await getInbox(fixture.manager)).find((g) => g.key === 'reminder')!;
+    await expectBadgeCountsTheInbox(fixture.manager);
     expect(group.items[0]).toMatchObject({ detail: '请于12月5日前完成报送' });
     await markReminderRead(fixture.manager, group.items[0].reminderId!);
     expect(await inboxCount(fixture.sysadmin)).toBe(before);

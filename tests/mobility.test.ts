@@ -13,7 +13,7 @@ import { statutoryRetirement } from '@/lib/mobility/retirement';
 import { setFlexibleRetirementSchema } from '@/lib/mobility/schemas';
 import { auditLog } from '@/lib/db/schema';
 import { fileTransfer, takeTransferStep } from '@/lib/transfers/service';
-import { actorFor, effectiveTeacher, expectTotalsMatchRecount, school } from './support/factories';
+import { actorFor, effectiveTeacher, expectTotalsMatchRecount, school, expectBadgeCountsTheInbox } from './support/factories';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 const today = todayIso();
@@ -74,6 +74,7 @@ describe('在职情况变动', () => {
     await expect(recordStatusChange(fixture.manager, change(teacher.teacherId, '203'))).rejects.toBeInstanceOf(ConflictError);
     expect((await listPendingStatusChanges(county)).map((row) => row.id)).toContain(changeId);
     expect((await getInbox(county)).find((group) => group.key === 'status.pending')?.count).toBeGreaterThanOrEqual(1);
+    await expectBadgeCountsTheInbox(county);
     const strangers = [fixture.manager, fixture.sysadmin, await actorFor('330200.manager'), await actorFor('330281.manager'), await actorFor('330282.query1'), await actorFor('330000.manager')];
     await refusedToAll(strangers, teacher.teacherId, (actor) => decideStatusChange(actor, { id: changeId, decision: 'approve', comment: '' }));
     await expect(decideStatusChange(county, { id: changeId, decision: 'return', comment: '' })).rejects.toBeInstanceOf(ValidationError);
@@ -122,6 +123,7 @@ describe('在职情况变动', () => {
     expect((await listRetiring(county)).rows.find((r) => r.id === soon.teacherId)).toMatchObject({ mayMark: false });
     expect((await listRetiring(await actorFor('330282.manager'))).rows.some((r) => r.id === soon.teacherId)).toBe(false);
     expect((await getInbox(fixture.manager)).find((group) => group.key === 'retirement.soon')?.items.map((item) => item.title)).toContain('退休教师');
+    await expectBadgeCountsTheInbox(fixture.manager);
 
     await expect(markPendingRetirement(county, { teacherIds: [soon.teacherId] })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(markPendingRetirement((await school('330281')).manager, { teacherIds: [soon.teacherId] })).rejects.toBeInstanceOf(NotFoundError);

@@ -18,7 +18,7 @@ import { insertUnitsWithDefaultAccounts } from '@/lib/units/service';
 import ExcelJS from 'exceljs';
 import { schoolListColumns } from '@/lib/schools/schemas';
 import { importSchoolList } from '@/lib/schools/service';
-import { actorFor, effectiveTeacher, getUnitByCode, rollup, school, seedSchool, type SchoolFixture } from './support/factories';
+import { actorFor, effectiveTeacher, getUnitByCode, rollup, school, seedSchool, type SchoolFixture, expectBadgeCountsTheInbox } from './support/factories';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 const thisMonth = todayIso().slice(0, 7);
@@ -85,6 +85,7 @@ describe('交流轮岗 (人走关系留)', () => {
     await expect(fileRotation(home.manager, filing(teacher.teacherId, host.school.id))).rejects.toBeInstanceOf(ConflictError);
     // Waiting at the county: its inbox, not the schools'.
     expect((await getInbox(county)).find((group) => group.key === 'rotation.step')?.items.map((item) => item.href)).toContain(`/rotations/${rotationId}`);
+    await expectBadgeCountsTheInbox(county);
     await expect(recordStatusChange(home.manager, { teacherId: teacher.teacherId, toStatus: '203', effectiveDate: todayIso(), reason: '病休', documentNumber: '' })).rejects.toThrow(/交流轮岗/);
 
     // Confirmation belongs to the home school's competent authority alone.
@@ -157,6 +158,7 @@ describe('交流轮岗 (人走关系留)', () => {
     await takeRotationStep(county, step(rotationId, 'confirm'));
     for (const actor of [home.manager, host.manager]) {
       const due = (await getInbox(actor)).find((group) => group.key === 'rotation.due');
+      await expectBadgeCountsTheInbox(actor);
       expect(due?.items.map((item) => item.href)).toContain(`/rotations/${rotationId}`);
     }
     expect((await listRotations(host.manager, { view: 'waiting', state: 'due' })).rows.map((row) => row.id)).toContain(rotationId);

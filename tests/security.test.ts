@@ -6,6 +6,7 @@ import { accounts, accountSessions, auditLog, importJobs, passwordHistory, signi
 import { changeOwnPassword, resetAccountPassword, resetSecondFactor, unlockAccount } from '@/lib/accounts/service';
 import { listManagedAccounts } from '@/lib/accounts/queries';
 import { exportAuditLog, listAuditLog } from '@/lib/audit/queries';
+import { auditFilters, parseAuditParams } from '@/lib/audit/schemas';
 import { sealAuditDays, verifyAuditLog } from '@/lib/audit-integrity/service';
 import { clientIp, peerAddressHeader, peerTokenHeader } from '@/lib/auth/client-ip';
 import { loadSessionAccount } from '@/lib/auth/queries';
@@ -324,6 +325,16 @@ describe('the audit log', () => {
     const exported = await exportAuditLog(auditor, { username: '510000.admin' });
     expect(exported.length).toBeGreaterThanOrEqual(1);
     expect(await auditRows('audit.export', { username: '510000.audit' })).toHaveLength(1);
+    // One object's rows (只看此对象), from the address bar: the account reset twice above, and nothing of another account.
+    const query1 = await getAccount('510000.query1');
+    await resetAccountPassword(provinceAdmin, { accountId: query1.id });
+    const byTarget = await listAuditLog(auditor, auditFilters(parseAuditParams({ target: `account:${query1.id}` })));
+    expect(byTarget.length).toBeGreaterThanOrEqual(2);
+    expect(byTarget.every((r) => r.targetType === 'account' && r.targetId === String(query1.id))).toBe(true);
+    expect(byTarget.filter((r) => r.action === 'account.password.reset')).toHaveLength(2);
+    // A malformed or unknown target is dropped, never sent as a condition; out of the auditor's scope is nothing.
+    for (const odd of ['account', 'nothing:1', `account:${'9'.repeat(70)}`, 'account:1;drop']) expect(parseAuditParams({ target: odd }).target).toBeUndefined();
+    expect(await listAuditLog(await actorFor('330000.audit'), { target: { type: 'account', id: String(query1.id) } })).toEqual([]);
     // Auditors do not reach teacher data.
     const { listTeachers } = await import('@/lib/teachers/queries');
     await expect(listTeachers(auditor, { conditions: [] })).rejects.toBeInstanceOf(ForbiddenError);

@@ -25,7 +25,7 @@ import { getPlan } from '@/lib/training/plans/queries';
 import { publishPlan } from '@/lib/training/plans/service';
 import { deleteEntry } from '@/lib/teachers/editing/service';
 import { registerProjectSchema, saveRuleSchema, type RegisterProjectInput } from '@/lib/training/schemas';
-import { actorFor, effectiveTeacher, school } from './support/factories';
+import { actorFor, effectiveTeacher, school, expectBadgeCountsTheInbox } from './support/factories';
 
 const today = todayIso();
 const year = Number(today.slice(0, 4));
@@ -375,6 +375,7 @@ describe('培训学分: institutions, projects, results and credit confirmation'
     expect(await reviewSubmission(county, { id: selfSubmission.id, action: 'return', participantIds: [], reason: '学时证明不全' })).toEqual({ confirmed: 0, returned: 1 });
     // Returned, it waits for the school: in its inbox, and the school downloads the template to correct it.
     expect(((await getInbox(home.manager)).find((g) => g.key === 'training.submission')?.items ?? []).map((item) => item.detail)).toEqual(['已退回修改：学时证明不全']);
+    await expectBadgeCountsTheInbox(home.manager);
     expect((await buildResultsTemplate(home.manager, ownRun)).fileName).toMatch(/考核结果/);
     await expect(buildResultsTemplate(home.manager, own)).rejects.toThrow(NotFoundError);
     expect(await submitResults(home.manager, { projectId: ownRun })).toEqual({ submissions: 1, participants: 1 });
@@ -527,6 +528,7 @@ describe('校本研修 and 自主研修 filed by the teacher; completion per uni
     expect(list.rows.map((r) => r.name)).toEqual(['未达标教师']);
     await expect(getCompletion(home.manager, (await actorFor('330108.manager')).unitId)).rejects.toThrow(NotFoundError);
     const inbox = (await getInbox(home.manager)).find((g) => g.key === 'training.atRisk');
+    await expectBadgeCountsTheInbox(home.manager);
     expect(inbox?.items.map((i) => i.title)).toEqual(['未达标教师']);
     void none;
   });

@@ -16,7 +16,7 @@ import { getTeacherRecord } from '@/lib/teachers/queries';
 import { fileTransfer, findTransferTeacher, readTransferAttachment, takeTransferStep } from '@/lib/transfers/service';
 import { getTransfer, getTransferYearTotals, listOwnTransfers, listTransfers } from '@/lib/transfers/queries';
 import type { TransferStepInput } from '@/lib/transfers/schemas';
-import { actorFor, effectiveTeacher, expectTotalsMatchRecount, getUnitByCode, rollup, school, teacherIn } from './support/factories';
+import { actorFor, effectiveTeacher, expectTotalsMatchRecount, getUnitByCode, rollup, school, teacherIn, expectBadgeCountsTheInbox } from './support/factories';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 // The months as the service sees them (China Standard Time).
@@ -124,6 +124,7 @@ describe('教师调动 between two counties of one city', () => {
     expect((await getTransfer(parties.receivingSchool, id)).actions.map((a) => a.action)).toEqual(['withdraw']);
     await expectError(takeTransferStep(parties.receivingAuthority, step(id, 'reject')), ValidationError);
     expect((await getInbox(parties.receivingAuthority)).find((g) => g.key === 'transfer.step')?.items.some((item) => item.href === `/transfers/${id}`)).toBe(true);
+    await expectBadgeCountsTheInbox(parties.receivingAuthority);
     await refusedToAllBut(parties.receivingAuthority, everyone, id, teacher.teacherId, step(id, 'confirm'));
     expect((await takeTransferStep(parties.receivingAuthority, step(id, 'confirm', { reason: '同意' }))).state).toBe('sent');
     await expectError(takeTransferStep(parties.receivingAuthority, step(id, 'confirm')), ConflictError);
@@ -273,6 +274,7 @@ describe('教师调动 across provinces', () => {
     expect(supplement.unitId).toBe(receiving.school.id);
     expect(supplement.problems.map((p) => p.field)).toContain(customKey);
     expect((await getInbox(receiving.manager)).find((g) => g.key === 'record.supplement')?.items.map((i) => i.href)).toContain(`/teachers/${teacher.teacherId}`);
+    await expectBadgeCountsTheInbox(receiving.manager);
     await expectTotalsMatchRecount('330000');
     await expectTotalsMatchRecount('320000');
 
@@ -352,6 +354,7 @@ describe('教师调动 overdue steps', () => {
       expect(group?.items.map((item) => item.id), actor.username).toContain(`to${transferId}`);
       // The header counts what the inbox lists (below the badge's cap).
       expect(await inboxCount(actor)).toBe((await getInbox(actor)).reduce((sum, g) => sum + g.count, 0));
+      await expectBadgeCountsTheInbox(actor);
     }
     expect((await overdueOf(otherProvince))?.items.map((item) => item.id) ?? []).not.toContain(`to${transferId}`);
   });

@@ -13,6 +13,8 @@ export interface AuditListFilters {
   username?: string;
   from?: Date;
   to?: Date;
+  /** Every row about one object: a teacher, a unit, an account, … */
+  target?: { type: string; id: string };
   beforeId?: number;
 }
 
@@ -42,6 +44,7 @@ function auditConditions(actor: Actor, filters: AuditListFilters): SQL[] {
   if (filters.username) conditions.push(or(eq(auditLog.actorUsername, filters.username), eq(auditLog.actorUsername, loginNameFor(filters.username)))!);
   if (filters.from) conditions.push(sql`${auditLog.occurredAt} >= ${filters.from.toISOString()}`);
   if (filters.to) conditions.push(sql`${auditLog.occurredAt} < ${filters.to.toISOString()}`);
+  if (filters.target) conditions.push(eq(auditLog.targetType, filters.target.type), eq(auditLog.targetId, filters.target.id));
   if (filters.beforeId) conditions.push(lt(auditLog.id, filters.beforeId));
   return conditions;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idParam, parseSearchParams, textParam } from '@/lib/http/params';
-import { auditActionNames } from './labels';
+import { auditActionNames, auditTargetNames } from './labels';
 import type { AuditListFilters } from './queries';
 
 /** The audit page's filters as they come in the address bar. Client-safe. */
@@ -9,6 +9,8 @@ const auditParamShape = {
   username: textParam(64),
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** "type:id", e.g. teacher:123: every row about that object. */
+  target: textParam(80).refine((t) => /^[a-z_]+:[0-9A-Za-z_.:-]{1,64}$/.test(t) && t.slice(0, t.indexOf(':')) in auditTargetNames),
   before: idParam,
 };
 
@@ -23,6 +25,13 @@ function chinaDay(value: string | undefined, endOfDay = false): Date | undefined
   return endOfDay ? new Date(date.getTime() + 86_400_000) : date;
 }
 
+/** The `target` parameter of one object's rows. */
+export function auditTargetParam(type: string, id: string): string {
+  return `${type}:${id}`;
+}
+
 export function auditFilters(params: ReturnType<typeof parseAuditParams>): AuditListFilters {
-  return { action: params.action, username: params.username, from: chinaDay(params.from), to: chinaDay(params.to, true), beforeId: params.before };
+  const colon = params.target?.indexOf(':') ?? -1;
+  const target = params.target && colon > 0 ? { type: params.target.slice(0, colon), id: params.target.slice(colon + 1) } : undefined;
+  return { action: params.action, username: params.username, from: chinaDay(params.from), to: chinaDay(params.to, true), target, beforeId: params.before };
 }

@@ -1,4 +1,6 @@
 import 'server-only';
+import { sql } from 'drizzle-orm';
+import { getDb, rowsOf } from '@/lib/db';
 import type { Actor } from '@/lib/auth/actor';
 import { collectionInboxSources } from '@/lib/collection/inbox/queries';
 import { transferInboxSources } from '@/lib/transfers/inbox/queries';
@@ -14,10 +16,18 @@ const itemLimit = 10;
 /** Every domain's sources; a new module adds its list here. */
 const sources: InboxSource[] = [...collectionInboxSources, ...transferInboxSources, ...mobilityInboxSources, ...rotationInboxSources, ...trainingInboxSources];
 
-/** Each source counted once: the number in the navigation. */
+/** Each applicable source's count (up to the badge's cap), all in one statement: every console page reads them. */
+export async function inboxCounts(actor: Actor): Promise<Map<string, number>> {
+  const applicable = sources.filter((source) => source.applies(actor));
+  if (!applicable.length) return new Map();
+  const counts = await Promise.all(applicable.map((source) => source.count(actor)));
+  const [row] = rowsOf<Record<string, number>>(await (await getDb()).execute(sql`select ${sql.join(counts.map((count, i) => sql`${count} as ${sql.identifier(`c${i}`)}`), sql`, `)}`));
+  return new Map(applicable.map((source, i) => [source.key, Number(row[`c${i}`])]));
+}
+
+/** The number in the navigation. */
 export async function inboxCount(actor: Actor): Promise<number> {
-  const counts = await Promise.all(sources.filter((source) => source.applies(actor)).map(async (source) => (await source.load(actor, 0)).count));
-  return counts.reduce((sum, n) => sum + n, 0);
+  return [...(await inboxCounts(actor)).values()].reduce((sum, n) => sum + n, 0);
 }
 
 export async function getInbox(actor: Actor): Promise<InboxGroup[]> {

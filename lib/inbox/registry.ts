@@ -1,5 +1,6 @@
 import type { Actor } from '@/lib/auth/actor';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
 
 /**
  * The inbox's contract with the domains: each domain owns the sources of its waiting work (in its
@@ -29,12 +30,18 @@ export interface Waiting {
   items: InboxItem[];
 }
 
-/** One kind of waiting work. `load` answers the total and the first `limit` items; with limit 0 only the total is needed. */
+/** One kind of waiting work. */
 export interface InboxSource {
   key: string;
   label: string;
   applies(actor: Actor): boolean;
   href(actor: Actor): string;
+  /**
+   * The header badge's share, as one int expression counted up to `badgeCountCap` (`cappedCount`): the header sums every
+   * source's in one statement rather than sending a query per source on every page.
+   */
+  count(actor: Actor): SQL<number> | Promise<SQL<number>>;
+  /** The inbox page: the total and the first `limit` items. */
   load(actor: Actor, limit: number): Promise<Waiting>;
 }
 
@@ -42,10 +49,18 @@ export interface InboxSource {
 export const totalRows = sql<number>`(count(*) over ())::int`;
 
 /**
- * The header's badge shows 999+ beyond 999, so what only feeds it (limit 0) counts at most this many: a ministry's
- * national lists would otherwise be counted whole on every page.
+ * The header's badge shows 999+ beyond 999, so what only feeds it counts at most this many: a ministry's national lists
+ * would otherwise be counted whole on every page.
  */
 export const badgeCountCap = 1000;
+
+/** Builds the selects that `cappedCount` wraps, without a database handle. */
+export const inboxQuery = new QueryBuilder();
+
+/** The rows of a select, counted up to the badge's cap. */
+export function cappedCount(rows: SQLWrapper): SQL<number> {
+  return sql<number>`(select count(*)::int from (${rows} limit ${badgeCountCap}) capped)`;
+}
 
 export function waiting<T extends { total: number }>(rows: T[], toItem: (row: T) => InboxItem, limit: number): Waiting {
   return { count: rows[0]?.total ?? 0, items: rows.slice(0, limit).map(toItem) };

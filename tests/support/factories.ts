@@ -187,3 +187,13 @@ export async function exportTeachersNow(actor: Actor, filters: TeacherListFilter
   for await (const piece of file.pieces) pieces.push(piece);
   return { jobId, content: Buffer.concat(pieces), rows: job.rows!, unmasked: job.unmasked! };
 }
+
+/** The header's counts (one statement) against the inbox page's groups, source by source, up to the badge's cap. */
+export async function expectBadgeCountsTheInbox(actor: Actor) {
+  const { badgeCountCap } = await import('@/lib/inbox/registry');
+  const { getInbox, inboxCounts } = await import('@/lib/inbox/queries');
+  const counted = await inboxCounts(actor);
+  const listed = new Map((await getInbox(actor)).map((group) => [group.key, Math.min(group.count, badgeCountCap)]));
+  for (const [key, n] of counted) expect({ key, n }).toEqual({ key, n: listed.get(key) ?? 0 });
+  for (const key of listed.keys()) expect(counted.has(key)).toBe(true);
+}

@@ -6,7 +6,8 @@ import { auditActionNames, auditTargetNames, describeAuditDetail } from '@/lib/a
 import { auditPageSize, listAuditLog } from '@/lib/audit/queries';
 import { requirePermission } from '@/lib/auth/session';
 import { auditorTiers } from '@/lib/auth/policy';
-import { auditFilters, parseAuditParams } from '@/lib/audit/schemas';
+import { auditFilters, auditTargetParam, parseAuditParams } from '@/lib/audit/schemas';
+import Link from 'next/link';
 import { TableFrame } from '@/components/ui/table-frame';
 
 export const metadata: Metadata = { title: '审计日志' };
@@ -19,7 +20,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const hasMore = fetched.length > auditPageSize;
   const rows = fetched.slice(0, auditPageSize);
   const last = rows.at(-1);
-  const keep = new URLSearchParams(Object.entries({ action, username: params.username, from: params.from, to: params.to }).filter((e): e is [string, string] => !!e[1]));
+  const keep = new URLSearchParams(Object.entries({ action, username: params.username, from: params.from, to: params.to, target: params.target }).filter((e): e is [string, string] => !!e[1]));
+  const withoutTarget = new URLSearchParams([...keep].filter(([key]) => key !== 'target'));
+  const target = auditFilters(params).target;
+  const objectName = (type: string, id: string | null, label: string | null | undefined) => `${auditTargetNames[type] ?? type} ${label ?? (id && /^\d+$/.test(id) ? `（编号 ${id}）` : (id ?? ''))}`;
   const separated = auditorTiers.includes(actor.unitTier);
   return (
     <div className="space-y-4">
@@ -57,8 +61,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           截止日期
           <input type="date" name="to" defaultValue={params.to} className="input mt-1" />
         </label>
+        {params.target && <input type="hidden" name="target" value={params.target} />}
         <button type="submit" className="btn-primary">查询</button>
       </form>
+      {target && (
+        <p className="flex flex-wrap items-center gap-2 text-sm text-slate-700" data-testid="audit-target">
+          只看对象：<span className="rounded bg-brand-50 px-2 py-0.5 text-brand-800">{objectName(target.type, target.id, rows.find((row) => row.targetType === target.type && row.targetId === target.id)?.targetLabel)}</span>
+          <Link href={`/audit?${withoutTarget}`} className="text-brand-700 underline">
+            查看全部对象
+          </Link>
+        </p>
+      )}
       <TableFrame label="审计日志">
         <table className="w-full text-sm">
           <thead className="table-head">
@@ -77,7 +90,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">{formatDateTime(row.occurredAt)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{row.actorUsername ?? '—'}</td>
                 <td className="px-3 py-2">{auditActionNames[row.action] ?? row.action}</td>
-                <td className="cell-wrap px-3 py-2 text-xs text-slate-600">{row.targetType ? `${auditTargetNames[row.targetType] ?? row.targetType} ${row.targetLabel ?? (row.targetId && /^\d+$/.test(row.targetId) ? `（编号 ${row.targetId}）` : (row.targetId ?? ''))}` : '—'}</td>
+                <td className="cell-wrap px-3 py-2 text-xs text-slate-600">
+                  {row.targetType && row.targetId ? (
+                    <Link href={`/audit?${new URLSearchParams([...withoutTarget, ['target', auditTargetParam(row.targetType, row.targetId)]])}`} className="text-brand-700 hover:underline" title="只看此对象的记录">
+                      {objectName(row.targetType, row.targetId, row.targetLabel)}
+                    </Link>
+                  ) : row.targetType ? (
+                    objectName(row.targetType, row.targetId, row.targetLabel)
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td className="cell-wrap max-w-sm px-3 py-2 text-xs text-slate-600" title={row.detail ? JSON.stringify(row.detail) : ''}>
                   {describeAuditDetail(row.detail, formatDateTime)}
                 </td>

@@ -26,6 +26,8 @@ export const auditLog = pgTable(
     index('audit_log_action_idx').on(table.action, table.id),
     index('audit_log_username_idx').on(table.actorUsername, table.id),
     index('audit_log_occurred_idx').on(table.occurredAt),
+    // Every row about one object (the audit page's 只看此对象), newest first.
+    index('audit_log_target_idx').on(table.targetType, table.targetId, table.id),
   ],
 );
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import { cappedCount } from '@/lib/inbox/registry';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb, getStatisticsDb, rowsOf, type Executor } from '@/lib/db';
 import type { Actor } from '@/lib/auth/actor';
@@ -134,20 +135,31 @@ export async function listCompletionTeachers(actor: Actor, options: { unitId?: n
 }
 
 /** A school's teachers whose cycle ends within 12 months and who lack hours or credits: the school's inbox item. */
-export async function atRiskTeachers(actor: Actor, limit: number): Promise<{ count: number; rows: { id: number; name: string; progressPermille: number; endYear: number }[] }> {
-  const db = await getDb();
+/** A school's serving teachers whose cycle ends this year or has ended, not complete: the rows after `select`. */
+async function atRiskRows(db: Executor, actor: Actor): Promise<SQL> {
   const cycles = await cyclesFor(db, actor.unitPath);
   const central = await centralUnitId(db);
   const year = Number(todayIso().slice(0, 4));
-  const rows = rowsOf<{ id: number; name: string; progressPermille: number; endYear: number; total: number }>(
-    await db.execute(sql`
-      select t.id, t.name, coalesce(s.progress_permille, 0) as "progressPermille", c.end_year as "endYear", (count(*) over ())::int as total
+  return sql`
       from teachers t
       join ${cycles} on c.scope_id = coalesce(t.province_unit_id, ${central})
       left join training_standings s on s.teacher_id = t.id and s.cycle_start_year = c.start_year
-      where t.unit_id = ${actor.unitId} and ${serving} and c.end_year <= ${year} and not coalesce(s.complete, false)
+      where t.unit_id = ${actor.unitId} and ${serving} and c.end_year <= ${year} and not coalesce(s.complete, false)`;
+}
+
+export async function atRiskTeachers(actor: Actor, limit: number): Promise<{ count: number; rows: { id: number; name: string; progressPermille: number; endYear: number }[] }> {
+  const db = await getDb();
+  const rows = rowsOf<{ id: number; name: string; progressPermille: number; endYear: number; total: number }>(
+    await db.execute(sql`
+      select t.id, t.name, coalesce(s.progress_permille, 0) as "progressPermille", c.end_year as "endYear", (count(*) over ())::int as total
+      ${await atRiskRows(db, actor)}
       order by coalesce(s.progress_permille, 0), t.id
       limit ${Math.max(limit, 1)}`),
   );
   return { count: Number(rows[0]?.total ?? 0), rows: rows.slice(0, limit).map((row) => ({ id: Number(row.id), name: row.name, progressPermille: Number(row.progressPermille), endYear: Number(row.endYear) })) };
+}
+
+/** The header badge's count of `atRiskTeachers`, as an expression (the cycles in force are read first). */
+export async function atRiskCount(actor: Actor): Promise<SQL<number>> {
+  return cappedCount(sql`select 1 ${await atRiskRows(await getDb(), actor)}`);
 }

@@ -3,10 +3,20 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { trainingFilings, trainingParticipants, trainingProjectInstitutions, trainingProjects, trainingSubmissions } from '@/lib/db/schema';
 import { can } from '@/lib/auth/policy';
-import { totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { cappedCount, inboxQuery, totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import type { Actor } from '@/lib/auth/actor';
 import { todayIso } from '@/lib/indicators/form-schema';
-import { atRiskTeachers } from '../completion/queries';
+import { atRiskCount, atRiskTeachers } from '../completion/queries';
 import { mayBeResultsSubmitter } from '../chain';
+
+const one = { one: sql`1` };
+const projectsAt = (actor: Actor) => and(eq(trainingProjects.waitingUnitId, actor.unitId), eq(trainingProjects.state, 'pending'));
+/** Registered projects that have ended and are the actor's to report: an institution's, or a school's own run without one. */
+const resultsDue = (actor: Actor) => {
+  const linked = sql`exists (select 1 from ${trainingProjectInstitutions} pi where pi.project_id = ${trainingProjects.id}${actor.role === 'institution' ? sql` and pi.institution_id = ${actor.unitId}` : sql``})`;
+  const mine = actor.role === 'institution' ? linked : sql`${trainingProjects.ownerUnitId} = ${actor.unitId} and not ${linked}`;
+  return and(eq(trainingProjects.state, 'registered'), sql`${trainingProjects.endDate} <= ${todayIso()}::date`, mine);
+};
 
 /** 培训学分's waiting work, each item for the unit whose turn it is. */
 export const trainingInboxSources: InboxSource[] = [
@@ -15,11 +25,12 @@ export const trainingInboxSources: InboxSource[] = [
     label: '待审核的校本研修项目',
     applies: (actor) => can(actor, 'training.approve'),
     href: () => '/training?view=waiting',
+    count: (actor) => cappedCount(inboxQuery.select(one).from(trainingProjects).where(projectsAt(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
         .select({ id: trainingProjects.id, name: trainingProjects.name, owner: trainingProjects.ownerName, at: trainingProjects.createdAt, total: totalRows })
         .from(trainingProjects)
-        .where(and(eq(trainingProjects.waitingUnitId, actor.unitId), eq(trainingProjects.state, 'pending')))
+        .where(projectsAt(actor))
         .orderBy(asc(trainingProjects.id))
         .limit(Math.max(limit, 1));
       return waiting(rows, (row) => ({ id: `tp${row.id}`, title: row.name, detail: row.owner, href: `/training/projects/${row.id}`, at: row.at }), limit);
@@ -30,6 +41,7 @@ export const trainingInboxSources: InboxSource[] = [
     label: '待确认学分的考核结果',
     applies: (actor) => can(actor, 'training.confirm') || mayBeResultsSubmitter(actor),
     href: () => '/training',
+    count: (actor) => cappedCount(inboxQuery.select(one).from(trainingSubmissions).innerJoin(trainingProjects, eq(trainingProjects.id, trainingSubmissions.projectId)).where(eq(trainingSubmissions.waitingUnitId, actor.unitId))),
     async load(actor, limit) {
       const rows = await (await getDb())
         .select({ id: trainingSubmissions.id, projectId: trainingSubmissions.projectId, name: trainingProjects.name, state: trainingSubmissions.state, participants: trainingSubmissions.participants, reason: trainingSubmissions.returnReason, at: trainingSubmissions.submittedAt, total: totalRows })
@@ -47,14 +59,20 @@ export const trainingInboxSources: InboxSource[] = [
     // The institutions' projects, and a school's own projects run without one (maySubmitResults).
     applies: (actor) => mayBeResultsSubmitter(actor),
     href: () => '/training',
+    // Projects with someone still enrolled, as the list groups them.
+    count: (actor) =>
+      cappedCount(
+        inboxQuery
+          .select(one)
+          .from(trainingProjects)
+          .where(and(resultsDue(actor), sql`exists (select 1 from ${trainingParticipants} p where p.project_id = ${trainingProjects.id} and p.state = 'enrolled')`)),
+      ),
     async load(actor, limit) {
-      const linked = sql`exists (select 1 from ${trainingProjectInstitutions} pi where pi.project_id = ${trainingProjects.id}${actor.role === 'institution' ? sql` and pi.institution_id = ${actor.unitId}` : sql``})`;
-      const mine = actor.role === 'institution' ? linked : sql`${trainingProjects.ownerUnitId} = ${actor.unitId} and not ${linked}`;
       const rows = await (await getDb())
         .select({ id: trainingProjects.id, name: trainingProjects.name, endDate: trainingProjects.endDate, open: sql<number>`count(*)::int`, total: totalRows })
         .from(trainingProjects)
         .innerJoin(trainingParticipants, and(eq(trainingParticipants.projectId, trainingProjects.id), eq(trainingParticipants.state, 'enrolled')))
-        .where(and(eq(trainingProjects.state, 'registered'), sql`${trainingProjects.endDate} <= ${todayIso()}::date`, mine))
+        .where(resultsDue(actor))
         .groupBy(trainingProjects.id)
         .orderBy(asc(trainingProjects.endDate))
         .limit(Math.max(limit, 1));
@@ -66,6 +84,7 @@ export const trainingInboxSources: InboxSource[] = [
     label: '培训周期将满、学时学分未达标的教师',
     applies: (actor) => actor.unitKind === 'school' && (actor.role === 'manager' || actor.role === 'sysadmin'),
     href: () => '/training/completion?status=atRisk',
+    count: (actor) => atRiskCount(actor),
     async load(actor, limit) {
       const { count, rows } = await atRiskTeachers(actor, limit);
       return { count, items: rows.map((row) => ({ id: `tk${row.id}`, title: row.name, detail: `${row.endYear} 年底周期结束，已完成 ${Math.round(row.progressPermille / 10)}%`, href: `/teachers/${row.id}` })) };
@@ -76,6 +95,7 @@ export const trainingInboxSources: InboxSource[] = [
     label: '待审核的校本研修、自主研修学时',
     applies: (actor) => can(actor, 'record.submit') || can(actor, 'training.approve'),
     href: () => '/training/filings?view=waiting',
+    count: (actor) => cappedCount(inboxQuery.select(one).from(trainingFilings).where(eq(trainingFilings.waitingUnitId, actor.unitId))),
     async load(actor, limit) {
       const rows = await (await getDb())
         .select({ id: trainingFilings.id, name: trainingFilings.teacherName, title: trainingFilings.title, hours: trainingFilings.hours, at: trainingFilings.filedAt, total: totalRows })
