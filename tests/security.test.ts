@@ -310,6 +310,22 @@ describe('the audit log', () => {
     expect((await verifyAuditLog()).problems.find((p) => p.day === '2001-03-02')?.problem).toMatch(/未封存/);
   });
 
+  it('filters by China days exactly, rows written after a later one included', async () => {
+    const auditor = await actorFor('000000.audit');
+    const db = await getDb();
+    // A row is stamped with the time its transaction began, and written within a transaction's length of it. Days to
+    // come, so that every row written before is stamped earlier, as in a real log. In the order written: two rows are
+    // written half an hour after their time, one stamped before midnight but written after the next day's first row,
+    // and one stamped late on the day but written after the next day's first row.
+    const written = ['2099-05-01T23:00:00+08:00', '2099-05-02T00:05:00+08:00', '2099-05-01T23:40:00+08:00', '2099-05-02T08:00:00+08:00', '2099-05-02T20:00:00+08:00', '2099-05-03T00:10:00+08:00', '2099-05-02T23:50:00+08:00'];
+    for (const at of written) await db.insert(auditLog).values({ occurredAt: new Date(at), actorUsername: 'window-test', action: 'test.event' });
+    const times = async (params: Record<string, string>) => (await listAuditLog(auditor, auditFilters(parseAuditParams({ username: 'window-test', ...params })))).map((row) => row.occurredAt.getTime()).sort();
+    const expected = (list: string[]) => list.map((at) => new Date(at).getTime()).sort();
+    expect(await times({ from: '2099-05-02', to: '2099-05-02' })).toEqual(expected(['2099-05-02T00:05:00+08:00', '2099-05-02T08:00:00+08:00', '2099-05-02T20:00:00+08:00', '2099-05-02T23:50:00+08:00']));
+    expect(await times({ from: '2099-05-02' })).toEqual(expected(['2099-05-02T00:05:00+08:00', '2099-05-02T08:00:00+08:00', '2099-05-02T20:00:00+08:00', '2099-05-03T00:10:00+08:00', '2099-05-02T23:50:00+08:00']));
+    expect(await times({ to: '2099-05-01' })).toEqual(expected(['2099-05-01T23:00:00+08:00', '2099-05-01T23:40:00+08:00']));
+  });
+
   it('is read by the security auditor at the ministry and provinces, no longer by their sysadmin, and names its targets', async () => {
     const provinceAdmin = await actorFor('510000.admin');
     const auditor = await actorFor('510000.audit');
