@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db';
-import { accounts, auditLog, changeRequestFields, recordReviews, teacherEntries, teachers, teacherVersions } from '@/lib/db/schema';
+import { getDb, rowsOf } from '@/lib/db';
+import { accounts, auditLog, changeRequestFields, indicatorSettings, recordReviews, teacherEntries, teachers, teacherVersions } from '@/lib/db/schema';
 import { rollupTotalsOf } from '@/lib/units/queries';
 import type { Actor } from '@/lib/auth/actor';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -16,12 +16,25 @@ import { getInbox, inboxCount } from '@/lib/inbox/queries';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { saveEntry, saveSection } from '@/lib/teachers/editing/service';
 import ExcelJS from 'exceljs';
-import { getProvinceSettings } from '@/lib/indicators/queries';
-import { saveIndicatorSettings } from '@/lib/indicators/service';
+import { getProvinceSettings, getSettingsRecheck } from '@/lib/indicators/queries';
+import { runSettingsRecheck, saveIndicatorSettings } from '@/lib/indicators/service';
 import { defaultProvinceSettings } from '@/lib/indicators/settings';
 import { settingsToForm } from '@/lib/indicators/schemas';
 import { applyRollupDeltas } from '@/lib/units/service';
 import { actorFor, exportTeachersNow, getUnitByCode, school, teacherIn, expectBadgeCountsTheInbox } from './support/factories';
+
+async function count(query: ReturnType<typeof sql>): Promise<number> {
+  return Number(rowsOf<{ n: number }>(await (await getDb()).execute(query))[0].n);
+}
+
+/** The queued re-check of one version of a province's settings. */
+async function recheckJobOf(provinceUnitId: number, version: number): Promise<{ jobId: string }> {
+  const [row] = await (await getDb())
+    .select({ jobId: indicatorSettings.recheckJobId })
+    .from(indicatorSettings)
+    .where(and(eq(indicatorSettings.provinceUnitId, provinceUnitId), eq(indicatorSettings.version, version)));
+  return { jobId: row.jobId! };
+}
 
 async function stateOf(teacherId: number) {
   const [row] = await (await getDb()).select({ state: teachers.recordState, complete: teachers.complete, returnReason: teachers.returnReason, version: teachers.effectiveVersion, record: teachers.record }).from(teachers).where(eq(teachers.id, teacherId));
@@ -448,26 +461,65 @@ describe('progress, deadlines and reminders', () => {
 
 describe('province settings and completeness', () => {
   // 内蒙古: no other test changes its settings or counts its drafts.
-  it('re-checks the province’s drafts when a required indicator is added, in the same transaction', async () => {
+  it('re-checks the province’s drafts in a queued job when a required indicator is added; reporting checks the new version at once', async () => {
     const admin = await actorFor('150000.admin');
     const earlier = await getProvinceSettings(admin.unitId);
     if (earlier.settings?.custom.some((c) => !c.dropped)) {
       // A database kept from an earlier run: drop what that run added.
       const reset = settingsToForm(earlier.version, earlier.settings);
       reset.custom = reset.custom.map((c) => ({ ...c, dropped: true }));
-      await saveIndicatorSettings(admin, reset);
+      const { version } = await saveIndicatorSettings(admin, reset);
+      await runSettingsRecheck((await recheckJobOf(admin.unitId, version)).jobId);
     }
     const fixture = await school('150102');
     const teacherId = await teacherIn(fixture);
+    const other = await teacherIn(fixture);
     expect((await stateOf(teacherId)).complete).toBe(true);
     const before = await rollupOf(fixture.school.id);
     const current = await getProvinceSettings(admin.unitId);
     const form = settingsToForm(current.version, current.settings ?? defaultProvinceSettings());
     form.custom.push({ subset: 'basic', label: `牧区任教年限${current.version}`, type: 'number', required: true, optionLines: '', dropped: false });
-    await saveIndicatorSettings(admin, form);
-    expect((await stateOf(teacherId)).complete).toBe(false);
-    expect((await rollupOf(fixture.school.id)).recordsComplete).toBe(before.recordsComplete - 1);
+    const { version } = await saveIndicatorSettings(admin, form);
+    const job = await recheckJobOf(admin.unitId, version);
+    const drafts = await count(sql`select count(*)::int as n from teachers where province_unit_id = ${admin.unitId} and record_state = 'draft'`);
+    expect(await getSettingsRecheck(admin.unitId)).toEqual({ version, done: 0, total: drafts, finished: false });
+    // Queued, not yet run: the flags are those of before, but reporting checks the draft against the new version.
+    expect((await stateOf(other)).complete).toBe(true);
     const outcome = await submitRecords(fixture.sysadmin, { teacherIds: [teacherId] });
     expect(outcome.failed[0].problems.map((p) => p.fieldLabel)).toContain(`牧区任教年限${current.version}`);
+    expect((await stateOf(teacherId)).state).toBe('draft');
+
+    await runSettingsRecheck(job.jobId);
+    expect(await getSettingsRecheck(admin.unitId)).toEqual({ version, done: drafts, total: drafts, finished: true });
+    expect((await stateOf(other)).complete).toBe(false);
+    expect((await rollupOf(fixture.school.id)).recordsComplete).toBe(before.recordsComplete - 2);
+    // A late duplicate of the queue's message does nothing.
+    await runSettingsRecheck(job.jobId);
+    expect(await getSettingsRecheck(admin.unitId)).toEqual({ version, done: drafts, total: drafts, finished: true });
+  });
+
+  it('stops a re-check whose version was replaced: the newer version’s job re-checks every draft', async () => {
+    const admin = await actorFor('150000.admin');
+    const fixture = await school('150102');
+    const teacherId = await teacherIn(fixture);
+    const current = await getProvinceSettings(admin.unitId);
+    const first = settingsToForm(current.version, current.settings ?? defaultProvinceSettings());
+    first.custom.push({ subset: 'basic', label: `草场面积${current.version}`, type: 'number', required: true, optionLines: '', dropped: false });
+    const older = await saveIndicatorSettings(admin, first);
+    const replaced = await getProvinceSettings(admin.unitId);
+    const second = settingsToForm(replaced.version, replaced.settings!);
+    second.custom = second.custom.map((c) => ({ ...c, dropped: true }));
+    const newer = await saveIndicatorSettings(admin, second);
+    // The older job stops at once: nothing re-checked by the replaced version, and it is done.
+    const completeBefore = (await stateOf(teacherId)).complete;
+    await runSettingsRecheck((await recheckJobOf(admin.unitId, older.version)).jobId);
+    expect((await stateOf(teacherId)).complete).toBe(completeBefore);
+    const [olderRow] = rowsOf<{ done: number; finished: boolean }>(
+      await (await getDb()).execute(sql`select recheck_done as done, recheck_finished_at is not null as finished from indicator_settings where province_unit_id = ${admin.unitId} and version = ${older.version}`),
+    );
+    expect(olderRow).toEqual({ done: 0, finished: true });
+    await runSettingsRecheck((await recheckJobOf(admin.unitId, newer.version)).jobId);
+    expect((await stateOf(teacherId)).complete).toBe(true);
+    expect((await getSettingsRecheck(admin.unitId))?.finished).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ export const jobQueues = {
   teacherExport: 'teacher-export',
   teacherImport: 'teacher-import',
   combinedQuery: 'combined-query',
+  settingsRecheck: 'settings-recheck',
 } as const;
 export type JobQueueName = (typeof jobQueues)[keyof typeof jobQueues];
 

@@ -22,6 +22,25 @@ export async function getProvinceSettings(provinceUnitId: number | null, executo
   return row ? { version: row.version, settings: row.settings as ProvinceSettings } : { version: 0, settings: null };
 }
 
+export interface SettingsRecheck {
+  version: number;
+  done: number;
+  total: number;
+  finished: boolean;
+}
+
+/** The re-check of the province's drafts against its latest version, or null before any version was saved. */
+export async function getSettingsRecheck(provinceUnitId: number): Promise<SettingsRecheck | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ version: indicatorSettings.version, done: indicatorSettings.recheckDone, total: indicatorSettings.recheckTotal, finishedAt: indicatorSettings.recheckFinishedAt })
+    .from(indicatorSettings)
+    .where(eq(indicatorSettings.provinceUnitId, provinceUnitId))
+    .orderBy(desc(indicatorSettings.version))
+    .limit(1);
+  return row ? { version: row.version, done: row.done, total: row.total, finished: row.finishedAt !== null } : null;
+}
+
 export interface SettingsHistoryRow {
   version: number;
   note: string | null;

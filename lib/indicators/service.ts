@@ -1,7 +1,8 @@
 import 'server-only';
-import { randomBytes } from 'node:crypto';
-import { and, asc, eq, gt } from 'drizzle-orm';
-import { getDb, type Executor } from '@/lib/db';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { getDb } from '@/lib/db';
+import { jobQueues, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
 import { indicatorSettings, teachers } from '@/lib/db/schema';
 import { refreshCompleteness } from '@/lib/teachers/service';
 import type { Actor } from '@/lib/auth/actor';
@@ -22,8 +23,7 @@ const nonCoreNational = new Set(nationalCatalogue.flatMap((subset) => subset.fie
  */
 export async function saveIndicatorSettings(actor: Actor, input: SaveIndicatorSettingsInput): Promise<{ version: number }> {
   assertCan(actor, 'indicator.configure');
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+  return transactionWithJob(async (tx) => {
     const current = await getProvinceSettings(actor.unitId, tx);
     if (current.version !== input.baseVersion) {
       throw new ConflictError(`指标设置已被他人更新为第 ${current.version} 版，请刷新页面后再修改`);
@@ -74,6 +74,14 @@ export async function saveIndicatorSettings(actor: Actor, input: SaveIndicatorSe
       settings.selfFillable[stage] = [...new Set(input.selfFillable[stage])].filter((id) => allowed.has(id));
     }
     const version = current.version + 1;
+    // A new required indicator (or a dropped one) changes which drafts are complete. A province has hundreds of
+    // thousands of them: they are re-checked by a queued job, a batch per transaction, with its progress on this row.
+    // Until it reaches a draft, reporting it still checks it against the new version (submitRecords).
+    const [{ drafts }] = await tx
+      .select({ drafts: sql<number>`count(*)::int` })
+      .from(teachers)
+      .where(and(eq(teachers.provinceUnitId, actor.unitId), eq(teachers.recordState, 'draft')));
+    const recheckJobId = randomUUID();
     await tx.insert(indicatorSettings).values({
       provinceUnitId: actor.unitId,
       version,
@@ -81,32 +89,75 @@ export async function saveIndicatorSettings(actor: Actor, input: SaveIndicatorSe
       note: input.note || null,
       createdBy: actor.accountId,
       createdByName: actor.displayName,
+      recheckJobId,
+      recheckTotal: drafts,
     });
-    // A new required indicator (or a dropped one) changes which drafts are complete: the progress figures follow in the same transaction.
-    await refreshProvinceDrafts(tx, actor.unitId);
     await recordAudit(tx, actor, {
       action: 'indicator.settings.save',
       targetType: 'unit',
       targetId: actor.unitId,
-      detail: { version, excluded: settings.excluded.length, custom: custom.filter((item) => !item.dropped).length, note: input.note || undefined },
+      detail: { version, excluded: settings.excluded.length, custom: custom.filter((item) => !item.dropped).length, drafts, note: input.note || undefined },
     });
-    return { version };
+    return { result: { version }, job: recheckQueueJob(recheckJobId) };
   });
 }
 
-async function refreshProvinceDrafts(tx: Executor, provinceUnitId: number): Promise<void> {
-  let after = 0;
-  for (;;) {
-    const ids = await tx
-      .select({ id: teachers.id })
-      .from(teachers)
-      .where(and(eq(teachers.provinceUnitId, provinceUnitId), eq(teachers.recordState, 'draft'), gt(teachers.id, after)))
-      .orderBy(asc(teachers.id))
-      .limit(5000);
-    if (ids.length === 0) return;
-    await refreshCompleteness(tx, ids.map((row) => row.id));
-    after = ids.at(-1)!.id;
+function recheckQueueJob(jobId: string): QueuedJob {
+  return { name: jobQueues.settingsRecheck, id: jobId, data: { jobId } };
+}
+
+/** Drafts re-checked per transaction: a batch's completeness flags and progress figures commit together. */
+const recheckBatch = 5000;
+
+/**
+ * The worker: re-checks the province's drafts against one version of its settings, a batch per transaction, and
+ * stops when a newer version was saved (whose own job re-checks them all). Safe to run again: it starts over.
+ */
+export async function runSettingsRecheck(jobId: string): Promise<void> {
+  const db = await getDb();
+  const [job] = await db
+    .update(indicatorSettings)
+    .set({ recheckDone: 0 })
+    .where(and(eq(indicatorSettings.recheckJobId, jobId), isNull(indicatorSettings.recheckFinishedAt)))
+    .returning({ id: indicatorSettings.id, provinceUnitId: indicatorSettings.provinceUnitId, version: indicatorSettings.version });
+  if (!job) return;
+  const finish = () => db.update(indicatorSettings).set({ recheckFinishedAt: sql`now()` }).where(and(eq(indicatorSettings.id, job.id), isNull(indicatorSettings.recheckFinishedAt)));
+  for (let after = 0; ; ) {
+    const more = await db.transaction(async (tx) => {
+      const [latest] = await tx
+        .select({ version: indicatorSettings.version })
+        .from(indicatorSettings)
+        .where(eq(indicatorSettings.provinceUnitId, job.provinceUnitId))
+        .orderBy(desc(indicatorSettings.version))
+        .limit(1);
+      if (latest.version !== job.version) return false;
+      const ids = await tx
+        .select({ id: teachers.id })
+        .from(teachers)
+        .where(and(eq(teachers.provinceUnitId, job.provinceUnitId), eq(teachers.recordState, 'draft'), gt(teachers.id, after)))
+        .orderBy(asc(teachers.id))
+        .limit(recheckBatch);
+      if (!ids.length) return false;
+      await refreshCompleteness(tx, ids.map((row) => row.id));
+      await tx
+        .update(indicatorSettings)
+        .set({ recheckDone: sql`least(${indicatorSettings.recheckTotal}, ${indicatorSettings.recheckDone} + ${ids.length})` })
+        .where(eq(indicatorSettings.id, job.id));
+      after = ids.at(-1)!.id;
+      return ids.length === recheckBatch;
+    });
+    if (!more) break;
   }
+  await finish();
+}
+
+/** At start-up: re-checks that no node finished are queued again (the queue drops a duplicate of one still queued). */
+export async function resumeUnfinishedRechecks(): Promise<number> {
+  const db = await getDb();
+  const open = await db.select({ jobId: indicatorSettings.recheckJobId }).from(indicatorSettings).where(isNull(indicatorSettings.recheckFinishedAt));
+  const jobIds = open.map((row) => row.jobId).filter((id): id is string => id !== null);
+  await resendJobs(jobIds.map(recheckQueueJob));
+  return jobIds.length;
 }
 
 function optionsFrom(lines: string, previous: CodeItem[] | undefined): CodeItem[] {

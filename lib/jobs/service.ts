@@ -5,6 +5,7 @@ import { resumeUnfinishedQueryRuns, runQueryJob } from '@/lib/combined-query/ser
 import { logUnexpected } from '@/lib/log';
 import { resumeUnfinishedExports, runTeacherExport } from '@/lib/teacher-export/service';
 import { resumeUnfinishedImports, runImportJob } from '@/lib/teacher-import/service';
+import { resumeUnfinishedRechecks, runSettingsRecheck } from '@/lib/indicators/service';
 
 const jobIdData = z.object({ jobId: z.string().uuid() });
 
@@ -17,7 +18,9 @@ export async function startJobWorkers(): Promise<void> {
   await resumeUnfinishedExports();
   await resumeUnfinishedImports();
   await resumeUnfinishedQueryRuns();
+  await resumeUnfinishedRechecks();
   await workJobs(jobQueues.teacherExport, async (data, attempt) => runTeacherExport(jobIdData.parse(data).jobId, attempt));
   await workJobs(jobQueues.teacherImport, async (data) => runImportJob(jobIdData.parse(data).jobId));
   await workJobs(jobQueues.combinedQuery, async (data, attempt) => runQueryJob(jobIdData.parse(data).jobId, attempt));
+  await workJobs(jobQueues.settingsRecheck, async (data) => runSettingsRecheck(jobIdData.parse(data).jobId));
 }

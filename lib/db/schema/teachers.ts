@@ -175,8 +175,13 @@ export const indicatorSettings = pgTable(
     createdBy: integer('created_by'),
     createdByName: text('created_by_name'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The queued re-check of the province's drafts against this version: its job, progress and end. */
+    recheckJobId: uuid('recheck_job_id'),
+    recheckDone: integer('recheck_done').notNull().default(0),
+    recheckTotal: integer('recheck_total').notNull().default(0),
+    recheckFinishedAt: timestamp('recheck_finished_at', { withTimezone: true }),
   },
-  (table) => [unique('indicator_settings_version_key').on(table.provinceUnitId, table.version)],
+  (table) => [unique('indicator_settings_version_key').on(table.provinceUnitId, table.version), unique('indicator_settings_recheck_job_key').on(table.recheckJobId)],
 );
 
 export const importJobStatus = pgEnum('import_job_status', ['validating', 'invalid', 'valid', 'importing', 'done', 'failed', 'interrupted']);
