@@ -94,11 +94,10 @@ async function idWindowOf(db: Executor, filters: AuditListFilters): Promise<SQL[
 }
 
 async function selectAudit(db: Executor, actor: Actor, filters: AuditListFilters, limit: number) {
-  const conditions = auditConditions(actor, filters);
   return db
     .select(auditColumns)
     .from(auditLog)
-    .where(and(...conditions, ...(await idWindowOf(db, filters))))
+    .where(and(...auditConditions(actor, filters), ...(await idWindowOf(db, filters))))
     .orderBy(desc(auditLog.id))
     .limit(limit);
 }

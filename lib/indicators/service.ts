@@ -121,7 +121,6 @@ export async function runSettingsRecheck(jobId: string): Promise<void> {
     .where(and(eq(indicatorSettings.recheckJobId, jobId), isNull(indicatorSettings.recheckFinishedAt)))
     .returning({ id: indicatorSettings.id, provinceUnitId: indicatorSettings.provinceUnitId, version: indicatorSettings.version });
   if (!job) return;
-  const finish = () => db.update(indicatorSettings).set({ recheckFinishedAt: sql`now()` }).where(and(eq(indicatorSettings.id, job.id), isNull(indicatorSettings.recheckFinishedAt)));
   for (let after = 0; ; ) {
     const more = await db.transaction(async (tx) => {
       const [latest] = await tx
@@ -148,7 +147,7 @@ export async function runSettingsRecheck(jobId: string): Promise<void> {
     });
     if (!more) break;
   }
-  await finish();
+  await db.update(indicatorSettings).set({ recheckFinishedAt: sql`now()` }).where(and(eq(indicatorSettings.id, job.id), isNull(indicatorSettings.recheckFinishedAt)));
 }
 
 /** At start-up: re-checks that no node finished are queued again (the queue drops a duplicate of one still queued). */

@@ -1,7 +1,7 @@
 import 'server-only';
-import { cappedCount } from '@/lib/inbox/registry';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb, getStatisticsDb, rowsOf, type Executor } from '@/lib/db';
+import { cappedCount } from '@/lib/inbox/registry';
 import type { Actor } from '@/lib/auth/actor';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { statUnit } from '@/lib/statistics/queries';
@@ -134,8 +134,7 @@ export async function listCompletionTeachers(actor: Actor, options: { unitId?: n
   return { rows: rows.slice(0, limit).map((row) => ({ ...row, id: Number(row.id), hours: Number(row.hours), credits: Number(row.credits), progressPermille: Number(row.progressPermille) })), hasMore: rows.length > limit };
 }
 
-/** A school's teachers whose cycle ends within 12 months and who lack hours or credits: the school's inbox item. */
-/** A school's serving teachers whose cycle ends this year or has ended, not complete: the rows after `select`. */
+/** The rows after `select` of `atRiskTeachers`, shared with its badge count. */
 async function atRiskRows(db: Executor, actor: Actor): Promise<SQL> {
   const cycles = await cyclesFor(db, actor.unitPath);
   const central = await centralUnitId(db);
@@ -147,6 +146,7 @@ async function atRiskRows(db: Executor, actor: Actor): Promise<SQL> {
       where t.unit_id = ${actor.unitId} and ${serving} and c.end_year <= ${year} and not coalesce(s.complete, false)`;
 }
 
+/** A school's teachers whose cycle ends within 12 months and who lack hours or credits: the school's inbox item. */
 export async function atRiskTeachers(actor: Actor, limit: number): Promise<{ count: number; rows: { id: number; name: string; progressPermille: number; endYear: number }[] }> {
   const db = await getDb();
   const rows = rowsOf<{ id: number; name: string; progressPermille: number; endYear: number; total: number }>(
