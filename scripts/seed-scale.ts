@@ -1,9 +1,10 @@
 /**
  * Loads a synthetic nation into DATABASE_URL: the real authority tree, schools in every county with
  * plausible types and ownership, universities under the provinces, and N teachers with valid, unique
- * ID numbers and plausible distributions of age, gender, education, title, ethnicity, establishment,
- * personnel status and record state. Bulk loading: one INSERT … SELECT per 100,000 teachers.
- * Usage: DATABASE_URL=… npm run seed:scale -- --teachers 1000000
+ * ID numbers, records as the collection makes them (scripts/seed-scale-teachers.ts), transfers,
+ * rotations and confirmed training. Bulk loading: one INSERT … SELECT per table and batch, on two
+ * connections, with the secondary indexes built once at the end.
+ * Usage: DATABASE_URL=… npm run seed:scale -- --teachers 1000000 [--versions off] [--trail off] [--training 0]
  */
 import { performance } from 'node:perf_hooks';
 import { sealLegacyIdNumbers } from '@/lib/teachers/id-numbers/service';
@@ -17,16 +18,13 @@ import { initializeNationalTree, insertUnitsWithDefaultAccounts, rebuildRollups,
 import { RuleBook } from '@/lib/training/conversion/queries';
 import { exampleRules } from '@/lib/training/examples';
 import { refreshStandings } from '@/lib/training/ledger/service';
-import { femaleGivenNames, maleGivenNames, surnames } from '@/lib/demo/names';
+import { loadTeacherBatch, restoreIndexes, setIndexesAside } from './seed-scale-teachers';
 import { ensureAuthSecret } from './runtime-env';
-
-/** A text[] literal of fixed, quote-free names. */
-const sqlArray = (items: readonly string[]) => sql.raw(`array[${items.map((item) => `'${item}'`).join(',')}]`);
 
 // The keys for personal data at rest (and the audit seals), as the server has them.
 ensureAuthSecret();
 
-const { values } = parseArgs({ options: { teachers: { type: 'string', default: '1000000' }, 'teachers-per-school': { type: 'string', default: '40' }, transfers: { type: 'string' }, rotations: { type: 'string' }, training: { type: 'string' } } });
+const { values } = parseArgs({ options: { teachers: { type: 'string', default: '1000000' }, 'teachers-per-school': { type: 'string', default: '40' }, transfers: { type: 'string' }, rotations: { type: 'string' }, training: { type: 'string' }, chunk: { type: 'string', default: '50000' }, parallel: { type: 'string', default: '2' }, versions: { type: 'string', default: 'on' }, trail: { type: 'string', default: 'on' } } });
 const target = Number(values.teachers);
 const perSchool = Number(values['teachers-per-school']);
 /** 50,000 transfers per million teachers by default, in every state. */
@@ -83,6 +81,8 @@ async function main() {
     await closeConnection();
     return;
   }
+  // A load stopped half-way left its indexes aside: they are built again before anything else.
+  await restoreIndexes(db, console.log);
   // ID numbers are unique by construction for one school layout: load each size into its own database.
   if (existing > 0) throw new Error(`this database holds ${existing} scale teachers already; load ${target} into an empty database`);
 
@@ -112,7 +112,7 @@ async function main() {
   await db.execute(sql`drop table if exists scale_schools`);
   await db.execute(sql`
     create unlogged table scale_schools as
-    select u.id, u.path, u.stage, u.school_type_code, u.ownership::text as ownership, (string_to_array(u.path::text, '.'))[2]::int as province_id,
+    select u.id, u.path, u.name, u.stage, u.school_type_code, u.ownership::text as ownership, (string_to_array(u.path::text, '.'))[2]::int as province_id,
       coalesce(c.division_code, u.division_code) as region, row_number() over (order by u.id) - 1 as rn,
       row_number() over (partition by coalesce(c.division_code, u.division_code) order by u.id) - 1 as region_rank
     from units u left join units c on c.id = u.parent_id and c.tier = 'county'
@@ -120,71 +120,40 @@ async function main() {
   const [{ schools }] = await db.execute(sql`select count(*)::int as schools from scale_schools`).then((r) => r as unknown as { schools: number }[]);
   // GB 11643 check character, computed in the database for bulk inserts.
   await db.execute(sql`
-    create or replace function pg_temp.id_check(first17 text) returns text language sql immutable as $$
+    create or replace function scale_id_check(first17 text) returns text language sql immutable as $$
       select substr('10X98765432', (sum(substr(first17, i, 1)::int * (array[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2])[i]) % 11)::int + 1, 1)
       from generate_series(1, 17) i
     $$`);
 
   const t = performance.now();
-  const chunk = 100_000;
-  for (let from = existing; from < target; from += chunk) {
-    const to = Math.min(target, from + chunk) - 1;
-    await db.transaction(async (tx) => {
-      // g: teacher number; its school is g mod schools and its number there k = g / schools. The birth date
-      // is distinct for each k within a school, and the sequence is the school's rank in its region, so
-      // region + birth date + sequence (+ the check character) is unique by construction.
-      await tx.execute(sql`
-        create temp table scale_batch on commit drop as
-        select g, s.id as unit_id, s.rn, s.path, s.stage, s.school_type_code, s.ownership, s.province_id, s.region,
-          case when abs(hashtext(g || 'g')) % 100 < (case s.stage when 'kindergarten' then 97 when 'higher_education' then 52 when 'secondary_vocational' then 55 else 72 end) then '2' else '1' end as gender,
-          date '1964-01-01' + (((g / ${schools}) * 7919 + s.rn * 31) % 14600)::int as birth_date,
-          s.region_rank as seq,
-          abs(hashtext(g || 'e')) % 100 as e, abs(hashtext(g || 't')) % 100 as t, abs(hashtext(g || 'n')) % 1000 as n,
-          abs(hashtext(g || 's')) % 1000 as st, abs(hashtext(g || 'w')) % 100 as w, abs(hashtext(g || 'r')) % 1000 as r
-        from generate_series(${from}::int, ${to}::int) g
-        join scale_schools s on s.rn = g % ${schools}`);
-      await tx.execute(sql`
-        create temp table scale_ids on commit drop as
-        select b.*, first17 || pg_temp.id_check(first17) as id_number,
-          -- The name agrees with the gender.
-          (${sqlArray(surnames)})[1 + b.g % ${surnames.length}] ||
-            case when b.gender = '2' then (${sqlArray(femaleGivenNames)})[1 + (b.g / ${surnames.length}) % ${femaleGivenNames.length}]
-              else (${sqlArray(maleGivenNames)})[1 + (b.g / ${surnames.length}) % ${maleGivenNames.length}] end as name
-        from scale_batch b,
-        lateral (select b.region || to_char(b.birth_date, 'YYYYMMDD') || lpad((b.seq * 2 + (case when b.gender = '1' then 1 else 0 end))::text, 3, '0') as first17) f`);
-      await tx.execute(sql`
-        insert into accounts (username, unit_id, role, display_name)
-        select id_number, unit_id, 'teacher', name from scale_ids`);
-      await tx.execute(sql`
-        insert into teachers (unit_id, unit_path, province_unit_id, stage, id_type, id_number, name, gender, birth_date, staff_number, on_establishment,
-          post_category, personnel_status, highest_education, ethnic_group, title_level, school_type_code, ownership, record_state, complete, return_reason, record, account_id)
-        select b.unit_id, b.path, b.province_id, b.stage, '1', b.id_number,
-          b.name,
-          b.gender, b.birth_date, 'SC' || b.g, b.w < 86, '1',
-          case when b.st < 935 then '100' when b.st < 955 then '204' when b.st < 965 then '203' when b.st < 973 then '205' when b.st < 980 then '209' when b.st < 992 then '301' when b.st < 995 then '307' when b.st < 998 then '305' else '306' end,
-          case b.stage
-            when 'higher_education' then case when b.e < 30 then '11' when b.e < 75 then '14' else '21' end
-            when 'kindergarten' then case when b.e < 35 then '21' when b.e < 90 then '31' else '40' end
-            else case when b.e < 3 then '14' when b.e < 78 then '21' when b.e < 97 then '31' else '40' end end,
-          case when b.n < 905 then '01' else (array['02','03','04','05','06','07','08','09','10','11','12','15','17','19','23','24','26','28','30','33'])[1 + b.n % 20] end,
-          case when b.t < 3 then '01' when b.t < 22 then '02' when b.t < 52 then '03' when b.t < 77 then '04' when b.t < 82 then '05' when b.t < 90 then '06' else null end,
-          b.school_type_code, b.ownership,
-          (case when b.r < 800 then 'effective' when b.r < 880 then 'submitted' else 'draft' end)::record_state,
-          b.r < 960, case when b.r >= 960 and b.r < 980 then '规模测试：请补充学习经历' end,
-          jsonb_build_object('basic', jsonb_build_object('name', b.name, 'idType', '1', 'idNumber', b.id_number, 'gender', b.gender, 'birthDate', b.birth_date::text, 'nationality', '156', 'staffCategory', case when b.w < 92 then '01' else '02' end,
-            'joinSchoolDate', ${joinSchoolDateSql('b.birth_date', sql`b.g`)}, 'keyTeacherLevel', ${keyTeacherLevelSql(sql`b.g`)})),
-          a.id
-        from scale_ids b join accounts a on a.username = b.id_number`);
-    });
-    console.log(`  teachers up to ${to + 1} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
-  }
-  // The rows went in with clear ID numbers (generated in SQL); they are encrypted as at a start.
-  const sealing = performance.now();
-  const sealed = await sealLegacyIdNumbers(db);
-  console.log(`encrypted ${sealed} ID numbers in ${((performance.now() - sealing) / 1000).toFixed(1)} s`);
+  const setAside = await setIndexesAside(db);
+  console.log(`set ${setAside} secondary indexes and unique constraints aside for the load`);
+  const chunk = Number(values.chunk);
+  const timings: Record<string, number> = {};
+  // Batches go to `--parallel` connections (2 by default: one per core), each taking the next range.
+  let next = existing;
+  let loaded = existing;
+  const loadBatches = async () => {
+    while (next < target) {
+      const from = next;
+      const to = Math.min(target, from + chunk) - 1;
+      next = to + 1;
+      await db.transaction((tx) => loadTeacherBatch(tx, { from, to, schools, versions: values.versions !== 'off', trail: values.trail !== 'off', timings }));
+      loaded += to - from + 1;
+      console.log(`  teachers: ${loaded} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+    }
+  };
+  await Promise.all(Array.from({ length: Number(values.parallel) }, loadBatches));
+  console.log(`  steps (s, summed over the connections): ${Object.entries(timings).map(([step, seconds]) => `${step} ${seconds.toFixed(1)}`).join(', ')}`);
+  const indexing = performance.now();
+  await restoreIndexes(db, console.log);
+  console.log(`indexes built in ${((performance.now() - indexing) / 1000).toFixed(1)} s; teachers loaded and indexed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  // Rows loaded raw by an older version of this script are encrypted as at a start.
+  await sealLegacyIdNumbers(db);
   // The generated rows bypass the services: the subtree totals are recounted once.
   await db.transaction((tx) => rebuildRollups(tx));
   await db.execute(sql`drop table if exists scale_schools`);
+  await db.execute(sql`drop function if exists scale_id_check(text)`);
   await seedScaleTransfers(db, transferTarget);
   await seedScaleRotations(db, rotationTarget);
   await seedScaleTraining(db, trainingTarget);
