@@ -13,7 +13,7 @@ export function InboxList({ groups, emptyText = '暂无待办事项。' }: { gro
           <header className="flex items-center justify-between gap-3 border-b border-slate-100 px-4 py-3">
             <h2 className="font-semibold text-slate-900">
               {group.label}
-              <span className="ml-2 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700">{group.count}</span>
+              <span className="ml-2 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700">{group.count > 999 ? '999+' : group.count}</span>
             </h2>
             <Link href={group.href} className="shrink-0 text-sm text-brand-600 hover:underline">
               去处理 →
@@ -33,7 +33,9 @@ export function InboxList({ groups, emptyText = '暂无待办事项。' }: { gro
               </li>
             ))}
           </ul>
-          {group.count > group.items.length && <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">另有 {group.count - group.items.length} 项，请到处理页面查看。</p>}
+          {group.count > group.items.length && (
+            <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">{group.count > 999 ? '另有 999 项以上' : `另有 ${group.count - group.items.length} 项`}，请到处理页面查看。</p>
+          )}
         </section>
       ))}
     </div>

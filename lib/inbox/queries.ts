@@ -30,11 +30,9 @@ export async function inboxCount(actor: Actor): Promise<number> {
   return [...(await inboxCounts(actor)).values()].reduce((sum, n) => sum + n, 0);
 }
 
+/** The groups with waiting work, each with its count (capped as the badge's) and its first items. */
 export async function getInbox(actor: Actor): Promise<InboxGroup[]> {
-  const groups = await Promise.all(
-    sources
-      .filter((source) => source.applies(actor))
-      .map(async (source): Promise<InboxGroup> => ({ key: source.key, label: source.label, href: source.href(actor), ...(await source.load(actor, itemLimit)) })),
-  );
-  return groups.filter((group) => group.count > 0);
+  const counts = await inboxCounts(actor);
+  const waiting = sources.filter((source) => (counts.get(source.key) ?? 0) > 0);
+  return Promise.all(waiting.map(async (source): Promise<InboxGroup> => ({ key: source.key, label: source.label, href: source.href(actor), count: counts.get(source.key)!, items: await source.load(actor, itemLimit) })));
 }

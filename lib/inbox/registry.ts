@@ -19,16 +19,13 @@ export interface InboxItem {
 export interface InboxGroup {
   key: string;
   label: string;
+  /** Counted up to `badgeCountCap`, as the header's badge counts it. */
   count: number;
   /** Where the whole group is worked through. */
   href: string;
   items: InboxItem[];
 }
 
-export interface Waiting {
-  count: number;
-  items: InboxItem[];
-}
 
 /** One kind of waiting work. */
 export interface InboxSource {
@@ -41,12 +38,9 @@ export interface InboxSource {
    * source's in one statement rather than sending a query per source on every page.
    */
   count(actor: Actor): SQL<number> | Promise<SQL<number>>;
-  /** The inbox page: the total and the first `limit` items. */
-  load(actor: Actor, limit: number): Promise<Waiting>;
+  /** The inbox page: the first `limit` items (the count is the badge's, never a count of the whole list). */
+  load(actor: Actor, limit: number): Promise<InboxItem[]>;
 }
-
-/** The total number of rows of a query, next to each of its first rows. */
-export const totalRows = sql<number>`(count(*) over ())::int`;
 
 /**
  * The header's badge shows 999+ beyond 999, so what only feeds it counts at most this many: a ministry's national lists
@@ -60,8 +54,4 @@ export const inboxQuery = new QueryBuilder();
 /** The rows of a select, counted up to the badge's cap. */
 export function cappedCount(rows: SQLWrapper): SQL<number> {
   return sql<number>`(select count(*)::int from (${rows} limit ${badgeCountCap}) capped)`;
-}
-
-export function waiting<T extends { total: number }>(rows: T[], toItem: (row: T) => InboxItem, limit: number): Waiting {
-  return { count: rows[0]?.total ?? 0, items: rows.slice(0, limit).map(toItem) };
 }

@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { getDb, rowsOf } from '@/lib/db';
+import { getDb } from '@/lib/db';
 import { changeRequests, recordAdditions, reminders, teachers, unitRollupParts, units } from '@/lib/db/schema';
-import { badgeCountCap, cappedCount, inboxQuery, totalRows as total, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { badgeCountCap, cappedCount, inboxQuery, type InboxSource } from '@/lib/inbox/registry';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/policy';
 import { inJurisdiction } from '@/lib/auth/scope';
@@ -40,12 +40,12 @@ export const collectionInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select(one).from(teachers).where(toReport(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: teachers.id, name: teachers.name, at: teachers.updatedAt, total })
+        .select({ id: teachers.id, name: teachers.name, at: teachers.updatedAt })
         .from(teachers)
         .where(toReport(actor))
         .orderBy(asc(teachers.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `t${row.id}`, title: row.name, detail: '已通过完整性检测，可报送', href: `/teachers/${row.id}`, at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `t${row.id}`, title: row.name, detail: '已通过完整性检测，可报送', href: `/teachers/${row.id}`, at: row.at }));
     },
   },
   {
@@ -56,12 +56,12 @@ export const collectionInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select(one).from(teachers).where(returned(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: teachers.id, name: teachers.name, reason: teachers.returnReason, at: teachers.returnedAt, total })
+        .select({ id: teachers.id, name: teachers.name, reason: teachers.returnReason, at: teachers.returnedAt })
         .from(teachers)
         .where(returned(actor))
         .orderBy(asc(teachers.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `t${row.id}`, title: row.name, detail: `退回原因：${row.reason}`, href: `/teachers/${row.id}`, at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `t${row.id}`, title: row.name, detail: `退回原因：${row.reason}`, href: `/teachers/${row.id}`, at: row.at }));
     },
   },
   {
@@ -71,17 +71,14 @@ export const collectionInboxSources: InboxSource[] = [
     href: () => '/review/records',
     count: (actor) => sql<number>`least((${submittedToActor(actor)}), ${badgeCountCap})`,
     async load(actor, limit) {
-      const db = await getDb();
-      const [counted] = rowsOf<{ n: number }>(await db.execute(sql`${submittedToActor(actor)}`));
-      if (limit === 0 || counted.n === 0) return { count: counted.n, items: [] };
-      const rows = await db
+      const rows = await (await getDb())
         .select({ id: teachers.id, name: teachers.name, unitName: units.name, at: teachers.submittedAt })
         .from(teachers)
         .innerJoin(units, eq(units.id, teachers.unitId))
         .where(and(competentAuthorityIsActor(actor, units.parentId), eq(teachers.recordState, 'submitted'), inJurisdiction(actor, teachers.unitPath)))
         .orderBy(asc(teachers.id))
         .limit(limit);
-      return { count: counted.n, items: rows.map((row) => ({ id: `t${row.id}`, title: row.name, detail: row.unitName, href: `/teachers/${row.id}`, at: row.at })) };
+      return rows.map((row) => ({ id: `t${row.id}`, title: row.name, detail: row.unitName, href: `/teachers/${row.id}`, at: row.at }));
     },
   },
   {
@@ -92,13 +89,13 @@ export const collectionInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select(one).from(recordAdditions).innerJoin(teachers, eq(teachers.id, recordAdditions.teacherId)).where(additionsAtSchool(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: recordAdditions.id, name: teachers.name, by: recordAdditions.filedByName, at: recordAdditions.filedAt, total })
+        .select({ id: recordAdditions.id, name: teachers.name, by: recordAdditions.filedByName, at: recordAdditions.filedAt })
         .from(recordAdditions)
         .innerJoin(teachers, eq(teachers.id, recordAdditions.teacherId))
         .where(additionsAtSchool(actor))
         .orderBy(asc(recordAdditions.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `a${row.id}`, title: row.name, detail: `${row.by} 提交的新增信息`, href: '/review/changes', at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `a${row.id}`, title: row.name, detail: `${row.by} 提交的新增信息`, href: '/review/changes', at: row.at }));
     },
   },
   {
@@ -109,13 +106,13 @@ export const collectionInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select(one).from(changeRequests).innerJoin(teachers, eq(teachers.id, changeRequests.teacherId)).where(changesAtSchool(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: changeRequests.id, name: teachers.name, reason: changeRequests.reason, at: changeRequests.filedAt, total })
+        .select({ id: changeRequests.id, name: teachers.name, reason: changeRequests.reason, at: changeRequests.filedAt })
         .from(changeRequests)
         .innerJoin(teachers, eq(teachers.id, changeRequests.teacherId))
         .where(changesAtSchool(actor))
         .orderBy(asc(changeRequests.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `c${row.id}`, title: row.name, detail: `本人申请变更：${row.reason}`, href: '/review/changes', at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `c${row.id}`, title: row.name, detail: `本人申请变更：${row.reason}`, href: '/review/changes', at: row.at }));
     },
   },
   {
@@ -127,14 +124,14 @@ export const collectionInboxSources: InboxSource[] = [
       cappedCount(inboxQuery.select(one).from(recordAdditions).innerJoin(teachers, eq(teachers.id, recordAdditions.teacherId)).innerJoin(units, eq(units.id, recordAdditions.unitId)).where(additionsAtAuthority(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: recordAdditions.id, name: teachers.name, unitName: units.name, at: recordAdditions.schoolReviewedAt, total })
+        .select({ id: recordAdditions.id, name: teachers.name, unitName: units.name, at: recordAdditions.schoolReviewedAt })
         .from(recordAdditions)
         .innerJoin(teachers, eq(teachers.id, recordAdditions.teacherId))
         .innerJoin(units, eq(units.id, recordAdditions.unitId))
         .where(additionsAtAuthority(actor))
         .orderBy(asc(recordAdditions.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `a${row.id}`, title: row.name, detail: `${row.unitName} 已审核的新增信息`, href: '/review/changes', at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `a${row.id}`, title: row.name, detail: `${row.unitName} 已审核的新增信息`, href: '/review/changes', at: row.at }));
     },
   },
   {
@@ -146,14 +143,14 @@ export const collectionInboxSources: InboxSource[] = [
       cappedCount(inboxQuery.select(one).from(changeRequests).innerJoin(teachers, eq(teachers.id, changeRequests.teacherId)).innerJoin(units, eq(units.id, changeRequests.unitId)).where(changesAtAuthority(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: changeRequests.id, name: teachers.name, unitName: units.name, reason: changeRequests.reason, at: changeRequests.filedAt, total })
+        .select({ id: changeRequests.id, name: teachers.name, unitName: units.name, reason: changeRequests.reason, at: changeRequests.filedAt })
         .from(changeRequests)
         .innerJoin(teachers, eq(teachers.id, changeRequests.teacherId))
         .innerJoin(units, eq(units.id, changeRequests.unitId))
         .where(changesAtAuthority(actor))
         .orderBy(asc(changeRequests.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `c${row.id}`, title: row.name, detail: `${row.unitName}：${row.reason}`, href: '/review/changes', at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `c${row.id}`, title: row.name, detail: `${row.unitName}：${row.reason}`, href: '/review/changes', at: row.at }));
     },
   },
   {
@@ -164,13 +161,13 @@ export const collectionInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select(one).from(reminders).where(unreadReminders(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: reminders.id, fromUnitName: reminders.fromUnitName, fromAccountName: reminders.fromAccountName, message: reminders.message, at: reminders.createdAt, total })
+        .select({ id: reminders.id, fromUnitName: reminders.fromUnitName, fromAccountName: reminders.fromAccountName, message: reminders.message, at: reminders.createdAt })
         .from(reminders)
         .where(unreadReminders(actor))
         .orderBy(desc(reminders.id))
-        .limit(Math.max(limit, 1));
+        .limit(limit);
       const href = this.href(actor);
-      return waiting(rows, (row) => ({ id: `r${row.id}`, title: `${row.fromUnitName}（${row.fromAccountName}）`, detail: row.message, href, at: row.at, reminderId: row.id }), limit);
+      return rows.map((row) => ({ id: `r${row.id}`, title: `${row.fromUnitName}（${row.fromAccountName}）`, detail: row.message, href, at: row.at, reminderId: row.id }));
     },
   },
   {
@@ -207,7 +204,7 @@ export const collectionInboxSources: InboxSource[] = [
         ...additions.map((row) => ({ id: `a${row.id}`, title: '新增信息被退回', detail: row.reason ?? '', href: '/me/history', at: row.at })),
         ...changes.map((row) => ({ id: `c${row.id}`, title: row.state === 'approved' ? '变更申请已批准，信息已更新' : '变更申请未获通过', detail: row.state === 'approved' ? row.reason : (row.comment ?? ''), href: '/me', at: row.at })),
       ];
-      return { count: items.length, items: items.slice(0, limit) };
+      return items.slice(0, limit);
     },
   },
 ];

@@ -5,7 +5,7 @@ import { statusChanges, teachers, units } from '@/lib/db/schema';
 import { can } from '@/lib/auth/policy';
 import { competentAuthorityIsActor } from '@/lib/auth/relations';
 import { todayIso } from '@/lib/indicators/form-schema';
-import { cappedCount, inboxQuery, totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { cappedCount, inboxQuery, type InboxSource } from '@/lib/inbox/registry';
 import type { Actor } from '@/lib/auth/actor';
 import { retirementNoticeMonths, retiringWindow } from '@/lib/mobility/schemas';
 
@@ -26,14 +26,14 @@ export const mobilityInboxSources: InboxSource[] = [
       cappedCount(inboxQuery.select({ one: sql`1` }).from(statusChanges).innerJoin(teachers, eq(teachers.id, statusChanges.teacherId)).innerJoin(units, eq(units.id, statusChanges.unitId)).where(pendingForActor(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: statusChanges.id, name: teachers.name, unitName: units.name, reason: statusChanges.reason, at: statusChanges.filedAt, total: totalRows })
+        .select({ id: statusChanges.id, name: teachers.name, unitName: units.name, reason: statusChanges.reason, at: statusChanges.filedAt })
         .from(statusChanges)
         .innerJoin(teachers, eq(teachers.id, statusChanges.teacherId))
         .innerJoin(units, eq(units.id, statusChanges.unitId))
         .where(pendingForActor(actor))
         .orderBy(asc(statusChanges.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `st${row.id}`, title: row.name, detail: `${row.unitName}：${row.reason}`, href: '/review/changes', at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `st${row.id}`, title: row.name, detail: `${row.unitName}：${row.reason}`, href: '/review/changes', at: row.at }));
     },
   },
   {
@@ -44,12 +44,12 @@ export const mobilityInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select({ one: sql`1` }).from(teachers).where(retiringAt(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: teachers.id, name: teachers.name, month: teachers.retirementMonth, total: totalRows })
+        .select({ id: teachers.id, name: teachers.name, month: teachers.retirementMonth })
         .from(teachers)
         .where(retiringAt(actor))
         .orderBy(asc(teachers.retirementMonth), asc(teachers.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `rt${row.id}`, title: row.name, detail: `${row.month!.slice(0, 7)} 到退休时间，可设为待退休`, href: '/teachers/retiring' }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `rt${row.id}`, title: row.name, detail: `${row.month!.slice(0, 7)} 到退休时间，可设为待退休`, href: '/teachers/retiring' }));
     },
   },
 ];

@@ -4,7 +4,7 @@ import { getDb } from '@/lib/db';
 import { rotations } from '@/lib/db/schema';
 import { can } from '@/lib/auth/policy';
 import { codeName } from '@/lib/indicators/code-tables';
-import { cappedCount, inboxQuery, totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { cappedCount, inboxQuery, type InboxSource } from '@/lib/inbox/registry';
 import type { Actor } from '@/lib/auth/actor';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { rotationDueDays, rotationDueMonth, rotationStateNames } from '@/lib/rotations/chain';
@@ -23,12 +23,12 @@ export const rotationInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select({ one: sql`1` }).from(rotations).where(waitingAt(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: rotations.id, name: rotations.teacherName, state: rotations.state, from: rotations.homeSchoolName, to: rotations.hostSchoolName, at: rotations.stateSince, total: totalRows })
+        .select({ id: rotations.id, name: rotations.teacherName, state: rotations.state, from: rotations.homeSchoolName, to: rotations.hostSchoolName, at: rotations.stateSince })
         .from(rotations)
         .where(waitingAt(actor))
         .orderBy(asc(rotations.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `ro${row.id}`, title: `${row.name}：${row.from} → ${row.to}`, detail: rotationStateNames[row.state], href: `/rotations/${row.id}`, at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `ro${row.id}`, title: `${row.name}：${row.from} → ${row.to}`, detail: rotationStateNames[row.state], href: `/rotations/${row.id}`, at: row.at }));
     },
   },
   {
@@ -39,21 +39,17 @@ export const rotationInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select({ one: sql`1` }).from(rotations).where(dueAt(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: rotations.id, name: rotations.teacherName, kind: rotations.kind, home: rotations.homeSchoolName, host: rotations.hostSchoolName, homeId: rotations.homeSchoolId, end: rotations.plannedEndMonth, total: totalRows })
+        .select({ id: rotations.id, name: rotations.teacherName, kind: rotations.kind, home: rotations.homeSchoolName, host: rotations.hostSchoolName, homeId: rotations.homeSchoolId, end: rotations.plannedEndMonth })
         .from(rotations)
         .where(dueAt(actor))
         .orderBy(asc(rotations.plannedEndMonth), asc(rotations.id))
-        .limit(Math.max(limit, 1));
-      return waiting(
-        rows,
-        (row) => ({
+        .limit(limit);
+      return rows.map((row) => ({
           id: `rd${row.id}`,
           title: row.name,
           detail: row.homeId === actor.unitId ? `${codeName('rotationKind', row.kind)}到“${row.host}”，计划 ${row.end} 结束：请办理返回、延期或提前结束` : `来自“${row.home}”的交流教师，计划 ${row.end} 结束`,
           href: `/rotations/${row.id}`,
-        }),
-        limit,
-      );
+        }));
     },
   },
 ];

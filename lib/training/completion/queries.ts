@@ -147,16 +147,16 @@ async function atRiskRows(db: Executor, actor: Actor): Promise<SQL> {
 }
 
 /** A school's teachers whose cycle ends within 12 months and who lack hours or credits: the school's inbox item. */
-export async function atRiskTeachers(actor: Actor, limit: number): Promise<{ count: number; rows: { id: number; name: string; progressPermille: number; endYear: number }[] }> {
+export async function atRiskTeachers(actor: Actor, limit: number): Promise<{ id: number; name: string; progressPermille: number; endYear: number }[]> {
   const db = await getDb();
-  const rows = rowsOf<{ id: number; name: string; progressPermille: number; endYear: number; total: number }>(
+  const rows = rowsOf<{ id: number; name: string; progressPermille: number; endYear: number }>(
     await db.execute(sql`
-      select t.id, t.name, coalesce(s.progress_permille, 0) as "progressPermille", c.end_year as "endYear", (count(*) over ())::int as total
+      select t.id, t.name, coalesce(s.progress_permille, 0) as "progressPermille", c.end_year as "endYear"
       ${await atRiskRows(db, actor)}
       order by coalesce(s.progress_permille, 0), t.id
-      limit ${Math.max(limit, 1)}`),
+      limit ${limit}`),
   );
-  return { count: Number(rows[0]?.total ?? 0), rows: rows.slice(0, limit).map((row) => ({ id: Number(row.id), name: row.name, progressPermille: Number(row.progressPermille), endYear: Number(row.endYear) })) };
+  return rows.map((row) => ({ id: Number(row.id), name: row.name, progressPermille: Number(row.progressPermille), endYear: Number(row.endYear) }));
 }
 
 /** The header badge's count of `atRiskTeachers`, as an expression (the cycles in force are read first). */

@@ -3,7 +3,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { trainingFilings, trainingParticipants, trainingProjectInstitutions, trainingProjects, trainingSubmissions } from '@/lib/db/schema';
 import { can } from '@/lib/auth/policy';
-import { cappedCount, inboxQuery, totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { cappedCount, inboxQuery, type InboxSource } from '@/lib/inbox/registry';
 import type { Actor } from '@/lib/auth/actor';
 import { todayIso } from '@/lib/indicators/form-schema';
 import { atRiskCount, atRiskTeachers } from '../completion/queries';
@@ -28,12 +28,12 @@ export const trainingInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select(one).from(trainingProjects).where(projectsAt(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: trainingProjects.id, name: trainingProjects.name, owner: trainingProjects.ownerName, at: trainingProjects.createdAt, total: totalRows })
+        .select({ id: trainingProjects.id, name: trainingProjects.name, owner: trainingProjects.ownerName, at: trainingProjects.createdAt })
         .from(trainingProjects)
         .where(projectsAt(actor))
         .orderBy(asc(trainingProjects.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `tp${row.id}`, title: row.name, detail: row.owner, href: `/training/projects/${row.id}`, at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `tp${row.id}`, title: row.name, detail: row.owner, href: `/training/projects/${row.id}`, at: row.at }));
     },
   },
   {
@@ -44,13 +44,13 @@ export const trainingInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select(one).from(trainingSubmissions).innerJoin(trainingProjects, eq(trainingProjects.id, trainingSubmissions.projectId)).where(eq(trainingSubmissions.waitingUnitId, actor.unitId))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: trainingSubmissions.id, projectId: trainingSubmissions.projectId, name: trainingProjects.name, state: trainingSubmissions.state, participants: trainingSubmissions.participants, reason: trainingSubmissions.returnReason, at: trainingSubmissions.submittedAt, total: totalRows })
+        .select({ id: trainingSubmissions.id, projectId: trainingSubmissions.projectId, name: trainingProjects.name, state: trainingSubmissions.state, participants: trainingSubmissions.participants, reason: trainingSubmissions.returnReason, at: trainingSubmissions.submittedAt })
         .from(trainingSubmissions)
         .innerJoin(trainingProjects, eq(trainingProjects.id, trainingSubmissions.projectId))
         .where(eq(trainingSubmissions.waitingUnitId, actor.unitId))
         .orderBy(asc(trainingSubmissions.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `ts${row.id}`, title: row.name, detail: row.state === 'returned' ? `已退回修改：${row.reason ?? ''}` : `${row.participants} 人待确认学分`, href: `/training/projects/${row.projectId}`, at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `ts${row.id}`, title: row.name, detail: row.state === 'returned' ? `已退回修改：${row.reason ?? ''}` : `${row.participants} 人待确认学分`, href: `/training/projects/${row.projectId}`, at: row.at }));
     },
   },
   {
@@ -69,14 +69,14 @@ export const trainingInboxSources: InboxSource[] = [
       ),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: trainingProjects.id, name: trainingProjects.name, endDate: trainingProjects.endDate, open: sql<number>`count(*)::int`, total: totalRows })
+        .select({ id: trainingProjects.id, name: trainingProjects.name, endDate: trainingProjects.endDate, open: sql<number>`count(*)::int` })
         .from(trainingProjects)
         .innerJoin(trainingParticipants, and(eq(trainingParticipants.projectId, trainingProjects.id), eq(trainingParticipants.state, 'enrolled')))
         .where(resultsDue(actor))
         .groupBy(trainingProjects.id)
         .orderBy(asc(trainingProjects.endDate))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `tr${row.id}`, title: row.name, detail: `${row.endDate} 结束，${row.open} 人待填报`, href: `/training/projects/${row.id}` }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `tr${row.id}`, title: row.name, detail: `${row.endDate} 结束，${row.open} 人待填报`, href: `/training/projects/${row.id}` }));
     },
   },
   {
@@ -86,8 +86,8 @@ export const trainingInboxSources: InboxSource[] = [
     href: () => '/training/completion?status=atRisk',
     count: (actor) => atRiskCount(actor),
     async load(actor, limit) {
-      const { count, rows } = await atRiskTeachers(actor, limit);
-      return { count, items: rows.map((row) => ({ id: `tk${row.id}`, title: row.name, detail: `${row.endYear} 年底周期结束，已完成 ${Math.round(row.progressPermille / 10)}%`, href: `/teachers/${row.id}` })) };
+      const rows = await atRiskTeachers(actor, limit);
+      return rows.map((row) => ({ id: `tk${row.id}`, title: row.name, detail: `${row.endYear} 年底周期结束，已完成 ${Math.round(row.progressPermille / 10)}%`, href: `/teachers/${row.id}` }));
     },
   },
   {
@@ -98,12 +98,12 @@ export const trainingInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select(one).from(trainingFilings).where(eq(trainingFilings.waitingUnitId, actor.unitId))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: trainingFilings.id, name: trainingFilings.teacherName, title: trainingFilings.title, hours: trainingFilings.hours, at: trainingFilings.filedAt, total: totalRows })
+        .select({ id: trainingFilings.id, name: trainingFilings.teacherName, title: trainingFilings.title, hours: trainingFilings.hours, at: trainingFilings.filedAt })
         .from(trainingFilings)
         .where(eq(trainingFilings.waitingUnitId, actor.unitId))
         .orderBy(asc(trainingFilings.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `tf${row.id}`, title: `${row.name}：${row.title}`, detail: `${row.hours} 学时`, href: '/training/filings?view=waiting', at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `tf${row.id}`, title: `${row.name}：${row.title}`, detail: `${row.hours} 学时`, href: '/training/filings?view=waiting', at: row.at }));
     },
   },
 ];

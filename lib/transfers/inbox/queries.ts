@@ -4,7 +4,7 @@ import { getDb } from '@/lib/db';
 import { recordSupplements, teachers, transfers, units } from '@/lib/db/schema';
 import { can } from '@/lib/auth/policy';
 import { caseVisibleTo } from '@/lib/auth/relations';
-import { cappedCount, inboxQuery, totalRows, waiting, type InboxSource } from '@/lib/inbox/registry';
+import { cappedCount, inboxQuery, type InboxSource } from '@/lib/inbox/registry';
 import type { Actor } from '@/lib/auth/actor';
 import { overdueDays, transferStateNames } from '@/lib/transfers/chain';
 
@@ -28,12 +28,12 @@ export const transferInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select({ one: sql`1` }).from(transfers).where(waitingAt(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: transfers.id, name: transfers.teacherName, state: transfers.state, from: transfers.sendingSchoolName, to: transfers.receivingSchoolName, at: transfers.stateSince, total: totalRows })
+        .select({ id: transfers.id, name: transfers.teacherName, state: transfers.state, from: transfers.sendingSchoolName, to: transfers.receivingSchoolName, at: transfers.stateSince })
         .from(transfers)
         .where(waitingAt(actor))
         .orderBy(asc(transfers.id))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `tr${row.id}`, title: `${row.name}：${row.from} → ${row.to}`, detail: transferStateNames[row.state], href: `/transfers/${row.id}`, at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `tr${row.id}`, title: `${row.name}：${row.from} → ${row.to}`, detail: transferStateNames[row.state], href: `/transfers/${row.id}`, at: row.at }));
     },
   },
   {
@@ -45,13 +45,13 @@ export const transferInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select({ one: sql`1` }).from(transfers).innerJoin(units, eq(units.id, transfers.waitingUnitId)).where(overdueBelow(actor))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: transfers.id, name: transfers.teacherName, state: transfers.state, at: transfers.stateSince, total: totalRows })
+        .select({ id: transfers.id, name: transfers.teacherName, state: transfers.state, at: transfers.stateSince })
         .from(transfers)
         .innerJoin(units, eq(units.id, transfers.waitingUnitId))
         .where(overdueBelow(actor))
         .orderBy(asc(transfers.stateSince))
         .limit(limit);
-      return waiting(rows, (row) => ({ id: `to${row.id}`, title: row.name, detail: `${transferStateNames[row.state]}，已超期`, href: `/transfers/${row.id}`, at: row.at }), limit);
+      return rows.map((row) => ({ id: `to${row.id}`, title: row.name, detail: `${transferStateNames[row.state]}，已超期`, href: `/transfers/${row.id}`, at: row.at }));
     },
   },
   {
@@ -62,13 +62,13 @@ export const transferInboxSources: InboxSource[] = [
     count: (actor) => cappedCount(inboxQuery.select({ one: sql`1` }).from(recordSupplements).innerJoin(teachers, eq(teachers.id, recordSupplements.teacherId)).where(eq(recordSupplements.unitId, actor.unitId))),
     async load(actor, limit) {
       const rows = await (await getDb())
-        .select({ id: recordSupplements.teacherId, name: teachers.name, problems: recordSupplements.problems, at: recordSupplements.createdAt, total: totalRows })
+        .select({ id: recordSupplements.teacherId, name: teachers.name, problems: recordSupplements.problems, at: recordSupplements.createdAt })
         .from(recordSupplements)
         .innerJoin(teachers, eq(teachers.id, recordSupplements.teacherId))
         .where(eq(recordSupplements.unitId, actor.unitId))
         .orderBy(asc(recordSupplements.teacherId))
-        .limit(Math.max(limit, 1));
-      return waiting(rows, (row) => ({ id: `s${row.id}`, title: row.name, detail: `待补充：${row.problems.map((p) => p.fieldLabel ?? p.subsetLabel).slice(0, 5).join('、')}`, href: `/teachers/${row.id}`, at: row.at }), limit);
+        .limit(limit);
+      return rows.map((row) => ({ id: `s${row.id}`, title: row.name, detail: `待补充：${row.problems.map((p) => p.fieldLabel ?? p.subsetLabel).slice(0, 5).join('、')}`, href: `/teachers/${row.id}`, at: row.at }));
     },
   },
 ];
