@@ -7,7 +7,7 @@ import { accounts, signinFailures, teachers, units } from '@/lib/db/schema';
 import { signinWindowMinutes } from '@/lib/signin/policy';
 import type { Actor, Role } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
-import { accountsManagedBy, inJurisdiction, subordinateHeadRoles } from '@/lib/auth/scope';
+import { accountIdsManagedBy, inJurisdiction, subordinateHeadRoles } from '@/lib/auth/scope';
 
 export interface ManagedAccount {
   id: number;
@@ -37,7 +37,7 @@ export const accountPageSize = 50;
 export async function listManagedAccounts(actor: Actor, filters: { q?: string; after?: string }): Promise<ManagedAccount[]> {
   assertCan(actor, 'account.manage');
   const db = await getDb();
-  const conditions: SQL[] = [accountsManagedBy(actor, { accountUnitId: accounts.unitId, accountRole: accounts.role, unitParentId: units.parentId })];
+  const conditions: SQL[] = [sql`${accounts.id} in ${accountIdsManagedBy(actor)}`];
   if (filters.q) {
     const term = containsPattern(filters.q);
     // A teacher is found by the ID number typed here, through the hash the account is named by.
