@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { getDb, rowsOf, type Executor } from '@/lib/db';
 
 /**
- * Folds the pending deltas of `stat_counts` and `unit_rollups` into their folded rows (migration 0021). Readers are exact
+ * Folds the pending deltas of `stat_counts`, `unit_rollups` (migration 0021) and `transfer_counts` (0032) into their folded rows. Readers are exact
  * with or without it; folding keeps the deltas few, so reads stay a few hundred rows. Answers the number of deltas folded
  * (0 when another node is folding at the moment).
  */
@@ -20,6 +20,6 @@ export async function foldAggregateDeltas(executor?: Executor): Promise<number> 
  */
 export async function foldAndVacuumAggregateDeltas(): Promise<number> {
   const folded = await foldAggregateDeltas();
-  if (folded > 0) await (await getDb()).execute(sql`vacuum (skip_locked) stat_count_deltas, unit_rollup_deltas`);
+  if (folded > 0) await (await getDb()).execute(sql`vacuum (skip_locked) stat_count_deltas, unit_rollup_deltas, transfer_count_deltas`);
   return folded;
 }

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { getDb, getStatisticsDb } from '@/lib/db';
-import { caseEvents, teachers, transferAttachments, transfers, type TransferState } from '@/lib/db/schema';
+import { caseEvents, teachers, transferAttachments, transferCountParts, transfers, type TransferState } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/policy';
 import { caseVisibleTo } from '@/lib/auth/relations';
@@ -248,23 +248,42 @@ export interface TransferYearTotals {
   overdue: number;
 }
 
-/** The dashboard's transfer figures for the actor's jurisdiction, this calendar year. */
+/** The day in China's time zone: the transfer counts are kept by it. */
+const todayInChina = sql`(now() at time zone 'Asia/Shanghai')::date`;
+
+/**
+ * The dashboard's transfer figures for the actor's jurisdiction, this calendar year, from the counts kept per unit
+ * (migration 0032): the same cost for a school and for the nation. 超期 counts the open steps begun `overdueDays` or more
+ * calendar days ago.
+ */
 export async function getTransferYearTotals(actor: Actor): Promise<TransferYearTotals> {
   if (!can(actor, 'transfer.view')) throw new NotFoundError();
-  const inReceiving = inJurisdiction(actor, transfers.receivingSchoolPath);
-  const inSending = inJurisdiction(actor, transfers.sendingSchoolPath);
-  const yearStart = sql`date_trunc('year', now())`;
-  const [row] = await (await getStatisticsDb())
+  const totals: TransferYearTotals = { incoming: 0, outgoing: 0, internal: 0, open: 0, overdue: 0 };
+  // The same visibility as the lists (caseVisibleTo): the unit's subtree holds either school.
+  if (!can(actor, 'unit.browse')) return totals;
+  const openMeasures = openTransferStates.map((state) => `state:${state}`);
+  const rows = await (await getStatisticsDb())
     .select({
-      incoming: sql<number>`count(*) filter (where ${transfers.state} = 'completed' and ${transfers.closedAt} >= ${yearStart} and ${inReceiving} and not ${inSending})::int`,
-      outgoing: sql<number>`count(*) filter (where ${transfers.state} = 'completed' and ${transfers.closedAt} >= ${yearStart} and ${inSending} and not ${inReceiving})::int`,
-      internal: sql<number>`count(*) filter (where ${transfers.state} = 'completed' and ${transfers.closedAt} >= ${yearStart} and ${inSending} and ${inReceiving})::int`,
-      open: sql<number>`count(*) filter (where ${isOpen})::int`,
-      overdue: sql<number>`count(*) filter (where ${isOpen} and ${transfers.stateSince} < now() - make_interval(days => ${overdueDays}))::int`,
+      measure: transferCountParts.measure,
+      overdue: sql<boolean>`${transferCountParts.day} <= ${todayInChina} - ${overdueDays}::int`,
+      n: sql<number>`sum(${transferCountParts.n})::int`,
     })
-    .from(transfers)
-    .where(and(caseVisibleTo(actor, [transfers.sendingSchoolPath, transfers.receivingSchoolPath]), sql`(${isOpen} or ${transfers.closedAt} >= ${yearStart})`));
-  return row;
+    .from(transferCountParts)
+    .where(
+      and(
+        eq(transferCountParts.unitId, actor.unitId),
+        or(inArray(transferCountParts.measure, openMeasures), and(inArray(transferCountParts.measure, ['incoming', 'outgoing', 'internal']), gte(transferCountParts.day, sql`date_trunc('year', ${todayInChina})::date`))),
+      ),
+    )
+    .groupBy(sql`1, 2`);
+  for (const row of rows) {
+    if (row.measure === 'incoming' || row.measure === 'outgoing' || row.measure === 'internal') totals[row.measure] += row.n;
+    else {
+      totals.open += row.n;
+      if (row.overdue) totals.overdue += row.n;
+    }
+  }
+  return totals;
 }
 
 

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, pgView } from 'drizzle-orm/pg-core';
+import { date, index, integer, pgTable, pgView, primaryKey, varchar } from 'drizzle-orm/pg-core';
 import { units } from './units';
 
 const rollupCounts = () => ({
@@ -34,3 +34,25 @@ export const unitRollupDeltas = pgTable('unit_rollup_deltas', { unitId: integer(
 
 /** Folded totals and pending deltas together (a UNION ALL view): readers sum per unit. */
 export const unitRollupParts = pgView('unit_rollup_parts', { unitId: integer('unit_id').notNull(), ...rollupCounts() }).existing();
+
+const transferCountColumns = () => ({
+  /** The unit whose subtree holds either school of the transfer (schools included). */
+  unitId: integer('unit_id').notNull(),
+  /** `state:<transfer state>` by the day the state began; `incoming`, `outgoing` or `internal` (both schools below) by the day it completed. */
+  measure: varchar('measure', { length: 32 }).notNull(),
+  /** The day in China's time zone (Asia/Shanghai). */
+  day: date('day').notNull(),
+  n: integer('n').notNull(),
+});
+
+/**
+ * Folded 教师调动 counts per unit, kept by a statement trigger on `transfers` (migration 0032) through `transferCountDeltas`,
+ * so that the dashboard's 调动 figures cost the same for a county and for the nation.
+ */
+export const transferCounts = pgTable('transfer_counts', transferCountColumns(), (table) => [primaryKey({ columns: [table.unitId, table.measure, table.day] })]);
+
+/** What each statement on `transfers` changed, appended in its transaction; folded with the other deltas. */
+export const transferCountDeltas = pgTable('transfer_count_deltas', transferCountColumns(), (table) => [index('transfer_count_deltas_unit_idx').on(table.unitId)]);
+
+/** Folded counts and pending deltas together (a UNION ALL view): readers sum per unit. */
+export const transferCountParts = pgView('transfer_count_parts', transferCountColumns()).existing();
