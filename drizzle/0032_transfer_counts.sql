@@ -17,7 +17,7 @@ CREATE INDEX "transfer_count_deltas_unit_idx" ON "transfer_count_deltas" USING b
 -- The dashboard's 调动 figures counted every open or this year's transfer under the unit on every request (76–94 ms for the
 -- nation's 50,000 at 1 M teachers). They are now kept per unit like stat_counts: each statement on transfers appends its
 -- deltas for every unit above either school (the schools included), readers sum the folded rows and the pending deltas.
--- States are kept by the day they began, so that 超期 is a sum over days too; completions by the day they completed.
+-- Open states are kept by the day they began, so that 超期 is mostly a sum over days too; completions by the day they completed.
 ALTER TABLE "transfer_count_deltas" SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000, vacuum_truncate = false);--> statement-breakpoint
 CREATE VIEW "transfer_count_parts" AS
   SELECT unit_id, measure, day, n FROM transfer_counts
@@ -32,8 +32,10 @@ CREATE FUNCTION "transfer_counts_add_sql"(source text) RETURNS text LANGUAGE sql
       SELECT string_to_array(c.sending_school_path::text, '.')::int[] AS sending, string_to_array(c.receiving_school_path::text, '.')::int[] AS receiving
     ) p
     CROSS JOIN LATERAL (
+      -- Open states only (the terminal ones, as transfers_open_teacher_idx names them, are never read and would only pile up).
       SELECT c.sign, u.id AS unit_id, 'state:' || c.state AS measure, (c.state_since AT TIME ZONE 'Asia/Shanghai')::date AS day
       FROM (SELECT DISTINCT unnest(p.sending || p.receiving) AS id) u
+      WHERE c.state NOT IN ('completed', 'rejected', 'withdrawn')
       UNION ALL
       SELECT c.sign, u.id,
         CASE WHEN u.id = ANY(p.sending) AND u.id = ANY(p.receiving) THEN 'internal' WHEN u.id = ANY(p.receiving) THEN 'incoming' ELSE 'outgoing' END,

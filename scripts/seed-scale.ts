@@ -72,6 +72,8 @@ async function main() {
   const { db, migrate } = await getConnection();
   await migrate();
   await db.transaction((tx) => initializeNationalTree(tx));
+  // A load stopped part-way (in its batches or its index builds) left indexes aside: they are built again first.
+  await restoreIndexes(db, console.log);
   const [{ existing }] = await db.execute(sql`select count(*)::int as existing from teachers where staff_number like 'SC%'`).then((r) => r as unknown as { existing: number }[]);
   if (existing >= target) {
     console.log(`already ${existing} scale teachers`);
@@ -81,8 +83,6 @@ async function main() {
     await closeConnection();
     return;
   }
-  // A load stopped half-way left its indexes aside: they are built again before anything else.
-  await restoreIndexes(db, console.log);
   // ID numbers are unique by construction for one school layout: load each size into its own database.
   if (existing > 0) throw new Error(`this database holds ${existing} scale teachers already; load ${target} into an empty database`);
 

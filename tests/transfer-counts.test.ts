@@ -10,22 +10,25 @@ import { actorFor, school, teacherIn, type SchoolFixture } from './support/facto
 const states = ['filed', 'receiving_province', 'sent', 'sending_agreed', 'sending_province', 'awaiting_file', 'completed', 'rejected', 'withdrawn'] as const;
 const closedStates = new Set(['completed', 'rejected', 'withdrawn']);
 
-/** A small deterministic generator, so that a failure can be replayed. */
+/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
 function random(seed: number) {
-  let value = seed;
+  let state = seed >>> 0;
   return (n: number) => {
-    value = (value * 1103515245 + 12345) % 2147483648;
-    return value % n;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
   };
 }
 
-/** The dashboard's figures counted straight from `transfers`, by the same days (Asia/Shanghai) the kept counts use. */
+/** The dashboard's figures counted straight from `transfers`: completions by their day in China's time zone, 超期 by the list's rule. */
 async function recount(actor: Actor) {
   const open = sql.raw(openTransferStates.map((state) => `'${state}'`).join(', '));
   const [row] = rowsOf<Record<string, number>>(
     await (await getDb()).execute(sql`
       with x as (
-        select t.state, (t.state_since at time zone 'Asia/Shanghai')::date as since, (t.closed_at at time zone 'Asia/Shanghai')::date as closed,
+        select t.state, t.state_since < now() - make_interval(days => ${overdueDays}) as late, (t.closed_at at time zone 'Asia/Shanghai')::date as closed,
           t.sending_school_path <@ ${actor.unitPath}::ltree as s_in, t.receiving_school_path <@ ${actor.unitPath}::ltree as r_in,
           (now() at time zone 'Asia/Shanghai')::date as today
         from transfers t
@@ -35,7 +38,7 @@ async function recount(actor: Actor) {
         count(*) filter (where state = 'completed' and closed >= date_trunc('year', today)::date and s_in and not r_in)::int as outgoing,
         count(*) filter (where state = 'completed' and closed >= date_trunc('year', today)::date and s_in and r_in)::int as internal,
         count(*) filter (where state in (${open}) and (s_in or r_in))::int as open,
-        count(*) filter (where state in (${open}) and (s_in or r_in) and since <= today - ${overdueDays}::int)::int as overdue
+        count(*) filter (where state in (${open}) and (s_in or r_in) and late)::int as overdue
       from x`),
   );
   return row;
@@ -56,6 +59,8 @@ describe('教师调动 figures kept per unit (migration 0032)', () => {
     // Half of them on the days around the overdue limit, so that the boundary is tested too.
     const when = () => {
       if (next(5) === 0) return sql`make_timestamptz(extract(year from now())::int - 1, 12, 31, 20, 0, 0, 'Asia/Shanghai')`;
+      // On the limit's day at any hour: overdue or not by the exact time, as the list decides.
+      if (next(3) === 0) return sql`now() - make_interval(days => ${overdueDays}::int, hours => ${next(48)}::int - 24)`;
       const days = next(2) === 0 ? overdueDays - 1 + next(3) : next(40);
       return sql`(date_trunc('day', now() at time zone 'Asia/Shanghai') - make_interval(days => ${days}::int) + interval '1 minute') at time zone 'Asia/Shanghai'`;
     };
@@ -68,9 +73,9 @@ describe('教师调动 figures kept per unit (migration 0032)', () => {
       const [row] = rowsOf<{ id: number }>(
         await db.execute(sql`
           insert into transfers (state, teacher_id, teacher_name, teacher_id_masked, teacher_gender, sending_school_id, sending_school_path, sending_school_name,
-            receiving_school_id, receiving_school_path, receiving_school_name, cross_province, reason, post_category, planned_arrival_month, state_since, filed_by, filed_by_name, closed_at)
+            receiving_school_id, receiving_school_path, receiving_school_name, cross_province, reason, post_category, planned_arrival_month, state_since, filed_by, filed_by_name, closed_at, waiting_unit_id)
           values (${state}::transfer_state, ${teacher}, '计数', '1101**********0011', '1', ${place(from)}, ${place(to)}, false, '计数测试', '1', '2026-09', ${at}, 1, '计数',
-            case when ${state} in ('completed', 'rejected', 'withdrawn') then ${at} end)
+            case when ${state} in ('completed', 'rejected', 'withdrawn') then ${at} end, case when ${state} in ('completed', 'rejected', 'withdrawn') then null else ${to.school.id}::int end)
           returning id`),
       );
       ids.push(Number(row.id));
@@ -86,7 +91,8 @@ describe('教师调动 figures kept per unit (migration 0032)', () => {
       const holder = openTeacher.get(Number(current.teacher_id));
       if (!closedStates.has(target) && holder !== undefined && holder !== id) continue;
       const at = when();
-      await db.execute(sql`update transfers set state = ${target}::transfer_state, state_since = ${at}, closed_at = case when ${target} in ('completed', 'rejected', 'withdrawn') then ${at} end where id = ${id}`);
+      await db.execute(sql`update transfers set state = ${target}::transfer_state, state_since = ${at}, closed_at = case when ${target} in ('completed', 'rejected', 'withdrawn') then ${at} end,
+        waiting_unit_id = case when ${target} in ('completed', 'rejected', 'withdrawn') then null else receiving_school_id end where id = ${id}`);
       if (closedStates.has(target)) {
         if (holder === id) openTeacher.delete(Number(current.teacher_id));
       }

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { formatDateTime } from '@/lib/format';
 import type { InboxGroup } from '@/lib/inbox/queries';
+import { badgeCountCap } from '@/lib/inbox/registry';
 import { ReminderReadButton } from './reminder-read-button';
 
 /** The to-do inbox: one card per kind of waiting work, each item linking to where it is done. */
@@ -34,7 +35,7 @@ export function InboxList({ groups, emptyText = '暂无待办事项。' }: { gro
             ))}
           </ul>
           {group.count > group.items.length && (
-            <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">{group.count > 999 ? '另有 999 项以上' : `另有 ${group.count - group.items.length} 项`}，请到处理页面查看。</p>
+            <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500">{group.count >= badgeCountCap ? `另有 ${badgeCountCap - group.items.length} 项以上` : `另有 ${group.count - group.items.length} 项`}，请到处理页面查看。</p>
           )}
         </section>
       ))}

@@ -38,6 +38,9 @@ export function underUnit(scope: { id: number; path: string; tier: string }, col
  */
 export const subordinateHeadRoles = ['sysadmin', 'institution'] as const;
 
+/** The accounts of a unit that the sysadmin above manages: its head and its security auditor (三员分立). */
+const managedFromAboveRoles = sql.raw([...subordinateHeadRoles, 'auditor'].map((role) => `'${role}'`).join(', '));
+
 /**
  * Accounts a sysadmin manages (seed 四(二)): every account of its own unit, and the head accounts
  * (sysadmin or institution) of the units directly below it. Its own unit's security auditor is the
@@ -50,7 +53,7 @@ export function accountsManagedBy(
   columns: { accountUnitId: AnyPgColumn | SQL; accountRole: AnyPgColumn | SQL; unitParentId: AnyPgColumn | SQL },
 ): SQL {
   if (actor.role !== 'sysadmin') return sql`false`;
-  return sql`((${columns.accountUnitId} = ${actor.unitId} and ${columns.accountRole} <> 'auditor') or (${columns.accountRole} in ('sysadmin', 'institution', 'auditor') and ${columns.unitParentId} = ${actor.unitId}))`;
+  return sql`((${columns.accountUnitId} = ${actor.unitId} and ${columns.accountRole} <> 'auditor') or (${columns.accountRole} in (${managedFromAboveRoles}) and ${columns.unitParentId} = ${actor.unitId}))`;
 }
 
 /**
@@ -60,5 +63,5 @@ export function accountsManagedBy(
 export function accountIdsManagedBy(actor: Actor): SQL {
   if (actor.role !== 'sysadmin') return sql`(select null::int where false)`;
   return sql`(select id from accounts where unit_id = ${actor.unitId} and role <> 'auditor'
-    union all select a.id from accounts a join units u on u.id = a.unit_id where u.parent_id = ${actor.unitId} and a.role in ('sysadmin', 'institution', 'auditor'))`;
+    union all select a.id from accounts a join units u on u.id = a.unit_id where u.parent_id = ${actor.unitId} and a.role in (${managedFromAboveRoles}))`;
 }

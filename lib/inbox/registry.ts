@@ -26,7 +26,6 @@ export interface InboxGroup {
   items: InboxItem[];
 }
 
-
 /** One kind of waiting work. */
 export interface InboxSource {
   key: string;

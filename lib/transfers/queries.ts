@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { getDb, getStatisticsDb } from '@/lib/db';
 import { caseEvents, teachers, transferAttachments, transferCountParts, transfers, type TransferState } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
@@ -253,34 +253,52 @@ const todayInChina = sql`(now() at time zone 'Asia/Shanghai')::date`;
 
 /**
  * The dashboard's transfer figures for the actor's jurisdiction, this calendar year, from the counts kept per unit
- * (migration 0032): the same cost for a school and for the nation. 超期 counts the open steps begun `overdueDays` or more
- * calendar days ago.
+ * (migration 0032): the same cost for a school and for the nation. 超期 is the list's rule (the step began more than
+ * `overdueDays` ago): the days before the limit's day from the counts, the limit's day itself from `transfers`.
  */
 export async function getTransferYearTotals(actor: Actor): Promise<TransferYearTotals> {
   if (!can(actor, 'transfer.view')) throw new NotFoundError();
   const totals: TransferYearTotals = { incoming: 0, outgoing: 0, internal: 0, open: 0, overdue: 0 };
   // The same visibility as the lists (caseVisibleTo): the unit's subtree holds either school.
   if (!can(actor, 'unit.browse')) return totals;
-  const openMeasures = openTransferStates.map((state) => `state:${state}`);
-  const rows = await (await getStatisticsDb())
+  const db = await getStatisticsDb();
+  const limitDay = sql`(${todayInChina} - ${overdueDays}::int)`;
+  const rows = await db
     .select({
       measure: transferCountParts.measure,
-      overdue: sql<boolean>`${transferCountParts.day} <= ${todayInChina} - ${overdueDays}::int`,
+      beforeLimitDay: sql<boolean>`${transferCountParts.day} < ${limitDay}`,
       n: sql<number>`sum(${transferCountParts.n})::int`,
     })
     .from(transferCountParts)
     .where(
       and(
         eq(transferCountParts.unitId, actor.unitId),
-        or(inArray(transferCountParts.measure, openMeasures), and(inArray(transferCountParts.measure, ['incoming', 'outgoing', 'internal']), gte(transferCountParts.day, sql`date_trunc('year', ${todayInChina})::date`))),
+        or(
+          inArray(transferCountParts.measure, openTransferStates.map((state) => `state:${state}`)),
+          and(inArray(transferCountParts.measure, ['incoming', 'outgoing', 'internal']), gte(transferCountParts.day, sql`date_trunc('year', ${todayInChina})::date`)),
+        ),
       ),
     )
     .groupBy(sql`1, 2`);
+  // Steps begun on the limit's day (China's time) are overdue once their exact time is more than `overdueDays` ago.
+  const [boundary] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(transfers)
+    .where(
+      and(
+        isNotNull(transfers.waitingUnitId),
+        isOpen,
+        sql`${transfers.stateSince} >= ${limitDay}::timestamp at time zone 'Asia/Shanghai'`,
+        lt(transfers.stateSince, sql`now() - make_interval(days => ${overdueDays})`),
+        caseVisibleTo(actor, [transfers.sendingSchoolPath, transfers.receivingSchoolPath]),
+      ),
+    );
+  totals.overdue = boundary.n;
   for (const row of rows) {
     if (row.measure === 'incoming' || row.measure === 'outgoing' || row.measure === 'internal') totals[row.measure] += row.n;
     else {
       totals.open += row.n;
-      if (row.overdue) totals.overdue += row.n;
+      if (row.beforeLimitDay) totals.overdue += row.n;
     }
   }
   return totals;
