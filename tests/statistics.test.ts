@@ -334,3 +334,32 @@ describe('学段 breakdown (中小学校 as 小学, 初中, 高中)', () => {
     expect(await countTeachers(county, { stage: 'primary' })).toBe(2);
   });
 });
+
+describe('report and progress exports', () => {
+  it('give the report and the progress as xlsx, each export audited; a unit outside the jurisdiction is not found and leaves no audit row', async () => {
+    const { exportReport } = await import('@/lib/statistics/service');
+    const { exportProgress } = await import('@/lib/collection/steering/service');
+    const { auditLog } = await import('@/lib/db/schema');
+    const db = await getDb();
+    const county = await actorFor('330106.manager');
+    const audited = async (action: string) =>
+      rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${auditLog} where action = ${action} and actor_account_id = ${county.accountId}`))[0].n;
+    const before = { report: await audited('report.export'), progress: await audited('progress.export') };
+
+    const report = await exportReport(county, 'education-stage', parseStatFilters({ scope: 'all' }));
+    expect(report.fileName).toMatch(/^西湖区.*\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(report.content as unknown as ArrayBuffer);
+    expect(String(workbook.worksheets[0].getRow(1).getCell(1).value)).toContain('西湖区');
+    const progress = await exportProgress(county, {});
+    expect(progress.fileName).toBe('采集进度-西湖区教育局.xlsx');
+    expect(progress.content.subarray(0, 2).toString()).toBe('PK');
+    expect({ report: await audited('report.export'), progress: await audited('progress.export') }).toEqual({ report: before.report + 1, progress: before.progress + 1 });
+
+    // Another province's unit: not found, and nothing audited.
+    const elsewhere = await getUnitByCode('110101');
+    await expect(exportReport(county, 'education-stage', parseStatFilters({ scope: 'all', unit: String(elsewhere.id) }))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(exportProgress(county, { unitId: elsewhere.id })).rejects.toBeInstanceOf(NotFoundError);
+    expect({ report: await audited('report.export'), progress: await audited('progress.export') }).toEqual({ report: before.report + 1, progress: before.progress + 1 });
+  });
+});

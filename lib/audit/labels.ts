@@ -10,6 +10,8 @@ export const auditActionNames: Record<string, string> = {
   'auth.throttle.address': '来源地址被暂时封禁',
   'access.denied': '越权或拒绝访问',
   'audit.export': '导出审计日志',
+  'report.export': '导出统计报表',
+  'progress.export': '导出采集进度',
   'account.totp.enable': '启用双因素认证',
   'account.totp.reset': '重置双因素认证',
   'teacher.view': '查看教师完整记录（非本校）',

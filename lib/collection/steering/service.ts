@@ -9,6 +9,9 @@ import { recordAudit, type AuditEntry } from '@/lib/audit/service';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { todayIso } from '@/lib/indicators/form-schema';
 import type { SendRemindersInput, SetDeadlineInput } from '@/lib/collection/schemas';
+import { getProgress } from '@/lib/collection/queries';
+import { buildProgressWorkbook } from '@/lib/collection/progress-export';
+import { formatDateTime } from '@/lib/format';
 
 /**
  * Seed 六(四): an authority sets the collection deadline for the units below it. A lower tier may set
@@ -75,4 +78,12 @@ export async function markReminderRead(actor: Actor, reminderId: number): Promis
     if (!row) throw new NotFoundError('该催办已处理或不存在');
     await recordAudit(tx, actor, { action: 'collection.reminder.read', targetType: 'reminder', targetId: reminderId });
   });
+}
+
+/** 采集进度 of a unit as xlsx, for the actor's jurisdiction; the export is audited. */
+export async function exportProgress(actor: Actor, options: Parameters<typeof getProgress>[1]): Promise<{ fileName: string; content: Buffer }> {
+  const view = await getProgress(actor, options);
+  const content = await buildProgressWorkbook(view, formatDateTime(new Date()));
+  await recordAudit(await getDb(), actor, { action: 'progress.export', targetType: 'unit', targetId: view.unit.id, detail: { unit: view.unit.name } });
+  return { fileName: `采集进度-${view.unit.name}.xlsx`, content };
 }

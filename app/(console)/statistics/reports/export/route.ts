@@ -2,9 +2,7 @@ import type { NextRequest } from 'next/server';
 import { getReadyActor } from '@/lib/auth/session';
 import { can } from '@/lib/auth/policy';
 import { NotFoundError } from '@/lib/errors';
-import { formatDateTime } from '@/lib/format';
-import { getReport } from '@/lib/statistics/queries';
-import { buildReportWorkbook } from '@/lib/statistics/report-export';
+import { exportReport } from '@/lib/statistics/service';
 import { reportKinds, type ReportKind } from '@/lib/statistics/reports';
 import { parseStatFilters } from '@/lib/statistics/schemas';
 import { fileResponse, notFoundResponse } from '@/lib/http/download';
@@ -15,9 +13,8 @@ export async function GET(request: NextRequest) {
   const params = Object.fromEntries(request.nextUrl.searchParams);
   const kind = (reportKinds as readonly string[]).includes(params.report ?? '') ? (params.report as ReportKind) : 'education-stage';
   try {
-    const report = await getReport(actor, kind, parseStatFilters(params));
-    const content = await buildReportWorkbook(report, formatDateTime(new Date()));
-    return fileResponse(content, `${report.unitName}-${report.title}.xlsx`);
+    const { fileName, content } = await exportReport(actor, kind, parseStatFilters(params));
+    return fileResponse(content, fileName);
   } catch (error) {
     if (error instanceof NotFoundError) return notFoundResponse();
     throw error;
