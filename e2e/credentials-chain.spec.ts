@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { centralAdmin, issueCredentialsFor, signIn, signInForcingChange, signOut } from './helpers';
+import { centralAdmin, expectNoSeriousAxeViolations, issueCredentialsFor, signIn, signInForcingChange, signOut } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -50,7 +50,13 @@ test('credentials travel down all five tiers, and every sysadmin must change the
   // Ministry -> province.
   const [province] = await issueCredentialsFor(page, '江苏省教育厅');
   expect(province).toMatchObject({ unitCode: '320000', username: '320000.admin' });
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: 'test-results/screens/credentials-desktop.png', fullPage: true });
+  await expectNoSeriousAxeViolations(page);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: 'test-results/screens/credentials-mobile.png', fullPage: true });
+  await page.setViewportSize(viewport);
   await signOut(page);
   await signInForcingChange(page, province.username, province.password, 'Province#2026a');
 

@@ -82,11 +82,14 @@ export async function issueCredentialsFor(page: Page, unitName: string): Promise
   await page.getByLabel('筛选单位').fill(unitName);
   await page.getByRole('checkbox', { name: `选择${unitName}` }).check();
   page.once('dialog', (dialog) => dialog.accept());
-  const downloadPromise = page.waitForEvent('download');
-  await page.getByRole('button', { name: /生成初始密码并下载分发表/ }).click();
-  const download = await downloadPromise;
+  await page.getByRole('button', { name: /生成初始密码和分发表/ }).click();
+  await expect(page.getByTestId('form-success')).toContainText('正在后台生成');
+  // The worker makes the sheet; the list refreshes itself until it is ready.
+  const newest = page.getByTestId('credential-sheets').locator('li').first();
+  await expect(newest.getByTestId('credential-sheet-status')).toHaveText('待下载', { timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), newest.getByTestId('credential-sheet-download').click()]);
   expect(download.suggestedFilename()).toMatch(/^账号分发表-.*\.xlsx$/);
-  await expect(page.getByTestId('form-success')).toContainText('分发表已下载');
+  await expect(newest.getByTestId('credential-sheet-status')).toHaveText('已下载', { timeout: 10_000 });
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(await download.path());
   const sheet = workbook.getWorksheet('账号分发表')!;

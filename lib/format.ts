@@ -19,3 +19,9 @@ export function formatDateTime(value: Date | null | undefined): string {
 export function formatTime(value: Date): string {
   return formatDateTime(value).slice(11);
 }
+
+/** "12 KB", "3.4 MB"; empty for no size. */
+export function formatFileSize(bytes: number | null | undefined): string {
+  if (!bytes) return '';
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}

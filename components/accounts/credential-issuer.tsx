@@ -1,7 +1,8 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useMemo, useState, useTransition } from 'react';
-import { issueCredentialsAction } from '@/lib/accounts/actions';
+import { requestCredentialSheetAction } from '@/lib/accounts/actions';
 import { FormAlert } from '@/components/forms/field';
 import { TableFrame } from '@/components/ui/table-frame';
 
@@ -15,19 +16,8 @@ export interface IssuableUnitRow {
   lastLoginAt: string;
 }
 
-function downloadBase64(fileName: string, base64: string) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export function CredentialIssuer({ units }: { units: IssuableUnitRow[] }) {
+  const router = useRouter();
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [filter, setFilter] = useState('');
   const [pending, startTransition] = useTransition();
@@ -50,17 +40,17 @@ export function CredentialIssuer({ units }: { units: IssuableUnitRow[] }) {
     setSelected(next);
   };
   const issue = () => {
-    if (!window.confirm(`将为 ${selected.size} 个单位的系统管理员生成新的初始密码，原密码立即失效。继续吗？`)) return;
+    if (!window.confirm(`将为 ${selected.size} 个单位的系统管理员生成新的初始密码，原密码在分发表生成时失效。继续吗？`)) return;
     setResult(null);
     startTransition(async () => {
-      const response = await issueCredentialsAction({ unitIds: [...selected] });
+      const response = await requestCredentialSheetAction({ unitIds: [...selected] });
       if (!response.ok) {
         setResult({ tone: 'error', message: response.message });
         return;
       }
-      downloadBase64(response.data.fileName, response.data.base64);
+      setResult({ tone: 'success', message: `已提交 ${selected.size} 个单位，正在后台生成初始密码和分发表，完成后在“我的分发表”中下载（仅可下载一次）。` });
       setSelected(new Set());
-      setResult({ tone: 'success', message: `已为 ${response.data.count} 个账号生成初始密码，分发表已下载。密码不会再次显示，请妥善保管。` });
+      router.refresh();
     });
   };
 
@@ -71,7 +61,7 @@ export function CredentialIssuer({ units }: { units: IssuableUnitRow[] }) {
         <label htmlFor="unit-filter" className="sr-only">筛选单位</label>
         <input id="unit-filter" className="input max-w-xs" placeholder="按名称或代码筛选" value={filter} onChange={(e) => setFilter(e.target.value)} />
         <button type="button" className="btn-primary" disabled={pending || selected.size === 0} onClick={issue}>
-          {pending ? '正在生成…' : `生成初始密码并下载分发表（${selected.size}）`}
+          {pending ? '正在提交…' : `生成初始密码和分发表（${selected.size}）`}
         </button>
       </div>
       <TableFrame label="下级单位管理员账号" sticky={2}>

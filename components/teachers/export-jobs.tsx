@@ -1,4 +1,5 @@
 import { TableFrame } from '@/components/ui/table-frame';
+import { formatFileSize } from '@/lib/format';
 import { AutoRefresh } from '@/components/ui/auto-refresh';
 import { exportJobStatusNames, type ExportJobView } from '@/lib/teacher-export/schemas';
 
@@ -9,11 +10,6 @@ const statusTone: Record<ExportJobView['status'], string> = {
   failed: 'bg-rose-100 text-rose-800',
   expired: 'bg-slate-100 text-slate-500',
 };
-
-function size(bytes: number | null): string {
-  if (!bytes) return '';
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
 
 function when(date: Date): string {
   return date.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
@@ -41,7 +37,7 @@ export function ExportJobs({ jobs, highlight }: { jobs: ExportJobView[]; highlig
               <p className="mt-1 text-xs text-slate-600">
                 {when(job.createdAt)}
                 {job.rows != null && ` · ${job.rows.toLocaleString('zh-CN')} 人`}
-                {job.bytes ? ` · ${size(job.bytes)}` : ''}
+                {job.bytes ? ` · ${formatFileSize(job.bytes)}` : ''}
                 {(job.status === 'running' || job.status === 'queued') && job.total ? ` · ${Math.min(100, Math.round((job.done / job.total) * 100))}%` : ''}
               </p>
               {job.message && <p className="mt-1 text-xs text-slate-600">{job.message}</p>}
@@ -82,7 +78,7 @@ export function ExportJobs({ jobs, highlight }: { jobs: ExportJobView[]; highlig
                       ) : job.status === 'done' ? '100%' : ''}
                     </td>
                     <td className="px-3 py-2 tabular-nums">{job.rows?.toLocaleString('zh-CN') ?? (job.total ? `${job.done.toLocaleString('zh-CN')} / ${job.total.toLocaleString('zh-CN')}` : '')}{job.unmasked ? `（完整号码 ${job.unmasked.toLocaleString('zh-CN')} 人）` : ''}</td>
-                    <td className="px-3 py-2 tabular-nums">{size(job.bytes)}</td>
+                    <td className="px-3 py-2 tabular-nums">{formatFileSize(job.bytes)}</td>
                     <td className="px-3 py-2 tabular-nums">{when(job.createdAt)}</td>
                     <td className="px-3 py-2">
                       {job.status === 'done' ? (

@@ -2,11 +2,10 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/action';
-import { buildCredentialSheet } from '@/lib/accounts/credential-sheet';
+import { requestCredentialSheet } from '@/lib/accounts/credential-sheets/service';
 import { accountIdSchema, addUniversityManagerSchema, issueCredentialsSchema, setAccountStatusSchema } from '@/lib/accounts/schemas';
 import {
   addUniversityManager,
-  issueSubordinateCredentials,
   resetAccountPassword,
   resetSecondFactor,
   setAccountStatus,
@@ -20,18 +19,7 @@ export const unlockAccountAction = defineAction('account.unlock', accountIdSchem
 export const resetSecondFactorAction = defineAction('account.totp.reset', accountIdSchema, resetSecondFactor, refreshAccounts);
 export const setAccountStatusAction = defineAction('account.status', setAccountStatusSchema, setAccountStatus, refreshAccounts);
 
-/** Issues initial passwords and answers the credential sheet; the passwords are never shown again. */
-export const issueCredentialsAction = defineAction(
-  'account.credentials.issue',
-  issueCredentialsSchema,
-  async (actor, input) => {
-    const issued = await issueSubordinateCredentials(actor, input);
-    const now = new Date();
-    const sheet = await buildCredentialSheet(issued, `${actor.unitName}（${actor.username}）`, now);
-    const stamp = now.toISOString().slice(0, 16).replace(/[-:T]/g, '');
-    return { fileName: `账号分发表-${actor.unitCode}-${stamp}.xlsx`, base64: sheet.toString('base64'), count: issued.length };
-  },
-  () => revalidatePath('/accounts/credentials'),
-);
+/** Queues a credential sheet: the worker sets the initial passwords and stores the sheet for one download. */
+export const requestCredentialSheetAction = defineAction('account.credentials.request', issueCredentialsSchema, requestCredentialSheet, () => revalidatePath('/accounts/credentials'));
 
 export const addUniversityManagerAction = defineAction('account.create', addUniversityManagerSchema, addUniversityManager, () => revalidatePath('/accounts/university-managers'));

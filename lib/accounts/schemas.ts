@@ -30,6 +30,12 @@ export const issueCredentialsSchema = z.object({
 });
 export type IssueCredentialsInput = z.infer<typeof issueCredentialsSchema>;
 
+/** The message of a credential sheet that has been downloaded (and so deleted). */
+export const credentialSheetDownloadedMessage = '已下载，文件已从系统删除';
+
+/** What a credential-sheet job keeps of its request: the units, and the requester's address for the audit rows. */
+export const credentialSheetParamsSchema = issueCredentialsSchema.extend({ ip: z.string().optional() });
+
 export const addUniversityManagerSchema = z.object({
   schoolId: z.coerce.number().int().positive('请选择高等学校'),
   displayName: z.string().trim().min(2, '请填写使用人或用途，至少 2 个字').max(50, '不超过 50 个字'),

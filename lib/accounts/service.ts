@@ -1,9 +1,9 @@
 import 'server-only';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { getDb, rowsOf, type Executor } from '@/lib/db';
+import { getDb, rowsOf, type Executor, type Transaction } from '@/lib/db';
 import { accounts, passwordHistory, teachers, units } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { generateInitialPassword, hashPassword, verifyPassword } from '@/lib/auth/password';
+import { generateInitialPassword, hashPassword, hashPasswords, verifyPassword } from '@/lib/auth/password';
 import { passwordScreenFailure } from '@/lib/auth/password-screen';
 import { revealStoredIdNumber } from '@/lib/teachers/identity';
 import { assertCan } from '@/lib/auth/policy';
@@ -77,51 +77,55 @@ export interface IssuedCredential {
   password: string;
 }
 
-/**
- * (Re)issues initial passwords to the sysadmins of the chosen units directly below the actor's
- * unit. The plain passwords exist only in the returned rows, which the caller shows or exports once.
- */
-export async function issueSubordinateCredentials(actor: Actor, input: IssueCredentialsInput): Promise<IssuedCredential[]> {
+/** What the credential-sheet job hooks into: progress while hashing, and its file in the same transaction. */
+export interface IssueHooks {
+  onHashed?: (done: number, total: number) => Promise<void>;
+  /** Runs inside the transaction that sets the passwords: the passwords are set exactly when it commits. */
+  inTransaction?: (tx: Transaction, issued: IssuedCredential[]) => Promise<void>;
+}
+
+/** The sysadmins of the chosen active units directly below the actor's unit; any unit not among them is "not found". */
+export async function findIssueTargets(executor: Executor, actor: Actor, unitIds: number[]) {
   assertCan(actor, 'credential.issue');
-  const db = await getDb();
-  const unitIds = [...new Set(input.unitIds)];
-  const targets = await db
+  const wanted = [...new Set(unitIds)];
+  const targets = await executor
     .select({ accountId: accounts.id, username: accounts.username, displayName: accounts.displayName, unitId: units.id, unitCode: units.code, unitName: units.name, unitPath: units.path })
     .from(accounts)
     .innerJoin(units, eq(units.id, accounts.unitId))
-    .where(and(inArray(units.id, unitIds), eq(units.parentId, actor.unitId), eq(units.status, 'active'), inArray(accounts.role, [...subordinateHeadRoles])))
+    .where(and(inArray(units.id, wanted), eq(units.parentId, actor.unitId), eq(units.status, 'active'), inArray(accounts.role, [...subordinateHeadRoles])))
     .orderBy(units.code, accounts.username);
-  const foundUnits = new Set(targets.map((t) => t.unitId));
-  if (foundUnits.size !== unitIds.length) throw new NotFoundError('所选单位中有不存在、已撤销或不是本单位直接下级的单位，请刷新后重试');
+  if (new Set(targets.map((t) => t.unitId)).size !== wanted.length) throw new NotFoundError('所选单位中有不存在、已撤销或不是本单位直接下级的单位，请刷新后重试');
+  return targets;
+}
 
-  const issued = await Promise.all(
-    targets.map(async (target) => {
-      const password = generateInitialPassword();
-      return { target, password, passwordHash: await hashPassword(password) };
-    }),
-  );
+/**
+ * (Re)issues initial passwords to the sysadmins of the chosen units directly below the actor's
+ * unit. The plain passwords exist only in the returned rows (and what `inTransaction` makes of them).
+ */
+export async function issueSubordinateCredentials(actor: Actor, input: IssueCredentialsInput, hooks: IssueHooks = {}): Promise<IssuedCredential[]> {
+  const db = await getDb();
+  const targets = await findIssueTargets(db, actor, input.unitIds);
+  await hooks.onHashed?.(0, targets.length);
+  const passwords = targets.map(() => generateInitialPassword());
+  const hashes = await hashPasswords(passwords, hooks.onHashed && ((done) => hooks.onHashed!(done, targets.length)));
+  const issued = targets.map((target, i) => ({ unitCode: target.unitCode, unitName: target.unitName, username: target.username, displayName: target.displayName, password: passwords[i] }));
   await db.transaction(async (tx) => {
-    await setIssuedPasswords(tx, actor, issued.map(({ target, passwordHash }) => ({ accountId: target.accountId, passwordHash })));
+    await setIssuedPasswords(tx, actor, targets.map((target, i) => ({ accountId: target.accountId, passwordHash: hashes[i] })));
     await recordAudit(
       tx,
       actor,
-      ...issued.map(({ target }) => ({
+      ...targets.map((target) => ({
         action: 'account.credentials.issue',
         unitPath: target.unitPath,
         targetType: 'account',
         targetId: target.accountId,
         detail: { username: target.username },
       })),
-      { action: 'account.credentials.export', targetType: 'unit', targetId: actor.unitId, detail: { accounts: issued.length, units: unitIds.length } },
+      { action: 'account.credentials.export', targetType: 'unit', targetId: actor.unitId, detail: { accounts: targets.length, units: new Set(input.unitIds).size } },
     );
+    await hooks.inTransaction?.(tx, issued);
   });
-  return issued.map(({ target, password }) => ({
-    unitCode: target.unitCode,
-    unitName: target.unitName,
-    username: target.username,
-    displayName: target.displayName,
-    password,
-  }));
+  return issued;
 }
 
 /** Sets freshly issued password hashes on managed accounts only; fails whole if any row is out of reach. */

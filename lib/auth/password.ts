@@ -7,6 +7,19 @@ export function hashPassword(plain: string): Promise<string> {
   return hash(plain, hashOptions);
 }
 
+/**
+ * Hashes many passwords a few at a time, so that a long run leaves the thread pool to other requests;
+ * `onHashed` hears how many are done after each few.
+ */
+export async function hashPasswords(passwords: string[], onHashed?: (done: number) => Promise<void>): Promise<string[]> {
+  const hashes: string[] = [];
+  for (let start = 0; start < passwords.length; start += 8) {
+    hashes.push(...(await Promise.all(passwords.slice(start, start + 8).map(hashPassword))));
+    await onHashed?.(hashes.length);
+  }
+  return hashes;
+}
+
 export async function verifyPassword(storedHash: string | null, plain: string): Promise<boolean> {
   if (!storedHash) {
     // Spend the same time as a real check so that unknown accounts cannot be told apart by timing.

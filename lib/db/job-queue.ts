@@ -13,6 +13,7 @@ export const jobQueues = {
   teacherImport: 'teacher-import',
   combinedQuery: 'combined-query',
   settingsRecheck: 'settings-recheck',
+  credentialSheet: 'credential-sheet',
 } as const;
 export type JobQueueName = (typeof jobQueues)[keyof typeof jobQueues];
 

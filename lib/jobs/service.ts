@@ -6,6 +6,7 @@ import { logUnexpected } from '@/lib/log';
 import { resumeUnfinishedExports, runTeacherExport } from '@/lib/teacher-export/service';
 import { resumeUnfinishedImports, runImportJob } from '@/lib/teacher-import/service';
 import { resumeUnfinishedRechecks, runSettingsRecheck } from '@/lib/indicators/service';
+import { resumeUnfinishedCredentialSheets, runCredentialSheet } from '@/lib/accounts/credential-sheets/service';
 
 const jobIdData = z.object({ jobId: z.string().uuid() });
 
@@ -19,8 +20,10 @@ export async function startJobWorkers(): Promise<void> {
   await resumeUnfinishedImports();
   await resumeUnfinishedQueryRuns();
   await resumeUnfinishedRechecks();
+  await resumeUnfinishedCredentialSheets();
   await workJobs(jobQueues.teacherExport, async (data, attempt) => runTeacherExport(jobIdData.parse(data).jobId, attempt));
   await workJobs(jobQueues.teacherImport, async (data) => runImportJob(jobIdData.parse(data).jobId));
   await workJobs(jobQueues.combinedQuery, async (data, attempt) => runQueryJob(jobIdData.parse(data).jobId, attempt));
   await workJobs(jobQueues.settingsRecheck, async (data) => runSettingsRecheck(jobIdData.parse(data).jobId));
+  await workJobs(jobQueues.credentialSheet, async (data, attempt) => runCredentialSheet(jobIdData.parse(data).jobId, attempt));
 }

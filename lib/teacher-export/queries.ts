@@ -7,12 +7,13 @@ import { assertCan } from '@/lib/auth/policy';
 import { holdsFullIdRight } from '@/lib/auth/personal-data';
 import { recordAudit } from '@/lib/audit/service';
 import { decryptBytes } from '@/lib/crypto/envelope';
+import { exportJobKinds } from '@/lib/export-jobs/service';
 import { NotFoundError } from '@/lib/errors';
 import { isUuid } from '@/lib/http/params';
 import type { ExportJobView } from './schemas';
 import { exportFileRetentionHours } from './service';
 
-const jobColumns = {
+export const exportJobColumns = {
   id: exportJobs.id,
   unitId: exportJobs.unitId,
   fileName: exportJobs.fileName,
@@ -27,7 +28,7 @@ const jobColumns = {
   finishedAt: exportJobs.finishedAt,
 };
 
-function toView(row: Omit<ExportJobView, 'expiresAt'>): ExportJobView {
+export function toExportJobView(row: Omit<ExportJobView, 'expiresAt'>): ExportJobView {
   const expiresAt = row.status === 'done' && row.finishedAt ? new Date(row.finishedAt.getTime() + exportFileRetentionHours() * 3600_000) : null;
   return { ...row, expiresAt };
 }
@@ -36,17 +37,17 @@ function toView(row: Omit<ExportJobView, 'expiresAt'>): ExportJobView {
 export async function listExportJobs(actor: Actor, limit = 10): Promise<ExportJobView[]> {
   assertCan(actor, 'teacher.list');
   const db = await getDb();
-  const rows = await db.select(jobColumns).from(exportJobs).where(eq(exportJobs.accountId, actor.accountId)).orderBy(desc(exportJobs.createdAt)).limit(limit);
-  return rows.map(toView);
+  const rows = await db.select(exportJobColumns).from(exportJobs).where(and(eq(exportJobs.accountId, actor.accountId), eq(exportJobs.kind, exportJobKinds.teachers))).orderBy(desc(exportJobs.createdAt)).limit(limit);
+  return rows.map(toExportJobView);
 }
 
 export async function getExportJob(actor: Actor, jobId: string): Promise<ExportJobView> {
   assertCan(actor, 'teacher.list');
   if (!isUuid(jobId)) throw new NotFoundError('导出任务不存在');
   const db = await getDb();
-  const [row] = await db.select(jobColumns).from(exportJobs).where(and(eq(exportJobs.id, jobId), eq(exportJobs.accountId, actor.accountId)));
+  const [row] = await db.select(exportJobColumns).from(exportJobs).where(and(eq(exportJobs.id, jobId), eq(exportJobs.accountId, actor.accountId), eq(exportJobs.kind, exportJobKinds.teachers)));
   if (!row) throw new NotFoundError('导出任务不存在');
-  return toView(row);
+  return toExportJobView(row);
 }
 
 /**

@@ -1,9 +1,8 @@
 import 'server-only';
-import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import { getDb, getStatisticsDb, rowsOf, type Executor } from '@/lib/db';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { getDb, getStatisticsDb, type Executor } from '@/lib/db';
 import { exportJobs, jobFileChunks, teacherEntries, teachers, units, type StoredValue } from '@/lib/db/schema';
 import { jobQueues, queueOptions, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
 import type { Actor } from '@/lib/auth/actor';
@@ -12,10 +11,10 @@ import { holdsFullIdRight, mayViewFullIdNumber } from '@/lib/auth/personal-data'
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { recordAudit } from '@/lib/audit/service';
 import { activeKeyId, decryptBytes, encryptBytes, keyIdOf } from '@/lib/crypto/envelope';
-import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ChunkSink, attemptHoldsJob, claimExportJob, endFailedAttempt, exportJobKinds, heldBy, reportExportProgress, StaleAttemptError, type ExportJobRow } from '@/lib/export-jobs/service';
+import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { resolveCatalogue } from '@/lib/indicators/settings';
-import { logUnexpected } from '@/lib/log';
 import { maskLoginName } from '@/lib/reference/id-number';
 import { maskStoredRecord, teacherFilterConditions, type TeacherListFilters } from '@/lib/teachers/queries';
 import { revealStoredIdNumber } from '@/lib/teachers/identity';
@@ -36,10 +35,6 @@ export interface TeacherExportRequest {
 const pageSize = 2000;
 /** Progress (and the check that this attempt still holds the job) at most this often. */
 const progressEveryMs = 1000;
-/** Bytes per stored piece of the file (EXPORT_CHUNK_BYTES; tests make them small). */
-const chunkBytes = () => Number(process.env.EXPORT_CHUNK_BYTES ?? 4 * 1024 * 1024);
-/** Attempts the queue makes at most (lib/db/job-queue.ts); the last failure ends the job. */
-const maxAttempts = queueOptions.retryLimit + 1;
 
 function exportQueueJob(jobId: string): QueuedJob {
   return { name: jobQueues.teacherExport, id: jobId, data: { jobId } };
@@ -48,7 +43,7 @@ function exportQueueJob(jobId: string): QueuedJob {
 /** Queues again every export not finished (start-up): a no-op for those the queue holds already. */
 export async function resumeUnfinishedExports(): Promise<number> {
   const db = await getDb();
-  const open = await db.select({ id: exportJobs.id }).from(exportJobs).where(inArray(exportJobs.status, ['queued', 'running']));
+  const open = await db.select({ id: exportJobs.id }).from(exportJobs).where(and(eq(exportJobs.kind, exportJobKinds.teachers), inArray(exportJobs.status, ['queued', 'running'])));
   await resendJobs(open.map((job) => exportQueueJob(job.id)));
   return open.length;
 }
@@ -73,96 +68,26 @@ export async function requestTeacherExport(actor: Actor, request: TeacherExportR
   return transactionWithJob(async (tx) => {
     const [job] = await tx
       .insert(exportJobs)
-      .values({ accountId: actor.accountId, unitId: actor.unitId, kind: 'teachers', fileName: fileNameOf(actor, official), params })
+      .values({ accountId: actor.accountId, unitId: actor.unitId, kind: exportJobKinds.teachers, fileName: fileNameOf(actor, official), params })
       .returning({ id: exportJobs.id });
     return { result: { jobId: job.id }, job: exportQueueJob(job.id) };
   });
 }
 
-/**
- * Writes the file into job_file_chunks as it is made, a few MB at a time, encrypted (it holds personal
- * data). Only the attempt that holds the job writes: a stale attempt's pieces are refused.
- */
-class ChunkSink extends Writable {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  seq = 0;
-  bytes = 0;
-
-  constructor(
-    private readonly db: Executor,
-    private readonly jobId: string,
-    private readonly attempt: number,
-  ) {
-    super();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes < chunkBytes()) return callback();
-    this.flush().then(() => callback(), callback);
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.flush().then(() => callback(), callback);
-  }
-
-  private async flush(): Promise<void> {
-    if (!this.pendingBytes) return;
-    const piece = Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    const seq = this.seq++;
-    this.bytes += piece.length;
-    const stored = await this.db.execute(sql`
-      insert into job_file_chunks (job_id, seq, bytes)
-      select ${this.jobId}::uuid, ${seq}, ${encryptBytes(piece)}
-      where ${attemptHoldsJob(this.jobId, this.attempt)}
-      on conflict (job_id, seq) do update set bytes = excluded.bytes
-      returning seq`);
-    if (rowsOf(stored).length !== 1) throw new StaleAttemptError();
-  }
-}
-
-/** Whether this attempt still holds the job: the condition on every write an attempt makes to it. */
-function attemptHoldsJob(jobId: string, attempt: number): SQL {
-  return sql`exists (select 1 from export_jobs where id = ${jobId}::uuid and attempts = ${attempt} and status = 'running')`;
-}
-
-/** Another attempt took the job over (this one was thought dead): stop quietly. */
-class StaleAttemptError extends Error {}
-
 /** The worker: makes the file of one export job. Safe to run again after a crash (it starts over). */
 export async function runTeacherExport(jobId: string, attempt: { last: boolean } = { last: true }): Promise<void> {
   const db = await getDb();
-  const [job] = await db
-    .update(exportJobs)
-    .set({ status: 'running', attempts: sql`${exportJobs.attempts} + 1`, startedAt: sql`now()`, done: 0, message: null })
-    .where(and(eq(exportJobs.id, jobId), inArray(exportJobs.status, ['queued', 'running'])))
-    .returning();
+  const job = await claimExportJob(db, jobId, exportJobKinds.teachers);
   // Already finished, failed or deleted: a late duplicate of the queue's message.
   if (!job) return;
   try {
     await writeExport(db, job);
   } catch (error) {
-    if (error instanceof StaleAttemptError) return;
-    const final = error instanceof DomainError || attempt.last || job.attempts >= maxAttempts;
-    if (!(error instanceof DomainError)) logUnexpected('teacher-export', error, { jobId, attempt: job.attempts });
-    const message = error instanceof DomainError ? error.message : final ? '生成文件时出错，请稍后重新导出' : '生成文件时中断，正在重试';
-    const ended = await db
-      .update(exportJobs)
-      .set(final ? { status: 'failed', message, finishedAt: sql`now()` } : { status: 'queued', message })
-      .where(and(eq(exportJobs.id, jobId), eq(exportJobs.attempts, job.attempts), eq(exportJobs.status, 'running')))
-      .returning({ id: exportJobs.id });
-    // Only the attempt that still held the job may clear its pieces.
-    if (final && ended.length) await db.delete(jobFileChunks).where(eq(jobFileChunks.jobId, jobId));
-    // Not final: the queue retries the job.
-    else throw error;
+    await endFailedAttempt(db, job, error, attempt, 'teacher-export');
   }
 }
 
-async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): Promise<void> {
+async function writeExport(db: Executor, job: ExportJobRow): Promise<void> {
   // The requester as they are now: a disabled account or a lost right ends the job.
   const session = await loadSessionAccount(job.accountId, null);
   if (!session || session.accountStatus !== 'active' || session.unitStatus !== 'active') throw new ForbiddenError('账号已停用，导出未完成');
@@ -187,8 +112,7 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
   const subsets = resolveCatalogue(settings, 'primary_secondary').subsets.filter((subset) => params.subsets.includes(subset.key));
   if (!subsets.length) throw new ValidationError('请选择要导出的信息集');
   const total = n * subsets.length;
-  const counted = await db.update(exportJobs).set({ total }).where(and(eq(exportJobs.id, job.id), eq(exportJobs.attempts, job.attempts), eq(exportJobs.status, 'running'))).returning({ id: exportJobs.id });
-  if (!counted.length) throw new StaleAttemptError();
+  await reportExportProgress(db, job, { done: 0, total });
   // A retry starts the file over (only while this attempt holds the job).
   await db.delete(jobFileChunks).where(and(eq(jobFileChunks.jobId, job.id), attemptHoldsJob(job.id, job.attempts)));
 
@@ -255,12 +179,7 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
       done += batch.length;
       if (performance.now() - reportedAt > progressEveryMs) {
         reportedAt = performance.now();
-        const progressed = await db
-          .update(exportJobs)
-          .set({ done })
-          .where(and(eq(exportJobs.id, job.id), eq(exportJobs.attempts, job.attempts), eq(exportJobs.status, 'running')))
-          .returning({ id: exportJobs.id });
-        if (!progressed.length) throw new StaleAttemptError();
+        await reportExportProgress(db, job, { done });
       }
       await Promise.race([writer.drained().then(() => yieldToRequests()), sinkFailed]);
     }
@@ -279,7 +198,7 @@ async function writeExport(db: Executor, job: typeof exportJobs.$inferSelect): P
     const finished = await tx
       .update(exportJobs)
       .set({ status: 'done', rows, unmasked, bytes: sink.bytes, done: total, finishedAt: sql`now()`, message: null })
-      .where(and(eq(exportJobs.id, job.id), eq(exportJobs.attempts, job.attempts), eq(exportJobs.status, 'running')))
+      .where(heldBy(job))
       .returning({ id: exportJobs.id });
     if (!finished.length) throw new StaleAttemptError();
     await recordAudit(tx, actor, {

@@ -4,7 +4,7 @@ import { getDb, intArray, rowsOf, type Executor } from '@/lib/db';
 import { accounts, teachers, units, type StoredRecord, type StoredValue } from '@/lib/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
-import { generateInitialPassword, hashPassword } from '@/lib/auth/password';
+import { generateInitialPassword, hashPassword, hashPasswords } from '@/lib/auth/password';
 import { recordAudit, type AuditEntry } from '@/lib/audit/service';
 import { setIssuedPasswords, type IssuedCredential } from '@/lib/accounts/service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -224,7 +224,7 @@ export async function createTeachers(actor: Actor, rows: CreateTeacherInput[]): 
   assertCan(actor, 'teacher.create');
   const db = await getDb();
   const passwords = rows.map(() => generateInitialPassword());
-  const hashes = await hashInBatches(passwords);
+  const hashes = await hashPasswords(passwords);
   return withConflictAudit(actor, [], () => db.transaction(async (tx) => {
     const school = await getActorSchool(tx, actor);
     const created = await insertTeachers(tx, actor, school, rows.map((registration, i) => ({ registration, passwordHash: hashes[i] })), 'import');
@@ -235,12 +235,6 @@ export async function createTeachers(actor: Actor, rows: CreateTeacherInput[]): 
     );
     return rows.map((row, i) => ({ unitCode: school.code, unitName: school.name, username: row.idNumber, displayName: row.name, password: passwords[i] }));
   }));
-}
-
-async function hashInBatches(passwords: string[]): Promise<string[]> {
-  const hashes: string[] = [];
-  for (let start = 0; start < passwords.length; start += 8) hashes.push(...(await Promise.all(passwords.slice(start, start + 8).map(hashPassword))));
-  return hashes;
 }
 
 /** Initial passwords for the school's teachers who have none yet (created by import), or for chosen ones. */
@@ -257,7 +251,7 @@ export async function issueTeacherCredentials(actor: Actor, input: { teacherIds?
     .limit(input.limit);
   if (input.teacherIds && targets.length !== new Set(input.teacherIds).size) throw new NotFoundError('所选教师不存在或不在本校');
   const passwords = targets.map(() => generateInitialPassword());
-  const hashes = await hashInBatches(passwords);
+  const hashes = await hashPasswords(passwords);
   await db.transaction(async (tx) => {
     await setIssuedPasswords(tx, actor, targets.map((t, i) => ({ accountId: t.accountId, passwordHash: hashes[i] })));
     await recordAudit(

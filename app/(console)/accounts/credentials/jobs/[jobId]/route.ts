@@ -1,0 +1,27 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { takeCredentialSheet } from '@/lib/accounts/credential-sheets/service';
+import { getReadyActor } from '@/lib/auth/session';
+import { can } from '@/lib/auth/policy';
+import { DomainError, ValidationError } from '@/lib/errors';
+import { fileResponse, notFoundResponse } from '@/lib/http/download';
+
+/**
+ * Takes a finished credential sheet, once (it is deleted as it is taken). A POST from this site's own
+ * page only (the Origin must match): another site must not make an administrator's browser spend it.
+ */
+export async function POST(request: NextRequest, { params }: { params: Promise<{ jobId: string }> }) {
+  const actor = await getReadyActor();
+  if (!actor || !can(actor, 'credential.issue')) return notFoundResponse();
+  const origin = request.headers.get('origin');
+  const sameSite = origin !== null && URL.canParse(origin) && new URL(origin).host === request.headers.get('host');
+  try {
+    if (!sameSite) throw new ValidationError('请在“下级账号分发”页面下载分发表');
+    const { fileName, file } = await takeCredentialSheet(actor, (await params).jobId);
+    return fileResponse(file, fileName);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const back = new URL('/accounts/credentials', request.nextUrl);
+    back.searchParams.set('error', error.message);
+    return NextResponse.redirect(back, 303);
+  }
+}

@@ -1,0 +1,173 @@
+import ExcelJS from 'exceljs';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getDb, rowsOf } from '@/lib/db';
+import { accounts, exportJobs } from '@/lib/db/schema';
+import { closeJobQueue } from '@/lib/db/job-queue';
+import { listCredentialSheets, requestCredentialSheet, runCredentialSheet, takeCredentialSheet } from '@/lib/accounts/credential-sheets/service';
+import { verifyPassword } from '@/lib/auth/password';
+import { NotFoundError } from '@/lib/errors';
+import { startJobWorkers } from '@/lib/jobs/service';
+import { authenticate } from '@/lib/signin/service';
+import { actorFor, getAccount, getUnitByCode } from './support/factories';
+
+const onServer = Boolean(process.env.DATABASE_URL);
+
+afterAll(async () => {
+  await closeJobQueue({ graceful: false });
+});
+
+async function count(query: ReturnType<typeof sql>): Promise<number> {
+  return rowsOf<{ n: number }>(await (await getDb()).execute(query))[0].n;
+}
+
+const auditCount = (action: string, targetId?: string) =>
+  count(sql`select count(*)::int as n from audit_log where action = ${action} ${targetId ? sql`and target_id = ${targetId}` : sql``}`);
+
+async function jobRow(jobId: string) {
+  const db = await getDb();
+  const [job] = await db.select().from(exportJobs).where(eq(exportJobs.id, jobId));
+  return job;
+}
+
+async function sheetRows(file: Buffer): Promise<{ unitCode: string; username: string; password: string }[]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(file as unknown as ArrayBuffer);
+  const sheet = workbook.getWorksheet('账号分发表')!;
+  const rows: { unitCode: string; username: string; password: string }[] = [];
+  sheet.eachRow((row, n) => {
+    const [, unitCode, , username, password] = row.values as string[];
+    if (n > 1 && username && password) rows.push({ unitCode, username, password });
+  });
+  return rows;
+}
+
+describe('credential sheets on the durable job queue', () => {
+  it('sets the passwords in the step that stores the sheet, and hands the sheet to its requester once', async () => {
+    const city = await actorFor('520100.admin');
+    const counties = await Promise.all(['520102', '520103'].map(getUnitByCode));
+    const before = await Promise.all(['520102.admin', '520103.admin'].map(getAccount));
+    const issuedBefore = await Promise.all(before.map((account) => auditCount('account.credentials.issue', String(account.id))));
+
+    const { jobId } = await requestCredentialSheet(city, { unitIds: counties.map((c) => c.id) });
+    // Accepted and queued: nothing is issued until the worker's transaction.
+    expect(await jobRow(jobId)).toMatchObject({ kind: 'credentials', status: 'queued', total: 2 });
+    expect(await Promise.all(['520102.admin', '520103.admin'].map(getAccount))).toEqual(before);
+    expect(await auditCount('account.credentials.request', jobId)).toBe(1);
+
+    await runCredentialSheet(jobId);
+    expect(await jobRow(jobId)).toMatchObject({ status: 'done', rows: 2, done: 2, total: 2 });
+    // Stored encrypted: no piece carries the zip's signature in clear.
+    expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBeGreaterThan(0);
+    expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid and position('\\x504b0304'::bytea in bytes) = 1`)).toBe(0);
+    expect((await listCredentialSheets(city)).map((job) => job.id)).toContain(jobId);
+
+    // Someone else's sheet is not found, and taking it fails without spending it.
+    const otherCity = await actorFor('520200.admin');
+    await expect(takeCredentialSheet(otherCity, jobId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await listCredentialSheets(otherCity)).map((job) => job.id)).not.toContain(jobId);
+    expect((await jobRow(jobId)).status).toBe('done');
+
+    const { fileName, file } = await takeCredentialSheet(city, jobId);
+    expect(fileName).toMatch(/^账号分发表-520100-\d{12}\.xlsx$/);
+    const rows = await sheetRows(file);
+    expect(rows.map((r) => r.username)).toEqual(['520102.admin', '520103.admin']);
+    for (const row of rows) {
+      const account = await getAccount(row.username);
+      expect(account.mustChangePassword).toBe(true);
+      expect(await verifyPassword(account.passwordHash, row.password)).toBe(true);
+    }
+    expect((await authenticate({ username: rows[0].username, password: rows[0].password, ip: '10.52.0.1' })).ok).toBe(true);
+    expect(await Promise.all(before.map((account) => auditCount('account.credentials.issue', String(account.id))))).toEqual(issuedBefore.map((n) => n + 1));
+    expect(await auditCount('account.credentials.download', jobId)).toBe(1);
+
+    // Once only: the file is gone, a second take is refused and audits nothing.
+    expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
+    await expect(takeCredentialSheet(city, jobId)).rejects.toThrow('分发表已下载过');
+    expect(await auditCount('account.credentials.download', jobId)).toBe(1);
+    expect((await listCredentialSheets(city)).find((job) => job.id === jobId)).toMatchObject({ status: 'expired', message: '已下载，文件已从系统删除' });
+  });
+
+  it('refuses a unit out of reach at once: no job, no audit row, no password changed', async () => {
+    const city = await actorFor('520100.admin');
+    const foreign = await getUnitByCode('520201');
+    const own = await getUnitByCode('520111');
+    const jobsBefore = await count(sql`select count(*)::int as n from export_jobs where account_id = ${city.accountId}`);
+    const requestsBefore = await auditCount('account.credentials.request');
+    const ownBefore = await getAccount('520111.admin');
+    await expect(requestCredentialSheet(city, { unitIds: [own.id, foreign.id] })).rejects.toBeInstanceOf(NotFoundError);
+    expect(await count(sql`select count(*)::int as n from export_jobs where account_id = ${city.accountId}`)).toBe(jobsBefore);
+    expect(await auditCount('account.credentials.request')).toBe(requestsBefore);
+    expect(await getAccount('520111.admin')).toEqual(ownBefore);
+  });
+
+  it('ends the job without issuing anything when the requester is disabled before it runs', async () => {
+    const city = await actorFor('520100.admin');
+    const county = await getUnitByCode('520112');
+    const before = await getAccount('520112.admin');
+    const { jobId } = await requestCredentialSheet(city, { unitIds: [county.id] });
+    const db = await getDb();
+    await db.update(accounts).set({ status: 'disabled' }).where(eq(accounts.id, city.accountId));
+    try {
+      await runCredentialSheet(jobId);
+    } finally {
+      await db.update(accounts).set({ status: 'active' }).where(eq(accounts.id, city.accountId));
+    }
+    expect(await jobRow(jobId)).toMatchObject({ status: 'failed', message: '账号已停用，分发表未生成' });
+    expect(await getAccount('520112.admin')).toEqual(before);
+    expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
+  });
+
+  it('is made by a node that starts after the request: the queue keeps it across a restart', async () => {
+    const city = await actorFor('520100.admin');
+    const county = await getUnitByCode('520113');
+    await closeJobQueue();
+    const { jobId } = await requestCredentialSheet(city, { unitIds: [county.id] });
+    await closeJobQueue();
+    expect((await jobRow(jobId)).status).toBe('queued');
+    await startJobWorkers();
+    const until = Date.now() + 30_000;
+    while ((await jobRow(jobId)).status !== 'done') {
+      if (Date.now() > until) throw new Error(`sheet still ${(await jobRow(jobId)).status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const [row] = await sheetRows((await takeCredentialSheet(city, jobId)).file);
+    expect(await verifyPassword((await getAccount('520113.admin')).passwordHash, row.password)).toBe(true);
+    await closeJobQueue();
+  });
+
+  it.skipIf(!onServer)('sets no password when another attempt took the job over before this one committed', async () => {
+    const city = await actorFor('520100.admin');
+    const county = await getUnitByCode('520115');
+    const before = await getAccount('520115.admin');
+    const issuedBefore = await auditCount('account.credentials.issue', String(before.id));
+    const { jobId } = await requestCredentialSheet(city, { unitIds: [county.id] });
+    const db = await getDb();
+    // Hold the target account's row so the worker waits inside its transaction, then hand the job to "another node".
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = db.transaction(async (tx) => {
+      await tx.execute(sql`select id from accounts where id = ${before.id} for update`);
+      locked();
+      await released;
+    });
+    await isLocked;
+    const run = runCredentialSheet(jobId);
+    const until = Date.now() + 20_000;
+    while (!(await count(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%update accounts a set password_hash%'`))) {
+      if (Date.now() > until) throw new Error('the worker never waited on the account row');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await db.execute(sql`update export_jobs set attempts = attempts + 1 where id = ${jobId}::uuid`);
+    release();
+    await holder;
+    await run;
+    expect(await getAccount('520115.admin')).toEqual(before);
+    expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
+    expect(await auditCount('account.credentials.issue', String(before.id))).toBe(issuedBefore);
+    // The attempt that holds the job now finishes it.
+    expect((await jobRow(jobId)).status).toBe('running');
+  });
+});
