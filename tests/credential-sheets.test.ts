@@ -118,6 +118,24 @@ describe('credential sheets on the durable job queue', () => {
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
   });
 
+  it('issues nothing when the sheet cannot be stored: the passwords are set only with their sheet', async () => {
+    const city = await actorFor('520100.admin');
+    const county = await getUnitByCode('520121');
+    const before = await getAccount('520121.admin');
+    const { jobId } = await requestCredentialSheet(city, { unitIds: [county.id] });
+    const keys = process.env.DATA_ENCRYPTION_KEYS;
+    // No key to encrypt the sheet with: storing its piece fails inside the worker's transaction.
+    process.env.DATA_ENCRYPTION_KEYS = '';
+    try {
+      await runCredentialSheet(jobId, { last: true });
+    } finally {
+      process.env.DATA_ENCRYPTION_KEYS = keys;
+    }
+    expect(await jobRow(jobId)).toMatchObject({ status: 'failed', message: '生成文件时出错，请稍后重试' });
+    expect(await getAccount('520121.admin')).toEqual(before);
+    expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
+  });
+
   it('is made by a node that starts after the request: the queue keeps it across a restart', async () => {
     const city = await actorFor('520100.admin');
     const county = await getUnitByCode('520113');

@@ -119,9 +119,10 @@ export class ChunkSink extends Writable {
 /** Stores a file made whole in memory (a small one) as the job's pieces; answers its size. */
 export async function storeWholeFile(db: Executor, job: ExportJobRow, file: Buffer): Promise<number> {
   const sink = new ChunkSink(db, job.id, job.attempts);
+  // end's callback hears the sink's error, if any (a refused or failed piece).
   await new Promise<void>((resolve, reject) => {
     sink.on('error', reject);
-    sink.end(file, () => resolve());
+    sink.end(file, (error?: Error | null) => (error ? reject(error) : resolve()));
   });
   return sink.bytes;
 }
