@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { idCheckCharacter } from '../lib/reference/id-number';
-import { demoPassword, signIn, signOut } from './helpers';
+import { demoPassword, expectNoSeriousAxeViolations, signIn, signOut } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -120,5 +120,32 @@ test('a manager imports a template with errors, downloads the marked file, fixes
   await page.goto(`/teachers?q=${bad}`);
   await expect(page.getByTestId('teacher-rows')).toContainText('导入乙');
   await expect(page.getByTestId('teacher-rows')).toContainText(`${bad.slice(0, 4)}**********${bad.slice(-4)}`);
+  await signOut(page);
+});
+
+test('the school sysadmin issues the imported teachers’ initial passwords: made in the background, downloaded once', async ({ page }) => {
+  await signIn(page, '2133060001.admin', demoPassword);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/teachers/accounts');
+  const pending = Number(await page.getByTestId('pending-credentials').textContent());
+  expect(pending).toBeGreaterThanOrEqual(2);
+  await page.getByRole('button', { name: '生成初始密码和分发表' }).click();
+  await expect(page.getByTestId('form-success')).toContainText('正在后台生成');
+  const newest = page.getByTestId('credential-sheets').locator('li').first();
+  await expect(newest.getByTestId('credential-sheet-status')).toHaveText('待下载', { timeout: 30_000 });
+  await expect(page.getByTestId('pending-credentials')).toHaveText('0');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: 'test-results/screens/teacher-credentials-desktop.png', fullPage: true });
+  await expectNoSeriousAxeViolations(page);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: 'test-results/screens/teacher-credentials-mobile.png', fullPage: true });
+  const sheetFile = await download(page, () => newest.getByTestId('credential-sheet-download').click(), 'teacher-credentials.xlsx');
+  await expect(newest.getByTestId('credential-sheet-status')).toHaveText('已下载', { timeout: 10_000 });
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(readFileSync(sheetFile) as unknown as ArrayBuffer);
+  const logins: string[] = [];
+  workbook.getWorksheet('账号分发表')!.eachRow((row, n) => n > 1 && row.getCell(4).value && logins.push(String(row.getCell(3).value)));
+  expect(logins).toHaveLength(pending);
+  for (const login of logins) expect(login).toMatch(/^\d{17}[\dX]$/);
   await signOut(page);
 });

@@ -2,14 +2,15 @@ import ExcelJS from 'exceljs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDb, rowsOf } from '@/lib/db';
-import { accounts, exportJobs } from '@/lib/db/schema';
+import { accounts, exportJobs, teachers } from '@/lib/db/schema';
 import { closeJobQueue } from '@/lib/db/job-queue';
-import { listCredentialSheets, requestCredentialSheet, runCredentialSheet, takeCredentialSheet } from '@/lib/accounts/credential-sheets/service';
+import { listCredentialSheets, requestCredentialSheet, requestTeacherCredentialSheet, runCredentialSheet, takeCredentialSheet } from '@/lib/accounts/credential-sheets/service';
 import { verifyPassword } from '@/lib/auth/password';
-import { NotFoundError } from '@/lib/errors';
+import { NotFoundError, ValidationError } from '@/lib/errors';
 import { startJobWorkers } from '@/lib/jobs/service';
 import { authenticate } from '@/lib/signin/service';
-import { actorFor, getAccount, getUnitByCode } from './support/factories';
+import { createTeacher } from '@/lib/teachers/registration/service';
+import { actorFor, getAccount, getUnitByCode, registration, school } from './support/factories';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 
@@ -60,12 +61,12 @@ describe('credential sheets on the durable job queue', () => {
     // Stored encrypted: no piece carries the zip's signature in clear.
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBeGreaterThan(0);
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid and position('\\x504b0304'::bytea in bytes) = 1`)).toBe(0);
-    expect((await listCredentialSheets(city)).map((job) => job.id)).toContain(jobId);
+    expect((await listCredentialSheets(city, 'subordinates')).map((job) => job.id)).toContain(jobId);
 
     // Someone else's sheet is not found, and taking it fails without spending it.
     const otherCity = await actorFor('520200.admin');
     await expect(takeCredentialSheet(otherCity, jobId)).rejects.toBeInstanceOf(NotFoundError);
-    expect((await listCredentialSheets(otherCity)).map((job) => job.id)).not.toContain(jobId);
+    expect((await listCredentialSheets(otherCity, 'subordinates')).map((job) => job.id)).not.toContain(jobId);
     expect((await jobRow(jobId)).status).toBe('done');
 
     const { fileName, file } = await takeCredentialSheet(city, jobId);
@@ -85,7 +86,7 @@ describe('credential sheets on the durable job queue', () => {
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
     await expect(takeCredentialSheet(city, jobId)).rejects.toThrow('分发表已下载过');
     expect(await auditCount('account.credentials.download', jobId)).toBe(1);
-    expect((await listCredentialSheets(city)).find((job) => job.id === jobId)).toMatchObject({ status: 'expired', message: '已下载，文件已从系统删除' });
+    expect((await listCredentialSheets(city, 'subordinates')).find((job) => job.id === jobId)).toMatchObject({ status: 'expired', message: '已下载，文件已从系统删除' });
   });
 
   it('refuses a unit out of reach at once: no job, no audit row, no password changed', async () => {
@@ -134,6 +135,36 @@ describe('credential sheets on the durable job queue', () => {
     expect(await jobRow(jobId)).toMatchObject({ status: 'failed', message: '生成文件时出错，请稍后重试' });
     expect(await getAccount('520121.admin')).toEqual(before);
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
+  });
+
+  it('makes a school’s sheet for its teachers without a password, naming each by the ID number they sign in with', async () => {
+    const own = await school('520102');
+    const other = await school('520103');
+    const db = await getDb();
+    const created = [];
+    for (const name of ['分发教师甲', '分发教师乙']) {
+      const input = registration({ name });
+      const { teacherId } = await createTeacher(own.sysadmin, input);
+      const [{ accountId }] = await db.select({ accountId: teachers.accountId }).from(teachers).where(eq(teachers.id, teacherId));
+      created.push({ accountId: accountId!, idNumber: input.idNumber });
+    }
+    // As the teacher import leaves them: accounts without a password.
+    for (const { accountId } of created) await db.update(accounts).set({ passwordHash: null }).where(eq(accounts.id, accountId));
+    await expect(requestTeacherCredentialSheet(other.sysadmin)).rejects.toBeInstanceOf(ValidationError);
+
+    const { jobId } = await requestTeacherCredentialSheet(own.sysadmin);
+    expect(await jobRow(jobId)).toMatchObject({ status: 'queued', total: 2 });
+    await runCredentialSheet(jobId);
+    expect(await jobRow(jobId)).toMatchObject({ status: 'done', rows: 2 });
+    // Not the other school's.
+    await expect(takeCredentialSheet(other.sysadmin, jobId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await listCredentialSheets(own.sysadmin, 'teachers')).map((job) => job.id)).toContain(jobId);
+
+    const rows = await sheetRows((await takeCredentialSheet(own.sysadmin, jobId)).file);
+    expect(rows.map((r) => r.username).sort()).toEqual(created.map((c) => c.idNumber).sort());
+    for (const row of rows) expect((await authenticate({ username: row.username, password: row.password, ip: '10.52.0.2' })).ok).toBe(true);
+    // Everyone has a password now: nothing left to issue.
+    await expect(requestTeacherCredentialSheet(own.sysadmin)).rejects.toThrow('本校教师都已发放初始密码');
   });
 
   it('is made by a node that starts after the request: the queue keeps it across a restart', async () => {

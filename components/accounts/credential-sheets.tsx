@@ -13,7 +13,7 @@ function statusOf(job: ExportJobView): { label: string; tone: string } {
 }
 
 /** The account's recent credential sheets: progress while the passwords are made, one download when ready. */
-export function CredentialSheets({ jobs, highlight }: { jobs: ExportJobView[]; highlight?: string }) {
+export function CredentialSheets({ jobs, returnTo }: { jobs: ExportJobView[]; returnTo: '/accounts/credentials' | '/teachers/accounts' }) {
   const active = jobs.some((job) => job.status === 'queued' || job.status === 'running');
   return (
     <section className="space-y-2" aria-labelledby="credential-sheets-title">
@@ -29,8 +29,8 @@ export function CredentialSheets({ jobs, highlight }: { jobs: ExportJobView[]; h
             const running = job.status === 'queued' || job.status === 'running';
             const percent = job.total ? Math.min(100, Math.round((job.done / job.total) * 100)) : 0;
             return (
-              <li key={job.id} data-testid={`credential-sheet-${job.id}`} className={`card flex flex-wrap items-center gap-x-4 gap-y-2 p-3 text-sm ${job.id === highlight ? 'ring-1 ring-amber-300' : ''}`}>
-                <div className="min-w-0 flex-1">
+              <li key={job.id} data-testid={`credential-sheet-${job.id}`} className="card flex flex-wrap items-center gap-x-4 gap-y-2 p-3 text-sm">
+                <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
                   <p className="break-all font-medium text-slate-800">{job.fileName}</p>
                   <p className="mt-0.5 text-xs text-slate-600">
                     提交于 {formatDateTime(job.createdAt)} · {(job.rows ?? job.total).toLocaleString('zh-CN')} 个账号
@@ -46,7 +46,7 @@ export function CredentialSheets({ jobs, highlight }: { jobs: ExportJobView[]; h
                   </span>
                 )}
                 {job.status === 'done' && (
-                  <CredentialDownloadButton jobId={job.id} title={job.expiresAt ? `保留至 ${formatDateTime(job.expiresAt)}` : undefined} />
+                  <CredentialDownloadButton jobId={job.id} returnTo={returnTo} title={job.expiresAt ? `保留至 ${formatDateTime(job.expiresAt)}` : undefined} />
                 )}
               </li>
             );

@@ -1,7 +1,8 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { issuePendingTeacherCredentialsAction, registerTeachersAction } from '@/lib/teachers/credential-actions';
+import { registerTeachersAction, requestTeacherCredentialSheetAction } from '@/lib/teachers/credential-actions';
 import { FormAlert } from '@/components/forms/field';
 import { uploadWith } from '@/components/forms/upload';
 import { RowErrorsTable } from '@/components/ui/row-errors-table';
@@ -17,7 +18,8 @@ function download(base64: string, fileName: string) {
   URL.revokeObjectURL(url);
 }
 
-export function TeacherAccounts({ pending: pendingCount }: { pending: number }) {
+export function TeacherAccounts({ pending: pendingCount, children }: { pending: number; children?: React.ReactNode }) {
+  const router = useRouter();
   const [busy, startTransition] = useTransition();
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const [errors, setErrors] = useState<{ rows: number; errors: RegistrationRowError[] } | null>(null);
@@ -39,10 +41,10 @@ export function TeacherAccounts({ pending: pendingCount }: { pending: number }) 
   const issue = () => {
     setMessage(null);
     startTransition(async () => {
-      const result = await issuePendingTeacherCredentialsAction();
+      const result = await requestTeacherCredentialSheetAction({});
       if (!result.ok) return setMessage({ tone: 'error', text: result.message });
-      download(result.data.sheetBase64, '教师账号分发表.xlsx');
-      setMessage({ tone: 'success', text: `已为 ${result.data.count} 位教师生成初始密码，账号分发表已下载。` });
+      setMessage({ tone: 'success', text: '已提交，正在后台生成初始密码和分发表，完成后在下方“我的分发表”中下载（仅可下载一次）。' });
+      router.refresh();
     });
   };
 
@@ -70,9 +72,10 @@ export function TeacherAccounts({ pending: pendingCount }: { pending: number }) 
       <section className="card space-y-3 p-4">
         <h2 className="font-semibold">发放初始密码</h2>
         <p className="text-sm text-slate-600">
-          通过“教师信息导入”新增的教师还没有登录密码。本校目前有 <span className="font-semibold tabular-nums" data-testid="pending-credentials">{pendingCount}</span> 位教师未发放。
+          通过“教师信息导入”新增的教师还没有登录密码。本校目前有 <span className="font-semibold tabular-nums" data-testid="pending-credentials">{pendingCount}</span> 位教师未发放，每次最多为 2,000 位生成。
         </p>
-        <button type="button" className="btn-primary" onClick={issue} disabled={busy || pendingCount === 0}>生成初始密码并下载分发表</button>
+        <button type="button" className="btn-primary" onClick={issue} disabled={busy || pendingCount === 0}>生成初始密码和分发表</button>
+        {children}
       </section>
     </div>
   );

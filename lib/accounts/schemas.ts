@@ -33,8 +33,15 @@ export type IssueCredentialsInput = z.infer<typeof issueCredentialsSchema>;
 /** The message of a credential sheet that has been downloaded (and so deleted). */
 export const credentialSheetDownloadedMessage = '已下载，文件已从系统删除';
 
-/** What a credential-sheet job keeps of its request: the units, and the requester's address for the audit rows. */
-export const credentialSheetParamsSchema = issueCredentialsSchema.extend({ ip: z.string().optional() });
+/**
+ * What a credential-sheet job keeps of its request: whose passwords (the sysadmins of chosen units
+ * below, or the school's teachers who have none yet), and the requester's address for the audit rows.
+ */
+export const credentialSheetParamsSchema = z.discriminatedUnion('source', [
+  issueCredentialsSchema.extend({ source: z.literal('subordinates'), ip: z.string().optional() }),
+  z.object({ source: z.literal('teachers'), ip: z.string().optional() }),
+]);
+export type CredentialSheetParams = z.infer<typeof credentialSheetParamsSchema>;
 
 export const addUniversityManagerSchema = z.object({
   schoolId: z.coerce.number().int().positive('请选择高等学校'),

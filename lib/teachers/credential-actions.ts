@@ -6,7 +6,9 @@ import { buildCredentialSheet } from '@/lib/accounts/credential-sheet';
 import { requireActor } from '@/lib/auth/session';
 import { invalidInput, toActionResult, type ActionResult } from '@/lib/result';
 import type { RegistrationRowError } from '@/lib/teachers/schemas';
-import { issueTeacherCredentials, registerTeachersFromSheet } from '@/lib/teachers/registration/service';
+import { registerTeachersFromSheet } from '@/lib/teachers/registration/service';
+import { requestTeacherCredentialSheet } from '@/lib/accounts/credential-sheets/service';
+import { defineAction } from '@/lib/action';
 
 const fileSchema = z.object({ file: z.instanceof(File, { message: '请选择文件' }).refine((f) => f.size > 0, '请选择文件') });
 
@@ -28,15 +30,5 @@ export async function registerTeachersAction(formData: FormData): Promise<Action
   }
 }
 
-export async function issuePendingTeacherCredentialsAction(): Promise<ActionResult<{ count: number; sheetBase64: string }>> {
-  const actor = await requireActor();
-  try {
-    const credentials = await issueTeacherCredentials(actor, { limit: 2000 });
-    if (credentials.length === 0) return { ok: false, message: '本校教师都已发放初始密码' };
-    const sheet = await buildCredentialSheet(credentials, actor.username, new Date());
-    revalidatePath('/teachers/accounts');
-    return { ok: true, data: { count: credentials.length, sheetBase64: sheet.toString('base64') } };
-  } catch (error) {
-    return toActionResult(error);
-  }
-}
+/** Queues the sheet of initial passwords for the school's teachers who have none yet (made by the worker). */
+export const requestTeacherCredentialSheetAction = defineAction('account.credentials.request', z.object({}), (actor) => requestTeacherCredentialSheet(actor), () => revalidatePath('/teachers/accounts'));

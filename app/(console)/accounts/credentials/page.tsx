@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: '下级账号分发' };
 export default async function CredentialsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePermission('credential.issue');
   const params = await searchParams;
-  const [units, sheets] = await Promise.all([listIssuableUnits(actor), listCredentialSheets(actor)]);
+  const [units, sheets] = await Promise.all([listIssuableUnits(actor), listCredentialSheets(actor, 'subordinates')]);
   return (
     <div className="space-y-4">
       <PageTitle
@@ -22,7 +22,7 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
         description="为直属下级单位的系统管理员（培训机构为其报送账号）批量生成初始密码，下载账号分发表后逐级分发。分发表在后台生成，只能下载一次；首次登录须修改初始密码。"
       />
       <FormAlert message={typeof params.error === 'string' ? params.error : undefined} />
-      <CredentialSheets jobs={sheets} />
+      <CredentialSheets jobs={sheets} returnTo="/accounts/credentials" />
       <CredentialIssuer
         units={units.map((u) => ({
           unitId: u.unitId,

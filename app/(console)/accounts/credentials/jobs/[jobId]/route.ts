@@ -11,16 +11,19 @@ import { fileResponse, notFoundResponse } from '@/lib/http/download';
  */
 export async function POST(request: NextRequest, { params }: { params: Promise<{ jobId: string }> }) {
   const actor = await getReadyActor();
-  if (!actor || !can(actor, 'credential.issue')) return notFoundResponse();
+  if (!actor || !(can(actor, 'credential.issue') || can(actor, 'teacher.create'))) return notFoundResponse();
   const origin = request.headers.get('origin');
   const sameSite = origin !== null && URL.canParse(origin) && new URL(origin).host === request.headers.get('host');
+  const form = await request.formData().catch(() => new FormData());
+  // Back to the page the sheet was listed on (one of the two that list sheets).
+  const returnTo = form.get('returnTo') === '/teachers/accounts' ? '/teachers/accounts' : '/accounts/credentials';
   try {
-    if (!sameSite) throw new ValidationError('请在“下级账号分发”页面下载分发表');
+    if (!sameSite) throw new ValidationError('请在本系统的页面上下载分发表');
     const { fileName, file } = await takeCredentialSheet(actor, (await params).jobId);
     return fileResponse(file, fileName);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    const back = new URL('/accounts/credentials', request.nextUrl);
+    const back = new URL(returnTo, request.nextUrl);
     back.searchParams.set('error', error.message);
     return NextResponse.redirect(back, 303);
   }
