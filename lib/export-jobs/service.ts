@@ -1,9 +1,9 @@
 import 'server-only';
 import { Writable } from 'node:stream';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Executor } from '@/lib/db';
+import { getDb, rowsOf, type Executor } from '@/lib/db';
 import { exportJobs, jobFileChunks } from '@/lib/db/schema';
-import { queueOptions } from '@/lib/db/job-queue';
+import { jobQueues, queueOptions, resendJobs, type QueuedJob } from '@/lib/db/job-queue';
 import { encryptBytes } from '@/lib/crypto/envelope';
 import { DomainError } from '@/lib/errors';
 import { logUnexpected } from '@/lib/log';
@@ -16,6 +16,21 @@ export const exportJobKinds = { teachers: 'teachers', credentials: 'credentials'
 export type ExportJobKind = (typeof exportJobKinds)[keyof typeof exportJobKinds];
 
 export type ExportJobRow = typeof exportJobs.$inferSelect;
+
+/** Each kind's queue; the queue's job id is the export job's own id, so sending it twice queues it once. */
+const queueOfKind = { teachers: jobQueues.teacherExport, credentials: jobQueues.credentialSheet } as const satisfies Record<ExportJobKind, string>;
+
+export function exportQueueJob(kind: ExportJobKind, jobId: string): QueuedJob {
+  return { name: queueOfKind[kind], id: jobId, data: { jobId } };
+}
+
+/** Queues again every job of a kind not finished (start-up): a no-op for those the queue holds already. */
+export async function resumeUnfinishedExportJobs(kind: ExportJobKind): Promise<number> {
+  const db = await getDb();
+  const open = await db.select({ id: exportJobs.id }).from(exportJobs).where(and(eq(exportJobs.kind, kind), inArray(exportJobs.status, ['queued', 'running'])));
+  await resendJobs(open.map((job) => exportQueueJob(kind, job.id)));
+  return open.length;
+}
 
 /** Bytes per stored piece of a file (EXPORT_CHUNK_BYTES; tests make them small). */
 const chunkBytes = () => Number(process.env.EXPORT_CHUNK_BYTES ?? 4 * 1024 * 1024);

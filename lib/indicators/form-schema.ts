@@ -209,9 +209,23 @@ export function compactValues(values: RecordValues): RecordValues {
   return out;
 }
 
+/** A code table's names by code, made once per table: exports look up every cell, and 行政区划 has 3,000 codes. */
+const optionNamesByTable = new WeakMap<EffectiveField['options'], Map<string, string>>();
+
+function optionNames(options: EffectiveField['options']): Map<string, string> {
+  let names = optionNamesByTable.get(options);
+  if (!names) {
+    names = new Map();
+    // The first of a code wins, as a search from the top would find it.
+    for (const option of options) if (!names.has(option.code)) names.set(option.code, option.name);
+    optionNamesByTable.set(options, names);
+  }
+  return names;
+}
+
 export function displayValue(field: Pick<EffectiveField, 'options' | 'type'>, value: FieldValue | undefined): string {
   if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return '';
-  const name = (code: string) => field.options.find((option) => option.code === code)?.name ?? code;
+  const name = (code: string) => optionNames(field.options).get(code) ?? code;
   if (Array.isArray(value)) return value.map(name).join('、');
   return field.type === 'code' || field.type === 'boolean' ? name(value) : value;
 }

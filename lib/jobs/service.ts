@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { jobQueues, reportJobQueueErrorsTo, workJobs } from '@/lib/db/job-queue';
 import { resumeUnfinishedQueryRuns, runQueryJob } from '@/lib/combined-query/service';
 import { logUnexpected } from '@/lib/log';
-import { resumeUnfinishedExports, runTeacherExport } from '@/lib/teacher-export/service';
+import { runTeacherExport } from '@/lib/teacher-export/service';
+import { exportJobKinds, resumeUnfinishedExportJobs } from '@/lib/export-jobs/service';
 import { resumeUnfinishedImports, runImportJob } from '@/lib/teacher-import/service';
 import { resumeUnfinishedRechecks, runSettingsRecheck } from '@/lib/indicators/service';
-import { resumeUnfinishedCredentialSheets, runCredentialSheet } from '@/lib/accounts/credential-sheets/service';
+import { runCredentialSheet } from '@/lib/accounts/credential-sheets/service';
 
 const jobIdData = z.object({ jobId: z.string().uuid() });
 
@@ -16,11 +17,11 @@ const jobIdData = z.object({ jobId: z.string().uuid() });
  */
 export async function startJobWorkers(): Promise<void> {
   reportJobQueueErrorsTo((error) => logUnexpected('job-queue', error));
-  await resumeUnfinishedExports();
+  await resumeUnfinishedExportJobs(exportJobKinds.teachers);
   await resumeUnfinishedImports();
   await resumeUnfinishedQueryRuns();
   await resumeUnfinishedRechecks();
-  await resumeUnfinishedCredentialSheets();
+  await resumeUnfinishedExportJobs(exportJobKinds.credentials);
   await workJobs(jobQueues.teacherExport, async (data, attempt) => runTeacherExport(jobIdData.parse(data).jobId, attempt));
   await workJobs(jobQueues.teacherImport, async (data) => runImportJob(jobIdData.parse(data).jobId));
   await workJobs(jobQueues.combinedQuery, async (data, attempt) => runQueryJob(jobIdData.parse(data).jobId, attempt));

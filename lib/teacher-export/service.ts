@@ -4,14 +4,14 @@ import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { getDb, getStatisticsDb, type Executor } from '@/lib/db';
 import { exportJobs, jobFileChunks, teacherEntries, teachers, units, type StoredValue } from '@/lib/db/schema';
-import { jobQueues, queueOptions, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
+import { queueOptions, transactionWithJob } from '@/lib/db/job-queue';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { holdsFullIdRight, mayViewFullIdNumber } from '@/lib/auth/personal-data';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { recordAudit } from '@/lib/audit/service';
 import { activeKeyId, decryptBytes, encryptBytes, keyIdOf } from '@/lib/crypto/envelope';
-import { ChunkSink, attemptHoldsJob, claimExportJob, endFailedAttempt, exportJobKinds, heldBy, reportExportProgress, StaleAttemptError, type ExportJobRow } from '@/lib/export-jobs/service';
+import { ChunkSink, attemptHoldsJob, claimExportJob, exportQueueJob, endFailedAttempt, exportJobKinds, heldBy, reportExportProgress, StaleAttemptError, type ExportJobRow } from '@/lib/export-jobs/service';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getProvinceSettings } from '@/lib/indicators/queries';
 import { resolveCatalogue } from '@/lib/indicators/settings';
@@ -36,18 +36,6 @@ const pageSize = 2000;
 /** Progress (and the check that this attempt still holds the job) at most this often. */
 const progressEveryMs = 1000;
 
-function exportQueueJob(jobId: string): QueuedJob {
-  return { name: jobQueues.teacherExport, id: jobId, data: { jobId } };
-}
-
-/** Queues again every export not finished (start-up): a no-op for those the queue holds already. */
-export async function resumeUnfinishedExports(): Promise<number> {
-  const db = await getDb();
-  const open = await db.select({ id: exportJobs.id }).from(exportJobs).where(and(eq(exportJobs.kind, exportJobKinds.teachers), inArray(exportJobs.status, ['queued', 'running'])));
-  await resendJobs(open.map((job) => exportQueueJob(job.id)));
-  return open.length;
-}
-
 function fileNameOf(actor: Actor, official: boolean): string {
   return `${official ? '教师信息正式数据' : '教师信息工作数据'}-${actor.unitName}.xlsx`;
 }
@@ -70,7 +58,7 @@ export async function requestTeacherExport(actor: Actor, request: TeacherExportR
       .insert(exportJobs)
       .values({ accountId: actor.accountId, unitId: actor.unitId, kind: exportJobKinds.teachers, fileName: fileNameOf(actor, official), params })
       .returning({ id: exportJobs.id });
-    return { result: { jobId: job.id }, job: exportQueueJob(job.id) };
+    return { result: { jobId: job.id }, job: exportQueueJob(exportJobKinds.teachers, job.id) };
   });
 }
 

@@ -2,14 +2,14 @@ import 'server-only';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/lib/db';
 import { exportJobs, jobFileChunks } from '@/lib/db/schema';
-import { jobQueues, resendJobs, transactionWithJob, type QueuedJob } from '@/lib/db/job-queue';
+import { transactionWithJob } from '@/lib/db/job-queue';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can, type Permission } from '@/lib/auth/policy';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { recordAudit } from '@/lib/audit/service';
 import { decryptBytes } from '@/lib/crypto/envelope';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import { claimExportJob, endFailedAttempt, exportJobKinds, heldBy, reportExportProgress, StaleAttemptError, storeWholeFile } from '@/lib/export-jobs/service';
+import { claimExportJob, exportQueueJob, endFailedAttempt, exportJobKinds, heldBy, reportExportProgress, StaleAttemptError, storeWholeFile } from '@/lib/export-jobs/service';
 import { formatDateTime } from '@/lib/format';
 import { isUuid } from '@/lib/http/params';
 import { exportJobColumns, toExportJobView } from '@/lib/teacher-export/queries';
@@ -29,18 +29,6 @@ import { findIssueTargets, issueSubordinateCredentials, type IssueHooks } from '
 /** Progress at most this often while hashing. */
 const progressEveryMs = 1000;
 
-function credentialQueueJob(jobId: string): QueuedJob {
-  return { name: jobQueues.credentialSheet, id: jobId, data: { jobId } };
-}
-
-/** Queues again every sheet not finished (start-up): a no-op for those the queue holds already. */
-export async function resumeUnfinishedCredentialSheets(): Promise<number> {
-  const db = await getDb();
-  const open = await db.select({ id: exportJobs.id }).from(exportJobs).where(and(eq(exportJobs.kind, exportJobKinds.credentials), inArray(exportJobs.status, ['queued', 'running'])));
-  await resendJobs(open.map((job) => credentialQueueJob(job.id)));
-  return open.length;
-}
-
 /** Stores the job and queues it in one transaction, with its audit row; no password changes until the worker's transaction. */
 async function queueCredentialSheet(actor: Actor, params: CredentialSheetParams, accountCount: number): Promise<{ jobId: string }> {
   // The time in the name is the one the page shows (Asia/Shanghai).
@@ -52,7 +40,7 @@ async function queueCredentialSheet(actor: Actor, params: CredentialSheetParams,
       .values({ accountId: actor.accountId, unitId: actor.unitId, kind: exportJobKinds.credentials, fileName, total: accountCount, params })
       .returning({ id: exportJobs.id });
     await recordAudit(tx, actor, { action: 'account.credentials.request', targetType: 'export', targetId: job.id, detail: { source: params.source, accounts: accountCount, units: params.source === 'subordinates' ? params.unitIds.length : undefined } });
-    return { result: { jobId: job.id }, job: credentialQueueJob(job.id) };
+    return { result: { jobId: job.id }, job: exportQueueJob(exportJobKinds.credentials, job.id) };
   });
 }
 
