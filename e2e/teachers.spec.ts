@@ -133,7 +133,8 @@ test('the school sysadmin issues the imported teachers’ initial passwords: mad
   await expect(page.getByTestId('form-success')).toContainText('正在后台生成');
   const newest = page.getByTestId('credential-sheets').locator('li').first();
   await expect(newest.getByTestId('credential-sheet-status')).toHaveText('待下载', { timeout: 30_000 });
-  await expect(page.getByTestId('pending-credentials')).toHaveText('0');
+  // Made, not yet handed out: the teachers still have no password.
+  await expect(page.getByTestId('pending-credentials')).toHaveText(String(pending));
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: 'test-results/screens/teacher-credentials-desktop.png', fullPage: true });
   await expectNoSeriousAxeViolations(page);
@@ -141,6 +142,7 @@ test('the school sysadmin issues the imported teachers’ initial passwords: mad
   await page.screenshot({ path: 'test-results/screens/teacher-credentials-mobile.png', fullPage: true });
   const sheetFile = await download(page, () => newest.getByTestId('credential-sheet-download').click(), 'teacher-credentials.xlsx');
   await expect(newest.getByTestId('credential-sheet-status')).toHaveText('已下载', { timeout: 10_000 });
+  await expect(page.getByTestId('pending-credentials')).toHaveText('0');
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(readFileSync(sheetFile) as unknown as ArrayBuffer);
   const logins: string[] = [];

@@ -44,20 +44,23 @@ async function sheetRows(file: Buffer): Promise<{ unitCode: string; username: st
 }
 
 describe('credential sheets on the durable job queue', () => {
-  it('sets the passwords in the step that stores the sheet, and hands the sheet to its requester once', async () => {
+  it('makes the sheet without touching an account, and sets its passwords only as its requester takes it, once', async () => {
     const city = await actorFor('520100.admin');
     const counties = await Promise.all(['520102', '520103'].map(getUnitByCode));
     const before = await Promise.all(['520102.admin', '520103.admin'].map(getAccount));
     const issuedBefore = await Promise.all(before.map((account) => auditCount('account.credentials.issue', String(account.id))));
 
     const { jobId } = await requestCredentialSheet(city, { unitIds: counties.map((c) => c.id) });
-    // Accepted and queued: nothing is issued until the worker's transaction.
+    // Accepted and queued: nothing is issued yet.
     expect(await jobRow(jobId)).toMatchObject({ kind: 'credentials', status: 'queued', total: 2 });
     expect(await Promise.all(['520102.admin', '520103.admin'].map(getAccount))).toEqual(before);
     expect(await auditCount('account.credentials.request', jobId)).toBe(1);
 
     await runCredentialSheet(jobId);
     expect(await jobRow(jobId)).toMatchObject({ status: 'done', rows: 2, done: 2, total: 2 });
+    // Made, not handed out: every account as it was (a sheet never downloaded locks nobody out).
+    expect(await Promise.all(['520102.admin', '520103.admin'].map(getAccount))).toEqual(before);
+    expect(await Promise.all(before.map((account) => auditCount('account.credentials.issue', String(account.id))))).toEqual(issuedBefore);
     // Stored encrypted: no piece carries the zip's signature in clear.
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBeGreaterThan(0);
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid and position('\\x504b0304'::bytea in bytes) = 1`)).toBe(0);
@@ -68,6 +71,7 @@ describe('credential sheets on the durable job queue', () => {
     await expect(takeCredentialSheet(otherCity, jobId)).rejects.toBeInstanceOf(NotFoundError);
     expect((await listCredentialSheets(otherCity, 'subordinates')).map((job) => job.id)).not.toContain(jobId);
     expect((await jobRow(jobId)).status).toBe('done');
+    expect(await Promise.all(['520102.admin', '520103.admin'].map(getAccount))).toEqual(before);
 
     const { fileName, file } = await takeCredentialSheet(city, jobId);
     expect(fileName).toMatch(/^账号分发表-520100-\d{12}\.xlsx$/);
@@ -119,7 +123,7 @@ describe('credential sheets on the durable job queue', () => {
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
   });
 
-  it('issues nothing when the sheet cannot be stored: the passwords are set only with their sheet', async () => {
+  it('fails the job when the sheet cannot be stored, storing nothing and changing no password', async () => {
     const city = await actorFor('520100.admin');
     const county = await getUnitByCode('520121');
     const before = await getAccount('520121.admin');
@@ -132,7 +136,7 @@ describe('credential sheets on the durable job queue', () => {
     } finally {
       process.env.DATA_ENCRYPTION_KEYS = keys;
     }
-    expect(await jobRow(jobId)).toMatchObject({ status: 'failed', message: '生成文件时出错，请稍后重试' });
+    expect(await jobRow(jobId)).toMatchObject({ status: 'failed', message: '生成分发表时出错，请稍后重新生成' });
     expect(await getAccount('520121.admin')).toEqual(before);
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
   });
@@ -154,6 +158,10 @@ describe('credential sheets on the durable job queue', () => {
 
     const { jobId } = await requestTeacherCredentialSheet(own.sysadmin);
     expect(await jobRow(jobId)).toMatchObject({ status: 'queued', total: 2 });
+    // One open sheet per school: a second would name the same teachers.
+    const jobsBefore = await count(sql`select count(*)::int as n from export_jobs where unit_id = ${own.school.id}`);
+    await expect(requestTeacherCredentialSheet(own.sysadmin)).rejects.toThrow('已有正在生成或待下载');
+    expect(await count(sql`select count(*)::int as n from export_jobs where unit_id = ${own.school.id}`)).toBe(jobsBefore);
     await runCredentialSheet(jobId);
     expect(await jobRow(jobId)).toMatchObject({ status: 'done', rows: 2 });
     // Not the other school's.
@@ -165,6 +173,29 @@ describe('credential sheets on the durable job queue', () => {
     for (const row of rows) expect((await authenticate({ username: row.username, password: row.password, ip: '10.52.0.2' })).ok).toBe(true);
     // Everyone has a password now: nothing left to issue.
     await expect(requestTeacherCredentialSheet(own.sysadmin)).rejects.toThrow('本校教师都已发放初始密码');
+  });
+
+  it('voids a teachers’ sheet whose teacher got a password meanwhile, setting none of its passwords', async () => {
+    const own = await school('520103');
+    const db = await getDb();
+    const accountIds: number[] = [];
+    for (const name of ['作废教师甲', '作废教师乙']) {
+      const { teacherId } = await createTeacher(own.sysadmin, registration({ name }));
+      const [{ accountId }] = await db.select({ accountId: teachers.accountId }).from(teachers).where(eq(teachers.id, teacherId));
+      accountIds.push(accountId!);
+    }
+    for (const accountId of accountIds) await db.update(accounts).set({ passwordHash: null }).where(eq(accounts.id, accountId));
+    const { jobId } = await requestTeacherCredentialSheet(own.sysadmin);
+    await runCredentialSheet(jobId);
+    // One teacher gets a password another way before the sheet is taken.
+    await db.update(accounts).set({ passwordHash: 'set-elsewhere' }).where(eq(accounts.id, accountIds[0]));
+    await expect(takeCredentialSheet(own.sysadmin, jobId)).rejects.toThrow('已另行发放');
+    const [second] = await db.select({ passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, accountIds[1]));
+    expect(second.passwordHash).toBeNull();
+    expect(await jobRow(jobId)).toMatchObject({ status: 'expired' });
+    expect((await jobRow(jobId)).message).toContain('分发表作废');
+    expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
+    expect(await auditCount('account.credentials.download', jobId)).toBe(0);
   });
 
   it('is made by a node that starts after the request: the queue keeps it across a restart', async () => {
@@ -185,38 +216,37 @@ describe('credential sheets on the durable job queue', () => {
     await closeJobQueue();
   });
 
-  it.skipIf(!onServer)('sets no password when another attempt took the job over before this one committed', async () => {
+  it.skipIf(!onServer)('stores nothing when another attempt took the job over before this one committed', async () => {
     const city = await actorFor('520100.admin');
     const county = await getUnitByCode('520115');
-    const before = await getAccount('520115.admin');
-    const issuedBefore = await auditCount('account.credentials.issue', String(before.id));
     const { jobId } = await requestCredentialSheet(city, { unitIds: [county.id] });
     const db = await getDb();
-    // Hold the target account's row so the worker waits inside its transaction, then hand the job to "another node".
+    // Hold the key of the hashes' piece so the worker waits inside its transaction, then hand the job to "another node".
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
     const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = db.transaction(async (tx) => {
-      await tx.execute(sql`select id from accounts where id = ${before.id} for update`);
-      locked();
-      await released;
-    });
+    const holder = db
+      .transaction(async (tx) => {
+        await tx.execute(sql`insert into job_file_chunks (job_id, seq, bytes) values (${jobId}::uuid, -1, '\\x00'::bytea)`);
+        locked();
+        await released;
+        tx.rollback();
+      })
+      .catch(() => {});
     await isLocked;
     const run = runCredentialSheet(jobId);
     const until = Date.now() + 20_000;
-    while (!(await count(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%update accounts a set password_hash%'`))) {
-      if (Date.now() > until) throw new Error('the worker never waited on the account row');
+    while (!(await count(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into job_file_chunks%'`))) {
+      if (Date.now() > until) throw new Error('the worker never waited on the piece');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await db.execute(sql`update export_jobs set attempts = attempts + 1 where id = ${jobId}::uuid`);
     release();
     await holder;
     await run;
-    expect(await getAccount('520115.admin')).toEqual(before);
     expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBe(0);
-    expect(await auditCount('account.credentials.issue', String(before.id))).toBe(issuedBefore);
     // The attempt that holds the job now finishes it.
-    expect((await jobRow(jobId)).status).toBe('running');
+    expect(await jobRow(jobId)).toMatchObject({ status: 'running', rows: null });
   });
 });

@@ -40,7 +40,7 @@ export function CredentialIssuer({ units }: { units: IssuableUnitRow[] }) {
     setSelected(next);
   };
   const issue = () => {
-    if (!window.confirm(`将为 ${selected.size} 个单位的系统管理员生成新的初始密码，原密码在分发表生成时失效。继续吗？`)) return;
+    if (!window.confirm(`将为 ${selected.size} 个单位的系统管理员生成新的初始密码，下载分发表时新密码生效、原密码失效。继续吗？`)) return;
     setResult(null);
     startTransition(async () => {
       const response = await requestCredentialSheetAction({ unitIds: [...selected] });

@@ -19,7 +19,7 @@ export function CredentialSheets({ jobs, returnTo }: { jobs: ExportJobView[]; re
     <section className="space-y-2" aria-labelledby="credential-sheets-title">
       <AutoRefresh active={active} />
       <h2 id="credential-sheets-title" className="text-base font-semibold text-slate-800">我的分发表</h2>
-      <p className="text-xs text-slate-500">分发表在后台生成，可离开本页，稍后回来下载。初始密码只在分发表中出现：每份分发表只能下载一次，下载后即从系统删除；24 小时内未下载的自动删除，届时请重新生成。</p>
+      <p className="text-xs text-slate-500">分发表在后台生成，可离开本页，稍后回来下载。下载时新密码才生效：每份分发表只能下载一次，下载后即从系统删除；24 小时内未下载的自动删除，原密码不变，届时请重新生成。</p>
       {jobs.length === 0 ? (
         <p className="card p-4 text-sm text-slate-500">暂无分发表</p>
       ) : (

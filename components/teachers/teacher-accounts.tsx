@@ -43,7 +43,7 @@ export function TeacherAccounts({ pending: pendingCount, children }: { pending: 
     startTransition(async () => {
       const result = await requestTeacherCredentialSheetAction({});
       if (!result.ok) return setMessage({ tone: 'error', text: result.message });
-      setMessage({ tone: 'success', text: '已提交，正在后台生成初始密码和分发表，完成后在下方“我的分发表”中下载（仅可下载一次）。' });
+      setMessage({ tone: 'success', text: '已提交，正在后台生成初始密码和分发表，完成后在下方“我的分发表”中下载（仅可下载一次，下载时密码生效）。' });
       router.refresh();
     });
   };

@@ -77,11 +77,44 @@ export interface IssuedCredential {
   password: string;
 }
 
-/** What the credential-sheet job hooks into: progress while hashing, and its file in the same transaction. */
-export interface IssueHooks {
-  onHashed?: (done: number, total: number) => Promise<void>;
-  /** Runs inside the transaction that sets the passwords: the passwords are set exactly when it commits. */
-  inTransaction?: (tx: Transaction, issued: IssuedCredential[]) => Promise<void>;
+/** One account's new password hash, waiting to be set, and how its audit row names the account. */
+export interface CredentialGrant {
+  accountId: number;
+  passwordHash: string;
+  auditName: string;
+  unitPath?: string;
+}
+
+/** Passwords made and hashed but not yet set: the sheet's rows and the hashes that go with them. */
+export interface PreparedCredentials {
+  issued: IssuedCredential[];
+  grants: CredentialGrant[];
+}
+
+/** Hears how many of `total` passwords are hashed, as the hashing goes. */
+export type OnHashed = (done: number, total: number) => Promise<void>;
+
+/** Fresh initial passwords for the targets, hashed a few at a time. */
+export async function preparePasswords<T>(targets: T[], onHashed: OnHashed | undefined, toRows: (target: T, password: string, passwordHash: string) => { issued: IssuedCredential; grant: CredentialGrant }): Promise<PreparedCredentials> {
+  await onHashed?.(0, targets.length);
+  const passwords = targets.map(() => generateInitialPassword());
+  const hashes = await hashPasswords(passwords, onHashed && ((done) => onHashed(done, targets.length)));
+  const rows = targets.map((target, i) => toRows(target, passwords[i], hashes[i]));
+  return { issued: rows.map((row) => row.issued), grants: rows.map((row) => row.grant) };
+}
+
+/**
+ * Sets prepared hashes and writes the audit rows, inside the caller's transaction. `onlyWithoutPassword`
+ * (teachers created by import) refuses the whole set if any account got a password meanwhile.
+ */
+export async function grantCredentials(tx: Transaction, actor: Actor, grants: CredentialGrant[], options: { onlyWithoutPassword?: boolean; units?: number } = {}): Promise<void> {
+  await setIssuedPasswords(tx, actor, grants, { onlyWithoutPassword: options.onlyWithoutPassword });
+  await recordAudit(
+    tx,
+    actor,
+    ...grants.map((grant) => ({ action: 'account.credentials.issue', unitPath: grant.unitPath, targetType: 'account', targetId: grant.accountId, detail: { username: grant.auditName } })),
+    { action: 'account.credentials.export', targetType: 'unit', targetId: actor.unitId, detail: { accounts: grants.length, units: options.units } },
+  );
 }
 
 /** The sysadmins of the chosen active units directly below the actor's unit; any unit not among them is "not found". */
@@ -98,38 +131,28 @@ export async function findIssueTargets(executor: Executor, actor: Actor, unitIds
   return targets;
 }
 
+/** Initial passwords for the sysadmins of the chosen units directly below, hashed but not yet set. */
+export async function prepareSubordinateCredentials(actor: Actor, input: IssueCredentialsInput, onHashed?: OnHashed): Promise<PreparedCredentials> {
+  const targets = await findIssueTargets(await getDb(), actor, input.unitIds);
+  return preparePasswords(targets, onHashed, (target, password, passwordHash) => ({
+    issued: { unitCode: target.unitCode, unitName: target.unitName, username: target.username, displayName: target.displayName, password },
+    grant: { accountId: target.accountId, passwordHash, auditName: target.username, unitPath: target.unitPath },
+  }));
+}
+
 /**
  * (Re)issues initial passwords to the sysadmins of the chosen units directly below the actor's
- * unit. The plain passwords exist only in the returned rows (and what `inTransaction` makes of them).
+ * unit at once. The plain passwords exist only in the returned rows.
  */
-export async function issueSubordinateCredentials(actor: Actor, input: IssueCredentialsInput, hooks: IssueHooks = {}): Promise<IssuedCredential[]> {
+export async function issueSubordinateCredentials(actor: Actor, input: IssueCredentialsInput): Promise<IssuedCredential[]> {
+  const prepared = await prepareSubordinateCredentials(actor, input);
   const db = await getDb();
-  const targets = await findIssueTargets(db, actor, input.unitIds);
-  await hooks.onHashed?.(0, targets.length);
-  const passwords = targets.map(() => generateInitialPassword());
-  const hashes = await hashPasswords(passwords, hooks.onHashed && ((done) => hooks.onHashed!(done, targets.length)));
-  const issued = targets.map((target, i) => ({ unitCode: target.unitCode, unitName: target.unitName, username: target.username, displayName: target.displayName, password: passwords[i] }));
-  await db.transaction(async (tx) => {
-    await setIssuedPasswords(tx, actor, targets.map((target, i) => ({ accountId: target.accountId, passwordHash: hashes[i] })));
-    await recordAudit(
-      tx,
-      actor,
-      ...targets.map((target) => ({
-        action: 'account.credentials.issue',
-        unitPath: target.unitPath,
-        targetType: 'account',
-        targetId: target.accountId,
-        detail: { username: target.username },
-      })),
-      { action: 'account.credentials.export', targetType: 'unit', targetId: actor.unitId, detail: { accounts: targets.length, units: new Set(input.unitIds).size } },
-    );
-    await hooks.inTransaction?.(tx, issued);
-  });
-  return issued;
+  await db.transaction((tx) => grantCredentials(tx, actor, prepared.grants, { units: new Set(input.unitIds).size }));
+  return prepared.issued;
 }
 
 /** Sets freshly issued password hashes on managed accounts only; fails whole if any row is out of reach. */
-export async function setIssuedPasswords(executor: Executor, actor: Actor, rows: { accountId: number; passwordHash: string }[]): Promise<void> {
+export async function setIssuedPasswords(executor: Executor, actor: Actor, rows: { accountId: number; passwordHash: string }[], options: { onlyWithoutPassword?: boolean } = {}): Promise<void> {
   const chunk = 1000;
   for (let start = 0; start < rows.length; start += chunk) {
     const slice = rows.slice(start, start + chunk);
@@ -142,10 +165,11 @@ export async function setIssuedPasswords(executor: Executor, actor: Actor, rows:
         from (values ${values}) as v(id, hash), units u
         where a.id = v.id and u.id = a.unit_id
           and ${accountsManagedBy(actor, { accountUnitId: sql`a.unit_id`, accountRole: sql`a.role`, unitParentId: sql`u.parent_id` })}
+          ${options.onlyWithoutPassword ? sql`and a.password_hash is null` : sql``}
         returning a.id
       `),
     );
-    if (updated.length !== slice.length) throw new ConflictError('部分账号已变更或不在您的管理范围内，请刷新后重试');
+    if (updated.length !== slice.length) throw new ConflictError(options.onlyWithoutPassword ? '部分教师已另行发放了初始密码，本分发表作废，请重新生成' : '部分账号已变更或不在您的管理范围内，请刷新后重试');
   }
 }
 

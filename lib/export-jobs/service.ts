@@ -70,11 +70,11 @@ export async function reportExportProgress(db: Executor, job: ExportJobRow, prog
  * After an attempt failed: a refusal (DomainError) or the last attempt ends the job with a message
  * and clears its pieces; otherwise the job goes back to the queue, which retries it (rethrown).
  */
-export async function endFailedAttempt(db: Executor, job: ExportJobRow, error: unknown, attempt: { last: boolean }, logScope: string): Promise<void> {
+export async function endFailedAttempt(db: Executor, job: ExportJobRow, error: unknown, attempt: { last: boolean }, logScope: string, finalMessage: string): Promise<void> {
   if (error instanceof StaleAttemptError) return;
   const final = error instanceof DomainError || attempt.last || job.attempts >= maxAttempts;
   if (!(error instanceof DomainError)) logUnexpected(logScope, error, { jobId: job.id, attempt: job.attempts });
-  const message = error instanceof DomainError ? error.message : final ? '生成文件时出错，请稍后重试' : '生成文件时中断，正在重试';
+  const message = error instanceof DomainError ? error.message : final ? finalMessage : '生成文件时中断，正在重试';
   const ended = await db
     .update(exportJobs)
     .set(final ? { status: 'failed', message, finishedAt: sql`now()` } : { status: 'queued', message })

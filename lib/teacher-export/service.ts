@@ -71,7 +71,7 @@ export async function runTeacherExport(jobId: string, attempt: { last: boolean }
   try {
     await writeExport(db, job);
   } catch (error) {
-    await endFailedAttempt(db, job, error, attempt, 'teacher-export');
+    await endFailedAttempt(db, job, error, attempt, 'teacher-export', '生成文件时出错，请稍后重新导出');
   }
 }
 
@@ -216,7 +216,7 @@ export async function purgeExpiredExportFiles(): Promise<number> {
     // A job that no attempt finished within the queue's expiry will not be finished by anyone.
     const stuck = await tx
       .update(exportJobs)
-      .set({ status: 'failed', message: '生成文件超时未完成，请重新导出', finishedAt: sql`now()` })
+      .set({ status: 'failed', message: '生成文件超时未完成，请重新提交', finishedAt: sql`now()` })
       .where(and(inArray(exportJobs.status, ['queued', 'running']), sql`${exportJobs.createdAt} < now() - make_interval(secs => ${queueOptions.expireInSeconds * (queueOptions.retryLimit + 1) + 3600})`))
       .returning({ id: exportJobs.id });
     const ended = [...expired, ...stuck].map((job) => job.id);

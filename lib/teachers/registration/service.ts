@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/policy';
 import { generateInitialPassword, hashPassword, hashPasswords } from '@/lib/auth/password';
 import { recordAudit, type AuditEntry } from '@/lib/audit/service';
-import { setIssuedPasswords, type IssuedCredential, type IssueHooks } from '@/lib/accounts/service';
+import { grantCredentials, preparePasswords, type IssuedCredential, type OnHashed, type PreparedCredentials } from '@/lib/accounts/service';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { basicSubsetKey } from '@/lib/indicators/catalogue';
 import { compactValues } from '@/lib/indicators/form-schema';
@@ -240,11 +240,8 @@ export async function createTeachers(actor: Actor, rows: CreateTeacherInput[]): 
 /** At most this many teachers' initial passwords per sheet (one sheet per click). */
 export const teacherCredentialsPerSheet = 2000;
 
-/**
- * Initial passwords for the school's teachers who have none yet (created by import), or for chosen
- * ones. The plain passwords exist only in the returned rows (and what `inTransaction` makes of them).
- */
-export async function issueTeacherCredentials(actor: Actor, input: { teacherIds?: number[]; limit: number }, hooks: IssueHooks = {}): Promise<IssuedCredential[]> {
+/** Initial passwords for the school's teachers who have none yet (created by import), or for chosen ones; hashed, not yet set. */
+export async function prepareTeacherCredentials(actor: Actor, input: { teacherIds?: number[]; limit: number }, onHashed?: OnHashed): Promise<PreparedCredentials> {
   assertCan(actor, 'teacher.create');
   const db = await getDb();
   const school = await getActorSchool(db, actor);
@@ -257,22 +254,19 @@ export async function issueTeacherCredentials(actor: Actor, input: { teacherIds?
     .limit(input.limit);
   if (input.teacherIds && targets.length !== new Set(input.teacherIds).size) throw new NotFoundError('所选教师不存在或不在本校');
   if (!targets.length) throw new ValidationError('本校教师都已发放初始密码');
-  await hooks.onHashed?.(0, targets.length);
-  const passwords = targets.map(() => generateInitialPassword());
-  const hashes = await hashPasswords(passwords, hooks.onHashed && ((done) => hooks.onHashed!(done, targets.length)));
   // The sheet names the login as the teacher types it: the ID number (the account name is its hash).
-  const issued = targets.map((t, i) => ({ unitCode: school.code, unitName: school.name, username: revealStoredIdNumber(t.idNumberEnc!), displayName: t.displayName, password: passwords[i] }));
-  await db.transaction(async (tx) => {
-    await setIssuedPasswords(tx, actor, targets.map((t, i) => ({ accountId: t.accountId, passwordHash: hashes[i] })));
-    await recordAudit(
-      tx,
-      actor,
-      ...targets.map((t): AuditEntry => ({ action: 'account.credentials.issue', targetType: 'account', targetId: t.accountId, detail: { username: t.idNumberMasked } })),
-      { action: 'account.credentials.export', targetType: 'unit', targetId: actor.unitId, detail: { accounts: targets.length } },
-    );
-    await hooks.inTransaction?.(tx, issued);
-  });
-  return issued;
+  return preparePasswords(targets, onHashed, (target, password, passwordHash) => ({
+    issued: { unitCode: school.code, unitName: school.name, username: revealStoredIdNumber(target.idNumberEnc!), displayName: target.displayName, password },
+    grant: { accountId: target.accountId, passwordHash, auditName: target.idNumberMasked ?? '' },
+  }));
+}
+
+/** Issues initial passwords at once; for teachers without one, only if none got one meanwhile. */
+export async function issueTeacherCredentials(actor: Actor, input: { teacherIds?: number[]; limit: number }): Promise<IssuedCredential[]> {
+  const prepared = await prepareTeacherCredentials(actor, input);
+  const db = await getDb();
+  await db.transaction((tx) => grantCredentials(tx, actor, prepared.grants, { onlyWithoutPassword: !input.teacherIds }));
+  return prepared.issued;
 }
 
 export type BulkRegistrationOutcome = { ok: true; credentials: IssuedCredential[] } | { ok: false; rows: number; errors: RegistrationRowError[] };

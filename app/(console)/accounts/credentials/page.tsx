@@ -19,7 +19,7 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
     <div className="space-y-4">
       <PageTitle
         title="下级账号分发"
-        description="为直属下级单位的系统管理员（培训机构为其报送账号）批量生成初始密码，下载账号分发表后逐级分发。分发表在后台生成，只能下载一次；首次登录须修改初始密码。"
+        description="为直属下级单位的系统管理员（培训机构为其报送账号）批量生成初始密码，下载账号分发表后逐级分发。分发表在后台生成，只能下载一次，下载时新密码生效；首次登录须修改初始密码。"
       />
       <FormAlert message={typeof params.error === 'string' ? params.error : undefined} />
       <CredentialSheets jobs={sheets} returnTo="/accounts/credentials" />
