@@ -6,8 +6,10 @@ import { accounts, exportJobs, teachers } from '@/lib/db/schema';
 import { closeJobQueue } from '@/lib/db/job-queue';
 import { listCredentialSheets, requestCredentialSheet, requestTeacherCredentialSheet, runCredentialSheet, takeCredentialSheet } from '@/lib/accounts/credential-sheets/service';
 import { verifyPassword } from '@/lib/auth/password';
+import { can } from '@/lib/auth/policy';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { startJobWorkers } from '@/lib/jobs/service';
+import { getExportJob, listExportJobs, openExportFile } from '@/lib/teacher-export/queries';
 import { authenticate } from '@/lib/signin/service';
 import { createTeacher } from '@/lib/teachers/registration/service';
 import { actorFor, getAccount, getUnitByCode, registration, school } from './support/factories';
@@ -91,6 +93,22 @@ describe('credential sheets on the durable job queue', () => {
     await expect(takeCredentialSheet(city, jobId)).rejects.toThrow('分发表已下载过');
     expect(await auditCount('account.credentials.download', jobId)).toBe(1);
     expect((await listCredentialSheets(city, 'subordinates')).find((job) => job.id === jobId)).toMatchObject({ status: 'expired', message: '已下载，文件已从系统删除' });
+  });
+
+  it('is reached by no other door: not the teacher export’s, not another source’s right', async () => {
+    const city = await actorFor('520100.admin');
+    const { jobId } = await requestCredentialSheet(city, { unitIds: [(await getUnitByCode('520122')).id] });
+    await runCredentialSheet(jobId);
+    // The teacher export's list, job and file lookups know only teacher exports.
+    await expect(getExportJob(city, jobId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(openExportFile(city, jobId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await listExportJobs(city)).map((job) => job.id)).not.toContain(jobId);
+    // The same account holding only the teachers' right (as a school's sysadmin would) cannot take it.
+    const onlyTeachersRight = { ...city, unitKind: 'school' as const };
+    expect([can(onlyTeachersRight, 'credential.issue'), can(onlyTeachersRight, 'teacher.create')]).toEqual([false, true]);
+    await expect(takeCredentialSheet(onlyTeachersRight, jobId)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await jobRow(jobId)).toMatchObject({ status: 'done' });
+    expect(await count(sql`select count(*)::int as n from job_file_chunks where job_id = ${jobId}::uuid`)).toBeGreaterThan(1);
   });
 
   it('refuses a unit out of reach at once: no job, no audit row, no password changed', async () => {

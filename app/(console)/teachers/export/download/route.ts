@@ -6,6 +6,7 @@ import { subsetsByKey } from '@/lib/indicators/catalogue';
 import { requestTeacherExport } from '@/lib/teacher-export/service';
 import { exportPurposeSchema, parseTeacherFilters } from '@/lib/teachers/schemas';
 import { notFoundResponse } from '@/lib/http/download';
+import { isSameOriginPost } from '@/lib/http/same-origin';
 import { searchParamsRecord } from '@/lib/http/params';
 
 /**
@@ -14,8 +15,7 @@ import { searchParamsRecord } from '@/lib/http/params';
  * another site cannot make a manager's browser start exports, least of all with full ID numbers.
  */
 export async function POST(request: NextRequest) {
-  const origin = request.headers.get('origin');
-  const sameSite = origin !== null && URL.canParse(origin) && new URL(origin).host === request.headers.get('host');
+  const sameSite = isSameOriginPost(request);
   const form = await request.formData().catch(() => new FormData());
   const params = new URLSearchParams();
   for (const [key, value] of form.entries()) if (typeof value === 'string') params.append(key, value);

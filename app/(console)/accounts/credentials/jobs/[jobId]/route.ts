@@ -4,6 +4,7 @@ import { getReadyActor } from '@/lib/auth/session';
 import { can } from '@/lib/auth/policy';
 import { DomainError, ValidationError } from '@/lib/errors';
 import { fileResponse, notFoundResponse } from '@/lib/http/download';
+import { isSameOriginPost } from '@/lib/http/same-origin';
 
 /**
  * Takes a finished credential sheet, once (it is deleted as it is taken). A POST from this site's own
@@ -12,8 +13,7 @@ import { fileResponse, notFoundResponse } from '@/lib/http/download';
 export async function POST(request: NextRequest, { params }: { params: Promise<{ jobId: string }> }) {
   const actor = await getReadyActor();
   if (!actor || !(can(actor, 'credential.issue') || can(actor, 'teacher.create'))) return notFoundResponse();
-  const origin = request.headers.get('origin');
-  const sameSite = origin !== null && URL.canParse(origin) && new URL(origin).host === request.headers.get('host');
+  const sameSite = isSameOriginPost(request);
   const form = await request.formData().catch(() => new FormData());
   // Back to the page the sheet was listed on (one of the two that list sheets).
   const returnTo = form.get('returnTo') === '/teachers/accounts' ? '/teachers/accounts' : '/accounts/credentials';
