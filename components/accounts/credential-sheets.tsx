@@ -9,7 +9,7 @@ function statusOf(job: ExportJobView): { label: string; tone: string } {
   if (job.status === 'running') return { label: '正在生成', tone: 'bg-sky-100 text-sky-800' };
   if (job.status === 'done') return { label: '待下载', tone: 'bg-emerald-100 text-emerald-800' };
   if (job.status === 'failed') return { label: '失败', tone: 'bg-rose-100 text-rose-800' };
-  return { label: job.message === credentialSheetDownloadedMessage ? '已下载' : '已过期删除', tone: 'bg-slate-100 text-slate-500' };
+  return { label: job.message === credentialSheetDownloadedMessage ? '已下载' : '已过期删除', tone: 'bg-slate-100 text-slate-600' };
 }
 
 /** The account's recent credential sheets: progress while the passwords are made, one download when ready. */

@@ -8,7 +8,7 @@ const statusTone: Record<ExportJobView['status'], string> = {
   running: 'bg-sky-100 text-sky-800',
   done: 'bg-emerald-100 text-emerald-800',
   failed: 'bg-rose-100 text-rose-800',
-  expired: 'bg-slate-100 text-slate-500',
+  expired: 'bg-slate-100 text-slate-600',
 };
 
 function when(date: Date): string {
