@@ -121,14 +121,19 @@ export class ChunkSink extends Writable {
     this.pendingBytes = 0;
     const seq = this.seq++;
     this.bytes += piece.length;
-    const stored = await this.db.execute(sql`
-      insert into job_file_chunks (job_id, seq, bytes)
-      select ${this.jobId}::uuid, ${seq}, ${encryptBytes(piece)}
-      where ${attemptHoldsJob(this.jobId, this.attempt)}
-      on conflict (job_id, seq) do update set bytes = excluded.bytes
-      returning seq`);
-    if (rowsOf(stored).length !== 1) throw new StaleAttemptError();
+    await storeJobPiece(this.db, this.jobId, this.attempt, seq, piece);
   }
+}
+
+/** Stores one piece of a job, encrypted, only while this attempt holds the job (else StaleAttemptError). */
+export async function storeJobPiece(db: Executor, jobId: string, attempt: number, seq: number, piece: Buffer): Promise<void> {
+  const stored = await db.execute(sql`
+    insert into job_file_chunks (job_id, seq, bytes)
+    select ${jobId}::uuid, ${seq}, ${encryptBytes(piece)}
+    where ${attemptHoldsJob(jobId, attempt)}
+    on conflict (job_id, seq) do update set bytes = excluded.bytes
+    returning seq`);
+  if (rowsOf(stored).length !== 1) throw new StaleAttemptError();
 }
 
 /** Stores a file made whole in memory (a small one) as the job's pieces; answers its size. */

@@ -1,15 +1,15 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { getDb, rowsOf } from '@/lib/db';
+import { getDb } from '@/lib/db';
 import { exportJobs, jobFileChunks } from '@/lib/db/schema';
 import { transactionWithJob } from '@/lib/db/job-queue';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can, type Permission } from '@/lib/auth/policy';
 import { loadSessionAccount } from '@/lib/auth/queries';
 import { recordAudit } from '@/lib/audit/service';
-import { decryptBytes, encryptBytes } from '@/lib/crypto/envelope';
+import { decryptBytes } from '@/lib/crypto/envelope';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import { attemptHoldsJob, claimExportJob, exportQueueJob, endFailedAttempt, exportJobKinds, heldBy, reportExportProgress, StaleAttemptError, storeWholeFile } from '@/lib/export-jobs/service';
+import { claimExportJob, exportQueueJob, endFailedAttempt, exportJobKinds, heldBy, reportExportProgress, StaleAttemptError, storeJobPiece, storeWholeFile } from '@/lib/export-jobs/service';
 import { formatDateTime } from '@/lib/format';
 import { isUuid } from '@/lib/http/params';
 import { exportJobColumns, toExportJobView } from '@/lib/teacher-export/queries';
@@ -33,7 +33,7 @@ const grantsPieceSeq = -1;
 /** Progress at most this often while hashing. */
 const progressEveryMs = 1000;
 
-/** Stores the job and queues it in one transaction, with its audit row; no password changes until the worker's transaction. */
+/** Stores the job and queues it in one transaction, with its audit row; no password changes until the sheet is downloaded. */
 async function queueCredentialSheet(actor: Actor, params: CredentialSheetParams, accountCount: number): Promise<{ jobId: string }> {
   // The time in the name is the one the page shows (Asia/Shanghai).
   const stamp = formatDateTime(new Date()).replace(/\D/g, '');
@@ -94,13 +94,7 @@ export async function runCredentialSheet(jobId: string, attempt: { last: boolean
     const sheet = await buildCredentialSheet(issued, `${actor.unitName}（${actor.username}）`, new Date());
     await db.transaction(async (tx) => {
       // The hashes in a piece of their own, encrypted like the file (only this attempt may write it).
-      const stored = await tx.execute(sql`
-        insert into job_file_chunks (job_id, seq, bytes)
-        select ${job.id}::uuid, ${grantsPieceSeq}, ${encryptBytes(Buffer.from(JSON.stringify(grants)))}
-        where ${attemptHoldsJob(job.id, job.attempts)}
-        on conflict (job_id, seq) do update set bytes = excluded.bytes
-        returning seq`);
-      if (rowsOf(stored).length !== 1) throw new StaleAttemptError();
+      await storeJobPiece(tx, job.id, job.attempts, grantsPieceSeq, Buffer.from(JSON.stringify(grants)));
       const bytes = await storeWholeFile(tx, job, sheet);
       const finished = await tx
         .update(exportJobs)
